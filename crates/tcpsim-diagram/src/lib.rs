@@ -1,0 +1,1 @@
+//! Sequence diagrams from tcpsim traces (in progress).

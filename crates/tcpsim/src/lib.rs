@@ -1,0 +1,43 @@
+//! tcpsim: a deterministic, event-driven TCP simulator with Linux's timers.
+//!
+//! Sans-IO: the simulation owns virtual time; nothing here reads a clock,
+//! touches a file or prints. A run is a pure function of a scenario id and
+//! its parameters: [`run`] returns a [`trace::Trace`].
+
+pub mod params;
+pub mod scenarios;
+pub mod trace;
+
+pub use params::{ParamError, ParamSpec, Params};
+pub use scenarios::{defaults, run, ScenarioInfo, SCENARIOS};
+pub use trace::Trace;
+
+/// Errors a caller can get from the library.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// No scenario has this id.
+    UnknownScenario { id: String },
+    /// A parameter was wrong.
+    Param(ParamError),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::UnknownScenario { id } => write!(
+                f,
+                "unknown scenario '{id}'; known: {}",
+                SCENARIOS.iter().map(|s| s.id).collect::<Vec<_>>().join(", ")
+            ),
+            Error::Param(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ParamError> for Error {
+    fn from(e: ParamError) -> Self {
+        Error::Param(e)
+    }
+}

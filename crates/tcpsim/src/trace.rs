@@ -1,0 +1,657 @@
+//! The trace: everything a run produced, as typed records.
+//!
+//! This is the contract between the simulator and everything that shows it
+//! (the text and SVG renderers, the pcap writer, the JSON output, the web
+//! page). Times are seconds since the start of the run (`f64`); sequence and
+//! acknowledgment numbers are given both absolute and relative (see
+//! [`relativize`]), as tcpdump prints them.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One whole run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    /// Scenario id, e.g. `keepalive-peer-dead`.
+    pub scenario: String,
+    /// Effective parameter values (defaults filled in), by parameter name.
+    pub params: BTreeMap<String, i64>,
+    /// The hosts taking part, in lifeline order (client first, then server,
+    /// then any third party).
+    pub hosts: Vec<HostInfo>,
+    /// Every segment put on the wire, in the order it was sent.
+    pub packets: Vec<Packet>,
+    /// Everything else that happened, in time order.
+    pub events: Vec<Event>,
+    /// Virtual time at which the run stopped (seconds).
+    pub end_at: f64,
+    /// Why the run stopped (`quiet`: nothing left to happen; `horizon`: the
+    /// scenario's time limit was reached with timers still pending;
+    /// `event_limit`: the safety cap on events was reached).
+    pub stop: StopReason,
+}
+
+/// Why a run stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    Quiet,
+    Horizon,
+    EventLimit,
+}
+
+/// A host on the simulated network.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HostInfo {
+    /// `client`, `server` or `attacker`.
+    pub name: String,
+    /// IPv4 address, dotted quad.
+    pub ip: String,
+}
+
+/// TCP header flags as tcpdump names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Flag {
+    Syn,
+    Fin,
+    Rst,
+    Psh,
+    Ack,
+}
+
+impl Flag {
+    /// The TCP header bit.
+    pub fn bit(self) -> u8 {
+        match self {
+            Flag::Fin => 0x01,
+            Flag::Syn => 0x02,
+            Flag::Rst => 0x04,
+            Flag::Psh => 0x08,
+            Flag::Ack => 0x10,
+        }
+    }
+}
+
+/// tcpdump's flag string: `S`, `S.`, `.`, `P.`, `F.`, `R`, `R.`.
+pub fn tcpdump_flags(flags: &[Flag]) -> String {
+    let mut s = String::new();
+    for (f, c) in [
+        (Flag::Syn, 'S'),
+        (Flag::Fin, 'F'),
+        (Flag::Psh, 'P'),
+        (Flag::Rst, 'R'),
+    ] {
+        if flags.contains(&f) {
+            s.push(c);
+        }
+    }
+    if flags.contains(&Flag::Ack) {
+        s.push('.');
+    }
+    if s.is_empty() {
+        s.push_str("none");
+    }
+    s
+}
+
+/// Why a loss happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Loss {
+    /// The destination host was down (crashed, or still booting).
+    HostDown,
+    /// The link dropped it (random loss).
+    Link,
+}
+
+/// Why the kernel (or the third party) sent a segment. The renderers turn
+/// these into words; [`Why::rule`] names the source of the rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Why {
+    /// connect(): the first SYN.
+    Connect,
+    /// SYN retransmitted by the SYN_SENT retransmission timer.
+    SynRetransmit,
+    /// Listener's SYN-ACK.
+    SynAck,
+    /// Third ACK of the handshake.
+    HandshakeAck,
+    /// Application data (first transmission).
+    Data,
+    /// Pure ACK for received data or FIN.
+    Ack,
+    /// Retransmission on RTO expiry.
+    Retransmit,
+    /// Tail Loss Probe (RFC 8985 7; Linux `tcp_send_loss_probe`).
+    TailLossProbe,
+    /// close() (or process exit) sent FIN.
+    Fin,
+    /// Keepalive probe: zero-length ACK with SEQ = SND.UNA - 1.
+    KeepaliveProbe,
+    /// Reply to a segment that is not acceptable (out of window, such as a
+    /// keepalive probe): an ACK restating SND.NXT/RCV.NXT (RFC 9293 3.10.7.4).
+    DupAck,
+    /// RFC 5961 challenge ACK.
+    ChallengeAck,
+    /// RST for a segment that matches no connection (RFC 9293 3.10.7.1).
+    RstNoSocket,
+    /// RST from SYN_SENT for an unacceptable ACK (RFC 9293 3.10.7.3).
+    RstBadAck,
+    /// RST sent by close() with unread data (RFC 1122 4.2.2.13, RFC 2525 2.17).
+    RstUnreadData,
+    /// RST sent when keepalive gives up (Linux `tcp_keepalive_timer`).
+    RstKeepaliveTimeout,
+    /// RST sent because data arrived for a socket whose process has closed it
+    /// (Linux `tcp_rcv_state_process`, LINUX_MIB_TCPABORTONDATA).
+    RstDataAfterClose,
+    /// A SYN forged by a third party.
+    ForgedSyn,
+    /// A RST forged by a third party.
+    ForgedRst,
+}
+
+impl Why {
+    /// Every reason, for catalogues and tests.
+    pub const ALL: [Why; 19] = [
+        Why::Connect,
+        Why::SynRetransmit,
+        Why::SynAck,
+        Why::HandshakeAck,
+        Why::Data,
+        Why::Ack,
+        Why::Retransmit,
+        Why::TailLossProbe,
+        Why::Fin,
+        Why::KeepaliveProbe,
+        Why::DupAck,
+        Why::ChallengeAck,
+        Why::RstNoSocket,
+        Why::RstBadAck,
+        Why::RstUnreadData,
+        Why::RstKeepaliveTimeout,
+        Why::RstDataAfterClose,
+        Why::ForgedSyn,
+        Why::ForgedRst,
+    ];
+
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Why::Connect => "connect",
+            Why::SynRetransmit => "syn_retransmit",
+            Why::SynAck => "syn_ack",
+            Why::HandshakeAck => "handshake_ack",
+            Why::Data => "data",
+            Why::Ack => "ack",
+            Why::Retransmit => "retransmit",
+            Why::TailLossProbe => "tail_loss_probe",
+            Why::Fin => "fin",
+            Why::KeepaliveProbe => "keepalive_probe",
+            Why::DupAck => "dup_ack",
+            Why::ChallengeAck => "challenge_ack",
+            Why::RstNoSocket => "rst_no_socket",
+            Why::RstBadAck => "rst_bad_ack",
+            Why::RstUnreadData => "rst_unread_data",
+            Why::RstKeepaliveTimeout => "rst_keepalive_timeout",
+            Why::RstDataAfterClose => "rst_data_after_close",
+            Why::ForgedSyn => "forged_syn",
+            Why::ForgedRst => "forged_rst",
+        }
+    }
+
+    /// Where the rule comes from: an RFC section or a Linux function.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Why::Connect => "RFC 9293 3.5; Linux tcp_v4_connect / tcp_connect",
+            Why::SynRetransmit => "RFC 6298 5; Linux tcp_retransmit_timer (tcp_syn_retries, tcp_syn_linear_timeouts)",
+            Why::SynAck => "RFC 9293 3.10.7.2; Linux tcp_conn_request / tcp_v4_send_synack",
+            Why::HandshakeAck => "RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process",
+            Why::Data => "RFC 9293 3.10.2; Linux tcp_sendmsg / tcp_write_xmit",
+            Why::Ack => "RFC 9293 3.10.7.4; Linux __tcp_ack_snd_check / tcp_send_delayed_ack",
+            Why::Retransmit => "RFC 6298 5.4-5.6; Linux tcp_retransmit_timer",
+            Why::TailLossProbe => "RFC 8985 7; Linux tcp_schedule_loss_probe / tcp_send_loss_probe",
+            Why::Fin => "RFC 9293 3.10.4; Linux tcp_close / tcp_send_fin",
+            Why::KeepaliveProbe => "RFC 9293 3.8.4; Linux tcp_keepalive_timer / tcp_xmit_probe_skb",
+            Why::DupAck => "RFC 9293 3.10.7.4 (unacceptable segment); Linux tcp_send_dupack",
+            Why::ChallengeAck => "RFC 5961 4.2; Linux tcp_validate_incoming / tcp_send_challenge_ack",
+            Why::RstNoSocket => "RFC 9293 3.10.7.1; Linux tcp_v4_send_reset",
+            Why::RstBadAck => "RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process (reset_and_undo)",
+            Why::RstUnreadData => "RFC 1122 4.2.2.13, RFC 2525 2.17; Linux tcp_close",
+            Why::RstKeepaliveTimeout => "Linux tcp_keepalive_timer -> tcp_send_active_reset",
+            Why::RstDataAfterClose => "RFC 1122 4.2.2.13; Linux tcp_rcv_state_process (TCPABORTONDATA)",
+            Why::ForgedSyn => "third party (RFC 5961 1.1 threat model)",
+            Why::ForgedRst => "third party (RFC 5961 3)",
+        }
+    }
+}
+
+/// One segment on the wire.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Packet {
+    /// Index in [`Trace::packets`].
+    pub id: usize,
+    /// When it left the sender (seconds).
+    pub sent_at: f64,
+    /// When it reached the receiver; `None` when lost.
+    pub arrived_at: Option<f64>,
+    /// Why it was lost, when it was.
+    pub lost: Option<Loss>,
+    /// When a lost segment died (seconds): at the dead host's door, or mid-link.
+    pub lost_at: Option<f64>,
+    /// Host that really sent it (`attacker` for forged segments).
+    pub src: String,
+    /// Host it is addressed to.
+    pub dst: String,
+    /// Set when the IP source address is another host's (a forged segment).
+    pub spoofed_as: Option<String>,
+    pub sport: u16,
+    pub dport: u16,
+    pub flags: Vec<Flag>,
+    /// Sequence number relative to the sender's ISN (see [`relativize`]).
+    pub seq: u32,
+    /// Acknowledgment number relative to the receiver's ISN; `None` without ACK.
+    pub ack: Option<u32>,
+    /// Absolute sequence number on the wire.
+    pub abs_seq: u32,
+    /// Absolute acknowledgment number on the wire (0 without ACK).
+    pub abs_ack: u32,
+    /// Payload length in bytes.
+    pub len: u32,
+    /// Advertised window (unscaled, as on the wire).
+    pub win: u16,
+    /// Why it was sent.
+    pub why: Why,
+}
+
+impl Packet {
+    pub fn has(&self, f: Flag) -> bool {
+        self.flags.contains(&f)
+    }
+
+    /// tcpdump's flag string for this packet, e.g. `S.`.
+    pub fn flag_str(&self) -> String {
+        tcpdump_flags(&self.flags)
+    }
+
+    /// A tcpdump-like label: `[S.] seq 0 ack 1` or `[P.] seq 1:101 ack 1`.
+    pub fn label(&self) -> String {
+        let mut s = format!("[{}] seq ", self.flag_str());
+        if self.len > 0 {
+            s.push_str(&format!(
+                "{}:{}",
+                self.seq,
+                self.seq.wrapping_add(self.len)
+            ));
+        } else {
+            s.push_str(&self.seq.to_string());
+        }
+        if let Some(a) = self.ack {
+            s.push_str(&format!(" ack {a}"));
+        }
+        if self.len > 0 {
+            s.push_str(&format!(" len {}", self.len));
+        }
+        s
+    }
+}
+
+/// Something other than a segment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Seconds since the start of the run.
+    pub at: f64,
+    /// The host it happened on.
+    pub host: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// The event types: `app`, `state`, `timer`, `fault`, `kernel`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// An application call returned (blocking calls are recorded when they
+    /// return, with the time they were made in `since`).
+    App {
+        call: AppCall,
+        result: AppResult,
+        /// When a blocking call was made, if earlier than `at`.
+        since: Option<f64>,
+        /// Local and remote port of the socket (0 when not applicable).
+        lport: u16,
+        rport: u16,
+    },
+    /// A socket changed TCP state.
+    State {
+        lport: u16,
+        rport: u16,
+        from: TcpState,
+        to: TcpState,
+    },
+    /// A kernel timer was armed, fired or cancelled.
+    Timer {
+        timer: TimerKind,
+        action: TimerAction,
+        /// For `armed`: when it will fire.
+        expires_at: Option<f64>,
+        lport: u16,
+        rport: u16,
+    },
+    /// A fault injected by the scenario.
+    Fault { fault: Fault },
+    /// A kernel decision worth showing that sends nothing (a segment
+    /// dropped, a challenge ACK rate-limited, a RST accepted...).
+    Kernel {
+        what: KernelNote,
+        /// The packet it concerns, if any.
+        packet: Option<usize>,
+        lport: u16,
+        rport: u16,
+    },
+}
+
+/// Application calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppCall {
+    Listen,
+    Connect,
+    Accept,
+    Send,
+    Recv,
+    Close,
+}
+
+/// What an application call returned: a byte count, `OK`, `EOF` or an errno.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AppResult {
+    Bytes(u32),
+    Word(ResultWord),
+}
+
+/// Non-numeric results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResultWord {
+    #[serde(rename = "OK")]
+    Ok,
+    #[serde(rename = "EOF")]
+    Eof,
+    #[serde(rename = "ETIMEDOUT")]
+    Etimedout,
+    #[serde(rename = "ECONNRESET")]
+    Econnreset,
+    #[serde(rename = "ECONNREFUSED")]
+    Econnrefused,
+    #[serde(rename = "EPIPE")]
+    Epipe,
+}
+
+impl AppResult {
+    pub fn as_string(&self) -> String {
+        match self {
+            AppResult::Bytes(n) => n.to_string(),
+            AppResult::Word(w) => w.as_str().to_string(),
+        }
+    }
+}
+
+impl ResultWord {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultWord::Ok => "OK",
+            ResultWord::Eof => "EOF",
+            ResultWord::Etimedout => "ETIMEDOUT",
+            ResultWord::Econnreset => "ECONNRESET",
+            ResultWord::Econnrefused => "ECONNREFUSED",
+            ResultWord::Epipe => "EPIPE",
+        }
+    }
+}
+
+/// RFC 9293's eleven states (Linux names them TCP_*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TcpState {
+    Closed,
+    Listen,
+    SynSent,
+    SynReceived,
+    Established,
+    FinWait1,
+    FinWait2,
+    CloseWait,
+    Closing,
+    LastAck,
+    TimeWait,
+}
+
+impl TcpState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TcpState::Closed => "CLOSED",
+            TcpState::Listen => "LISTEN",
+            TcpState::SynSent => "SYN_SENT",
+            TcpState::SynReceived => "SYN_RECEIVED",
+            TcpState::Established => "ESTABLISHED",
+            TcpState::FinWait1 => "FIN_WAIT_1",
+            TcpState::FinWait2 => "FIN_WAIT_2",
+            TcpState::CloseWait => "CLOSE_WAIT",
+            TcpState::Closing => "CLOSING",
+            TcpState::LastAck => "LAST_ACK",
+            TcpState::TimeWait => "TIME_WAIT",
+        }
+    }
+}
+
+/// Kernel timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerKind {
+    /// Retransmission timer (ICSK_TIME_RETRANS), SYN or data.
+    Retransmit,
+    /// Tail loss probe timer (ICSK_TIME_LOSS_PROBE).
+    LossProbe,
+    /// Keepalive timer (sk_timer).
+    Keepalive,
+    /// Delayed ACK timer (ICSK_TIME_DACK).
+    DelayedAck,
+    /// TIME_WAIT (TCP_TIMEWAIT_LEN) or FIN_WAIT_2 (tcp_fin_timeout) timer.
+    TimeWait,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerAction {
+    Armed,
+    Fired,
+    Cancelled,
+}
+
+/// Faults injected by a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// The process was killed (SIGKILL); its kernel lives on.
+    ProcessKill,
+    /// The host stopped dead: no segment sent or answered, all state lost.
+    HostCrash,
+    /// The crashed host started booting.
+    RebootStart,
+    /// The host finished booting: a fresh kernel with no sockets.
+    RebootDone,
+}
+
+/// Kernel decisions that send nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KernelNote {
+    /// A RST was accepted: the connection is reset.
+    RstAccepted,
+    /// A RST was ignored (not in window, or for a listener).
+    RstIgnored,
+    /// A RST within the window but not at RCV.NXT (RFC 5961 3.2): answered by a challenge ACK.
+    RstInexact,
+    /// A challenge ACK was suppressed by `tcp_invalid_ratelimit`.
+    ChallengeAckRateLimited,
+    /// The retransmission time budget (`tcp_retries2` / TCP_USER_TIMEOUT) is spent.
+    RetriesExhausted,
+    /// Keepalive gave up after `tcp_keepalive_probes` unanswered probes.
+    KeepaliveExhausted,
+    /// SYN_SENT got an unacceptable ACK: SYN resend re-armed to TCP_TIMEOUT_MIN.
+    SynResendSoon,
+    /// A segment for a socket with no process arrived and was dropped.
+    Dropped,
+    /// The third party read the sequence numbers off a segment it observed.
+    Observed,
+    /// The connection was handed to the application queue (accept ready).
+    AcceptQueued,
+}
+
+/// Normalise absolute sequence numbers to relative ones, tcpdump-style.
+///
+/// For each direction (source address and port to destination address and
+/// port), every SYN seen so far contributes a base (its ISN). A number is
+/// shown relative to the base that gives the smallest non-negative offset
+/// (modulo 2^32); this keeps an old incarnation's numbers meaningful after a
+/// new SYN on the same four-tuple (the challenge-ACK scenarios). The same
+/// function serves simulated traces and real captures.
+///
+/// Input: per packet `(src_ip, sport, dst_ip, dport, flags, abs_seq, abs_ack)`.
+/// Output: per packet `(seq_rel, ack_rel)`.
+pub fn relativize(packets: &[WireKey]) -> Vec<(u32, u32)> {
+    let mut bases: BTreeMap<(u32, u16, u32, u16), Vec<u32>> = BTreeMap::new();
+    let mut out = Vec::with_capacity(packets.len());
+    for p in packets {
+        let fwd = (p.src_ip, p.sport, p.dst_ip, p.dport);
+        let rev = (p.dst_ip, p.dport, p.src_ip, p.sport);
+        if p.syn {
+            let v = bases.entry(fwd).or_default();
+            if !v.contains(&p.abs_seq) {
+                v.push(p.abs_seq);
+            }
+        }
+        let rel = |key: &(u32, u16, u32, u16), x: u32| -> u32 {
+            match bases.get(key) {
+                Some(v) if !v.is_empty() => v.iter().map(|b| x.wrapping_sub(*b)).min().unwrap_or(x),
+                _ => x,
+            }
+        };
+        out.push((rel(&fwd, p.abs_seq), rel(&rev, p.abs_ack)));
+    }
+    out
+}
+
+/// What [`relativize`] needs of a packet.
+#[derive(Clone, Copy, Debug)]
+pub struct WireKey {
+    pub src_ip: u32,
+    pub sport: u16,
+    pub dst_ip: u32,
+    pub dport: u16,
+    pub syn: bool,
+    pub abs_seq: u32,
+    pub abs_ack: u32,
+}
+
+impl Trace {
+    /// Look up a host's IPv4 address as a `u32`.
+    pub fn host_ip(&self, name: &str) -> Option<u32> {
+        let h = self.hosts.iter().find(|h| h.name == name)?;
+        parse_ipv4(&h.ip)
+    }
+
+    /// Application events only, in order.
+    pub fn app_events(&self) -> impl Iterator<Item = (&Event, AppCall, AppResult)> {
+        self.events.iter().filter_map(|e| match &e.kind {
+            EventKind::App { call, result, .. } => Some((e, *call, *result)),
+            _ => None,
+        })
+    }
+}
+
+/// Parse a dotted IPv4 address.
+pub fn parse_ipv4(s: &str) -> Option<u32> {
+    let mut parts = s.split('.');
+    let mut v = 0u32;
+    for _ in 0..4 {
+        let p: u8 = parts.next()?.parse().ok()?;
+        v = (v << 8) | p as u32;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(v)
+}
+
+/// Format a `u32` as a dotted IPv4 address.
+pub fn format_ipv4(v: u32) -> String {
+    format!(
+        "{}.{}.{}.{}",
+        v >> 24,
+        (v >> 16) & 0xff,
+        (v >> 8) & 0xff,
+        v & 0xff
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(src: u32, sport: u16, dst: u32, dport: u16, syn: bool, s: u32, a: u32) -> WireKey {
+        WireKey {
+            src_ip: src,
+            sport,
+            dst_ip: dst,
+            dport,
+            syn,
+            abs_seq: s,
+            abs_ack: a,
+        }
+    }
+
+    #[test]
+    fn relative_numbers_follow_the_isns() {
+        let c = 1;
+        let s = 2;
+        let pk = [
+            k(c, 1000, s, 80, true, 5000, 0),
+            k(s, 80, c, 1000, true, 9000, 5001),
+            k(c, 1000, s, 80, false, 5001, 9001),
+            // new SYN on the same tuple (reboot), then a challenge ACK with the old numbers
+            k(c, 1000, s, 80, true, 77, 0),
+            k(s, 80, c, 1000, false, 9001, 5001),
+            k(c, 1000, s, 80, false, 5001, 0),
+        ];
+        let r = relativize(&pk);
+        assert_eq!(r[0].0, 0);
+        assert_eq!(r[1], (0, 1));
+        assert_eq!(r[2], (1, 1));
+        assert_eq!(r[3].0, 0);
+        assert_eq!(r[4], (1, 1), "old incarnation's numbers stay relative to the old ISN");
+        assert_eq!(r[5].0, 1);
+    }
+
+    #[test]
+    fn flags_print_like_tcpdump() {
+        assert_eq!(tcpdump_flags(&[Flag::Syn]), "S");
+        assert_eq!(tcpdump_flags(&[Flag::Syn, Flag::Ack]), "S.");
+        assert_eq!(tcpdump_flags(&[Flag::Rst]), "R");
+        assert_eq!(tcpdump_flags(&[Flag::Ack, Flag::Rst]), "R.");
+        assert_eq!(tcpdump_flags(&[Flag::Fin, Flag::Ack]), "F.");
+        assert_eq!(tcpdump_flags(&[Flag::Psh, Flag::Ack]), "P.");
+        assert_eq!(tcpdump_flags(&[Flag::Ack]), ".");
+    }
+
+    #[test]
+    fn ipv4_round_trips() {
+        assert_eq!(parse_ipv4("10.0.0.1"), Some(0x0a00_0001));
+        assert_eq!(format_ipv4(0x0a00_0001), "10.0.0.1");
+        assert_eq!(parse_ipv4("10.0.0"), None);
+        assert_eq!(parse_ipv4("10.0.0.1.2"), None);
+        assert_eq!(parse_ipv4("300.0.0.1"), None);
+    }
+}
