@@ -62,14 +62,14 @@ pub const ALL: &[ParamSpec] = &[
     spec!("rtt_ms", "ms", 1, 10000, 20, "round-trip time of the link (half each way)"),
     spec!("loss_pct", "%", 0, 50, 0, "random loss on the link, percent of segments, seeded"),
     spec!("seed", "number", 0, 4294967295, 1, "seed for initial sequence numbers and loss"),
-    spec!("crash_at", "s", 1, 100000, 10, "when the fault happens, seconds after the connection is set up"),
+    spec!("crash_at", "s", 1, 100000, 10, "when the fault happens, seconds after connect()"),
     spec!("send_at", "s", 0, 100000, 5, "when the server writes, seconds after the fault"),
     spec!("send_bytes", "bytes", 1, 1448, 100, "how many bytes the server writes"),
     spec!("reboot_s", "s", 1, 100000, 60, "how long the client host takes to reboot"),
     spec!("reconnect_after", "s", 0, 100000, 1, "how long after booting the client reconnects"),
     spec!("unread_data", "bool", 0, 1, 0, "the server sent data the client process never read (turns FIN into RST)"),
     spec!("server_writes", "bool", 0, 1, 1, "the server writes after the fault"),
-    spec!("attack_at", "s", 1, 100000, 10, "when the third party strikes, seconds after the connection is set up"),
+    spec!("attack_at", "s", 1, 100000, 10, "when the third party strikes, seconds after connect()"),
     spec!("observe_s", "s", 1, 1000000, 600, "how long to watch after the last scripted step"),
 ];
 
