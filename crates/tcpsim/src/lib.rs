@@ -7,6 +7,9 @@
 pub mod params;
 pub mod pcap;
 pub mod scenarios;
+pub mod sim;
+pub mod tcb;
+pub mod time;
 pub mod trace;
 
 pub use params::{ParamError, ParamSpec, Params};
@@ -28,7 +31,11 @@ impl std::fmt::Display for Error {
             Error::UnknownScenario { id } => write!(
                 f,
                 "unknown scenario '{id}'; known: {}",
-                SCENARIOS.iter().map(|s| s.id).collect::<Vec<_>>().join(", ")
+                SCENARIOS
+                    .iter()
+                    .map(|s| s.id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Error::Param(e) => e.fmt(f),
         }

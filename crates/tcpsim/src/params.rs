@@ -45,32 +45,214 @@ macro_rules! spec {
 
 /// Every parameter the simulator knows.
 pub const ALL: &[ParamSpec] = &[
-    spec!("tcp_keepalive_time", "s", 1, 32767, 7200, "idle time before the first keepalive probe (sysctl; TCP_KEEPIDLE range)"),
-    spec!("tcp_keepalive_intvl", "s", 1, 32767, 75, "time between keepalive probes (sysctl; TCP_KEEPINTVL range)"),
-    spec!("tcp_keepalive_probes", "count", 1, 127, 9, "unanswered probes before keepalive gives up (sysctl; TCP_KEEPCNT range)"),
-    spec!("tcp_retries2", "count", 1, 50, 15, "retransmission budget, turned into time by tcp_model_timeout (sysctl)"),
-    spec!("tcp_syn_retries", "count", 1, 127, 6, "SYN retransmissions before connect() fails (sysctl)"),
-    spec!("tcp_syn_linear_timeouts", "count", 0, 127, 4, "SYN retransmissions at a fixed 1 s before backoff starts (sysctl, Linux 6.17+)"),
-    spec!("tcp_rto_min", "ms", 1, 120000, 200, "lower bound of the retransmission timeout (sysctl tcp_rto_min_us, in ms here)"),
-    spec!("tcp_rto_max", "ms", 1000, 120000, 120000, "upper bound of the retransmission timeout (sysctl tcp_rto_max_ms)"),
-    spec!("tcp_invalid_ratelimit", "ms", 0, 60000, 500, "minimum gap between challenge/duplicate ACKs on one socket (sysctl)"),
-    spec!("so_keepalive", "bool", 0, 1, 0, "SO_KEEPALIVE on the server's socket"),
-    spec!("tcp_keepidle", "s", 0, 32767, 0, "TCP_KEEPIDLE socket option; 0 = use tcp_keepalive_time"),
-    spec!("tcp_keepintvl", "s", 0, 32767, 0, "TCP_KEEPINTVL socket option; 0 = use tcp_keepalive_intvl"),
-    spec!("tcp_keepcnt", "count", 0, 127, 0, "TCP_KEEPCNT socket option; 0 = use tcp_keepalive_probes"),
-    spec!("tcp_user_timeout", "ms", 0, 2147483647, 0, "TCP_USER_TIMEOUT socket option on the server; 0 = off"),
-    spec!("rtt_ms", "ms", 1, 10000, 20, "round-trip time of the link (half each way)"),
-    spec!("loss_pct", "%", 0, 50, 0, "random loss on the link, percent of segments, seeded"),
-    spec!("seed", "number", 0, 4294967295, 1, "seed for initial sequence numbers and loss"),
-    spec!("crash_at", "s", 1, 100000, 10, "when the fault happens, seconds after connect()"),
-    spec!("send_at", "s", 0, 100000, 5, "when the server writes, seconds after the fault"),
-    spec!("send_bytes", "bytes", 1, 1448, 100, "how many bytes the server writes"),
-    spec!("reboot_s", "s", 1, 100000, 60, "how long the client host takes to reboot"),
-    spec!("reconnect_after", "s", 0, 100000, 1, "how long after booting the client reconnects"),
-    spec!("unread_data", "bool", 0, 1, 0, "the server sent data the client process never read (turns FIN into RST)"),
-    spec!("server_writes", "bool", 0, 1, 1, "the server writes after the fault"),
-    spec!("attack_at", "s", 1, 100000, 10, "when the third party strikes, seconds after connect()"),
-    spec!("observe_s", "s", 1, 1000000, 600, "how long to watch after the last scripted step"),
+    spec!(
+        "tcp_keepalive_time",
+        "s",
+        1,
+        32767,
+        7200,
+        "idle time before the first keepalive probe (sysctl; TCP_KEEPIDLE range)"
+    ),
+    spec!(
+        "tcp_keepalive_intvl",
+        "s",
+        1,
+        32767,
+        75,
+        "time between keepalive probes (sysctl; TCP_KEEPINTVL range)"
+    ),
+    spec!(
+        "tcp_keepalive_probes",
+        "count",
+        1,
+        127,
+        9,
+        "unanswered probes before keepalive gives up (sysctl; TCP_KEEPCNT range)"
+    ),
+    spec!(
+        "tcp_retries2",
+        "count",
+        1,
+        50,
+        15,
+        "retransmission budget, turned into time by tcp_model_timeout (sysctl)"
+    ),
+    spec!(
+        "tcp_syn_retries",
+        "count",
+        1,
+        127,
+        6,
+        "SYN retransmissions before connect() fails (sysctl)"
+    ),
+    spec!(
+        "tcp_syn_linear_timeouts",
+        "count",
+        0,
+        127,
+        4,
+        "SYN retransmissions at a fixed 1 s before backoff starts (sysctl, Linux 6.17+)"
+    ),
+    spec!(
+        "tcp_rto_min",
+        "ms",
+        1,
+        120000,
+        200,
+        "lower bound of the retransmission timeout (sysctl tcp_rto_min_us, in ms here)"
+    ),
+    spec!(
+        "tcp_rto_max",
+        "ms",
+        1000,
+        120000,
+        120000,
+        "upper bound of the retransmission timeout (sysctl tcp_rto_max_ms)"
+    ),
+    spec!(
+        "tcp_invalid_ratelimit",
+        "ms",
+        0,
+        60000,
+        500,
+        "minimum gap between challenge/duplicate ACKs on one socket (sysctl)"
+    ),
+    spec!(
+        "so_keepalive",
+        "bool",
+        0,
+        1,
+        0,
+        "SO_KEEPALIVE on the server's socket"
+    ),
+    spec!(
+        "tcp_keepidle",
+        "s",
+        0,
+        32767,
+        0,
+        "TCP_KEEPIDLE socket option; 0 = use tcp_keepalive_time"
+    ),
+    spec!(
+        "tcp_keepintvl",
+        "s",
+        0,
+        32767,
+        0,
+        "TCP_KEEPINTVL socket option; 0 = use tcp_keepalive_intvl"
+    ),
+    spec!(
+        "tcp_keepcnt",
+        "count",
+        0,
+        127,
+        0,
+        "TCP_KEEPCNT socket option; 0 = use tcp_keepalive_probes"
+    ),
+    spec!(
+        "tcp_user_timeout",
+        "ms",
+        0,
+        2147483647,
+        0,
+        "TCP_USER_TIMEOUT socket option on the server; 0 = off"
+    ),
+    spec!(
+        "rtt_ms",
+        "ms",
+        1,
+        10000,
+        20,
+        "round-trip time of the link (half each way)"
+    ),
+    spec!(
+        "loss_pct",
+        "%",
+        0,
+        50,
+        0,
+        "random loss on the link, percent of segments, seeded"
+    ),
+    spec!(
+        "seed",
+        "number",
+        0,
+        4294967295,
+        1,
+        "seed for initial sequence numbers and loss"
+    ),
+    spec!(
+        "crash_at",
+        "s",
+        1,
+        100000,
+        10,
+        "when the fault happens, seconds after connect()"
+    ),
+    spec!(
+        "send_at",
+        "s",
+        0,
+        100000,
+        5,
+        "when the server writes, seconds after the fault"
+    ),
+    spec!(
+        "send_bytes",
+        "bytes",
+        1,
+        1448,
+        100,
+        "how many bytes the server writes"
+    ),
+    spec!(
+        "reboot_s",
+        "s",
+        1,
+        100000,
+        60,
+        "how long the client host takes to reboot"
+    ),
+    spec!(
+        "reconnect_after",
+        "s",
+        0,
+        100000,
+        1,
+        "how long after booting the client reconnects"
+    ),
+    spec!(
+        "unread_data",
+        "bool",
+        0,
+        1,
+        0,
+        "the server sent data the client process never read (turns FIN into RST)"
+    ),
+    spec!(
+        "server_writes",
+        "bool",
+        0,
+        1,
+        1,
+        "the server writes after the fault"
+    ),
+    spec!(
+        "attack_at",
+        "s",
+        1,
+        100000,
+        10,
+        "when the third party strikes, seconds after connect()"
+    ),
+    spec!(
+        "observe_s",
+        "s",
+        1,
+        1000000,
+        600,
+        "how long to watch after the last scripted step"
+    ),
 ];
 
 /// Look a parameter up by name.
@@ -81,11 +263,26 @@ pub fn spec(name: &str) -> Option<&'static ParamSpec> {
 /// A bad parameter: what was wrong, and what is allowed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParamError {
-    Unknown { name: String, allowed: Vec<&'static str> },
-    Malformed { name: String, value: String, spec: ParamSpec },
-    OutOfRange { name: String, value: i64, spec: ParamSpec },
-    Conflict { message: String },
-    Syntax { arg: String },
+    Unknown {
+        name: String,
+        allowed: Vec<&'static str>,
+    },
+    Malformed {
+        name: String,
+        value: String,
+        spec: ParamSpec,
+    },
+    OutOfRange {
+        name: String,
+        value: i64,
+        spec: ParamSpec,
+    },
+    Conflict {
+        message: String,
+    },
+    Syntax {
+        arg: String,
+    },
 }
 
 impl fmt::Display for ParamError {
@@ -249,7 +446,13 @@ mod tests {
 
     fn p() -> Params {
         Params::new(
-            &["tcp_keepalive_time", "tcp_keepcnt", "so_keepalive", "tcp_rto_min", "tcp_rto_max"],
+            &[
+                "tcp_keepalive_time",
+                "tcp_keepcnt",
+                "so_keepalive",
+                "tcp_rto_min",
+                "tcp_rto_max",
+            ],
             &[("so_keepalive", 1)],
         )
     }
@@ -267,15 +470,25 @@ mod tests {
         let mut p = p();
         let e = p.set_str("tcp_keepcnt", "128").unwrap_err().to_string();
         assert!(e.contains("tcp_keepcnt") && e.contains("0..=127"), "{e}");
-        let e = p.set_str("tcp_keepalive_time", "2h").unwrap_err().to_string();
-        assert!(e.contains("tcp_keepalive_time") && e.contains("1..=32767"), "{e}");
+        let e = p
+            .set_str("tcp_keepalive_time", "2h")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("tcp_keepalive_time") && e.contains("1..=32767"),
+            "{e}"
+        );
         let e = p.set_str("tcp_retries2", "3").unwrap_err().to_string();
         assert!(e.contains("unknown parameter 'tcp_retries2'"), "{e}");
         let e = p.apply_assignment("=3").unwrap_err().to_string();
         assert!(e.contains("NAME=VALUE"), "{e}");
         p.set("tcp_rto_min", 5000).unwrap();
         p.set("tcp_rto_max", 1000).unwrap();
-        assert!(p.validate().unwrap_err().to_string().contains("tcp_rto_min"));
+        assert!(p
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("tcp_rto_min"));
     }
 
     #[test]

@@ -205,7 +205,9 @@ impl Why {
     pub fn rule(self) -> &'static str {
         match self {
             Why::Connect => "RFC 9293 3.5; Linux tcp_v4_connect / tcp_connect",
-            Why::SynRetransmit => "RFC 6298 5; Linux tcp_retransmit_timer (tcp_syn_retries, tcp_syn_linear_timeouts)",
+            Why::SynRetransmit => {
+                "RFC 6298 5; Linux tcp_retransmit_timer (tcp_syn_retries, tcp_syn_linear_timeouts)"
+            }
             Why::SynAck => "RFC 9293 3.10.7.2; Linux tcp_conn_request / tcp_v4_send_synack",
             Why::HandshakeAck => "RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process",
             Why::Data => "RFC 9293 3.10.2; Linux tcp_sendmsg / tcp_write_xmit",
@@ -215,12 +217,18 @@ impl Why {
             Why::Fin => "RFC 9293 3.10.4; Linux tcp_close / tcp_send_fin",
             Why::KeepaliveProbe => "RFC 9293 3.8.4; Linux tcp_keepalive_timer / tcp_xmit_probe_skb",
             Why::DupAck => "RFC 9293 3.10.7.4 (unacceptable segment); Linux tcp_send_dupack",
-            Why::ChallengeAck => "RFC 5961 4.2; Linux tcp_validate_incoming / tcp_send_challenge_ack",
+            Why::ChallengeAck => {
+                "RFC 5961 4.2; Linux tcp_validate_incoming / tcp_send_challenge_ack"
+            }
             Why::RstNoSocket => "RFC 9293 3.10.7.1; Linux tcp_v4_send_reset",
-            Why::RstBadAck => "RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process (reset_and_undo)",
+            Why::RstBadAck => {
+                "RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process (reset_and_undo)"
+            }
             Why::RstUnreadData => "RFC 1122 4.2.2.13, RFC 2525 2.17; Linux tcp_close",
             Why::RstKeepaliveTimeout => "Linux tcp_keepalive_timer -> tcp_send_active_reset",
-            Why::RstDataAfterClose => "RFC 1122 4.2.2.13; Linux tcp_rcv_state_process (TCPABORTONDATA)",
+            Why::RstDataAfterClose => {
+                "RFC 1122 4.2.2.13; Linux tcp_rcv_state_process (TCPABORTONDATA)"
+            }
             Why::ForgedSyn => "third party (RFC 5961 1.1 threat model)",
             Why::ForgedRst => "third party (RFC 5961 3)",
         }
@@ -279,11 +287,7 @@ impl Packet {
     pub fn label(&self) -> String {
         let mut s = format!("[{}] seq ", self.flag_str());
         if self.len > 0 {
-            s.push_str(&format!(
-                "{}:{}",
-                self.seq,
-                self.seq.wrapping_add(self.len)
-            ));
+            s.push_str(&format!("{}:{}", self.seq, self.seq.wrapping_add(self.len)));
         } else {
             s.push_str(&self.seq.to_string());
         }
@@ -631,7 +635,11 @@ mod tests {
         assert_eq!(r[1], (0, 1));
         assert_eq!(r[2], (1, 1));
         assert_eq!(r[3].0, 0);
-        assert_eq!(r[4], (1, 1), "old incarnation's numbers stay relative to the old ISN");
+        assert_eq!(
+            r[4],
+            (1, 1),
+            "old incarnation's numbers stay relative to the old ISN"
+        );
         assert_eq!(r[5].0, 1);
     }
 

@@ -1,0 +1,398 @@
+//! The transmission control block: one socket's TCP state, and the pure
+//! pieces of Linux's arithmetic on it (RTT estimator, RTO, loss-probe
+//! timeout, the `tcp_retries2` time budget, keepalive intervals).
+//!
+//! Sequence arithmetic is modulo 2^32 as in RFC 9293 3.4 (`before`/`after`
+//! as in Linux `include/net/tcp.h`).
+
+use crate::time::{round_up_to_jiffies, Instant, JIFFY, MS, SEC};
+use crate::trace::TcpState;
+
+/// `before(a, b)`: a comes before b in sequence space.
+pub fn before(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) < 0
+}
+
+/// `after(a, b)`.
+pub fn after(a: u32, b: u32) -> bool {
+    before(b, a)
+}
+
+/// Linux `TCP_TIMEOUT_INIT`: initial RTO before any RTT sample (RFC 6298 2.1).
+pub const TCP_TIMEOUT_INIT: u64 = SEC;
+/// Linux `TCP_TIMEOUT_MIN`: 2 jiffies.
+pub const TCP_TIMEOUT_MIN: u64 = 2 * JIFFY;
+/// Linux `TCP_ATO_MIN` (HZ/25) and `TCP_DELACK_MAX` (HZ/5).
+pub const TCP_ATO_MIN: u64 = 40 * MS;
+pub const TCP_DELACK_MAX: u64 = 200 * MS;
+/// Linux `TCP_TIMEWAIT_LEN` and default `tcp_fin_timeout`.
+pub const TCP_TIMEWAIT_LEN: u64 = 60 * SEC;
+/// Linux `TCP_RESOURCE_PROBE_INTERVAL`.
+pub const TCP_RESOURCE_PROBE_INTERVAL: u64 = 500 * MS;
+
+/// Kernel settings that matter here (sysctls), in microseconds or counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sysctls {
+    pub keepalive_time: u64,
+    pub keepalive_intvl: u64,
+    pub keepalive_probes: u32,
+    pub retries2: u32,
+    pub syn_retries: u32,
+    pub syn_linear_timeouts: u32,
+    pub rto_min: u64,
+    pub rto_max: u64,
+    pub invalid_ratelimit: u64,
+}
+
+impl Default for Sysctls {
+    /// Linux defaults (`include/net/tcp.h`, ip-sysctl.rst).
+    fn default() -> Self {
+        Sysctls {
+            keepalive_time: 7200 * SEC,
+            keepalive_intvl: 75 * SEC,
+            keepalive_probes: 9,
+            retries2: 15,
+            syn_retries: 6,
+            syn_linear_timeouts: 4,
+            rto_min: 200 * MS,
+            rto_max: 120 * SEC,
+            invalid_ratelimit: 500 * MS,
+        }
+    }
+}
+
+/// Per-socket options (setsockopt); zero means "use the sysctl".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SockOpts {
+    pub keepalive: bool,
+    pub keepidle: u64,
+    pub keepintvl: u64,
+    pub keepcnt: u32,
+    pub user_timeout: u64,
+}
+
+/// Linux `tcp_model_timeout`: turn a retransmission count into the time
+/// budget `tcp_retries2` stands for, assuming RTOs that start at `rto_base`
+/// and double up to `rto_max` (net/ipv4/tcp_timer.c).
+pub fn tcp_model_timeout(boundary: u32, rto_base: u64, rto_max: u64) -> u64 {
+    // linear_backoff_thresh = ilog2(TCP_RTO_MAX / rto_base)
+    let ratio = (rto_max / rto_base.max(1)).max(1);
+    let thresh = 63 - ratio.leading_zeros();
+    if boundary <= thresh {
+        ((2u64 << boundary) - 1) * rto_base
+    } else {
+        ((2u64 << thresh) - 1) * rto_base + (boundary - thresh) as u64 * rto_max
+    }
+}
+
+/// The outstanding queue entry: one segment sent and not yet acknowledged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sent {
+    pub seq: u32,
+    pub len: u32,
+    pub syn: bool,
+    pub fin: bool,
+    /// Last time it was (re)transmitted.
+    pub sent_at: Instant,
+    /// Retransmitted at least once (Karn: no RTT sample from it).
+    pub retransmitted: bool,
+}
+
+impl Sent {
+    pub fn end(&self) -> u32 {
+        self.seq
+            .wrapping_add(self.len)
+            .wrapping_add(self.syn as u32)
+            .wrapping_add(self.fin as u32)
+    }
+}
+
+/// What the retransmission timer slot (`icsk_pending`) currently holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XmitTimer {
+    Retransmit,
+    LossProbe,
+}
+
+/// One socket.
+#[derive(Clone, Debug)]
+pub struct Tcb {
+    pub state: TcpState,
+    pub lport: u16,
+    pub rip: u32,
+    pub rport: u16,
+    pub iss: u32,
+    pub irs: u32,
+    pub snd_una: u32,
+    pub snd_nxt: u32,
+    pub rcv_nxt: u32,
+    pub rtx: Vec<Sent>,
+    pub opts: SockOpts,
+
+    // RTT estimator (Linux tcp_rtt_estimator; srtt scaled by 8 as in Linux).
+    pub srtt_us8: u64,
+    pub mdev_us: u64,
+    pub mdev_max_us: u64,
+    pub rttvar_us: u64,
+    pub rtt_seq: u32,
+    /// icsk_rto
+    pub rto: u64,
+    pub backoff: u32,
+    /// icsk_retransmits
+    pub retransmits: u32,
+    /// tp->retrans_stamp: time of the first retransmission (0 = none).
+    pub retrans_stamp: Option<Instant>,
+    pub tlp_high_seq: Option<u32>,
+    /// SYN_SENT retransmissions so far (tp->total_rto in SYN_SENT).
+    pub syn_rtos: u32,
+
+    // Keepalive (tcp_keepalive_timer)
+    pub probes_out: u32,
+    /// Last time a segment was received (max of lrcvtime and rcv_tstamp).
+    pub last_rcv: Instant,
+
+    // Delayed ACK (icsk_ack)
+    pub ack_pending: bool,
+    pub ato: u64,
+    pub pingpong: bool,
+    pub data_received: bool,
+
+    /// tp->last_oow_ack_time, for tcp_invalid_ratelimit.
+    pub last_oow_ack: Option<Instant>,
+
+    /// Bytes received and not read by the application.
+    pub unread: u32,
+    /// A FIN has been received (EOF is pending or was read).
+    pub fin_rcvd: bool,
+    /// A FIN has been queued by close().
+    pub fin_sent: bool,
+    /// sk_err: an error to report to the next call.
+    pub err: Option<crate::trace::ResultWord>,
+    /// The application has closed its descriptor (an orphan, SOCK_DEAD).
+    pub orphan: bool,
+}
+
+impl Tcb {
+    pub fn new(lport: u16, rip: u32, rport: u16, iss: u32, now: Instant) -> Tcb {
+        Tcb {
+            state: TcpState::Closed,
+            lport,
+            rip,
+            rport,
+            iss,
+            irs: 0,
+            snd_una: iss,
+            snd_nxt: iss,
+            rcv_nxt: 0,
+            rtx: Vec::new(),
+            opts: SockOpts::default(),
+            srtt_us8: 0,
+            mdev_us: 0,
+            mdev_max_us: 0,
+            rttvar_us: 0,
+            rtt_seq: 0,
+            rto: TCP_TIMEOUT_INIT,
+            backoff: 0,
+            retransmits: 0,
+            retrans_stamp: None,
+            tlp_high_seq: None,
+            syn_rtos: 0,
+            probes_out: 0,
+            last_rcv: now,
+            ack_pending: false,
+            ato: 0,
+            pingpong: false,
+            data_received: false,
+            last_oow_ack: None,
+            unread: 0,
+            fin_rcvd: false,
+            fin_sent: false,
+            err: None,
+            orphan: false,
+        }
+    }
+
+    /// Bytes and flags in flight (Linux `packets_out != 0`).
+    pub fn in_flight(&self) -> bool {
+        !self.rtx.is_empty()
+    }
+
+    /// Linux `tcp_rtt_estimator` followed by `tcp_set_rto`
+    /// (net/ipv4/tcp_input.c): SRTT and RTTVAR with the `tcp_rto_min` floor
+    /// on RTTVAR, so RTO >= SRTT + rto_min.
+    pub fn rtt_sample(&mut self, m: u64, rto_min: u64, rto_max: u64) {
+        let m = m.max(1) as i64;
+        if self.srtt_us8 != 0 {
+            let mut srtt = self.srtt_us8 as i64;
+            let mut e = m - (srtt >> 3);
+            srtt += e;
+            if e < 0 {
+                e = -e;
+                e -= (self.mdev_us >> 2) as i64;
+                if e > 0 {
+                    e >>= 3;
+                }
+            } else {
+                e -= (self.mdev_us >> 2) as i64;
+            }
+            self.mdev_us = (self.mdev_us as i64 + e).max(0) as u64;
+            if self.mdev_us > self.mdev_max_us {
+                self.mdev_max_us = self.mdev_us;
+                if self.mdev_max_us > self.rttvar_us {
+                    self.rttvar_us = self.mdev_max_us;
+                }
+            }
+            if after(self.snd_una, self.rtt_seq) {
+                if self.mdev_max_us < self.rttvar_us {
+                    self.rttvar_us -= (self.rttvar_us - self.mdev_max_us) >> 2;
+                }
+                self.rtt_seq = self.snd_nxt;
+                self.mdev_max_us = rto_min;
+            }
+            self.srtt_us8 = srtt.max(1) as u64;
+        } else {
+            self.srtt_us8 = (m as u64) << 3;
+            self.mdev_us = (m as u64) << 1;
+            self.rttvar_us = self.mdev_us.max(rto_min);
+            self.mdev_max_us = self.rttvar_us;
+            self.rtt_seq = self.snd_nxt;
+        }
+        // __tcp_set_rto + tcp_bound_rto, in whole jiffies (usecs_to_jiffies).
+        let rto = (self.srtt_us8 >> 3) + self.rttvar_us;
+        self.rto = round_up_to_jiffies(rto).min(rto_max);
+    }
+
+    /// Smoothed RTT in microseconds (0 before any sample).
+    pub fn srtt(&self) -> u64 {
+        self.srtt_us8 >> 3
+    }
+
+    /// Linux `tcp_schedule_loss_probe`: the probe timeout, 2 x SRTT plus
+    /// `tcp_rto_min` when one segment is in flight (to cover a delayed
+    /// ACK), never later than the RTO would fire.
+    pub fn loss_probe_timeout(&self, rto_min: u64) -> u64 {
+        let pto = if self.srtt_us8 != 0 {
+            let mut t = self.srtt_us8 >> 2;
+            if self.rtx.len() == 1 {
+                t += rto_min;
+            } else {
+                t += TCP_TIMEOUT_MIN;
+            }
+            round_up_to_jiffies(t)
+        } else {
+            TCP_TIMEOUT_INIT
+        };
+        pto.min(self.rto)
+    }
+
+    /// TCP_KEEPIDLE or the sysctl (`keepalive_time_when`).
+    pub fn keepidle(&self, s: &Sysctls) -> u64 {
+        if self.opts.keepidle > 0 {
+            self.opts.keepidle
+        } else {
+            s.keepalive_time
+        }
+    }
+
+    /// TCP_KEEPINTVL or the sysctl (`keepalive_intvl_when`).
+    pub fn keepintvl(&self, s: &Sysctls) -> u64 {
+        if self.opts.keepintvl > 0 {
+            self.opts.keepintvl
+        } else {
+            s.keepalive_intvl
+        }
+    }
+
+    /// TCP_KEEPCNT or the sysctl (`keepalive_probes`).
+    pub fn keepcnt(&self, s: &Sysctls) -> u32 {
+        if self.opts.keepcnt > 0 {
+            self.opts.keepcnt
+        } else {
+            s.keepalive_probes
+        }
+    }
+
+    /// Linux `retransmits_timed_out`: has the retransmission budget been
+    /// spent? Measured from the first retransmission (`retrans_stamp`)
+    /// against TCP_USER_TIMEOUT if set, else `tcp_model_timeout`.
+    pub fn retransmits_timed_out(&self, now: Instant, boundary: u32, s: &Sysctls) -> bool {
+        if self.retransmits == 0 {
+            return false;
+        }
+        let Some(start) = self.retrans_stamp else {
+            return false;
+        };
+        let timeout = if self.opts.user_timeout > 0 {
+            self.opts.user_timeout
+        } else {
+            let base = if matches!(self.state, TcpState::SynSent | TcpState::SynReceived) {
+                TCP_TIMEOUT_INIT
+            } else {
+                s.rto_min
+            };
+            tcp_model_timeout(boundary, base, s.rto_max)
+        };
+        now.saturating_sub(start) >= timeout
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_timeout_for_retries2_15_is_924_6_s() {
+        // ip-sysctl.rst: "hypothetical timeout of 924.6 seconds"
+        assert_eq!(tcp_model_timeout(15, 200 * MS, 120 * SEC), 924_600 * MS);
+        // boundary under the linear threshold: (2^(b+1) - 1) * base
+        assert_eq!(tcp_model_timeout(5, 200 * MS, 120 * SEC), 12_600 * MS);
+        assert_eq!(tcp_model_timeout(3, 200 * MS, 120 * SEC), 3_000 * MS);
+        // a raised floor: fewer doublings fit under the cap
+        assert_eq!(tcp_model_timeout(5, 1000 * MS, 120 * SEC), 63 * SEC);
+    }
+
+    #[test]
+    fn first_rtt_sample_gives_srtt_plus_rto_min() {
+        let mut t = Tcb::new(1, 2, 3, 1000, 0);
+        t.rtt_sample(20 * MS, 200 * MS, 120 * SEC);
+        assert_eq!(t.srtt(), 20 * MS);
+        assert_eq!(t.rto, 220 * MS);
+        // a large RTT: mdev = 2 x RTT dominates the floor, RTO = 3 x RTT
+        let mut t = Tcb::new(1, 2, 3, 1000, 0);
+        t.rtt_sample(400 * MS, 200 * MS, 120 * SEC);
+        assert_eq!(t.rto, 1200 * MS);
+    }
+
+    #[test]
+    fn rto_is_capped_by_rto_max() {
+        let mut t = Tcb::new(1, 2, 3, 1000, 0);
+        t.rtt_sample(5 * SEC, 200 * MS, 3 * SEC);
+        assert_eq!(t.rto, 3 * SEC);
+    }
+
+    #[test]
+    fn loss_probe_timeout_never_exceeds_rto() {
+        let mut t = Tcb::new(1, 2, 3, 1000, 0);
+        t.rtt_sample(20 * MS, 200 * MS, 120 * SEC);
+        t.rtx.push(Sent {
+            seq: 1001,
+            len: 100,
+            syn: false,
+            fin: false,
+            sent_at: 0,
+            retransmitted: false,
+        });
+        // 2 x 20 ms + 200 ms = 240 ms, but the RTO (220 ms) comes first
+        assert_eq!(t.loss_probe_timeout(200 * MS), 220 * MS);
+        let mut t2 = t.clone();
+        t2.rto = 1000 * MS;
+        assert_eq!(t2.loss_probe_timeout(200 * MS), 240 * MS);
+    }
+
+    #[test]
+    fn sequence_comparisons_wrap() {
+        assert!(before(u32::MAX, 0));
+        assert!(after(0, u32::MAX));
+        assert!(!before(5, 5));
+    }
+}
