@@ -289,7 +289,7 @@ fn build(info: &ScenarioInfo, p: &Params) -> Plan {
                         bytes,
                     },
                 );
-                last = last.max(send_at + retransmission_budget(p, &sys).min(10 * 60 * SEC));
+                last = last.max(send_at);
             }
             if server_app.opts.keepalive {
                 let mut t = Tcb::new(0, 0, 0, 0, 0);
@@ -361,12 +361,20 @@ impl Plan {
             }
             w.step();
         }
-        let last = w.now;
+        // Stale timer entries may have advanced the clock: the run's last
+        // moment is its last recorded happening.
+        let last_packet = w
+            .packets
+            .iter()
+            .map(|p| p.sent_at.max(p.arrived_at.or(p.lost_at).unwrap_or(0.0)));
+        let last_event = w.events.iter().map(|e| e.at);
+        let last_s = last_packet.chain(last_event).fold(0.0f64, f64::max);
+        let last = (last_s * SEC as f64).round() as Instant;
         // A connection still open (a half-open one, say) is watched to the
         // horizon; otherwise the run ends with its last event.
-        let end = if stop == StopReason::Quiet && !w.any_open_connection() {
-            last
-        } else if stop == StopReason::EventLimit {
+        let end = if (stop == StopReason::Quiet && !w.any_open_connection())
+            || stop == StopReason::EventLimit
+        {
             last
         } else {
             self.horizon.max(last)

@@ -878,8 +878,7 @@ impl World {
         s.tcb.err = Some(err);
         self.set_state(host, sock, TcpState::Closed);
         self.wake_reader(host, sock);
-        let s = self.sock_mut(host, sock);
-        if s.app.is_none() {
+        if self.sock(host, sock).is_some_and(|s| s.app.is_none()) {
             self.free_sock(host, sock);
         }
     }
@@ -916,7 +915,7 @@ impl World {
             // Data consumed: fall through to check for EOF as well.
             return self.wake_reader(host, sock);
         }
-        if let Some(err) = s.tcb.err {
+        if let Some(err) = s.tcb.err.filter(|_| s.blocked_recv.is_some()) {
             self.sock_mut(host, sock).tcb.err = None;
             self.sock_mut(host, sock).blocked_recv = None;
             self.app(
@@ -1286,7 +1285,9 @@ impl World {
                 && seg.sport == a.dport
                 && seg.flags == ACK
             {
-                self.attack.as_mut().map(|x| x.armed = false);
+                if let Some(x) = self.attack.as_mut() {
+                    x.armed = false;
+                }
                 self.note(
                     a.attacker,
                     KernelNote::Observed,
@@ -1596,7 +1597,7 @@ impl World {
         // Step 8: FIN (Linux tcp_fin).
         if seg.has(FIN) {
             let s = self.sock_mut(host, sock);
-            if seg.seq.wrapping_add(seg.len) != s.tcb.rcv_nxt && !(seg.len > 0) {
+            if seg.seq.wrapping_add(seg.len) != s.tcb.rcv_nxt {
                 return;
             }
             s.tcb.rcv_nxt = s.tcb.rcv_nxt.wrapping_add(1);
