@@ -1,1 +1,399 @@
-fn main() {}
+//! `tcpsim`: run the TCP Crash Lab scenarios from a terminal.
+//!
+//! ```text
+//! tcpsim list
+//! tcpsim params <scenario>
+//! tcpsim run <scenario> [--set NAME=VALUE]... [--format text|json|pcap|svg]
+//!                       [--lang zh|en] [-o FILE]
+//! tcpsim help | --help | -h
+//! tcpsim --version | -V
+//! ```
+//!
+//! Exit status: 0 on success, 2 for bad input (one line on stderr saying
+//! what was wrong and what is allowed), 1 when a file or stdout could not be
+//! written.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use tcpsim::{Params, Trace, SCENARIOS};
+
+const USAGE: &str = "\
+tcpsim: what a server's TCP connection does when its peer dies, on Linux's timers
+
+USAGE:
+    tcpsim list                      list the scenarios
+    tcpsim params <scenario>         show a scenario's parameters, defaults and ranges
+    tcpsim run <scenario> [OPTIONS]  run a scenario and print what happened
+    tcpsim help                      show this help
+    tcpsim --version                 show the version
+
+RUN OPTIONS:
+    --set NAME=VALUE     change a parameter (repeatable); see `tcpsim params <scenario>`
+    --format FORMAT      text (default), json, pcap or svg
+    --lang LANG          language of the SVG diagram: en (default) or zh
+    -o, --output FILE    write to FILE instead of stdout
+
+A pcap is binary: it is written to FILE with -o, or to stdout only when
+stdout is not a terminal (a pipe or a redirect).
+
+EXIT STATUS:
+    0 success, 1 could not write the output, 2 bad input
+
+EXAMPLES:
+    tcpsim run keepalive-peer-dead --set tcp_keepalive_time=60
+    tcpsim run host-crash-data-no-reboot --format pcap -o retrans.pcap
+    tcpsim run kill-from-outside --format json | jq '.packets[].why'
+";
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+    Pcap,
+    Svg,
+}
+
+const FORMATS: &str = "text, json, pcap, svg";
+const LANGS: &str = "en, zh";
+
+impl Format {
+    fn parse(s: &str) -> Option<Format> {
+        match s {
+            "text" => Some(Format::Text),
+            "json" => Some(Format::Json),
+            "pcap" => Some(Format::Pcap),
+            "svg" => Some(Format::Svg),
+            _ => None,
+        }
+    }
+}
+
+/// What went wrong, and the exit status it maps to.
+enum Failure {
+    /// Bad input: exit 2.
+    Usage(String),
+    /// Could not write: exit 1.
+    Io(String),
+}
+
+fn usage<T>(msg: impl Into<String>) -> Result<T, Failure> {
+    Err(Failure::Usage(msg.into()))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match real_main(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(m)) => {
+            eprintln!("tcpsim: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Io(m)) => {
+            eprintln!("tcpsim: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn real_main(args: &[String]) -> Result<(), Failure> {
+    let Some(cmd) = args.first() else {
+        return usage("no command given; try `tcpsim help` (commands: list, params, run, help)");
+    };
+    let rest = &args[1..];
+    match cmd.as_str() {
+        "help" | "--help" | "-h" => {
+            no_more(rest, cmd)?;
+            emit(USAGE.as_bytes(), None)
+        }
+        "--version" | "-V" | "version" => {
+            no_more(rest, cmd)?;
+            emit(
+                format!("tcpsim {}\n", env!("CARGO_PKG_VERSION")).as_bytes(),
+                None,
+            )
+        }
+        "list" => {
+            no_more(rest, cmd)?;
+            emit(list().as_bytes(), None)
+        }
+        "params" => {
+            let id = one_scenario(rest, "params")?;
+            emit(params_table(id)?.as_bytes(), None)
+        }
+        "run" => run(rest),
+        other => usage(format!(
+            "unknown command '{other}'; commands: list, params, run, help"
+        )),
+    }
+}
+
+fn no_more(rest: &[String], cmd: &str) -> Result<(), Failure> {
+    match rest.first() {
+        Some(a) => usage(format!("unexpected argument '{a}' after '{cmd}'")),
+        None => Ok(()),
+    }
+}
+
+fn scenario_ids() -> String {
+    SCENARIOS
+        .iter()
+        .map(|s| s.id)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Check a scenario id, returning the error message the user sees.
+fn check_scenario(id: &str) -> Result<Params, Failure> {
+    tcpsim::defaults(id).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+fn one_scenario<'a>(rest: &'a [String], cmd: &str) -> Result<&'a str, Failure> {
+    match rest {
+        [] => usage(format!(
+            "'{cmd}' needs a scenario id; scenarios: {}",
+            scenario_ids()
+        )),
+        [id] => Ok(id.as_str()),
+        [_, extra, ..] => usage(format!("unexpected argument '{extra}' after '{cmd}'")),
+    }
+}
+
+fn list() -> String {
+    let w = SCENARIOS.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for sc in SCENARIOS {
+        s.push_str(&format!("{:w$}  {}\n", sc.id, sc.title));
+    }
+    s
+}
+
+fn params_table(id: &str) -> Result<String, Failure> {
+    let p = check_scenario(id)?;
+    let rows: Vec<[String; 5]> = p
+        .specs()
+        .iter()
+        .map(|s| {
+            [
+                s.name.to_string(),
+                p.get(s.name).to_string(),
+                format!("{}..={}", s.min, s.max),
+                s.unit.to_string(),
+                s.help.to_string(),
+            ]
+        })
+        .collect();
+    let head = ["NAME", "DEFAULT", "RANGE", "UNIT", "HELP"];
+    let mut widths = head.map(str::len);
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.len());
+        }
+    }
+    let line = |cells: [&str; 5]| {
+        format!(
+            "{:w0$}  {:>w1$}  {:w2$}  {:w3$}  {}\n",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+        )
+    };
+    let mut out = line(head);
+    for r in &rows {
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+    }
+    Ok(out)
+}
+
+/// Parsed `run` options.
+struct RunOpts {
+    id: String,
+    sets: Vec<String>,
+    format: Format,
+    lang: Lang,
+    output: Option<String>,
+}
+
+/// Diagram language (mirrors `tcpsim_diagram::Lang`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lang {
+    En,
+    Zh,
+}
+
+fn parse_run(rest: &[String]) -> Result<RunOpts, Failure> {
+    let mut id: Option<String> = None;
+    let mut sets = Vec::new();
+    let mut format = None;
+    let mut lang = None;
+    let mut output = None;
+    let mut i = 0;
+    while i < rest.len() {
+        let arg = rest[i].as_str();
+        // `--opt=value` or `--opt value`.
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (arg, None),
+        };
+        let mut value = |what: &str| -> Result<String, Failure> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            i += 1;
+            match rest.get(i) {
+                Some(v) => Ok(v.clone()),
+                None => usage(format!("'{name}' needs a value ({what})")),
+            }
+        };
+        match name {
+            "--set" | "-s" => sets.push(value("NAME=VALUE")?),
+            "--format" | "-f" => {
+                let v = value(FORMATS)?;
+                if format.is_some() {
+                    return usage("'--format' given more than once");
+                }
+                format = Some(
+                    Format::parse(&v).ok_or_else(|| {
+                        Failure::Usage(format!("unknown format '{v}'; formats: {FORMATS}"))
+                    })?,
+                );
+            }
+            "--lang" | "-l" => {
+                let v = value(LANGS)?;
+                if lang.is_some() {
+                    return usage("'--lang' given more than once");
+                }
+                lang = Some(match v.as_str() {
+                    "en" => Lang::En,
+                    "zh" => Lang::Zh,
+                    _ => return usage(format!("unknown language '{v}'; languages: {LANGS}")),
+                });
+            }
+            "--output" | "-o" => {
+                let v = value("a file name")?;
+                if output.is_some() {
+                    return usage("'--output' given more than once");
+                }
+                if v.is_empty() {
+                    return usage("'--output' needs a non-empty file name");
+                }
+                output = Some(v);
+            }
+            _ if arg.starts_with('-') && arg.len() > 1 => {
+                return usage(format!(
+                    "unknown option '{arg}'; options: --set NAME=VALUE, --format {{{}}}, --lang {{{}}}, -o FILE",
+                    FORMATS.replace(", ", "|"),
+                    LANGS.replace(", ", "|")
+                ))
+            }
+            _ => {
+                if let Some(first) = &id {
+                    return usage(format!(
+                        "unexpected argument '{arg}' (scenario '{first}' already given)"
+                    ));
+                }
+                id = Some(arg.to_string());
+            }
+        }
+        i += 1;
+    }
+    let Some(id) = id else {
+        return usage(format!(
+            "'run' needs a scenario id; scenarios: {}",
+            scenario_ids()
+        ));
+    };
+    Ok(RunOpts {
+        id,
+        sets,
+        format: format.unwrap_or(Format::Text),
+        lang: lang.unwrap_or(Lang::En),
+        output,
+    })
+}
+
+fn run(rest: &[String]) -> Result<(), Failure> {
+    let o = parse_run(rest)?;
+    let mut params = check_scenario(&o.id)?;
+    for s in &o.sets {
+        params
+            .apply_assignment(s)
+            .map_err(|e| Failure::Usage(e.to_string()))?;
+    }
+    params
+        .validate()
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    if o.format == Format::Pcap && o.output.is_none() && std::io::stdout().is_terminal() {
+        return usage(
+            "refusing to write a binary pcap to a terminal; use -o FILE or redirect stdout",
+        );
+    }
+    let trace = tcpsim::run(&o.id, &params).map_err(|e| Failure::Usage(e.to_string()))?;
+    let bytes = render(&trace, o.format, o.lang)?;
+    emit(&bytes, o.output.as_deref())
+}
+
+fn render(trace: &Trace, format: Format, lang: Lang) -> Result<Vec<u8>, Failure> {
+    Ok(match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(trace)
+                .map_err(|e| Failure::Io(format!("could not encode JSON: {e}")))?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        Format::Pcap => tcpsim::pcap::write(trace),
+        Format::Text => diagram::text(trace)?.into_bytes(),
+        Format::Svg => diagram::svg(trace, lang)?.into_bytes(),
+    })
+}
+
+/// The bridge to `tcpsim-diagram`. Until that crate exposes its API, text
+/// is a plain packet list and SVG is refused.
+mod diagram {
+    use super::{Failure, Lang};
+    use tcpsim::Trace;
+
+    pub fn text(trace: &Trace) -> Result<String, Failure> {
+        let mut s = format!("scenario {}\n", trace.scenario);
+        for p in &trace.packets {
+            s.push_str(&format!(
+                "{:>12.6}  {} > {}  {}  ({})\n",
+                p.sent_at,
+                p.src,
+                p.dst,
+                p.label(),
+                p.why.as_str()
+            ));
+        }
+        Ok(s)
+    }
+
+    pub fn svg(_trace: &Trace, _lang: Lang) -> Result<String, Failure> {
+        Err(Failure::Io("the SVG renderer is not built in yet".into()))
+    }
+}
+
+/// Write to a file, or to stdout.
+fn emit(bytes: &[u8], path: Option<&str>) -> Result<(), Failure> {
+    match path {
+        Some(p) => {
+            std::fs::write(p, bytes).map_err(|e| Failure::Io(format!("could not write '{p}': {e}")))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(bytes).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                // A closed pipe (`tcpsim run ... | head`) is not an error worth shouting about.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(Failure::Io(format!("could not write to stdout: {e}"))),
+            }
+        }
+    }
+}
