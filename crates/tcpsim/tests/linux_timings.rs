@@ -1,0 +1,480 @@
+//! Timings and packet shapes the scenarios must show with Linux defaults.
+//! Every expected number here is derived from a Linux rule (named beside
+//! it), not copied from the simulator's output.
+
+use tcpsim::trace::{AppCall, AppResult, EventKind, Flag, KernelNote, ResultWord, Trace, Why};
+use tcpsim::{defaults, run};
+
+fn trace(id: &str, sets: &[(&str, i64)]) -> Trace {
+    let mut p = defaults(id).unwrap();
+    for (n, v) in sets {
+        p.set(n, *v).unwrap();
+    }
+    run(id, &p).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+fn last_arrival_at(t: &Trace, host: &str) -> f64 {
+    t.packets
+        .iter()
+        .filter(|p| p.dst == host)
+        .filter_map(|p| p.arrived_at)
+        .fold(0.0, f64::max)
+}
+
+fn app_results(t: &Trace, host: &str) -> Vec<(f64, AppCall, AppResult)> {
+    t.app_events()
+        .filter(|(e, _, _)| e.host == host)
+        .map(|(e, c, r)| (e.at, c, r))
+        .collect()
+}
+
+fn err(w: ResultWord) -> AppResult {
+    AppResult::Word(w)
+}
+
+#[test]
+fn keepalive_gives_up_after_time_plus_probes_times_interval() {
+    let t = trace("keepalive-peer-dead", &[]);
+    // The idle clock starts at the last segment the server received.
+    let last_rx = last_arrival_at(&t, "server");
+    let probes: Vec<_> = t
+        .packets
+        .iter()
+        .filter(|p| p.why == Why::KeepaliveProbe)
+        .collect();
+    assert_eq!(probes.len(), 9, "tcp_keepalive_probes = 9");
+    for (i, p) in probes.iter().enumerate() {
+        // tcp_keepalive_timer: first probe at keepalive_time, then every intvl.
+        assert!(
+            close(p.sent_at, last_rx + 7200.0 + 75.0 * i as f64),
+            "probe {i} at {}",
+            p.sent_at
+        );
+        // tcp_xmit_probe_skb: zero-length ACK with SEQ = SND.UNA - 1.
+        assert_eq!(p.len, 0);
+        assert_eq!(p.flags, vec![Flag::Ack]);
+        assert_eq!(p.seq, 0, "relative SND.UNA - 1 on an idle connection");
+        assert!(p.lost.is_some(), "the client host is down");
+    }
+    // Give-up: RST into the void and ETIMEDOUT at 7200 + 9 x 75 = 7875 s.
+    let rst = t
+        .packets
+        .iter()
+        .find(|p| p.why == Why::RstKeepaliveTimeout)
+        .unwrap();
+    assert!(close(rst.sent_at, last_rx + 7875.0));
+    assert!(rst.has(Flag::Rst));
+    let res = app_results(&t, "server");
+    assert!(res.iter().any(|(at, c, r)| close(*at, last_rx + 7875.0)
+        && *c == AppCall::Recv
+        && *r == err(ResultWord::Etimedout)));
+}
+
+#[test]
+fn keepalive_socket_options_override_the_sysctls() {
+    let t = trace(
+        "keepalive-peer-dead",
+        &[
+            ("tcp_keepidle", 2),
+            ("tcp_keepintvl", 1),
+            ("tcp_keepcnt", 3),
+        ],
+    );
+    let probes: Vec<_> = t
+        .packets
+        .iter()
+        .filter(|p| p.why == Why::KeepaliveProbe)
+        .collect();
+    // While the client lives (until crash_at = 10 s) each probe is answered
+    // and the idle clock restarts; after the crash, TCP_KEEPCNT go unanswered.
+    let unanswered: Vec<f64> = probes
+        .iter()
+        .filter(|p| p.lost.is_some())
+        .map(|p| p.sent_at)
+        .collect();
+    assert_eq!(unanswered.len(), 3);
+    assert!(probes
+        .iter()
+        .filter(|p| p.arrived_at.is_some())
+        .all(|p| p.sent_at < 10.0));
+    let last_rx = last_arrival_at(&t, "server");
+    assert!(
+        close(unanswered[0], last_rx + 2.0),
+        "TCP_KEEPIDLE after the last reply"
+    );
+    assert!(close(unanswered[1] - unanswered[0], 1.0) && close(unanswered[2] - unanswered[1], 1.0));
+    let rst = t
+        .packets
+        .iter()
+        .find(|p| p.why == Why::RstKeepaliveTimeout)
+        .unwrap();
+    assert!(
+        close(rst.sent_at - unanswered[2], 1.0),
+        "give-up one interval after the last probe"
+    );
+}
+
+#[test]
+fn keepalive_probe_answered_restarts_the_idle_timer() {
+    let t = trace("keepalive-peer-alive", &[]);
+    let probes: Vec<_> = t
+        .packets
+        .iter()
+        .filter(|p| p.why == Why::KeepaliveProbe)
+        .collect();
+    let replies: Vec<_> = t
+        .packets
+        .iter()
+        .filter(|p| p.why == Why::DupAck && p.src == "client")
+        .collect();
+    assert_eq!(probes.len(), 2);
+    assert_eq!(replies.len(), 2);
+    // The reply re-states SND.NXT/RCV.NXT (RFC 9293 3.10.7.4).
+    assert_eq!((replies[0].seq, replies[0].ack), (1, Some(1)));
+    // The second probe comes a full keepalive_time after the reply arrived.
+    let reply_arrival = replies[0].arrived_at.unwrap();
+    assert!(close(probes[1].sent_at, reply_arrival + 7200.0));
+    assert!(t.packets.iter().all(|p| !p.has(Flag::Rst)));
+}
+
+#[test]
+fn retries2_gives_up_at_the_first_rto_after_924_6_seconds() {
+    let t = trace("host-crash-data-no-reboot", &[]);
+    let data = t.packets.iter().find(|p| p.why == Why::Data).unwrap();
+    let tlp = t
+        .packets
+        .iter()
+        .find(|p| p.why == Why::TailLossProbe)
+        .unwrap();
+    let rtx: Vec<f64> = t
+        .packets
+        .iter()
+        .filter(|p| p.why == Why::Retransmit)
+        .map(|p| p.sent_at)
+        .collect();
+    // RTT 20 ms: SRTT 20 ms, RTTVAR floored at tcp_rto_min => RTO 220 ms.
+    // TLP: min(2 x SRTT + rto_min, RTO) = 220 ms after the data.
+    assert!(close(tlp.sent_at - data.sent_at, 0.22));
+    // First RTO one RTO after the probe, then doubling up to 120 s.
+    assert!(close(rtx[0] - tlp.sent_at, 0.22));
+    let mut expect = 0.44;
+    for w in rtx.windows(2) {
+        assert!(
+            close(w[1] - w[0], expect),
+            "gap {} expected {expect}",
+            w[1] - w[0]
+        );
+        expect = (expect * 2.0f64).min(120.0);
+    }
+    // tcp_write_timeout: ETIMEDOUT at the first expiry with
+    // now - retrans_stamp >= tcp_model_timeout(15) = 924.6 s.
+    let (at, _, r) = app_results(&t, "server")
+        .into_iter()
+        .find(|(_, c, _)| *c == AppCall::Recv)
+        .unwrap();
+    assert_eq!(r, err(ResultWord::Etimedout));
+    let since_first = at - rtx[0];
+    let last_gap = at - rtx.last().unwrap();
+    assert!(since_first >= 924.6, "{since_first}");
+    assert!(
+        since_first - (expect.min(120.0)) < 924.6,
+        "the previous expiry was still within budget"
+    );
+    assert!(close(last_gap, expect.min(120.0)));
+    assert_eq!(rtx.len(), 15, "15 RTO retransmissions after the TLP");
+    assert!(
+        !t.packets.iter().any(|p| p.has(Flag::Rst)),
+        "tcp_write_err sends no RST"
+    );
+}
+
+#[test]
+fn retries2_is_a_time_budget_not_a_count() {
+    // tcp_retries2 = 5 => tcp_model_timeout = (2^6 - 1) x 200 ms = 12.6 s.
+    // RTT 20 ms: RTO 220 ms doubles 0.44, 0.88, ... and 5 retransmissions fit.
+    let n = |t: &Trace| {
+        t.packets
+            .iter()
+            .filter(|p| p.why == Why::Retransmit)
+            .count()
+    };
+    assert_eq!(
+        n(&trace("host-crash-data-no-reboot", &[("tcp_retries2", 5)])),
+        5
+    );
+    // RTT 300 ms: RTO = SRTT + 2 x SRTT = 900 ms; the same 12.6 s budget is
+    // spent after only 3 retransmissions (at 0, 1.8 and 5.4 s; 12.6 s hits it).
+    let t = trace(
+        "host-crash-data-no-reboot",
+        &[("tcp_retries2", 5), ("rtt_ms", 300)],
+    );
+    assert_eq!(n(&t), 3);
+    // A raised floor raises the budget with it (tcp_model_timeout's rto_base).
+    let t = trace(
+        "host-crash-data-no-reboot",
+        &[("tcp_retries2", 5), ("tcp_rto_min", 1000)],
+    );
+    let first = t
+        .packets
+        .iter()
+        .find(|p| p.why == Why::Retransmit)
+        .unwrap()
+        .sent_at;
+    let (at, _, _) = app_results(&t, "server")
+        .into_iter()
+        .find(|(_, c, _)| *c == AppCall::Recv)
+        .unwrap();
+    assert!(
+        at - first >= 63.0 && at - first < 63.0 + 33.0,
+        "{}",
+        at - first
+    );
+}
+
+#[test]
+fn user_timeout_replaces_the_retries2_budget() {
+    let t = trace("host-crash-data-no-reboot", &[("tcp_user_timeout", 5000)]);
+    let first = t
+        .packets
+        .iter()
+        .find(|p| p.why == Why::Retransmit)
+        .unwrap()
+        .sent_at;
+    let (at, _, r) = app_results(&t, "server")
+        .into_iter()
+        .find(|(_, c, _)| *c == AppCall::Recv)
+        .unwrap();
+    assert_eq!(r, err(ResultWord::Etimedout));
+    // The last RTO is clamped to what is left of the 5 s.
+    assert!(
+        at - first >= 5.0 && at - first < 5.0 + 0.005,
+        "{}",
+        at - first
+    );
+}
+
+#[test]
+fn reboot_answers_the_retransmission_with_rst_and_econnreset() {
+    for id in [
+        "host-crash-reboot-no-listener",
+        "host-crash-reboot-listener",
+    ] {
+        let t = trace(id, &[]);
+        let reboot = t
+            .events
+            .iter()
+            .find(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Fault {
+                        fault: tcpsim::trace::Fault::RebootDone
+                    }
+                )
+            })
+            .unwrap()
+            .at;
+        let first_after = t
+            .packets
+            .iter()
+            .find(|p| p.src == "server" && p.arrived_at.is_some() && p.sent_at > reboot)
+            .unwrap();
+        assert!(first_after.why == Why::Retransmit);
+        let rst = &t.packets[first_after.id + 1];
+        assert_eq!(rst.why, Why::RstNoSocket);
+        // RFC 9293 3.10.7.1: the incoming segment had ACK => <SEQ=SEG.ACK><CTL=RST>.
+        assert_eq!(rst.flags, vec![Flag::Rst]);
+        assert_eq!(rst.abs_seq, first_after.abs_ack);
+        assert!(app_results(&t, "server")
+            .iter()
+            .any(|(_, c, r)| *c == AppCall::Recv && *r == err(ResultWord::Econnreset)));
+        // Nothing crossed the wire while the client was down but lost.
+        for p in &t.packets {
+            if p.sent_at > 10.0 && p.sent_at < reboot {
+                assert!(p.src == "server");
+            }
+        }
+    }
+}
+
+#[test]
+fn same_port_reconnect_gets_challenge_ack_then_rst_then_fresh_connection() {
+    let t = trace("syn-established-same-port", &[]);
+    let whys: Vec<Why> = t
+        .packets
+        .iter()
+        .filter(|p| p.sent_at > 20.0)
+        .map(|p| p.why)
+        .collect();
+    assert_eq!(
+        whys,
+        vec![
+            Why::Connect,
+            Why::ChallengeAck,
+            Why::RstBadAck,
+            Why::SynRetransmit,
+            Why::SynAck,
+            Why::HandshakeAck
+        ]
+    );
+    let p: Vec<_> = t.packets.iter().filter(|p| p.sent_at > 20.0).collect();
+    // Challenge ACK carries the old connection's numbers (SND.NXT, RCV.NXT).
+    assert_eq!((p[1].seq, p[1].ack), (1, Some(1)));
+    // RST <SEQ=SEG.ACK>, no ACK bit.
+    assert_eq!(p[2].abs_seq, p[1].abs_ack);
+    assert_eq!(p[2].flags, vec![Flag::Rst]);
+    // SYN re-sent TCP_TIMEOUT_MIN (2 jiffies at HZ=250 = 8 ms) after the RST.
+    assert!(close(p[3].sent_at - p[2].sent_at, 0.008));
+    assert_eq!(p[3].abs_seq, p[0].abs_seq, "same ISN: a retransmission");
+    assert!(app_results(&t, "server")
+        .iter()
+        .any(|(_, c, r)| *c == AppCall::Recv && *r == err(ResultWord::Econnreset)));
+    assert!(app_results(&t, "client")
+        .iter()
+        .any(|(at, c, r)| *at > 20.0 && *c == AppCall::Connect && *r == err(ResultWord::Ok)));
+}
+
+#[test]
+fn kill_from_outside_resets_the_server_with_the_leaked_numbers() {
+    let t = trace("kill-from-outside", &[]);
+    let ch = t
+        .packets
+        .iter()
+        .find(|p| p.why == Why::ChallengeAck)
+        .unwrap();
+    let rst = t.packets.iter().find(|p| p.why == Why::ForgedRst).unwrap();
+    assert_eq!(rst.spoofed_as.as_deref(), Some("client"));
+    assert_eq!(rst.src, "attacker");
+    assert_eq!(
+        rst.abs_seq, ch.abs_ack,
+        "the RST uses RCV.NXT learned from the challenge ACK"
+    );
+    assert!(t.events.iter().any(|e| e.host == "server"
+        && matches!(
+            e.kind,
+            EventKind::Kernel {
+                what: KernelNote::RstAccepted,
+                ..
+            }
+        )));
+    assert!(app_results(&t, "server")
+        .iter()
+        .any(|(_, c, r)| *c == AppCall::Recv && *r == err(ResultWord::Econnreset)));
+}
+
+#[test]
+fn process_crash_closes_from_the_kernel() {
+    let t = trace("process-crash", &[]);
+    let fin = t
+        .packets
+        .iter()
+        .find(|p| p.src == "client" && p.why == Why::Fin)
+        .unwrap();
+    assert!(
+        close(fin.sent_at, 10.0),
+        "the kernel sends FIN as the process dies"
+    );
+    assert!(app_results(&t, "server")
+        .iter()
+        .any(|(_, c, r)| *c == AppCall::Recv && *r == err(ResultWord::Eof)));
+    assert!(t
+        .packets
+        .iter()
+        .any(|p| p.src == "server" && p.why == Why::Fin));
+    assert!(!t.packets.iter().any(|p| p.has(Flag::Rst)));
+
+    let t = trace("process-crash", &[("unread_data", 1)]);
+    let rst = t
+        .packets
+        .iter()
+        .find(|p| p.src == "client" && p.has(Flag::Rst))
+        .unwrap();
+    assert_eq!(rst.why, Why::RstUnreadData);
+    assert_eq!(rst.flags, vec![Flag::Rst, Flag::Ack]);
+    assert!(!t
+        .packets
+        .iter()
+        .any(|p| p.src == "client" && p.has(Flag::Fin)));
+
+    let t = trace("process-crash", &[("server_writes", 1)]);
+    let res = app_results(&t, "server");
+    let sends: Vec<_> = res.iter().filter(|(_, c, _)| *c == AppCall::Send).collect();
+    assert_eq!(sends.len(), 2);
+    assert!(matches!(sends[0].2, AppResult::Bytes(100)));
+    assert_eq!(sends[1].2, err(ResultWord::Epipe));
+    assert!(t.packets.iter().any(|p| p.why == Why::RstDataAfterClose));
+}
+
+#[test]
+fn host_crash_idle_sends_nothing_and_stays_established() {
+    let t = trace("host-crash-idle", &[]);
+    assert!(
+        t.packets.iter().all(|p| p.sent_at < 10.0),
+        "nothing after the crash"
+    );
+    assert!(
+        t.end_at >= 10.0 + 10800.0 - 1e-6,
+        "watched for the whole observation"
+    );
+    let last_server_state = t
+        .events
+        .iter()
+        .filter(|e| e.host == "server")
+        .filter_map(|e| match e.kind {
+            EventKind::State {
+                to,
+                lport: 8080,
+                rport: 40000,
+                ..
+            } => Some(to),
+            _ => None,
+        })
+        .last();
+    assert_eq!(
+        last_server_state,
+        Some(tcpsim::trace::TcpState::Established)
+    );
+}
+
+#[test]
+fn new_port_reconnect_leaves_the_old_connection_until_the_server_writes() {
+    let t = trace("syn-established-new-port", &[]);
+    let data = t.packets.iter().find(|p| p.why == Why::Data).unwrap();
+    assert_eq!(data.dport, 40000, "the server writes on the old connection");
+    let rst = &t.packets[data.id + 1];
+    assert_eq!(rst.why, Why::RstNoSocket);
+    let new_conn = t
+        .packets
+        .iter()
+        .filter(|p| p.sport == 40001 || p.dport == 40001)
+        .count();
+    assert_eq!(new_conn, 3, "a clean three-way handshake from port 40001");
+}
+
+#[test]
+fn cost_does_not_grow_with_virtual_time() {
+    // Two runs whose virtual spans differ by ~16000x process about the same
+    // number of events (a structural check, not a timing one).
+    let small = trace(
+        "keepalive-peer-dead",
+        &[("tcp_keepalive_time", 2), ("crash_at", 1)],
+    );
+    let large = trace(
+        "keepalive-peer-dead",
+        &[("tcp_keepalive_time", 32767), ("crash_at", 1)],
+    );
+    assert!(large.end_at > 10_000.0 * small.end_at.min(10.0) / 10.0);
+    let n = |t: &Trace| t.packets.len() + t.events.len();
+    assert!(n(&large) <= n(&small) + 4, "{} vs {}", n(&large), n(&small));
+}
+
+#[test]
+fn same_inputs_same_trace() {
+    for s in tcpsim::SCENARIOS {
+        let p = defaults(s.id).unwrap();
+        assert_eq!(run(s.id, &p).unwrap(), run(s.id, &p).unwrap(), "{}", s.id);
+    }
+}
