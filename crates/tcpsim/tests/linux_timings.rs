@@ -432,7 +432,7 @@ fn host_crash_idle_sends_nothing_and_stays_established() {
             } => Some(to),
             _ => None,
         })
-        .last();
+        .next_back();
     assert_eq!(
         last_server_state,
         Some(tcpsim::trace::TcpState::Established)

@@ -13,7 +13,7 @@ fn params_for(idx: usize, picks: &[u64]) -> tcpsim::Params {
     let specs: Vec<_> = p.specs().to_vec();
     for (i, spec) in specs.iter().enumerate() {
         let r = picks[i % picks.len()];
-        if r % 3 == 0 {
+        if r.is_multiple_of(3) {
             continue; // keep the default
         }
         let hi = match spec.name {
@@ -179,11 +179,6 @@ fn every_scenario_with_defaults_keeps_invariants() {
     for s in SCENARIOS {
         let t = run(s.id, &defaults(s.id).unwrap()).unwrap();
         check(&t).unwrap();
-        assert_eq!(
-            t.stop == tcpsim::trace::StopReason::EventLimit,
-            false,
-            "{}",
-            s.id
-        );
+        assert_ne!(t.stop, tcpsim::trace::StopReason::EventLimit, "{}", s.id);
     }
 }
