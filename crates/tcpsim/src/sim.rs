@@ -791,12 +791,13 @@ impl World {
         let state = t.state;
         // tcp_write_timeout
         let expired = if matches!(state, TcpState::SynSent | TcpState::SynReceived) {
-            let max = sys.syn_retries
-                + if state == TcpState::SynSent {
-                    sys.syn_linear_timeouts
-                } else {
-                    0
-                };
+            // SYN_SENT: tcp_syn_retries (+ tcp_syn_linear_timeouts, Linux 6.17+);
+            // SYN_RECV: tcp_synack_retries (5).
+            let max = if state == TcpState::SynSent {
+                sys.syn_retries + sys.syn_linear_timeouts
+            } else {
+                TCP_SYNACK_RETRIES
+            };
             t.retransmits >= max
         } else {
             t.retransmits_timed_out(now, sys.retries2, &sys)
@@ -1475,9 +1476,13 @@ impl World {
                 return;
             }
             if seg.has(SYN) && !seg.has(ACK) {
-                // A retransmitted SYN: answer with the SYN-ACK again.
+                // A retransmitted SYN: answer with the SYN-ACK again, at most
+                // once per tcp_invalid_ratelimit (Linux tcp_check_req,
+                // LINUX_MIB_TCPACKSKIPPEDSYNRECV).
                 let iss = t.iss;
-                self.send_from(host, sock, iss, SYN | ACK, 0, Why::SynAck);
+                if !self.oow_rate_limited(host, sock, sys.invalid_ratelimit) {
+                    self.send_from(host, sock, iss, SYN | ACK, 0, Why::SynAck);
+                }
                 return;
             }
             if seg.has(ACK) && seg.ack == t.snd_nxt {

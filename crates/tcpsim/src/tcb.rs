@@ -27,6 +27,8 @@ pub const TCP_ATO_MIN: u64 = 40 * MS;
 pub const TCP_DELACK_MAX: u64 = 200 * MS;
 /// Linux `TCP_TIMEWAIT_LEN` and default `tcp_fin_timeout`.
 pub const TCP_TIMEWAIT_LEN: u64 = 60 * SEC;
+/// Linux `TCP_SYNACK_RETRIES` (the `tcp_synack_retries` default).
+pub const TCP_SYNACK_RETRIES: u32 = 5;
 /// Linux `TCP_RESOURCE_PROBE_INTERVAL`.
 pub const TCP_RESOURCE_PROBE_INTERVAL: u64 = 500 * MS;
 
