@@ -22,6 +22,9 @@ pub fn after(a: u32, b: u32) -> bool {
 pub const TCP_TIMEOUT_INIT: u64 = SEC;
 /// Linux `TCP_TIMEOUT_MIN`: 2 jiffies.
 pub const TCP_TIMEOUT_MIN: u64 = 2 * JIFFY;
+/// Linux `TCP_TIMEOUT_MIN_US` (2 ms), added to the loss-probe timeout
+/// when more than one segment is in flight.
+pub const TCP_TIMEOUT_MIN_US: u64 = 2 * MS;
 /// Linux `TCP_ATO_MIN` (HZ/25) and `TCP_DELACK_MAX` (HZ/5).
 pub const TCP_ATO_MIN: u64 = 40 * MS;
 pub const TCP_DELACK_MAX: u64 = 200 * MS;
@@ -278,7 +281,7 @@ impl Tcb {
             if self.rtx.len() == 1 {
                 t += rto_min;
             } else {
-                t += TCP_TIMEOUT_MIN;
+                t += TCP_TIMEOUT_MIN_US;
             }
             round_up_to_jiffies(t)
         } else {
