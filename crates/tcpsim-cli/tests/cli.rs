@@ -475,7 +475,10 @@ fn json_has_the_documented_fields() {
 /// refused; skipped when `script` is not installed.
 #[test]
 fn pcap_is_not_written_to_a_terminal() {
-    let cmd = format!("{} run process-crash --format pcap", env!("CARGO_BIN_EXE_tcpsim"));
+    let cmd = format!(
+        "{} run process-crash --format pcap",
+        env!("CARGO_BIN_EXE_tcpsim")
+    );
     let Ok(o) = Command::new("script")
         .args(["-qec", &cmd, "/dev/null"])
         .stdin(Stdio::null())
@@ -486,6 +489,9 @@ fn pcap_is_not_written_to_a_terminal() {
     };
     let all = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(2), "{all}");
-    assert!(all.contains("refusing to write a binary pcap to a terminal"), "{all}");
+    assert!(
+        all.contains("refusing to write a binary pcap to a terminal"),
+        "{all}"
+    );
     assert!(!all.contains("panicked"));
 }
