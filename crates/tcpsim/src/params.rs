@@ -238,6 +238,14 @@ pub const ALL: &[ParamSpec] = &[
         "the server writes after the fault"
     ),
     spec!(
+        "close_delay_ms",
+        "ms",
+        0,
+        60000,
+        50,
+        "how long the server's process takes to close() after reading EOF (0: at once, so its ACK rides on its FIN)"
+    ),
+    spec!(
         "attack_at",
         "s",
         1,

@@ -24,7 +24,7 @@ pub static SCENARIOS: &[ScenarioInfo] = &[
     ScenarioInfo {
         id: "process-crash",
         title: "Client process killed: its kernel closes the connection with FIN (RST if data was unread)",
-        params: &["rtt_ms", "loss_pct", "seed", "crash_at", "unread_data", "server_writes", "send_bytes", "observe_s"],
+        params: &["rtt_ms", "loss_pct", "seed", "crash_at", "unread_data", "server_writes", "close_delay_ms", "send_bytes", "observe_s"],
         overrides: &[("server_writes", 0), ("observe_s", 70)],
     },
     ScenarioInfo {
@@ -199,6 +199,8 @@ fn build(info: &ScenarioInfo, p: &Params) -> Plan {
         "process-crash" => {
             if p.get("server_writes") == 1 {
                 server_app.on_eof = OnEof::WriteTwice(bytes);
+            } else if p.get("close_delay_ms") > 0 {
+                server_app.on_eof = OnEof::CloseAfter(p.get("close_delay_ms") as u64 * MS);
             }
             if p.get("unread_data") == 1 {
                 client_app.reads = false;

@@ -64,6 +64,9 @@ pub struct AppPolicy {
 pub enum OnEof {
     /// close() at once.
     Close,
+    /// close() after the given number of microseconds (an application that
+    /// does some clean-up first).
+    CloseAfter(u64),
     /// Ignore EOF and write `bytes` twice, one second apart, then close.
     WriteTwice(u32),
 }
@@ -959,6 +962,10 @@ impl World {
             );
             match app.on_eof {
                 OnEof::Close => self.app_close(host, sock),
+                OnEof::CloseAfter(d) => {
+                    let t = self.now + d;
+                    self.at(t, Action::Close { host, lport, rport });
+                }
                 OnEof::WriteTwice(n) => {
                     self.app_send(host, sock, n);
                     let t = self.now + crate::time::SEC;

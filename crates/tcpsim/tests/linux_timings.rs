@@ -478,3 +478,36 @@ fn same_inputs_same_trace() {
         assert_eq!(run(s.id, &p).unwrap(), run(s.id, &p).unwrap(), "{}", s.id);
     }
 }
+
+#[test]
+fn fin_ack_rides_on_the_fin_when_the_server_closes_at_once() {
+    // Seen on Linux 6.18 (veth, two namespaces): tcp_fin puts the socket in
+    // pingpong mode and delays the ACK to the next timer tick; a process that
+    // closes on EOF right away sends FIN+ACK first, so the close takes three
+    // segments. A process that lingers gets the textbook four.
+    let seq = |t: &Trace| -> Vec<String> {
+        t.packets
+            .iter()
+            .filter(|p| p.sent_at >= 10.0)
+            .map(|p| format!("{}:{}", p.src, p.flag_str()))
+            .collect()
+    };
+    let t = trace("process-crash", &[("close_delay_ms", 0)]);
+    assert_eq!(seq(&t), ["client:F.", "server:F.", "client:."]);
+    let t = trace("process-crash", &[("close_delay_ms", 200)]);
+    assert_eq!(seq(&t), ["client:F.", "server:.", "server:F.", "client:."]);
+    let ack = t
+        .packets
+        .iter()
+        .find(|p| p.src == "server" && p.flag_str() == ".")
+        .unwrap();
+    let fin = t
+        .packets
+        .iter()
+        .find(|p| p.src == "client" && p.why == Why::Fin)
+        .unwrap();
+    assert!(
+        ack.sent_at - fin.arrived_at.unwrap() <= 0.004 + 1e-9,
+        "ACK within one jiffy"
+    );
+}
