@@ -1,0 +1,484 @@
+// The explainer page: runs the simulator (wasm) for every scenario section,
+// draws the SVG it returns, and wires the controls. No framework, no
+// third-party code, no inline script (strict CSP).
+import init, * as sim from "./pkg/tcpsim_wasm.js";
+import { EN, UI, PARAM_LABELS } from "./i18n.js";
+import { parseQuery, toQuery, cursorClasses, fmtTime } from "./common.js";
+
+const $ = (sel, el = document) => el.querySelector(sel);
+const state = {
+  lang: "zh",
+  info: new Map(), // id -> {title, params: [...]}
+  live: new Map(), // id -> {params, result, cursor, timer}
+  rules: {},
+  whyTexts: {},
+  zhOriginals: new Map(), // element -> zh innerHTML
+  focus: null, // scenario named in the URL
+};
+const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+const ui = (k) => UI[state.lang][k];
+
+function notice(msg) {
+  const n = $("#notice");
+  n.textContent = msg;
+  n.hidden = !msg;
+}
+
+function fatal(msg) {
+  const f = $("#fatal");
+  f.textContent = ui("fatal") + msg;
+  f.hidden = false;
+}
+
+// ---- language -------------------------------------------------------------
+
+function applyLang(lang) {
+  state.lang = lang;
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  for (const el of document.querySelectorAll("[data-i18n]")) {
+    if (!state.zhOriginals.has(el)) state.zhOriginals.set(el, el.innerHTML);
+    const key = el.dataset.i18n;
+    el.innerHTML = lang === "en" && EN[key] ? EN[key] : state.zhOriginals.get(el);
+  }
+  for (const el of document.querySelectorAll("[data-i18n-aria]")) {
+    if (!el.dataset.zhAria) el.dataset.zhAria = el.getAttribute("aria-label") || "";
+    el.setAttribute("aria-label", lang === "en" ? EN[el.dataset.i18nAria] : el.dataset.zhAria);
+  }
+  const toggle = $("#lang-toggle");
+  toggle.textContent = lang === "zh" ? "English" : "中文";
+  toggle.lang = lang === "zh" ? "en" : "zh-CN";
+  document.title = lang === "en" ? "TCP Crash Lab: when the peer dies" : "TCP 崩溃实验室：对端挂了，连接会怎样？";
+  for (const id of state.live.keys()) {
+    buildControls(id);
+    draw(id);
+  }
+}
+
+// ---- theme ----------------------------------------------------------------
+
+function currentTheme() {
+  const t = document.documentElement.dataset.theme;
+  if (t === "light" || t === "dark") return t;
+  return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+}
+
+function toggleTheme() {
+  const next = currentTheme() === "dark" ? "light" : "dark";
+  document.documentElement.dataset.theme = next;
+  $("#theme-toggle").setAttribute("aria-pressed", String(next === "dark"));
+}
+
+// ---- URL hash ---------------------------------------------------------------
+
+function readHash() {
+  const raw = location.hash.replace(/^#/, "");
+  if (!raw) return null;
+  if (!raw.includes("=")) return { s: raw, params: {}, lang: null };
+  const q = parseQuery(raw);
+  const { s = null, lang = null, ...params } = q;
+  return { s, lang, params };
+}
+
+function writeHash(id) {
+  const live = state.live.get(id);
+  const params = {};
+  for (const p of state.info.get(id).params) {
+    if (String(live.params[p.name]) !== String(p.default)) params[p.name] = live.params[p.name];
+  }
+  const q = toQuery({ s: id, lang: state.lang === "zh" ? null : state.lang, ...params });
+  history.replaceState(null, "", "#" + q);
+}
+
+// ---- simulation and drawing -----------------------------------------------
+
+function run(id, params) {
+  return sim.simulate(id, params, state.lang);
+}
+
+function draw(id) {
+  const live = state.live.get(id);
+  const section = document.getElementById(id);
+  performance.mark(`redraw-start-${id}`);
+  const res = run(id, live.params);
+  const err = $(".sim-error", section);
+  if (!res.ok) {
+    showParamError(id, res);
+    return false;
+  }
+  clearParamErrors(id);
+  err.hidden = true;
+  live.result = res;
+  const fig = $(".live-diagram", section);
+  fig.innerHTML = res.svg;
+  $(".textalt-body", section).innerHTML = res.table;
+  const n = res.trace.packets.length;
+  const scrub = $(".scrub", section);
+  scrub.max = String(n);
+  if (live.cursor == null || live.cursor > n) live.cursor = n;
+  scrub.value = String(live.cursor);
+  setCursor(id, live.cursor);
+  performance.mark(`redraw-end-${id}`);
+  performance.measure("redraw", `redraw-start-${id}`, `redraw-end-${id}`);
+  return true;
+}
+
+function setCursor(id, k) {
+  const live = state.live.get(id);
+  const section = document.getElementById(id);
+  const n = live.result ? live.result.trace.packets.length : 0;
+  live.cursor = Math.max(0, Math.min(n, k));
+  const pkts = section.querySelectorAll("[data-packet]");
+  for (const g of pkts) {
+    const i = Number(g.dataset.packet);
+    const c = cursorClasses(i, live.cursor, n);
+    g.classList.toggle("dim", c.dim);
+    g.classList.toggle("current", c.current);
+  }
+  const scrub = $(".scrub", section);
+  scrub.value = String(live.cursor);
+  $(".scrub-label", section).textContent =
+    live.cursor >= n ? ui("step0") : `${live.cursor} ${ui("of")} ${n}`;
+  if (live.cursor > 0 && live.cursor < n) inspect(id, live.cursor - 1, false);
+}
+
+function inspect(id, pid, focus) {
+  const live = state.live.get(id);
+  const p = live.result && live.result.trace.packets[pid];
+  if (!p) return;
+  const box = $(".inspector-body", document.getElementById(id));
+  const rows = [
+    [ui("time"), fmtTime(p.sent_at) + (p.arrived_at != null ? ` → ${fmtTime(p.arrived_at)} (${ui("arrived")})` : p.lost_at != null ? ` → ${fmtTime(p.lost_at)} (${ui("lost")}: ${p.lost})` : "")],
+    [ui("dir"), `${p.src}${p.spoofed_as ? ` (as ${p.spoofed_as})` : ""} → ${p.dst}   ${p.sport} → ${p.dport}`],
+    [ui("flags"), p.flags.join(" ")],
+    [ui("seq"), `${p.seq} (${p.abs_seq})`],
+    [ui("ack"), p.ack == null ? "—" : `${p.ack} (${p.abs_ack})`],
+    [ui("len"), String(p.len)],
+    [ui("why"), whyText(p.why)],
+    [ui("rule"), state.rules[p.why] || ""],
+  ];
+  box.replaceChildren(
+    ...rows.flatMap(([k, v]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = k;
+      const dd = document.createElement("dd");
+      dd.textContent = v;
+      return [dt, dd];
+    }),
+  );
+  if (focus) {
+    const g = document.getElementById(id).querySelector(`[data-packet="${pid}"]`);
+    if (g) g.focus();
+  }
+}
+
+// The renderer's wording for a reason, when the wasm build exports it.
+function whyText(why) {
+  const texts = state.whyTexts[state.lang] || {};
+  return texts[why] ? `${texts[why]} (${why})` : why;
+}
+
+function showParamError(id, res) {
+  const section = document.getElementById(id);
+  clearParamErrors(id);
+  const input = res.param ? section.querySelector(`[name="${CSS.escape(res.param)}"]`) : null;
+  if (input) {
+    input.setAttribute("aria-invalid", "true");
+    const msg = input.closest(".param").querySelector(".param-error");
+    msg.textContent = res.error;
+    msg.hidden = false;
+  } else {
+    const err = $(".sim-error", section);
+    err.textContent = res.error;
+    err.hidden = false;
+  }
+}
+
+function clearParamErrors(id) {
+  const section = document.getElementById(id);
+  for (const i of section.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
+  for (const m of section.querySelectorAll(".param-error")) m.hidden = true;
+}
+
+// ---- controls ---------------------------------------------------------------
+
+function el(tag, attrs = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") e.textContent = v;
+    else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? "" : v);
+  }
+  e.append(...kids);
+  return e;
+}
+
+function buildControls(id) {
+  const section = document.getElementById(id);
+  const info = state.info.get(id);
+  const live = state.live.get(id);
+  const box = $(".live", section);
+  const labels = PARAM_LABELS[state.lang];
+  const params = el("fieldset", { class: "params" }, el("legend", { text: ui("params") }));
+  for (const p of info.params) {
+    const inputId = `${id}--${p.name}`;
+    const isBool = p.unit === "bool";
+    const input = el("input", {
+      id: inputId,
+      name: p.name,
+      type: isBool ? "checkbox" : "number",
+      min: isBool ? null : String(p.min),
+      max: isBool ? null : String(p.max),
+      step: "1",
+      inputmode: isBool ? null : "numeric",
+      "aria-describedby": `${inputId}-help ${inputId}-err`,
+    });
+    if (isBool) input.checked = String(live.params[p.name]) === "1";
+    else input.value = String(live.params[p.name]);
+    const row = el(
+      "div",
+      { class: "param" },
+      el("label", { for: inputId }, el("code", { text: p.name }), " ", labels[p.name] || ""),
+      input,
+      el("small", { id: `${inputId}-help`, class: "param-help", text: isBool ? "" : `${p.min}…${p.max} ${p.unit}` }),
+      el("span", { id: `${inputId}-err`, class: "param-error", role: "alert", hidden: true }),
+    );
+    params.append(row);
+  }
+  const reset = el("button", { type: "button", class: "reset", text: ui("reset") });
+  params.append(reset);
+
+  const player = el(
+    "div",
+    { class: "player", role: "group", "aria-label": ui("scrub") },
+    el("button", { type: "button", class: "back", text: "◀ " + ui("back") }),
+    el("button", { type: "button", class: "play", "aria-pressed": "false", text: "▶ " + ui("play") }),
+    el("button", { type: "button", class: "step", text: ui("step") + " ▶" }),
+    el("label", { class: "scrub-wrap" }, el("span", { class: "visually-hidden", text: ui("scrub") }), el("input", { type: "range", class: "scrub", min: "0", max: "0", value: "0", step: "1" })),
+    el("output", { class: "scrub-label" }),
+  );
+  const inspector = el(
+    "aside",
+    { class: "inspector", "aria-live": "polite" },
+    el("h3", { text: ui("inspector") }),
+    el("dl", { class: "inspector-body" }, el("dd", { text: ui("inspectHint") })),
+  );
+  const downloads = el(
+    "p",
+    { class: "downloads" },
+    el("button", { type: "button", class: "dl-svg", text: ui("svg") }),
+    " ",
+    el("button", { type: "button", class: "dl-pcap", text: ui("pcap") }),
+  );
+  const embedUrl = new URL(`embed.html?scenario=${id}&lang=${state.lang}`, location.href).href;
+  const snippet =
+    `<iframe src="${embedUrl}" title="TCP Crash Lab: ${id}" width="100%" height="640" style="border:0" loading="lazy"></iframe>\n` +
+    `<script>addEventListener("message",e=>{if(e.data&&e.data.type==="tcpsim-embed-height")for(const f of document.querySelectorAll("iframe"))if(f.contentWindow===e.source)f.style.height=e.data.height+"px"})</script>`;
+  const embed = el(
+    "details",
+    { class: "embed" },
+    el("summary", { text: ui("embed") }),
+    el("p", { text: ui("embedHelp") }),
+    el("textarea", { readonly: true, rows: "4", "aria-label": ui("embed"), spellcheck: "false" }),
+  );
+  embed.querySelector("textarea").value = snippet;
+  const textalt = el("details", { class: "textalt" }, el("summary", { text: ui("table") }), el("div", { class: "textalt-body" }));
+  box.replaceChildren(
+    player,
+    el("div", { class: "sim-error", role: "alert", hidden: true }),
+    el("div", { class: "stage" }, el("div", { class: "live-diagram" }), inspector),
+    params,
+    downloads,
+    textalt,
+    embed,
+  );
+  box.hidden = false;
+  const fig = $("figure.diagram", section);
+  if (fig) fig.hidden = true;
+}
+
+function wire(id) {
+  const section = document.getElementById(id);
+  section.addEventListener("input", (e) => {
+    const t = e.target;
+    const live = state.live.get(id);
+    if (t.classList.contains("scrub")) {
+      stop(id);
+      setCursor(id, Number(t.value));
+      return;
+    }
+    if (!t.name) return;
+    live.params[t.name] = t.type === "checkbox" ? (t.checked ? "1" : "0") : t.value;
+    clearTimeout(live.debounce);
+    live.debounce = setTimeout(() => {
+      if (draw(id)) writeHash(id);
+    }, 60);
+  });
+  section.addEventListener("click", (e) => {
+    const t = e.target;
+    const g = t.closest && t.closest("[data-packet]");
+    if (g) {
+      inspect(id, Number(g.dataset.packet), false);
+      return;
+    }
+    if (t.classList.contains("play")) togglePlay(id);
+    else if (t.classList.contains("step")) step(id, +1);
+    else if (t.classList.contains("back")) step(id, -1);
+    else if (t.classList.contains("reset")) resetParams(id);
+    else if (t.classList.contains("dl-svg")) downloadSvg(id);
+    else if (t.classList.contains("dl-pcap")) downloadPcap(id);
+  });
+  section.addEventListener("focusin", (e) => {
+    const g = e.target.closest && e.target.closest("[data-packet]");
+    if (g) inspect(id, Number(g.dataset.packet), false);
+  });
+  section.addEventListener("keydown", (e) => {
+    const g = e.target.closest && e.target.closest("[data-packet]");
+    if (g && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+      e.preventDefault();
+      const next = Number(g.dataset.packet) + (e.key === "ArrowDown" ? 1 : -1);
+      inspect(id, next, true);
+    }
+  });
+}
+
+function step(id, d) {
+  stop(id);
+  const live = state.live.get(id);
+  const n = live.result.trace.packets.length;
+  const from = live.cursor >= n && d > 0 ? 0 : live.cursor;
+  setCursor(id, from + d);
+}
+
+function stop(id) {
+  const live = state.live.get(id);
+  if (live.timer) {
+    clearInterval(live.timer);
+    live.timer = null;
+  }
+  const b = $(".play", document.getElementById(id));
+  if (b) {
+    b.setAttribute("aria-pressed", "false");
+    b.textContent = "▶ " + ui("play");
+  }
+}
+
+function togglePlay(id) {
+  const live = state.live.get(id);
+  if (live.timer) return stop(id);
+  if (reduceMotion) return step(id, +1);
+  const n = live.result.trace.packets.length;
+  if (live.cursor >= n) setCursor(id, 0);
+  const b = $(".play", document.getElementById(id));
+  b.setAttribute("aria-pressed", "true");
+  b.textContent = "❚❚ " + ui("pause");
+  live.timer = setInterval(() => {
+    if (live.cursor >= n) return stop(id);
+    setCursor(id, live.cursor + 1);
+  }, 700);
+}
+
+function resetParams(id) {
+  const live = state.live.get(id);
+  live.params = defaults(id);
+  buildControls(id);
+  draw(id);
+  writeHash(id);
+}
+
+function save(name, blob) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function downloadSvg(id) {
+  const live = state.live.get(id);
+  if (live.result) save(`${id}.svg`, new Blob([live.result.svg], { type: "image/svg+xml" }));
+}
+
+function downloadPcap(id) {
+  const live = state.live.get(id);
+  const res = sim.pcap(id, live.params);
+  if (res.ok) save(`${id}.pcap`, new Blob([res.bytes], { type: "application/vnd.tcpdump.pcap" }));
+}
+
+function defaults(id) {
+  const out = {};
+  for (const p of state.info.get(id).params) out[p.name] = String(p.default);
+  return out;
+}
+
+// ---- start ------------------------------------------------------------------
+
+function applyHash(first) {
+  const h = readHash();
+  if (!h) return;
+  const problems = [];
+  if (h.lang && h.lang !== state.lang) {
+    if (h.lang === "en" || h.lang === "zh") applyLang(h.lang);
+    else problems.push(`lang=${h.lang}`);
+  }
+  if (h.s && !state.info.has(h.s)) {
+    problems.push(`${ui("unknownScenario")} '${h.s}'`);
+  } else if (h.s) {
+    const live = state.live.get(h.s);
+    const candidate = { ...defaults(h.s) };
+    for (const [k, v] of Object.entries(h.params)) candidate[k] = v;
+    const res = Object.keys(h.params).length ? run(h.s, candidate) : { ok: true };
+    if (res.ok) {
+      live.params = candidate;
+    } else {
+      problems.push(res.error);
+      live.params = defaults(h.s);
+    }
+    if (Object.keys(h.params).length || !first) {
+      buildControls(h.s);
+      draw(h.s);
+    }
+    const section = document.getElementById(h.s);
+    section.scrollIntoView({ block: "start", behavior: reduceMotion ? "auto" : "smooth" });
+  }
+  notice(problems.length ? ui("badHash") + problems.join("; ") : "");
+}
+
+async function start() {
+  $("#lang-toggle").addEventListener("click", () => {
+    applyLang(state.lang === "zh" ? "en" : "zh");
+    const focus = document.querySelector("section.scenario:target") || null;
+    if (focus) writeHash(focus.id);
+    else if (state.lang === "en") history.replaceState(null, "", "#lang=en");
+    else history.replaceState(null, "", location.pathname + location.search);
+  });
+  $("#theme-toggle").addEventListener("click", toggleTheme);
+  try {
+    await init();
+  } catch (e) {
+    fatal(String(e));
+    return;
+  }
+  window.addEventListener("error", (e) => fatal(e.message));
+  state.rules = sim.rules();
+  if (typeof sim.why_texts === "function") {
+    state.whyTexts = { zh: sim.why_texts("zh"), en: sim.why_texts("en") };
+  }
+  for (const s of sim.scenarios()) state.info.set(s.id, s);
+  const h = readHash();
+  if (h && (h.lang === "en" || h.lang === "zh")) state.lang = h.lang;
+  if (state.lang !== "zh") applyLang(state.lang);
+  for (const id of state.info.keys()) {
+    if (!document.getElementById(id)) continue;
+    state.live.set(id, { params: defaults(id), cursor: null, result: null, timer: null });
+    buildControls(id);
+    wire(id);
+  }
+  applyHash(true);
+  for (const id of state.live.keys()) draw(id);
+  performance.mark("diagrams-drawn");
+  document.documentElement.dataset.ready = "1";
+  window.addEventListener("hashchange", () => applyHash(false));
+}
+
+start();

@@ -1,0 +1,106 @@
+// One scenario alone, for an <iframe> in a blog post. Parameters come from
+// the query string (?scenario=ID&lang=zh&tcp_keepalive_probes=3); the page
+// reports its height to the parent so the iframe can fit it.
+import init, * as sim from "./pkg/tcpsim_wasm.js";
+import { EN, ZH_TITLES } from "./i18n.js";
+import { parseQuery, toQuery, cursorClasses } from "./common.js";
+
+const $ = (s) => document.querySelector(s);
+const DEFAULT_SCENARIO = "process-crash";
+
+function notice(msg) {
+  const n = $("#notice");
+  n.textContent = msg;
+  n.hidden = !msg;
+}
+
+function reportHeight(id) {
+  const height = Math.ceil(document.documentElement.scrollHeight);
+  if (window.parent !== window) {
+    window.parent.postMessage({ type: "tcpsim-embed-height", scenario: id, height }, "*");
+  }
+}
+
+async function start() {
+  try {
+    await init();
+  } catch (e) {
+    const f = $("#fatal");
+    f.textContent = String(e);
+    f.hidden = false;
+    return;
+  }
+  const q = parseQuery(location.search);
+  const { scenario = DEFAULT_SCENARIO, lang: qlang = "zh", ...params } = q;
+  const problems = [];
+  const known = new Map(sim.scenarios().map((s) => [s.id, s]));
+  let id = scenario;
+  if (!known.has(id)) {
+    problems.push(`unknown scenario '${id}'`);
+    id = DEFAULT_SCENARIO;
+  }
+  let lang = qlang;
+  if (lang !== "zh" && lang !== "en") {
+    problems.push(`lang '${lang}' (zh or en)`);
+    lang = "zh";
+  }
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  let res = sim.simulate(id, params, lang);
+  if (!res.ok) {
+    problems.push(res.error);
+    res = sim.simulate(id, {}, lang);
+  }
+  if (problems.length) notice((lang === "zh" ? "参数有误，已使用默认值：" : "Invalid parameters, using defaults: ") + problems.join("; "));
+  const title = lang === "en" ? EN[`${id}.title`] : ZH_TITLES[id];
+  $(".title").textContent = title || known.get(id).title;
+  document.title = `${$(".title").textContent} · TCP Crash Lab`;
+  $(".live-diagram").innerHTML = res.svg;
+  const full = new URL(`index.html#${toQuery({ s: id, lang: lang === "zh" ? null : lang, ...params })}`, location.href);
+  $(".full").href = full.href;
+
+  const n = res.trace.packets.length;
+  let cursor = n;
+  let timer = null;
+  const scrub = $(".scrub");
+  scrub.max = String(n);
+  const set = (k) => {
+    cursor = Math.max(0, Math.min(n, k));
+    for (const g of document.querySelectorAll("[data-packet]")) {
+      const c = cursorClasses(Number(g.dataset.packet), cursor, n);
+      g.classList.toggle("dim", c.dim);
+      g.classList.toggle("current", c.current);
+    }
+    scrub.value = String(cursor);
+    $(".scrub-label").textContent = cursor >= n ? "" : `${cursor} / ${n}`;
+  };
+  const stop = () => {
+    clearInterval(timer);
+    timer = null;
+    $(".play").setAttribute("aria-pressed", "false");
+  };
+  set(n);
+  scrub.addEventListener("input", () => {
+    stop();
+    set(Number(scrub.value));
+  });
+  $(".step").addEventListener("click", () => {
+    stop();
+    set(cursor >= n ? 1 : cursor + 1);
+  });
+  $(".back").addEventListener("click", () => {
+    stop();
+    set(cursor - 1);
+  });
+  $(".play").addEventListener("click", () => {
+    if (timer) return stop();
+    if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) return set(cursor >= n ? 1 : cursor + 1);
+    if (cursor >= n) set(0);
+    $(".play").setAttribute("aria-pressed", "true");
+    timer = setInterval(() => (cursor >= n ? stop() : set(cursor + 1)), 700);
+  });
+  document.documentElement.dataset.ready = "1";
+  reportHeight(id);
+  new ResizeObserver(() => reportHeight(id)).observe(document.body);
+}
+
+start();
