@@ -1,1 +1,17 @@
-//! Sequence diagrams from tcpsim traces (in progress).
+//! Sequence diagrams drawn from tcpsim traces: an SVG for the page and the
+//! CLI, a plain-text diagram for the terminal, and an HTML table as the text
+//! alternative. Pure functions of a [`tcpsim::Trace`]: nothing here is drawn
+//! by hand, nothing reads a clock or a file.
+
+mod layout;
+mod svg;
+mod table;
+mod text;
+mod words;
+
+pub use svg::{esc, summary, svg, SvgOptions};
+pub use table::table_html;
+pub use text::text;
+pub use words::{
+    app_text, duration_text, fault_text, kernel_text, timer_text, trim_num, why_text, Lang,
+};

@@ -1,0 +1,619 @@
+//! The SVG sequence diagram. Hand-written markup: no DOM, no text
+//! measurement, colours only through CSS classes and custom properties so
+//! the page's theme (and a standalone file's `prefers-color-scheme`) decide.
+
+use std::fmt::Write;
+
+use tcpsim::trace::{EventKind, Fault, Loss, Packet, TimerAction, TimerKind, Trace, Why};
+
+use crate::layout::{layout, Layout};
+use crate::words::{
+    app_text, duration_text, fault_text, kernel_text, timer_text, trim_num, why_text, Lang,
+};
+
+/// Options for [`svg`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SvgOptions {
+    pub lang: Lang,
+    /// Width in CSS pixels (the height follows from the trace).
+    pub width: u32,
+    /// Title; defaults to the scenario id.
+    pub title: Option<String>,
+}
+
+impl Default for SvgOptions {
+    fn default() -> Self {
+        SvgOptions {
+            lang: Lang::Zh,
+            width: 760,
+            title: None,
+        }
+    }
+}
+
+const TOP: f64 = 64.0;
+const AXIS_W: f64 = 78.0;
+
+const STYLE: &str = "\
+.tcl{--d-fg:#1b1f24;--d-bg:#fff;--d-muted:#5b6570;--d-accent:#0b62d6;--d-danger:#c62828;--d-ok:#1b7f3b;--d-warn:#a05a00;\
+font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;font-size:12px}\
+@media (prefers-color-scheme:dark){.tcl{--d-fg:#e6e9ed;--d-bg:#111418;--d-muted:#9aa4ae;--d-accent:#6aa8ff;--d-danger:#ff6b6b;--d-ok:#5fd38a;--d-warn:#f0b35a}}\
+.tcl text{fill:var(--tcl-fg,var(--d-fg))}\
+.tcl .bg{fill:var(--tcl-bg,var(--d-bg))}\
+.tcl .host{font-weight:700;font-size:13px}\
+.tcl .lifeline{stroke:var(--tcl-muted,var(--d-muted));stroke-width:2}\
+.tcl .lifeline.down{stroke-dasharray:3 5;opacity:.45}\
+.tcl .axis text{fill:var(--tcl-muted,var(--d-muted));font-size:10px;font-variant-numeric:tabular-nums}\
+.tcl .axis line{stroke:var(--tcl-muted,var(--d-muted));opacity:.25}\
+.tcl .break rect{fill:var(--tcl-muted,var(--d-muted));opacity:.1}\
+.tcl .break path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-dasharray:2 3}\
+.tcl .break text{fill:var(--tcl-muted,var(--d-muted));font-style:italic}\
+.tcl .pkt{cursor:pointer}\
+.tcl .pkt .ln{stroke:var(--tcl-accent,var(--d-accent));stroke-width:1.6;fill:none}\
+.tcl .pkt .hd{fill:var(--tcl-accent,var(--d-accent))}\
+.tcl .pkt .hit{stroke:transparent;stroke-width:12;fill:none}\
+.tcl .pkt text{font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}\
+.tcl .pkt .why{font-family:inherit;fill:var(--tcl-muted,var(--d-muted))}\
+.tcl .pkt.rst .ln{stroke:var(--tcl-danger,var(--d-danger))}.tcl .pkt.rst .hd{fill:var(--tcl-danger,var(--d-danger))}\
+.tcl .pkt.probe .ln,.tcl .pkt.retx .ln{stroke:var(--tcl-warn,var(--d-warn))}.tcl .pkt.probe .hd,.tcl .pkt.retx .hd{fill:var(--tcl-warn,var(--d-warn))}\
+.tcl .pkt.forged .ln{stroke-dasharray:6 3}\
+.tcl .pkt.lost .ln{stroke-dasharray:5 3}\
+.tcl .pkt .x{stroke:var(--tcl-danger,var(--d-danger));stroke-width:2.4}\
+.tcl .pkt.dim{opacity:.12}\
+.tcl .pkt.current .ln,.tcl .pkt:focus .ln,.tcl .pkt:hover .ln{stroke-width:3.4}\
+.tcl .pkt:focus{outline:none}.tcl .pkt:focus text{text-decoration:underline}\
+.tcl .state{font-size:10.5px;font-weight:600;fill:var(--tcl-ok,var(--d-ok))}\
+.tcl .app{font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;fill:var(--tcl-accent,var(--d-accent))}\
+.tcl .app.err{fill:var(--tcl-danger,var(--d-danger));font-weight:700}\
+.tcl .fault{font-weight:700;fill:var(--tcl-danger,var(--d-danger))}\
+.tcl .fault.ok{fill:var(--tcl-ok,var(--d-ok))}\
+.tcl .faultbar{stroke:var(--tcl-danger,var(--d-danger));stroke-width:3}\
+.tcl .note{font-size:10.5px;font-style:italic;fill:var(--tcl-muted,var(--d-muted))}\
+.tcl .timer path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-width:1.2}\
+.tcl .timer text{font-size:9.5px;fill:var(--tcl-muted,var(--d-muted))}";
+
+/// XML-escape text for element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// A coordinate with one decimal, no trailing `.0`.
+fn n(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+/// Rough text width: CJK ~1 em, others ~0.6 em.
+fn text_w(s: &str, size: f64) -> f64 {
+    s.chars()
+        .map(|c| {
+            if (c as u32) > 0x2e80 {
+                size
+            } else {
+                size * 0.6
+            }
+        })
+        .sum()
+}
+
+struct Cols {
+    names: Vec<String>,
+    xs: Vec<f64>,
+}
+
+impl Cols {
+    fn x(&self, name: &str) -> f64 {
+        self.names
+            .iter()
+            .position(|h| h == name)
+            .map(|i| self.xs[i])
+            .unwrap_or(self.xs[0])
+    }
+    /// +1 for hosts drawn on the right half (labels go right), -1 otherwise.
+    fn side(&self, name: &str) -> f64 {
+        let x = self.x(name);
+        let mid = (self.xs[0] + self.xs[self.xs.len() - 1]) / 2.0;
+        if x > mid + 1.0 {
+            1.0
+        } else if x < mid - 1.0 {
+            -1.0
+        } else {
+            1.0
+        }
+    }
+}
+
+fn columns(trace: &Trace, width: f64) -> Cols {
+    let names: Vec<String> = trace.hosts.iter().map(|h| h.name.clone()).collect();
+    let left = AXIS_W + 130.0;
+    let right = width - 150.0;
+    // client left, server right, a third party in between.
+    let mut xs = Vec::new();
+    for name in &names {
+        xs.push(match name.as_str() {
+            "client" => left,
+            "server" => right,
+            _ => (left + right) / 2.0,
+        });
+    }
+    Cols { names, xs }
+}
+
+fn packet_class(p: &Packet) -> String {
+    let mut c = String::from("pkt");
+    let f = p.flag_str();
+    if f.contains('R') {
+        c.push_str(" rst");
+    }
+    if f.contains('S') {
+        c.push_str(" syn");
+    }
+    if f.contains('F') {
+        c.push_str(" fin");
+    }
+    match p.why {
+        Why::KeepaliveProbe => c.push_str(" probe"),
+        Why::Retransmit | Why::TailLossProbe | Why::SynRetransmit => c.push_str(" retx"),
+        Why::ForgedSyn | Why::ForgedRst => c.push_str(" forged"),
+        _ => {}
+    }
+    if p.lost.is_some() {
+        c.push_str(" lost");
+    }
+    c
+}
+
+/// A short summary of the run for `<desc>` and screen readers.
+pub fn summary(trace: &Trace, lang: Lang) -> String {
+    let lost = trace.packets.iter().filter(|p| p.lost.is_some()).count();
+    let last_server = trace
+        .app_events()
+        .filter(|(e, _, r)| {
+            e.host == "server"
+                && !matches!(
+                    r,
+                    tcpsim::trace::AppResult::Word(tcpsim::trace::ResultWord::Ok)
+                )
+        })
+        .last()
+        .map(|(e, c, r)| (e.at, app_text(c, r)));
+    let n = trace.packets.len();
+    match lang {
+        Lang::Zh => {
+            let mut s = format!("{} 共 {n} 个报文段，其中 {lost} 个丢失。", trace.scenario);
+            if let Some((at, t)) = last_server {
+                let _ = write!(s, "服务端应用最后看到：{t}（{} 秒）。", trim_num(at));
+            }
+            s
+        }
+        Lang::En => {
+            let mut s = format!("{}: {n} segments, {lost} lost.", trace.scenario);
+            if let Some((at, t)) = last_server {
+                let _ = write!(
+                    s,
+                    " The server's application last saw {t} at {} s.",
+                    trim_num(at)
+                );
+            }
+            s
+        }
+    }
+}
+
+/// Render a trace as an SVG sequence diagram.
+pub fn svg(trace: &Trace, opts: &SvgOptions) -> String {
+    let lang = opts.lang;
+    let width = opts.width.max(480) as f64;
+    let cols = columns(trace, width);
+    let lay = layout(trace, TOP);
+    let height = lay.height;
+    let id = esc(&trace.scenario);
+    let title = esc(opts.title.as_deref().unwrap_or(&trace.scenario));
+    let mut o = String::with_capacity(16_000 + trace.packets.len() * 700);
+    let _ = write!(
+        o,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tcl\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
+role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{lang_code}\">\
+<title id=\"t-{id}\">{title}</title><desc id=\"d-{id}\">{desc}</desc><style>{STYLE}</style>\
+<rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>",
+        w = n(width),
+        h = n(height),
+        lang_code = lang.code(),
+        desc = esc(&summary(trace, lang)),
+    );
+
+    // Host names and lifelines (dashed while a host is down).
+    let down = down_intervals(trace);
+    for (i, name) in cols.names.iter().enumerate() {
+        let x = cols.xs[i];
+        let ip = trace.hosts.get(i).map(|h| h.ip.as_str()).unwrap_or("");
+        let _ = write!(
+            o,
+            "<text class=\"host\" x=\"{}\" y=\"24\" text-anchor=\"middle\">{}</text><text class=\"note\" x=\"{}\" y=\"40\" text-anchor=\"middle\">{}</text>",
+            n(x),
+            esc(name),
+            n(x),
+            esc(ip)
+        );
+        let mut segs: Vec<(f64, f64, bool)> = Vec::new();
+        let mut y = TOP - 14.0;
+        for (h, a, b) in &down {
+            if h != name {
+                continue;
+            }
+            let ya = lay.y_at(*a);
+            let yb = if b.is_finite() {
+                lay.y_at(*b)
+            } else {
+                height - 20.0
+            };
+            segs.push((y, ya, false));
+            segs.push((ya, yb, true));
+            y = yb;
+        }
+        segs.push((y, height - 20.0, false));
+        for (a, b, is_down) in segs {
+            if b > a {
+                let _ = write!(
+                    o,
+                    "<line class=\"lifeline{}\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>",
+                    if is_down { " down" } else { "" },
+                    n(a),
+                    n(b),
+                    x = n(x)
+                );
+            }
+        }
+    }
+
+    // Time axis: a label at each new instant.
+    o.push_str("<g class=\"axis\">");
+    let mut last_t = f64::NAN;
+    let mut last_y = -100.0;
+    for r in &lay.rows {
+        if (r.t - last_t).abs() > 1e-9 && r.y - last_y >= 11.0 {
+            let _ = write!(
+                o,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{} s</text><line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/>",
+                n(AXIS_W - 6.0),
+                n(r.y + 3.5),
+                trim_num(r.t),
+                n(AXIS_W),
+                n(AXIS_W + 10.0),
+                y = n(r.y)
+            );
+            last_y = r.y;
+        }
+        last_t = r.t;
+    }
+    o.push_str("</g>");
+
+    // Folded gaps.
+    for b in &lay.breaks {
+        let mid = (b.y0 + b.y1) / 2.0;
+        let label = match lang {
+            Lang::Zh => format!("⋯ 过了 {} ⋯", duration_text(b.seconds, lang)),
+            Lang::En => format!("⋯ {} later ⋯", duration_text(b.seconds, lang)),
+        };
+        let _ = write!(
+            o,
+            "<g class=\"break\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/><path d=\"M{} {}H{}M{} {}H{}\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
+            n(AXIS_W),
+            n(b.y0 + 6.0),
+            n(width - AXIS_W - 8.0),
+            n(b.y1 - b.y0 - 12.0),
+            n(AXIS_W),
+            n(b.y0 + 6.0),
+            n(width - 8.0),
+            n(AXIS_W),
+            n(b.y1 - 6.0),
+            n(width - 8.0),
+            n((cols.xs[0] + cols.xs[cols.xs.len() - 1]) / 2.0),
+            n(mid + 4.0),
+            esc(&label)
+        );
+    }
+
+    timers(&mut o, trace, &lay, &cols, lang);
+    events(&mut o, trace, &lay, &cols, lang);
+    for p in &trace.packets {
+        packet(&mut o, p, &lay, &cols, lang);
+    }
+    o.push_str("</svg>");
+    o
+}
+
+/// (host, from, until) while a host was down.
+fn down_intervals(trace: &Trace) -> Vec<(String, f64, f64)> {
+    let mut out: Vec<(String, f64, f64)> = Vec::new();
+    for e in &trace.events {
+        if let EventKind::Fault { fault } = e.kind {
+            match fault {
+                Fault::HostCrash => out.push((e.host.clone(), e.at, f64::INFINITY)),
+                Fault::RebootDone => {
+                    if let Some(iv) = out
+                        .iter_mut()
+                        .rev()
+                        .find(|iv| iv.0 == e.host && iv.2.is_infinite())
+                    {
+                        iv.2 = e.at;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
+    let x1 = cols.x(&p.src);
+    let x2 = cols.x(&p.dst);
+    let y1 = lay.send_y[p.id];
+    let mut y2 = lay.end_y[p.id];
+    let mut xe = x2;
+    if p.lost == Some(Loss::Link) {
+        xe = (x1 + x2) / 2.0;
+    }
+    if !y2.is_finite() {
+        // Still in flight when the run stopped.
+        y2 = y1 + 20.0;
+        xe = (x1 + x2) / 2.0;
+    }
+    let label = p.label();
+    let why = why_text(p.why, lang);
+    let flags = p.flag_str();
+    let aria = format!(
+        "{} s {} → {} {label}, {why}{}",
+        trim_num(p.sent_at),
+        p.src,
+        p.dst,
+        if p.lost.is_some() {
+            if lang == Lang::Zh {
+                "（丢失）"
+            } else {
+                " (lost)"
+            }
+        } else {
+            ""
+        }
+    );
+    let _ = write!(
+        o,
+        "<g class=\"{}\" data-packet=\"{}\" data-flags=\"{}\" data-why=\"{}\" data-t=\"{}\" tabindex=\"0\" role=\"listitem\" aria-label=\"{}\"><title>{}</title>",
+        packet_class(p),
+        p.id,
+        esc(&flags),
+        p.why.as_str(),
+        trim_num(p.sent_at),
+        esc(&aria),
+        esc(&aria)
+    );
+    let _ = write!(
+        o,
+        "<line class=\"hit\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><line class=\"ln\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+        n(x1),
+        n(y1),
+        n(xe),
+        n(y2),
+        n(x1),
+        n(y1),
+        n(xe),
+        n(y2)
+    );
+    let (dx, dy) = (xe - x1, y2 - y1);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let (ux, uy) = (dx / len, dy / len);
+    if p.lost.is_some() {
+        let s = 5.0;
+        let _ = write!(
+            o,
+            "<path class=\"x\" d=\"M{} {}L{} {}M{} {}L{} {}\"/>",
+            n(xe - s),
+            n(y2 - s),
+            n(xe + s),
+            n(y2 + s),
+            n(xe - s),
+            n(y2 + s),
+            n(xe + s),
+            n(y2 - s)
+        );
+    } else {
+        // Arrowhead.
+        let (bx, by) = (xe - ux * 9.0, y2 - uy * 9.0);
+        let (px, py) = (-uy * 4.0, ux * 4.0);
+        let _ = write!(
+            o,
+            "<path class=\"hd\" d=\"M{} {}L{} {}L{} {}Z\"/>",
+            n(xe),
+            n(y2),
+            n(bx + px),
+            n(by + py),
+            n(bx - px),
+            n(by - py)
+        );
+    }
+    // Label along the arrow's first half, above it.
+    let mx = x1 + dx * 0.5;
+    let my = y1 + dy * 0.5;
+    let text = format!("{label}  {why}");
+    let w = text_w(&text, 11.0);
+    let span = (x2 - x1).abs();
+    let lx = if w > span { (x1 + x2) / 2.0 } else { mx };
+    let _ = write!(
+        o,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}<tspan class=\"why\"> {}</tspan></text></g>",
+        n(lx),
+        n(my - 4.0),
+        esc(&label),
+        esc(why)
+    );
+}
+
+fn events(o: &mut String, trace: &Trace, lay: &Layout, cols: &Cols, lang: Lang) {
+    // The first connection's ports name "the" connection; others get a tag.
+    let main = trace.packets.first().map(|p| (p.sport, p.dport));
+    for (i, e) in trace.events.iter().enumerate() {
+        let y = lay.event_y[i];
+        if !y.is_finite() {
+            continue;
+        }
+        let x = cols.x(&e.host);
+        let side = cols.side(&e.host);
+        let tx = x + side * 14.0;
+        let anchor = if side > 0.0 { "start" } else { "end" };
+        let tag = |lport: u16, rport: u16| -> String {
+            match main {
+                Some((a, b))
+                    if (lport == a && rport == b) || (lport == b && rport == a) || rport == 0 =>
+                {
+                    String::new()
+                }
+                _ if lport == 0 && rport == 0 => String::new(),
+                _ => format!(" [:{}↔:{}]", lport, rport),
+            }
+        };
+        match &e.kind {
+            EventKind::State {
+                to, lport, rport, ..
+            } => {
+                let _ = write!(
+                    o,
+                    "<text class=\"state\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}{}</text>",
+                    n(tx),
+                    n(y + 4.0),
+                    to.as_str(),
+                    esc(&tag(*lport, *rport))
+                );
+            }
+            EventKind::App {
+                call,
+                result,
+                lport,
+                rport,
+                ..
+            } => {
+                let err = matches!(result, tcpsim::trace::AppResult::Word(w) if w.as_str().starts_with('E') && w.as_str() != "EOF");
+                let _ = write!(
+                    o,
+                    "<text class=\"app{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}{}</text>",
+                    if err { " err" } else { "" },
+                    n(tx),
+                    n(y + 4.0),
+                    esc(&app_text(*call, *result)),
+                    esc(&tag(*lport, *rport))
+                );
+            }
+            EventKind::Fault { fault } => {
+                let ok = matches!(fault, Fault::RebootDone);
+                let _ = write!(
+                    o,
+                    "<g class=\"faultmark\"><line class=\"faultbar\" x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/><text class=\"fault{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
+                    n(x - 14.0),
+                    n(x + 14.0),
+                    if ok { " ok" } else { "" },
+                    n(x + side * 18.0),
+                    n(y + 4.0),
+                    esc(fault_text(*fault, lang)),
+                    y = n(y)
+                );
+            }
+            EventKind::Kernel { what, .. } => {
+                let _ = write!(
+                    o,
+                    "<text class=\"note\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                    n(tx),
+                    n(y + 4.0),
+                    esc(kernel_text(*what, lang))
+                );
+            }
+            EventKind::Timer { .. } => {}
+        }
+    }
+}
+
+/// Brackets from a keepalive or retransmission timer's arming to its firing.
+fn timers(o: &mut String, trace: &Trace, lay: &Layout, cols: &Cols, lang: Lang) {
+    o.push_str("<g class=\"timer\">");
+    let mut open: Vec<(String, TimerKind, u16, u16, f64)> = Vec::new();
+    for e in &trace.events {
+        let EventKind::Timer {
+            timer,
+            action,
+            lport,
+            rport,
+            ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        if !matches!(
+            timer,
+            TimerKind::Keepalive | TimerKind::Retransmit | TimerKind::LossProbe
+        ) {
+            continue;
+        }
+        let slot = |o: &(String, TimerKind, u16, u16, f64)| {
+            o.0 == e.host
+                && o.2 == *lport
+                && o.3 == *rport
+                && (o.1 == *timer
+                    || matches!(
+                        (o.1, *timer),
+                        (TimerKind::Retransmit, TimerKind::LossProbe)
+                            | (TimerKind::LossProbe, TimerKind::Retransmit)
+                    ))
+        };
+        match action {
+            TimerAction::Armed => {
+                open.retain(|x| !slot(x));
+                open.push((e.host.clone(), *timer, *lport, *rport, e.at));
+            }
+            TimerAction::Cancelled => open.retain(|x| !slot(x)),
+            TimerAction::Fired => {
+                if let Some(pos) = open.iter().position(|x| slot(x) && x.1 == *timer) {
+                    let (host, kind, _, _, from) = open.remove(pos);
+                    let ya = lay.y_at(from);
+                    let yb = lay.y_at(e.at);
+                    if yb - ya < 8.0 {
+                        continue;
+                    }
+                    let x = cols.x(&host);
+                    let side = cols.side(&host);
+                    let bx = x + side * 6.0;
+                    let tip = bx + side * 4.0;
+                    let _ = write!(
+                        o,
+                        "<path d=\"M{} {}H{}V{}H{}\"><title>{}</title></path>",
+                        n(tip),
+                        n(ya),
+                        n(bx),
+                        n(yb),
+                        n(tip),
+                        esc(&format!(
+                            "{} {}",
+                            timer_text(kind, lang),
+                            duration_text(e.at - from, lang)
+                        ))
+                    );
+                }
+            }
+        }
+    }
+    o.push_str("</g>");
+}

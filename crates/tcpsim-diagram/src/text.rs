@@ -1,0 +1,128 @@
+//! The terminal sequence diagram: one line per segment or shown event, in
+//! time order, client on the left and server on the right.
+
+use std::fmt::Write;
+
+use tcpsim::trace::{EventKind, Trace};
+
+use crate::layout::{layout, Item};
+use crate::words::{app_text, fault_text, kernel_text, why_text, Lang};
+
+const MID: usize = 58;
+
+/// Render a trace as plain text (English).
+pub fn text(trace: &Trace) -> String {
+    let lay = layout(trace, 0.0);
+    let mut o = String::new();
+    let _ = writeln!(o, "scenario: {}", trace.scenario);
+    let params: Vec<String> = trace
+        .params
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let _ = writeln!(o, "params:   {}", params.join(" "));
+    let _ = writeln!(
+        o,
+        "{:>12}  {:<24}{:^10}{:>24}",
+        "time (s)", "client", "", "server"
+    );
+    let mut last_t = f64::NAN;
+    for r in &lay.rows {
+        if let Some(b) = lay.breaks.iter().find(|b| (b.y1 - r.y).abs() < 1e-6) {
+            let _ = writeln!(
+                o,
+                "{:>12}  {:^width$}",
+                "",
+                format!("... {:.2} s later ...", b.seconds),
+                width = MID
+            );
+        }
+        let line = match r.item {
+            Item::PacketSend(i) => {
+                let p = &trace.packets[i];
+                let fate = match (p.arrived_at, p.lost) {
+                    (Some(a), _) => format!("arrives {a:.4}"),
+                    (None, Some(tcpsim::trace::Loss::HostDown)) => "LOST: host down".to_string(),
+                    (None, Some(tcpsim::trace::Loss::Link)) => "LOST on the link".to_string(),
+                    _ => "in flight at the end".to_string(),
+                };
+                let arrow = arrow(&p.src, &p.dst, p.lost.is_some());
+                let from = if p.spoofed_as.is_some() {
+                    format!("{} (forged)", p.src)
+                } else {
+                    p.src.clone()
+                };
+                format!(
+                    "{arrow} {from} > {}  {}  ({}; {fate})",
+                    p.dst,
+                    p.label(),
+                    why_text(p.why, Lang::En)
+                )
+            }
+            Item::PacketEnd(_) => continue,
+            Item::Event(i) | Item::Fault(i) => {
+                let e = &trace.events[i];
+                let what = match &e.kind {
+                    EventKind::App { call, result, .. } => app_text(*call, *result),
+                    EventKind::State {
+                        from,
+                        to,
+                        lport,
+                        rport,
+                    } => {
+                        format!("{}:{} {} -> {}", lport, rport, from.as_str(), to.as_str())
+                    }
+                    EventKind::Fault { fault } => fault_text(*fault, Lang::En).to_string(),
+                    EventKind::Kernel { what, .. } => {
+                        format!("kernel: {}", kernel_text(*what, Lang::En))
+                    }
+                    EventKind::Timer { .. } => continue,
+                };
+                side(&e.host, &what)
+            }
+        };
+        let t = if last_t.is_nan() || (r.t - last_t).abs() > 1e-9 {
+            format!("{:.4}", r.t)
+        } else {
+            String::new()
+        };
+        last_t = r.t;
+        let _ = writeln!(o, "{t:>12}  {line}");
+    }
+    if let Some(b) = lay.breaks.last() {
+        if lay.rows.last().is_some_and(|r| b.y0 >= r.y) {
+            let _ = writeln!(
+                o,
+                "{:>12}  {:^width$}",
+                "",
+                format!("... {:.2} s of silence ...", b.seconds),
+                width = MID
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "{:>12}  end ({:?})",
+        format!("{:.4}", trace.end_at),
+        trace.stop
+    );
+    o
+}
+
+fn arrow(src: &str, dst: &str, lost: bool) -> String {
+    let right = src == "client" || (src == "attacker" && dst == "server");
+    match (right, lost) {
+        (true, false) => "------>".into(),
+        (true, true) => "----x  ".into(),
+        (false, false) => "<------".into(),
+        (false, true) => "  x----".into(),
+    }
+}
+
+fn side(host: &str, what: &str) -> String {
+    match host {
+        "client" => format!("[client] {what}"),
+        "server" => format!("{:>width$}", format!("{what} [server]"), width = MID),
+        other => format!("{:^width$}", format!("[{other}] {what}"), width = MID),
+    }
+}

@@ -1,0 +1,188 @@
+//! Wording, in Chinese and English, for everything the diagrams name.
+
+use tcpsim::trace::{AppCall, AppResult, Fault, KernelNote, TimerKind, Why};
+
+/// Output language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// `zh`, `zh-CN`, `zh-Hans` or `en` (any case).
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh-hans" => Some(Lang::Zh),
+            "en" | "en-us" | "en-gb" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The BCP 47 tag for `lang` attributes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// Why a segment was sent, in a few words.
+pub fn why_text(why: Why, lang: Lang) -> &'static str {
+    let (zh, en) = match why {
+        Why::Connect => ("connect() 发起连接", "connect()"),
+        Why::SynRetransmit => ("SYN 重传", "SYN retransmission"),
+        Why::SynAck => ("SYN-ACK", "SYN-ACK"),
+        Why::HandshakeAck => ("握手的第三个 ACK", "handshake ACK"),
+        Why::Data => ("应用数据", "data"),
+        Why::Ack => ("确认", "ACK"),
+        Why::Retransmit => ("超时重传 (RTO)", "retransmission (RTO)"),
+        Why::TailLossProbe => ("尾部丢失探测 (TLP)", "tail loss probe"),
+        Why::Fin => ("关闭：FIN", "close: FIN"),
+        Why::KeepaliveProbe => ("保活探测", "keepalive probe"),
+        Why::DupAck => ("回应：重申序号", "reply restating SND.NXT/RCV.NXT"),
+        Why::ChallengeAck => ("挑战 ACK", "challenge ACK"),
+        Why::RstNoSocket => ("无此连接，回 RST", "no such connection: RST"),
+        Why::RstBadAck => ("ACK 不对，回 RST", "unacceptable ACK: RST"),
+        Why::RstUnreadData => ("有未读数据，关闭时发 RST", "unread data at close: RST"),
+        Why::RstKeepaliveTimeout => ("保活放弃，发 RST", "keepalive gives up: RST"),
+        Why::RstDataAfterClose => ("已关闭仍收到数据，回 RST", "data after close: RST"),
+        Why::ForgedSyn => ("伪造的 SYN", "forged SYN"),
+        Why::ForgedRst => ("伪造的 RST", "forged RST"),
+    };
+    pick(lang, zh, en)
+}
+
+/// A fault marker.
+pub fn fault_text(f: Fault, lang: Lang) -> &'static str {
+    let (zh, en) = match f {
+        Fault::ProcessKill => ("☠ 进程被杀 (SIGKILL)", "☠ process killed (SIGKILL)"),
+        Fault::HostCrash => ("✕ 主机崩溃", "✕ host crashed"),
+        Fault::RebootStart => ("↻ 开始重启", "↻ rebooting"),
+        Fault::RebootDone => (
+            "↻ 重启完成（新内核，无旧连接）",
+            "↻ rebooted (fresh kernel, no old sockets)",
+        ),
+    };
+    pick(lang, zh, en)
+}
+
+/// A kernel decision that sends nothing.
+pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
+    let (zh, en) = match k {
+        KernelNote::RstAccepted => ("接受 RST，连接重置", "RST accepted: connection reset"),
+        KernelNote::RstIgnored => ("忽略 RST", "RST ignored"),
+        KernelNote::RstInexact => ("RST 序号不精确", "inexact RST"),
+        KernelNote::ChallengeAckRateLimited => ("挑战 ACK 被限速", "challenge ACK rate-limited"),
+        KernelNote::RetriesExhausted => ("重传预算耗尽", "retransmission budget spent"),
+        KernelNote::KeepaliveExhausted => ("保活探测用完", "keepalive probes exhausted"),
+        KernelNote::SynResendSoon => ("SYN 定时器缩到最短", "SYN timer cut to minimum"),
+        KernelNote::Dropped => ("丢弃", "dropped"),
+        KernelNote::Observed => ("窥见挑战 ACK 的序号", "reads the challenge ACK's numbers"),
+        KernelNote::AcceptQueued => ("等待 accept()", "queued for accept()"),
+    };
+    pick(lang, zh, en)
+}
+
+/// A timer's short name.
+pub fn timer_text(t: TimerKind, lang: Lang) -> &'static str {
+    let (zh, en) = match t {
+        TimerKind::Retransmit => ("重传定时器", "RTO"),
+        TimerKind::LossProbe => ("TLP 定时器", "TLP"),
+        TimerKind::Keepalive => ("保活定时器", "keepalive"),
+        TimerKind::DelayedAck => ("延迟确认", "delayed ACK"),
+        TimerKind::TimeWait => ("TIME_WAIT", "TIME_WAIT"),
+    };
+    pick(lang, zh, en)
+}
+
+/// `recv() → ETIMEDOUT`, `send() → 100`.
+pub fn app_text(call: AppCall, result: AppResult) -> String {
+    let name = match call {
+        AppCall::Listen => "listen",
+        AppCall::Connect => "connect",
+        AppCall::Accept => "accept",
+        AppCall::Send => "send",
+        AppCall::Recv => "recv",
+        AppCall::Close => "close",
+    };
+    format!("{name}() → {}", result.as_string())
+}
+
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// A duration in words: `2 h 0 min`, `75 s`, `0.44 s` (`2 小时 0 分` in Chinese).
+pub fn duration_text(secs: f64, lang: Lang) -> String {
+    let s = secs.max(0.0);
+    if s >= 3600.0 {
+        let total_min = (s / 60.0).round() as u64;
+        let (h, m) = (total_min / 60, total_min % 60);
+        match lang {
+            Lang::Zh => format!("{h} 小时 {m} 分"),
+            Lang::En => format!("{h} h {m} min"),
+        }
+    } else if s >= 120.0 {
+        let total = s.round() as u64;
+        let (m, r) = (total / 60, total % 60);
+        match lang {
+            Lang::Zh => format!("{m} 分 {r} 秒"),
+            Lang::En => format!("{m} min {r} s"),
+        }
+    } else {
+        format!("{} s", trim_num(s))
+    }
+}
+
+/// A number of seconds with at most three decimals and no trailing zeros.
+pub fn trim_num(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_has_both_languages() {
+        for w in Why::ALL {
+            assert!(!why_text(w, Lang::Zh).is_empty());
+            assert!(!why_text(w, Lang::En).is_empty());
+            assert_ne!(
+                why_text(w, Lang::Zh),
+                why_text(w, Lang::En).to_string() + "x"
+            );
+        }
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_text(7200.0, Lang::En), "2 h 0 min");
+        assert_eq!(duration_text(7200.0, Lang::Zh), "2 小时 0 分");
+        assert_eq!(duration_text(675.0, Lang::En), "11 min 15 s");
+        assert_eq!(duration_text(7190.0, Lang::En), "2 h 0 min");
+        assert_eq!(duration_text(3599.9, Lang::En), "60 min 0 s");
+        assert_eq!(duration_text(0.44, Lang::En), "0.44 s");
+        assert_eq!(trim_num(10.0), "10");
+        assert_eq!(trim_num(0.02), "0.02");
+    }
+
+    #[test]
+    fn languages_parse() {
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+}

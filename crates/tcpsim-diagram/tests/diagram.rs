@@ -1,0 +1,211 @@
+//! Every scenario's diagram, checked against its trace.
+
+use std::path::PathBuf;
+use tcpsim::trace::Why;
+use tcpsim::{defaults, run, Trace, SCENARIOS};
+use tcpsim_diagram::{svg, table_html, text, why_text, Lang, SvgOptions};
+
+fn traces() -> Vec<Trace> {
+    SCENARIOS
+        .iter()
+        .map(|s| run(s.id, &defaults(s.id).unwrap()).unwrap())
+        .collect()
+}
+
+/// Attribute values of every element carrying `attr`, in document order.
+fn attr_values(doc: &str, attr: &str) -> Vec<String> {
+    let pat = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = doc;
+    while let Some(i) = rest.find(&pat) {
+        rest = &rest[i + pat.len()..];
+        let end = rest.find('"').unwrap();
+        out.push(rest[..end].to_string());
+    }
+    out
+}
+
+/// A small XML checker: tags balance, attributes are quoted, no raw `<` or
+/// `&` in text (entities only).
+fn well_formed(doc: &str) -> Result<(), String> {
+    let mut stack: Vec<String> = Vec::new();
+    let b = doc.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'<' => {
+                let end = doc[i..].find('>').ok_or("unclosed tag")? + i;
+                let tag = &doc[i + 1..end];
+                if let Some(name) = tag.strip_prefix('/') {
+                    let top = stack.pop().ok_or(format!("stray </{name}>"))?;
+                    if top != name {
+                        return Err(format!("</{name}> closes <{top}>"));
+                    }
+                } else if !tag.ends_with('/') {
+                    let name: String = tag.chars().take_while(|c| !c.is_whitespace()).collect();
+                    stack.push(name);
+                }
+                if !tag.matches('"').count().is_multiple_of(2) {
+                    return Err(format!("unbalanced quotes in <{tag}>"));
+                }
+                i = end + 1;
+            }
+            b'&' => {
+                let semi = doc[i..].find(';').ok_or("bare &")? + i;
+                let ent = &doc[i + 1..semi];
+                if !matches!(ent, "amp" | "lt" | "gt" | "quot" | "#39") {
+                    return Err(format!("unknown entity &{ent};"));
+                }
+                i = semi + 1;
+            }
+            b'>' => return Err("raw > outside a tag".into()),
+            _ => i += 1,
+        }
+    }
+    if stack.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("unclosed {stack:?}"))
+    }
+}
+
+#[test]
+fn one_marked_element_per_segment_with_its_flags_and_reason() {
+    for t in traces() {
+        for lang in [Lang::Zh, Lang::En] {
+            let s = svg(
+                &t,
+                &SvgOptions {
+                    lang,
+                    ..Default::default()
+                },
+            );
+            assert!(s.contains(&format!("data-scenario=\"{}\"", t.scenario)));
+            let ids = attr_values(&s, "data-packet");
+            assert_eq!(ids.len(), t.packets.len(), "{}", t.scenario);
+            let flags = attr_values(&s, "data-flags");
+            let whys = attr_values(&s, "data-why");
+            for (i, p) in t.packets.iter().enumerate() {
+                assert_eq!(ids[i], p.id.to_string());
+                assert_eq!(flags[i], p.flag_str());
+                assert_eq!(whys[i], p.why.as_str());
+            }
+        }
+    }
+}
+
+#[test]
+fn lost_segments_end_in_a_cross() {
+    for t in traces() {
+        let s = svg(&t, &SvgOptions::default());
+        let lost = t.packets.iter().filter(|p| p.lost.is_some()).count();
+        assert_eq!(s.matches("class=\"x\"").count(), lost, "{}", t.scenario);
+        assert_eq!(
+            s.matches("class=\"hd\"").count(),
+            t.packets.len() - lost,
+            "{}",
+            t.scenario
+        );
+    }
+}
+
+#[test]
+fn svgs_are_well_formed_and_bounded() {
+    for t in traces() {
+        for lang in [Lang::Zh, Lang::En] {
+            let s = svg(
+                &t,
+                &SvgOptions {
+                    lang,
+                    ..Default::default()
+                },
+            );
+            well_formed(&s).unwrap_or_else(|e| panic!("{}: {e}", t.scenario));
+            let h: f64 = attr_values(&s, "height")[0].parse().unwrap();
+            assert!(h < 3000.0, "{} is {h} px tall", t.scenario);
+            assert!(s.len() < 100_000, "{} is {} bytes", t.scenario, s.len());
+            well_formed(&table_html(&t, lang)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn two_hours_of_idle_fold_into_a_labelled_break() {
+    let t = run(
+        "keepalive-peer-dead",
+        &defaults("keepalive-peer-dead").unwrap(),
+    )
+    .unwrap();
+    let en = svg(
+        &t,
+        &SvgOptions {
+            lang: Lang::En,
+            ..Default::default()
+        },
+    );
+    assert!(
+        en.contains("2 h 0 min later"),
+        "the 7200 s idle gap is labelled"
+    );
+    let zh = svg(&t, &SvgOptions::default());
+    assert!(zh.contains("2 小时 0 分"));
+    // the axis keeps real times
+    assert!(en.contains(">7200.03 s<"));
+}
+
+#[test]
+fn texts_follow_the_language() {
+    let t = run(
+        "syn-established-same-port",
+        &defaults("syn-established-same-port").unwrap(),
+    )
+    .unwrap();
+    let zh = svg(&t, &SvgOptions::default());
+    let en = svg(
+        &t,
+        &SvgOptions {
+            lang: Lang::En,
+            ..Default::default()
+        },
+    );
+    assert!(zh.contains(why_text(Why::ChallengeAck, Lang::Zh)));
+    assert!(en.contains(why_text(Why::ChallengeAck, Lang::En)));
+    assert!(zh.contains("lang=\"zh-CN\"") && en.contains("lang=\"en\""));
+    // no colour is fixed in an attribute: theming is CSS only
+    for bad in [" fill=\"#", " stroke=\"#", " style=\""] {
+        assert!(!zh.contains(bad), "{bad}");
+    }
+}
+
+#[test]
+fn same_trace_same_bytes() {
+    let t = run("kill-from-outside", &defaults("kill-from-outside").unwrap()).unwrap();
+    assert_eq!(
+        svg(&t, &SvgOptions::default()),
+        svg(&t, &SvgOptions::default())
+    );
+}
+
+#[test]
+fn text_diagrams_match_their_snapshots() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut changed = Vec::new();
+    for t in traces() {
+        let out = text(&t);
+        for p in &t.packets {
+            assert!(out.contains(&p.label()), "{}: {}", t.scenario, p.label());
+        }
+        let path = dir.join(format!("{}.txt", t.scenario));
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &out).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(out.as_str()) {
+            changed.push(t.scenario.clone());
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "text diagrams changed: {changed:?} (review, then UPDATE_SNAPSHOTS=1)"
+    );
+}
