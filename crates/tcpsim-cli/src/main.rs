@@ -354,29 +354,28 @@ fn render(trace: &Trace, format: Format, lang: Lang) -> Result<Vec<u8>, Failure>
     })
 }
 
-/// The bridge to `tcpsim-diagram`. Until that crate exposes its API, text
-/// is a plain packet list and SVG is refused.
+/// The bridge to `tcpsim-diagram`.
 mod diagram {
     use super::{Failure, Lang};
     use tcpsim::Trace;
+    use tcpsim_diagram::{Lang as DLang, SvgOptions};
 
     pub fn text(trace: &Trace) -> Result<String, Failure> {
-        let mut s = format!("scenario {}\n", trace.scenario);
-        for p in &trace.packets {
-            s.push_str(&format!(
-                "{:>12.6}  {} > {}  {}  ({})\n",
-                p.sent_at,
-                p.src,
-                p.dst,
-                p.label(),
-                p.why.as_str()
-            ));
-        }
-        Ok(s)
+        Ok(tcpsim_diagram::text(trace))
     }
 
-    pub fn svg(_trace: &Trace, _lang: Lang) -> Result<String, Failure> {
-        Err(Failure::Io("the SVG renderer is not built in yet".into()))
+    pub fn svg(trace: &Trace, lang: Lang) -> Result<String, Failure> {
+        let lang = match lang {
+            Lang::En => DLang::En,
+            Lang::Zh => DLang::Zh,
+        };
+        Ok(tcpsim_diagram::svg(
+            trace,
+            &SvgOptions {
+                lang,
+                ..SvgOptions::default()
+            },
+        ))
     }
 }
 

@@ -307,11 +307,6 @@ fn every_scenario_runs_in_every_format() {
             ("svg", "zh"),
         ] {
             let o = tcpsim(&["run", id, "--format", format, "--lang", lang]);
-            // TEMPORARY until tcpsim-diagram lands: the CLI refuses SVG.
-            if format == "svg" && stderr(&o).contains("not built in yet") {
-                println!("SKIPPED svg for {id}: renderer not built in yet");
-                continue;
-            }
             assert_eq!(o.status.code(), Some(0), "{id} {format}: {}", stderr(&o));
             assert!(o.stderr.is_empty(), "{id} {format}: {}", stderr(&o));
             assert!(!o.stdout.is_empty(), "{id} {format}: empty output");
@@ -329,8 +324,21 @@ fn every_scenario_runs_in_every_format() {
                         s.contains("<svg") && s.trim_end().ends_with("</svg>"),
                         "{id}"
                     );
+                    let want = if lang == "zh" {
+                        "lang=\"zh-CN\""
+                    } else {
+                        "lang=\"en\""
+                    };
+                    assert!(s.contains(want), "{id} {lang}: no {want}");
+                    assert!(s.contains(&format!("data-scenario=\"{id}\"")), "{id}");
                 }
-                _ => {}
+                _ => {
+                    assert_eq!(
+                        stdout(&o),
+                        tcpsim_diagram::text(&trace),
+                        "{id}: text diagram"
+                    );
+                }
             }
         }
         // -o writes the same bytes as stdout.
