@@ -1,0 +1,142 @@
+//! The binding API in a real browser (wasm-pack test --headless --chrome).
+
+use tcpsim_wasm::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    js_sys::Reflect::get(o, &JsValue::from_str(k)).unwrap()
+}
+
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        js_sys::Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+#[wasm_bindgen_test]
+fn every_scenario_gives_the_native_trace() {
+    for s in tcpsim::SCENARIOS {
+        let res = simulate(s.id, JsValue::NULL, JsValue::from_str("en"));
+        assert_eq!(get(&res, "ok"), JsValue::TRUE, "{}", s.id);
+        let trace: tcpsim::Trace = serde_wasm_bindgen::from_value(get(&res, "trace")).unwrap();
+        let native = tcpsim::run(s.id, &tcpsim::defaults(s.id).unwrap()).unwrap();
+        assert_eq!(trace, native, "{}", s.id);
+        assert!(!trace.packets.is_empty());
+        let svg = get(&res, "svg").as_string().unwrap();
+        assert!(svg.contains(&format!("data-scenario=\"{}\"", s.id)));
+    }
+}
+
+#[wasm_bindgen_test]
+fn parameters_change_the_run() {
+    let p = obj(&[
+        ("tcp_keepalive_probes", JsValue::from_f64(3.0)),
+        ("tcp_keepalive_time", JsValue::from_str("60")),
+    ]);
+    let res = simulate("keepalive-peer-dead", p, JsValue::from_str("zh"));
+    let trace: tcpsim::Trace = serde_wasm_bindgen::from_value(get(&res, "trace")).unwrap();
+    let probes = trace
+        .packets
+        .iter()
+        .filter(|p| p.why == tcpsim::trace::Why::KeepaliveProbe)
+        .count();
+    assert_eq!(probes, 3);
+    let switch = obj(&[("so_keepalive", JsValue::FALSE)]);
+    let res = simulate("keepalive-peer-dead", switch, JsValue::from_str("zh"));
+    let trace: tcpsim::Trace = serde_wasm_bindgen::from_value(get(&res, "trace")).unwrap();
+    assert!(trace
+        .packets
+        .iter()
+        .all(|p| p.why != tcpsim::trace::Why::KeepaliveProbe));
+}
+
+#[wasm_bindgen_test]
+fn mounting_draws_one_element_per_segment() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    let res = mount(
+        &div,
+        "syn-established-same-port",
+        JsValue::NULL,
+        JsValue::from_str("zh"),
+    );
+    let trace: tcpsim::Trace = serde_wasm_bindgen::from_value(get(&res, "trace")).unwrap();
+    let marked = div.query_selector_all("[data-packet]").unwrap().length();
+    assert_eq!(marked as usize, trace.packets.len());
+    assert!(div
+        .query_selector("svg[data-scenario=\"syn-established-same-port\"]")
+        .unwrap()
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+fn bad_input_comes_back_as_a_value() {
+    let cases: Vec<(&str, JsValue, &str, Option<&str>)> = vec![
+        ("no-such-scenario", JsValue::NULL, "unknown scenario", None),
+        (
+            "keepalive-peer-dead",
+            obj(&[("tcp_keepcnt", JsValue::from_f64(128.0))]),
+            "0..=127",
+            Some("tcp_keepcnt"),
+        ),
+        (
+            "keepalive-peer-dead",
+            obj(&[("tcp_keepalive_time", JsValue::from_str("abc"))]),
+            "1..=32767",
+            Some("tcp_keepalive_time"),
+        ),
+        (
+            "keepalive-peer-dead",
+            obj(&[("bogus", JsValue::from_f64(1.0))]),
+            "unknown parameter 'bogus'",
+            Some("bogus"),
+        ),
+        (
+            "keepalive-peer-dead",
+            obj(&[("rtt_ms", JsValue::from_f64(1.5))]),
+            "rtt_ms",
+            Some("rtt_ms"),
+        ),
+    ];
+    for (id, params, needle, param) in cases {
+        let res = simulate(id, params, JsValue::from_str("en"));
+        assert_eq!(get(&res, "ok"), JsValue::FALSE, "{id} {needle}");
+        let err = get(&res, "error").as_string().unwrap();
+        assert!(err.contains(needle), "{err}");
+        assert_eq!(get(&res, "param").as_string().as_deref(), param);
+    }
+    let res = pcap("nope", JsValue::NULL);
+    assert_eq!(get(&res, "ok"), JsValue::FALSE);
+}
+
+#[wasm_bindgen_test]
+fn catalogue_and_extras() {
+    let list: js_sys::Array = scenarios().unchecked_into();
+    assert_eq!(list.length() as usize, tcpsim::SCENARIOS.len());
+    let first = list.get(0);
+    assert!(get(&first, "params").is_object());
+    let bytes: js_sys::Uint8Array =
+        get(&pcap("process-crash", JsValue::NULL), "bytes").unchecked_into();
+    assert_eq!(bytes.get_index(0), 0xd4, "pcap magic, little-endian");
+    assert!(get(&rules(), "challenge_ack")
+        .as_string()
+        .unwrap()
+        .contains("5961"));
+    assert_eq!(
+        get(&why_texts(JsValue::from_str("zh")), "keepalive_probe")
+            .as_string()
+            .unwrap(),
+        "保活探测"
+    );
+    assert!(get(&text("process-crash", JsValue::NULL), "text")
+        .as_string()
+        .unwrap()
+        .contains("[F.]"));
+}
