@@ -509,3 +509,75 @@ mod tshark {
         }
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::tests::{records, sample};
+    use super::write;
+    use crate::trace::Flag;
+    use proptest::prelude::*;
+
+    /// Internet checksum verification, written independently of `checksum`:
+    /// the one's complement sum over data that includes its checksum is 0xffff.
+    fn verifies(data: &[u8]) -> bool {
+        let mut s: u64 = 0;
+        for (i, b) in data.iter().enumerate() {
+            s += if i % 2 == 0 {
+                (*b as u64) << 8
+            } else {
+                *b as u64
+            };
+        }
+        while s > 0xffff {
+            s = (s & 0xffff) + (s >> 16);
+        }
+        s == 0xffff
+    }
+
+    proptest! {
+        #[test]
+        fn any_segment_has_valid_checksums_and_parses_back(
+            sent_at in 0.0f64..1.0e6,
+            sport in any::<u16>(),
+            dport in any::<u16>(),
+            abs_seq in any::<u32>(),
+            abs_ack in any::<u32>(),
+            len in 0u32..=1448,
+            win in any::<u16>(),
+            bits in 0u8..32,
+        ) {
+            let mut t = sample();
+            t.packets.truncate(1);
+            let p = &mut t.packets[0];
+            p.sent_at = sent_at;
+            p.sport = sport;
+            p.dport = dport;
+            p.abs_seq = abs_seq;
+            p.abs_ack = abs_ack;
+            p.len = len;
+            p.win = win;
+            p.flags = [Flag::Fin, Flag::Syn, Flag::Rst, Flag::Psh, Flag::Ack]
+                .into_iter()
+                .filter(|f| bits & f.bit() != 0)
+                .collect();
+            let recs = records(&write(&t));
+            prop_assert_eq!(recs.len(), 1);
+            let b = &recs[0].2;
+            prop_assert!(verifies(&b[..20]));
+            let mut pseudo = b[12..20].to_vec();
+            pseudo.extend_from_slice(&[0, 6]);
+            pseudo.extend_from_slice(&((b.len() - 20) as u16).to_be_bytes());
+            pseudo.extend_from_slice(&b[20..]);
+            prop_assert!(verifies(&pseudo));
+            prop_assert_eq!(u16::from_be_bytes([b[20], b[21]]), sport);
+            prop_assert_eq!(u16::from_be_bytes([b[22], b[23]]), dport);
+            prop_assert_eq!(u32::from_be_bytes([b[24], b[25], b[26], b[27]]), abs_seq);
+            prop_assert_eq!(u32::from_be_bytes([b[28], b[29], b[30], b[31]]), abs_ack);
+            prop_assert_eq!(b[33], bits);
+            prop_assert_eq!(u16::from_be_bytes([b[34], b[35]]), win);
+            prop_assert_eq!(b.len(), 40 + len as usize);
+            let at = (recs[0].0 - super::EPOCH_BASE) as f64 + recs[0].1 as f64 / 1e6;
+            prop_assert!((at - sent_at).abs() <= 0.5e-6 + 1e-9);
+        }
+    }
+}
