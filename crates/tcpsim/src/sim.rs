@@ -6,7 +6,7 @@
 //! time. Everything is deterministic: ISNs and loss come from a seeded PRNG.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use crate::tcb::*;
 use crate::time::{round_up_to_jiffies, secs, Instant, JIFFY};
@@ -94,7 +94,9 @@ struct Sock {
     keepalive: Option<Instant>,
     delack: Option<Instant>,
     timewait: Option<Instant>,
-    gen: u64,
+    /// The generation of each timer kind's current arming (unique in the
+    /// world), so a stale queue entry, even for a reused slot, never fires.
+    gens: [u64; 4],
     /// A SYN_RECEIVED child waiting for the third ACK: which listener port.
     from_listener: bool,
 }
@@ -115,6 +117,12 @@ pub struct Host {
     pub up: bool,
     pub sysctl: Sysctls,
     socks: Vec<Option<Sock>>,
+    /// Four-tuple (local port, remote address, remote port) to socket slot:
+    /// the kernel's established hash (Linux `__inet_lookup_established`), so
+    /// a lookup costs the same with one connection or ten thousand.
+    index: BTreeMap<(u16, u32, u16), usize>,
+    /// Empty slots in `socks`.
+    free: Vec<usize>,
     listeners: Vec<Listener>,
     /// Incremented on crash and reboot: timers of an old life are void.
     epoch: u32,
@@ -241,6 +249,16 @@ pub struct World {
     attack: Option<Attack>,
     /// Number of events processed.
     pub steps: u64,
+    next_gen: u64,
+}
+
+fn timer_slot(kind: TimerKind) -> usize {
+    match kind {
+        TimerKind::Retransmit | TimerKind::LossProbe => 0,
+        TimerKind::Keepalive => 1,
+        TimerKind::DelayedAck => 2,
+        TimerKind::TimeWait => 3,
+    }
 }
 
 /// Flag bits for building segments by hand (tests, third parties).
@@ -277,6 +295,7 @@ impl World {
             events: Vec::new(),
             attack: None,
             steps: 0,
+            next_gen: 0,
         }
     }
 
@@ -288,6 +307,8 @@ impl World {
             up: true,
             sysctl,
             socks: Vec::new(),
+            index: BTreeMap::new(),
+            free: Vec::new(),
             listeners: Vec::new(),
             epoch: 0,
             isn_state,
@@ -442,13 +463,9 @@ impl World {
     }
 
     fn find(&self, host: HostId, lport: u16, rip: u32, rport: u16) -> Option<usize> {
-        self.hosts[host].socks.iter().position(|s| {
-            s.as_ref().is_some_and(|s| {
-                s.tcb.lport == lport
-                    && s.tcb.rip == rip
-                    && s.tcb.rport == rport
-                    && s.tcb.state != TcpState::Closed
-            })
+        self.find_any(host, lport, rip, rport).filter(|&i| {
+            self.sock(host, i)
+                .is_some_and(|s| s.tcb.state != TcpState::Closed)
         })
     }
 
@@ -596,9 +613,10 @@ impl World {
         let now = self.now;
         let epoch = self.hosts[host].epoch;
         let at = now + delay;
+        self.next_gen += 1;
+        let gen = self.next_gen;
         let s = self.sock_mut(host, sock);
-        s.gen += 1;
-        let gen = s.gen;
+        s.gens[timer_slot(kind)] = gen;
         match kind {
             TimerKind::Retransmit => s.xmit = Some((at, XmitTimer::Retransmit)),
             TimerKind::LossProbe => s.xmit = Some((at, XmitTimer::LossProbe)),
@@ -673,7 +691,7 @@ impl World {
             TimerKind::TimeWait => s.timewait == Some(now),
         };
         // Generation guards a re-arm at the same instant.
-        if !live || s.gen < gen {
+        if !live || s.gens[timer_slot(kind)] != gen {
             return;
         }
         match kind {
@@ -904,7 +922,14 @@ impl World {
     }
 
     fn free_sock(&mut self, host: HostId, sock: usize) {
-        self.hosts[host].socks[sock] = None;
+        let h = &mut self.hosts[host];
+        if let Some(s) = h.socks[sock].take() {
+            let key = (s.tcb.lport, s.tcb.rip, s.tcb.rport);
+            if h.index.get(&key) == Some(&sock) {
+                h.index.remove(&key);
+            }
+            h.free.push(sock);
+        }
     }
 
     // ----- application side -------------------------------------------------
@@ -1208,6 +1233,8 @@ impl World {
                 h.up = false;
                 h.epoch += 1;
                 h.socks.clear();
+                h.index.clear();
+                h.free.clear();
                 h.listeners.clear();
             }
             Action::RebootDone { host } => {
@@ -1270,10 +1297,7 @@ impl World {
     }
 
     fn find_any(&self, host: HostId, lport: u16, rip: u32, rport: u16) -> Option<usize> {
-        self.hosts[host].socks.iter().position(|s| {
-            s.as_ref()
-                .is_some_and(|s| s.tcb.lport == lport && s.tcb.rip == rip && s.tcb.rport == rport)
-        })
+        self.hosts[host].index.get(&(lport, rip, rport)).copied()
     }
 
     fn insert(&mut self, host: HostId, tcb: Tcb, app: Option<AppPolicy>) -> usize {
@@ -1285,17 +1309,23 @@ impl World {
             keepalive: None,
             delack: None,
             timewait: None,
-            gen: 0,
+            gens: [0; 4],
             from_listener: false,
         };
-        let socks = &mut self.hosts[host].socks;
-        if let Some(i) = socks.iter().position(|s| s.is_none()) {
-            socks[i] = Some(s);
-            i
-        } else {
-            socks.push(Some(s));
-            socks.len() - 1
-        }
+        let key = (s.tcb.lport, s.tcb.rip, s.tcb.rport);
+        let h = &mut self.hosts[host];
+        let slot = match h.free.pop() {
+            Some(i) => {
+                h.socks[i] = Some(s);
+                i
+            }
+            None => {
+                h.socks.push(Some(s));
+                h.socks.len() - 1
+            }
+        };
+        h.index.insert(key, slot);
+        slot
     }
 
     // ----- input -------------------------------------------------------------
