@@ -6,7 +6,7 @@ use std::fmt::Write;
 use tcpsim::trace::{EventKind, Trace};
 
 use crate::layout::{layout, Item};
-use crate::words::{app_text, fault_text, kernel_text, why_text, Lang};
+use crate::words::{app_text, fault_text, fixed, kernel_text, why_text, Lang};
 
 const MID: usize = 58;
 
@@ -33,7 +33,7 @@ pub fn text(trace: &Trace) -> String {
                 o,
                 "{:>12}  {:^width$}",
                 "",
-                format!("... {:.2} s later ...", b.seconds),
+                format!("... {} s later ...", fixed(b.seconds, 2)),
                 width = MID
             );
         }
@@ -41,7 +41,7 @@ pub fn text(trace: &Trace) -> String {
             Item::PacketSend(i) => {
                 let p = &trace.packets[i];
                 let fate = match (p.arrived_at, p.lost) {
-                    (Some(a), _) => format!("arrives {a:.4}"),
+                    (Some(a), _) => format!("arrives {}", fixed(a, 4)),
                     (None, Some(tcpsim::trace::Loss::HostDown)) => "LOST: host down".to_string(),
                     (None, Some(tcpsim::trace::Loss::Link)) => "LOST on the link".to_string(),
                     _ => "in flight at the end".to_string(),
@@ -82,7 +82,7 @@ pub fn text(trace: &Trace) -> String {
             }
         };
         let t = if last_t.is_nan() || (r.t - last_t).abs() > 1e-9 {
-            format!("{:.4}", r.t)
+            fixed(r.t, 4)
         } else {
             String::new()
         };
@@ -95,7 +95,7 @@ pub fn text(trace: &Trace) -> String {
                 o,
                 "{:>12}  {:^width$}",
                 "",
-                format!("... {:.2} s of silence ...", b.seconds),
+                format!("... {} s of silence ...", fixed(b.seconds, 2)),
                 width = MID
             );
         }
@@ -103,7 +103,7 @@ pub fn text(trace: &Trace) -> String {
     let _ = writeln!(
         o,
         "{:>12}  end ({:?})",
-        format!("{:.4}", trace.end_at),
+        fixed(trace.end_at, 4),
         trace.stop
     );
     o

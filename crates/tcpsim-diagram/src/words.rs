@@ -80,7 +80,7 @@ pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
         KernelNote::KeepaliveExhausted => ("保活探测用完", "keepalive probes exhausted"),
         KernelNote::SynResendSoon => ("SYN 定时器缩到最短", "SYN timer cut to minimum"),
         KernelNote::Dropped => ("丢弃", "dropped"),
-        KernelNote::Observed => ("窥见挑战 ACK 的序号", "reads the challenge ACK's numbers"),
+        KernelNote::Observed => ("窥见挑战 ACK 的序号", "reads SEQ/ACK off the wire"),
         KernelNote::AcceptQueued => ("等待 accept()", "queued for accept()"),
     };
     pick(lang, zh, en)
@@ -118,7 +118,7 @@ fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-/// A duration in words: `2 h 0 min`, `75 s`, `0.44 s` (`2 小时 0 分` in Chinese).
+/// A duration in words: `2 h 0 min`, `11 min 15 s`, `120 s`, `0.44 s` (`2 小时 0 分` in Chinese).
 pub fn duration_text(secs: f64, lang: Lang) -> String {
     let s = secs.max(0.0);
     if s >= 3600.0 {
@@ -128,7 +128,7 @@ pub fn duration_text(secs: f64, lang: Lang) -> String {
             Lang::Zh => format!("{h} 小时 {m} 分"),
             Lang::En => format!("{h} h {m} min"),
         }
-    } else if s >= 120.0 {
+    } else if s >= 600.0 {
         let total = s.round() as u64;
         let (m, r) = (total / 60, total % 60);
         match lang {
@@ -142,12 +142,25 @@ pub fn duration_text(secs: f64, lang: Lang) -> String {
 
 /// A number of seconds with at most three decimals and no trailing zeros.
 pub fn trim_num(x: f64) -> String {
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-0" {
-        "0".to_string()
+    let s = fixed(x, 3);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        s.to_string()
+        s
+    }
+}
+
+/// `x` with exactly `decimals` decimals, by integer arithmetic (keeps the
+/// float-formatting machinery out of the wasm build).
+pub fn fixed(x: f64, decimals: u32) -> String {
+    let scale = 10u64.pow(decimals);
+    let v = (x.abs() * scale as f64).round() as u64;
+    let sign = if x < 0.0 && v != 0 { "-" } else { "" };
+    let (int, frac) = (v / scale, v % scale);
+    if decimals == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac:0width$}", width = decimals as usize)
     }
 }
 
@@ -177,6 +190,10 @@ mod tests {
         assert_eq!(duration_text(0.44, Lang::En), "0.44 s");
         assert_eq!(trim_num(10.0), "10");
         assert_eq!(trim_num(0.02), "0.02");
+        assert_eq!(trim_num(7875.03), "7875.03");
+        assert_eq!(fixed(0.0405, 4), "0.0405");
+        assert_eq!(fixed(-1.25, 1), "-1.3");
+        assert_eq!(fixed(12.0, 0), "12");
     }
 
     #[test]

@@ -69,7 +69,8 @@ fn params_from(id: &str, params: &JsValue) -> Result<Params, Error> {
                 if n.fract() == 0.0 && n.abs() < 1e15 {
                     format!("{}", n as i64)
                 } else {
-                    format!("{n}")
+                    // Not a whole number: keep the decimals so the error names them.
+                    tcpsim_diagram::fixed(n, 6)
                 }
             } else if let Some(b) = v.as_bool() {
                 if b {
@@ -187,24 +188,6 @@ pub fn pcap(id: &str, params: JsValue) -> JsValue {
                 &o,
                 "bytes",
                 &js_sys::Uint8Array::from(&tcpsim::pcap::write(&trace)[..]).into(),
-            );
-            o.into()
-        }
-        Err(e) => failure(&e),
-    }
-}
-
-/// The terminal diagram of a run: `{ok: true, text}`.
-#[wasm_bindgen]
-pub fn text(id: &str, params: JsValue) -> JsValue {
-    match simulate_trace(id, &params) {
-        Ok(trace) => {
-            let o = js_sys::Object::new();
-            set(&o, "ok", &JsValue::TRUE);
-            set(
-                &o,
-                "text",
-                &JsValue::from_str(&tcpsim_diagram::text(&trace)),
             );
             o.into()
         }
