@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Install everything the project needs on a bare Debian machine that has
+# rustup/cargo, node/npm and python3. Idempotent: each step is skipped in a
+# moment when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf 'setup: %s\n' "$*"; }
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# 1. Debian packages: a browser and its driver for the wasm and page tests,
+#    capture tools and nftables/iproute2 for the real-kernel recordings, a
+#    CJK font so screenshots of the Chinese page are legible.
+pkgs=(chromium chromium-driver tcpdump tshark nftables iproute2 fonts-wqy-zenhei)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "apt-get install ${missing[*]}"
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  say "Debian packages present"
+fi
+
+# 2. Rust target for the browser build.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+else
+  say "wasm32 target present"
+fi
+
+# 3. wasm-pack, and wasm-bindgen-cli at exactly the version in Cargo.lock
+#    (otherwise wasm-pack tries to download one and fails here).
+if [ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack 0.15.1" ]; then
+  say "cargo install wasm-pack 0.15.1"
+  cargo install wasm-pack --version 0.15.1 --locked
+else
+  say "wasm-pack 0.15.1 present"
+fi
+wb=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+if [ -z "$wb" ]; then
+  say "cannot read the wasm-bindgen version from Cargo.lock"
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wb" ]; then
+  say "cargo install wasm-bindgen-cli $wb"
+  cargo install wasm-bindgen-cli --version "=$wb"
+else
+  say "wasm-bindgen-cli $wb present"
+fi
+
+# 4. npm tools (playwright-core drives Debian's Chromium; binaryen's wasm-opt).
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  say "npm packages present"
+fi
+say "done"
