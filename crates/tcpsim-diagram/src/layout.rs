@@ -11,7 +11,7 @@ use tcpsim::trace::{EventKind, Trace};
 /// Gaps longer than this (seconds) are folded into a break.
 pub const BREAK_S: f64 = 10.0;
 /// Height of a break.
-pub const BREAK_H: f64 = 46.0;
+pub const BREAK_H: f64 = 52.0;
 /// Minimum distance between rows at different times.
 pub const ROW_MIN: f64 = 20.0;
 /// Distance between rows at the same instant.

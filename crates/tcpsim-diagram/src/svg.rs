@@ -70,7 +70,8 @@ font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','
 .tcl .faultbar{stroke:var(--tcl-danger,var(--d-danger));stroke-width:3}\
 .tcl .note{font-size:10.5px;font-style:italic;fill:var(--tcl-muted,var(--d-muted))}\
 .tcl .timer path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-width:1.2}\
-.tcl .timer text{font-size:9.5px;fill:var(--tcl-muted,var(--d-muted))}";
+.tcl .timer text{font-size:9.5px;fill:var(--tcl-muted,var(--d-muted))}\
+.tcl .state,.tcl .app,.tcl .fault,.tcl .note,.tcl .timer text{paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}";
 
 /// XML-escape text for element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -90,25 +91,179 @@ pub fn esc(s: &str) -> String {
 
 /// A coordinate with one decimal, no trailing `.0`.
 fn n(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r.fract() == 0.0 {
-        format!("{}", r as i64)
-    } else {
-        format!("{r:.1}")
+    let s = crate::words::fixed(x, 1);
+    match s.strip_suffix(".0") {
+        Some(int) => int.to_string(),
+        None => s,
     }
 }
 
-/// Rough text width: CJK ~1 em, others ~0.6 em.
+/// Rough text width: CJK ~1 em, others ~0.6 em (no DOM measurement).
 fn text_w(s: &str, size: f64) -> f64 {
     s.chars()
         .map(|c| {
-            if (c as u32) > 0x2e80 {
+            if (c as u32) >= 0x2e80 {
                 size
             } else {
                 size * 0.6
             }
         })
         .sum()
+}
+
+/// A label written beside a lifeline: text, class, estimated width.
+struct SideLabel {
+    event: usize,
+    text: String,
+    class: &'static str,
+    w: f64,
+}
+
+/// The label of every shown event, in event order.
+fn side_labels(trace: &Trace, lay: &Layout, lang: Lang) -> Vec<SideLabel> {
+    // The first connection's ports name "the" connection; others get a tag.
+    let main = trace.packets.first().map(|p| (p.sport, p.dport));
+    let tag = |lport: u16, rport: u16| -> String {
+        match main {
+            Some((a, b))
+                if (lport == a && rport == b) || (lport == b && rport == a) || rport == 0 =>
+            {
+                String::new()
+            }
+            _ if lport == 0 && rport == 0 => String::new(),
+            _ => format!(" [:{lport}↔:{rport}]"),
+        }
+    };
+    let mut out = Vec::new();
+    for (i, e) in trace.events.iter().enumerate() {
+        if !lay.event_y[i].is_finite() {
+            continue;
+        }
+        let (text, class, size) = match &e.kind {
+            EventKind::State {
+                to, lport, rport, ..
+            } => (
+                format!("{}{}", to.as_str(), tag(*lport, *rport)),
+                "state",
+                11.0,
+            ),
+            EventKind::App {
+                call,
+                result,
+                lport,
+                rport,
+                ..
+            } => {
+                let err = matches!(result, tcpsim::trace::AppResult::Word(w)
+                    if w.as_str().starts_with('E') && w.as_str() != "EOF");
+                (
+                    format!("{}{}", app_text(*call, *result), tag(*lport, *rport)),
+                    if err { "app err" } else { "app" },
+                    11.5,
+                )
+            }
+            EventKind::Fault { fault } => (
+                fault_text(*fault, lang).to_string(),
+                if matches!(fault, Fault::RebootDone) {
+                    "fault ok"
+                } else {
+                    "fault"
+                },
+                12.5,
+            ),
+            EventKind::Kernel { what, .. } => (kernel_text(*what, lang).to_string(), "note", 10.5),
+            EventKind::Timer { .. } => continue,
+        };
+        let w = text_w(&text, size);
+        out.push(SideLabel {
+            event: i,
+            text,
+            class,
+            w,
+        });
+    }
+    out
+}
+
+/// A keepalive, retransmission or loss-probe timer from arming to firing.
+struct Bracket {
+    host: String,
+    kind: TimerKind,
+    from: f64,
+    to: f64,
+}
+
+fn brackets(trace: &Trace) -> Vec<Bracket> {
+    let mut out = Vec::new();
+    let mut open: Vec<(String, TimerKind, u16, u16, f64)> = Vec::new();
+    for e in &trace.events {
+        let EventKind::Timer {
+            timer,
+            action,
+            lport,
+            rport,
+            ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        if !matches!(
+            timer,
+            TimerKind::Keepalive | TimerKind::Retransmit | TimerKind::LossProbe
+        ) {
+            continue;
+        }
+        // Retransmission and loss-probe timers share one slot, as in Linux
+        // (icsk_retransmit_timer serves both).
+        let slot = |o: &(String, TimerKind, u16, u16, f64)| {
+            o.0 == e.host
+                && o.2 == *lport
+                && o.3 == *rport
+                && (o.1 == *timer
+                    || (o.1 != TimerKind::Keepalive && *timer != TimerKind::Keepalive))
+        };
+        match action {
+            TimerAction::Armed => {
+                open.retain(|x| !slot(x));
+                open.push((e.host.clone(), *timer, *lport, *rport, e.at));
+            }
+            TimerAction::Cancelled => open.retain(|x| !slot(x)),
+            TimerAction::Fired => {
+                if let Some(pos) = open.iter().position(|x| slot(x) && x.1 == *timer) {
+                    let (host, kind, _, _, from) = open.remove(pos);
+                    out.push(Bracket {
+                        host,
+                        kind,
+                        from,
+                        to: e.at,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn bracket_label(b: &Bracket, lang: Lang) -> String {
+    format!(
+        "{} {}",
+        timer_text(b.kind, lang),
+        duration_text(b.to - b.from, lang)
+    )
+}
+
+/// Least room kept for packet labels between the outer lifelines.
+const SPAN_MIN: f64 = 280.0;
+
+/// The margin each outer lifeline needs for the labels beside it.
+fn margin(trace: &Trace, host: &str, labels: &[SideLabel], timer_w: &[(String, f64)]) -> f64 {
+    labels
+        .iter()
+        .filter(|l| trace.events[l.event].host == host)
+        .map(|l| l.w)
+        .chain(timer_w.iter().filter(|(h, _)| h == host).map(|(_, w)| *w))
+        .fold(60.0, f64::max)
+        + 24.0
 }
 
 struct Cols {
@@ -138,19 +293,23 @@ impl Cols {
     }
 }
 
-fn columns(trace: &Trace, width: f64) -> Cols {
+/// Lifeline positions: client left, server right, a third party in between;
+/// the margins follow the widest label written beside each outer lifeline.
+fn columns(trace: &Trace, width: f64, labels: &[SideLabel], timer_w: &[(String, f64)]) -> Cols {
+    // `width` leaves room for the margins and SPAN_MIN (see `needed_width`).
     let names: Vec<String> = trace.hosts.iter().map(|h| h.name.clone()).collect();
-    let left = AXIS_W + 130.0;
-    let right = width - 150.0;
-    // client left, server right, a third party in between.
-    let mut xs = Vec::new();
-    for name in &names {
-        xs.push(match name.as_str() {
+    let widest = |host: &str| margin(trace, host, labels, timer_w);
+    let left = AXIS_W + 14.0 + widest("client");
+    let right = width - 6.0 - widest("server");
+    let xs = names
+        .iter()
+        .map(|name| match name.as_str() {
             "client" => left,
             "server" => right,
-            _ => (left + right) / 2.0,
-        });
-    }
+            // A third party sits left of centre: its notes go right.
+            _ => left + (right - left) * 0.4,
+        })
+        .collect();
     Cols { names, xs }
 }
 
@@ -219,20 +378,38 @@ pub fn summary(trace: &Trace, lang: Lang) -> String {
 pub fn svg(trace: &Trace, opts: &SvgOptions) -> String {
     let lang = opts.lang;
     let width = opts.width.max(480) as f64;
-    let cols = columns(trace, width);
     let lay = layout(trace, TOP);
+    let labels = side_labels(trace, &lay, lang);
+    let brs = brackets(trace);
+    let timer_w: Vec<(String, f64)> = brs
+        .iter()
+        .map(|b| (b.host.clone(), text_w(&bracket_label(b, lang), 9.5) + 8.0))
+        .collect();
+    // Widen the drawing (the viewBox scales it back to the requested width)
+    // rather than clip labels.
+    let shown_w = width;
+    let width = width.max(
+        AXIS_W
+            + 20.0
+            + margin(trace, "client", &labels, &timer_w)
+            + margin(trace, "server", &labels, &timer_w)
+            + SPAN_MIN,
+    );
+    let cols = columns(trace, width, &labels, &timer_w);
     let height = lay.height;
     let id = esc(&trace.scenario);
     let title = esc(opts.title.as_deref().unwrap_or(&trace.scenario));
     let mut o = String::with_capacity(16_000 + trace.packets.len() * 700);
     let _ = write!(
         o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tcl\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tcl\" viewBox=\"0 0 {w} {h}\" width=\"{sw}\" height=\"{sh}\" \
 role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{lang_code}\">\
 <title id=\"t-{id}\">{title}</title><desc id=\"d-{id}\">{desc}</desc><style>{STYLE}</style>\
 <rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>",
         w = n(width),
         h = n(height),
+        sw = n(shown_w),
+        sh = n(height * shown_w / width),
         lang_code = lang.code(),
         desc = esc(&summary(trace, lang)),
     );
@@ -314,23 +491,23 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
             o,
             "<g class=\"break\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/><path d=\"M{} {}H{}M{} {}H{}\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
             n(AXIS_W),
-            n(b.y0 + 6.0),
+            n(b.y0 + 11.0),
             n(width - AXIS_W - 8.0),
-            n(b.y1 - b.y0 - 12.0),
+            n(b.y1 - b.y0 - 18.0),
             n(AXIS_W),
-            n(b.y0 + 6.0),
+            n(b.y0 + 11.0),
             n(width - 8.0),
             n(AXIS_W),
-            n(b.y1 - 6.0),
+            n(b.y1 - 7.0),
             n(width - 8.0),
             n((cols.xs[0] + cols.xs[cols.xs.len() - 1]) / 2.0),
-            n(mid + 4.0),
+            n(mid + 6.5),
             esc(&label)
         );
     }
 
-    timers(&mut o, trace, &lay, &cols, lang);
-    events(&mut o, trace, &lay, &cols, lang);
+    timers(&mut o, trace, &brs, &labels, &lay, &cols, lang);
+    events(&mut o, trace, &labels, &lay, &cols);
     for p in &trace.packets {
         packet(&mut o, p, &lay, &cols, lang);
     }
@@ -448,171 +625,137 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
             n(by - py)
         );
     }
-    // Label along the arrow's first half, above it.
-    let mx = x1 + dx * 0.5;
-    let my = y1 + dy * 0.5;
-    let text = format!("{label}  {why}");
-    let w = text_w(&text, 11.0);
-    let span = (x2 - x1).abs();
-    let lx = if w > span { (x1 + x2) / 2.0 } else { mx };
-    let _ = write!(
-        o,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}<tspan class=\"why\"> {}</tspan></text></g>",
-        n(lx),
-        n(my - 4.0),
-        esc(&label),
-        esc(why)
-    );
+    // Label written along the arrow, just above it, centred on the span
+    // between the two lifelines; the reason goes on a second line (still
+    // above the arrow) when both do not fit on one.
+    let (cx, cy) = (x1 + dx * 0.5, y1 + dy * 0.5);
+    let mut deg = dy.atan2(dx).to_degrees();
+    if deg > 90.0 {
+        deg -= 180.0;
+    } else if deg < -90.0 {
+        deg += 180.0;
+    }
+    let rot = if deg.abs() > 35.0 {
+        String::new()
+    } else {
+        format!(" transform=\"rotate({} {} {})\"", n(deg), n(cx), n(cy))
+    };
+    let span = (xe - x1).abs();
+    let one_line = text_w(&label, 11.0) + text_w(why, 11.0) + 10.0 < span - 24.0;
+    if one_line {
+        let _ = write!(
+            o,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{rot}>{}<tspan class=\"why\"> {}</tspan></text></g>",
+            n(cx),
+            n(cy - 5.0),
+            esc(&label),
+            esc(why)
+        );
+    } else {
+        let _ = write!(
+            o,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{rot}>{}<tspan class=\"why\" x=\"{}\" y=\"{}\">{}</tspan></text></g>",
+            n(cx),
+            n(cy - 18.0),
+            esc(&label),
+            n(cx),
+            n(cy - 5.0),
+            esc(why)
+        );
+    }
 }
 
-fn events(o: &mut String, trace: &Trace, lay: &Layout, cols: &Cols, lang: Lang) {
-    // The first connection's ports name "the" connection; others get a tag.
-    let main = trace.packets.first().map(|p| (p.sport, p.dport));
-    for (i, e) in trace.events.iter().enumerate() {
-        let y = lay.event_y[i];
-        if !y.is_finite() {
-            continue;
-        }
+fn events(o: &mut String, trace: &Trace, labels: &[SideLabel], lay: &Layout, cols: &Cols) {
+    for l in labels {
+        let e = &trace.events[l.event];
+        let y = lay.event_y[l.event];
         let x = cols.x(&e.host);
         let side = cols.side(&e.host);
-        let tx = x + side * 14.0;
         let anchor = if side > 0.0 { "start" } else { "end" };
-        let tag = |lport: u16, rport: u16| -> String {
-            match main {
-                Some((a, b))
-                    if (lport == a && rport == b) || (lport == b && rport == a) || rport == 0 =>
-                {
-                    String::new()
-                }
-                _ if lport == 0 && rport == 0 => String::new(),
-                _ => format!(" [:{}↔:{}]", lport, rport),
-            }
-        };
-        match &e.kind {
-            EventKind::State {
-                to, lport, rport, ..
-            } => {
-                let _ = write!(
-                    o,
-                    "<text class=\"state\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}{}</text>",
-                    n(tx),
-                    n(y + 4.0),
-                    to.as_str(),
-                    esc(&tag(*lport, *rport))
-                );
-            }
-            EventKind::App {
-                call,
-                result,
-                lport,
-                rport,
-                ..
-            } => {
-                let err = matches!(result, tcpsim::trace::AppResult::Word(w) if w.as_str().starts_with('E') && w.as_str() != "EOF");
-                let _ = write!(
-                    o,
-                    "<text class=\"app{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}{}</text>",
-                    if err { " err" } else { "" },
-                    n(tx),
-                    n(y + 4.0),
-                    esc(&app_text(*call, *result)),
-                    esc(&tag(*lport, *rport))
-                );
-            }
-            EventKind::Fault { fault } => {
-                let ok = matches!(fault, Fault::RebootDone);
-                let _ = write!(
-                    o,
-                    "<g class=\"faultmark\"><line class=\"faultbar\" x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/><text class=\"fault{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
-                    n(x - 14.0),
-                    n(x + 14.0),
-                    if ok { " ok" } else { "" },
-                    n(x + side * 18.0),
-                    n(y + 4.0),
-                    esc(fault_text(*fault, lang)),
-                    y = n(y)
-                );
-            }
-            EventKind::Kernel { what, .. } => {
-                let _ = write!(
-                    o,
-                    "<text class=\"note\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
-                    n(tx),
-                    n(y + 4.0),
-                    esc(kernel_text(*what, lang))
-                );
-            }
-            EventKind::Timer { .. } => {}
+        if let EventKind::Fault { .. } = e.kind {
+            let _ = write!(
+                o,
+                "<g class=\"faultmark\"><line class=\"faultbar\" x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/><text class=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
+                n(x - 10.0),
+                n(x + 10.0),
+                l.class,
+                n(x + side * 16.0),
+                n(y + 4.0),
+                esc(&l.text),
+                y = n(y)
+            );
+        } else {
+            let _ = write!(
+                o,
+                "<text class=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                l.class,
+                n(x + side * 16.0),
+                n(y + 4.0),
+                esc(&l.text)
+            );
         }
     }
 }
 
-/// Brackets from a keepalive or retransmission timer's arming to its firing.
-fn timers(o: &mut String, trace: &Trace, lay: &Layout, cols: &Cols, lang: Lang) {
+/// Brackets beside the lifeline from a timer's arming to its firing, with
+/// its name and duration where there is room.
+fn timers(
+    o: &mut String,
+    trace: &Trace,
+    brs: &[Bracket],
+    labels: &[SideLabel],
+    lay: &Layout,
+    cols: &Cols,
+    lang: Lang,
+) {
     o.push_str("<g class=\"timer\">");
-    let mut open: Vec<(String, TimerKind, u16, u16, f64)> = Vec::new();
-    for e in &trace.events {
-        let EventKind::Timer {
-            timer,
-            action,
-            lport,
-            rport,
-            ..
-        } = &e.kind
-        else {
-            continue;
-        };
-        if !matches!(
-            timer,
-            TimerKind::Keepalive | TimerKind::Retransmit | TimerKind::LossProbe
-        ) {
+    for b in brs {
+        let ya = lay.y_at(b.from);
+        let yb = lay.y_at(b.to);
+        if yb - ya < 8.0 {
             continue;
         }
-        let slot = |o: &(String, TimerKind, u16, u16, f64)| {
-            o.0 == e.host
-                && o.2 == *lport
-                && o.3 == *rport
-                && (o.1 == *timer
-                    || matches!(
-                        (o.1, *timer),
-                        (TimerKind::Retransmit, TimerKind::LossProbe)
-                            | (TimerKind::LossProbe, TimerKind::Retransmit)
-                    ))
-        };
-        match action {
-            TimerAction::Armed => {
-                open.retain(|x| !slot(x));
-                open.push((e.host.clone(), *timer, *lport, *rport, e.at));
-            }
-            TimerAction::Cancelled => open.retain(|x| !slot(x)),
-            TimerAction::Fired => {
-                if let Some(pos) = open.iter().position(|x| slot(x) && x.1 == *timer) {
-                    let (host, kind, _, _, from) = open.remove(pos);
-                    let ya = lay.y_at(from);
-                    let yb = lay.y_at(e.at);
-                    if yb - ya < 8.0 {
-                        continue;
-                    }
-                    let x = cols.x(&host);
-                    let side = cols.side(&host);
-                    let bx = x + side * 6.0;
-                    let tip = bx + side * 4.0;
-                    let _ = write!(
-                        o,
-                        "<path d=\"M{} {}H{}V{}H{}\"><title>{}</title></path>",
-                        n(tip),
-                        n(ya),
-                        n(bx),
-                        n(yb),
-                        n(tip),
-                        esc(&format!(
-                            "{} {}",
-                            timer_text(kind, lang),
-                            duration_text(e.at - from, lang)
-                        ))
-                    );
-                }
-            }
+        let x = cols.x(&b.host);
+        let side = cols.side(&b.host);
+        let bx = x + side * 6.0;
+        let tip = bx + side * 4.0;
+        let label = bracket_label(b, lang);
+        let _ = write!(
+            o,
+            "<path d=\"M{} {}H{}V{}H{}\"><title>{}</title></path>",
+            n(tip),
+            n(ya),
+            n(bx),
+            n(yb),
+            n(tip),
+            esc(&label)
+        );
+        // Name it at mid-height (off any break it spans) unless an event
+        // label sits there.
+        let mut mid = (ya + yb) / 2.0;
+        if let Some(k) = lay
+            .breaks
+            .iter()
+            .find(|k| k.y0 - 6.0 < mid && mid < k.y1 + 6.0)
+        {
+            mid = if k.y0 - ya >= 20.0 {
+                (ya + k.y0) / 2.0
+            } else {
+                (k.y1 + yb) / 2.0
+            };
+        }
+        let busy = labels.iter().any(|l| {
+            trace.events[l.event].host == b.host && (lay.event_y[l.event] - mid).abs() < 13.0
+        });
+        if yb - ya >= 26.0 && !busy {
+            let _ = write!(
+                o,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                n(x + side * 16.0),
+                n(mid + 3.5),
+                if side > 0.0 { "start" } else { "end" },
+                esc(&label)
+            );
         }
     }
     o.push_str("</g>");

@@ -100,12 +100,7 @@ pub fn text(trace: &Trace) -> String {
             );
         }
     }
-    let _ = writeln!(
-        o,
-        "{:>12}  end ({:?})",
-        fixed(trace.end_at, 4),
-        trace.stop
-    );
+    let _ = writeln!(o, "{:>12}  end ({:?})", fixed(trace.end_at, 4), trace.stop);
     o
 }
 

@@ -61,10 +61,7 @@ pub fn fault_text(f: Fault, lang: Lang) -> &'static str {
         Fault::ProcessKill => ("☠ 进程被杀 (SIGKILL)", "☠ process killed (SIGKILL)"),
         Fault::HostCrash => ("✕ 主机崩溃", "✕ host crashed"),
         Fault::RebootStart => ("↻ 开始重启", "↻ rebooting"),
-        Fault::RebootDone => (
-            "↻ 重启完成（新内核，无旧连接）",
-            "↻ rebooted (fresh kernel, no old sockets)",
-        ),
+        Fault::RebootDone => ("↻ 重启完成（无旧连接）", "↻ rebooted (no old sockets)"),
     };
     pick(lang, zh, en)
 }
@@ -72,7 +69,7 @@ pub fn fault_text(f: Fault, lang: Lang) -> &'static str {
 /// A kernel decision that sends nothing.
 pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
     let (zh, en) = match k {
-        KernelNote::RstAccepted => ("接受 RST，连接重置", "RST accepted: connection reset"),
+        KernelNote::RstAccepted => ("接受 RST，连接重置", "RST accepted: reset"),
         KernelNote::RstIgnored => ("忽略 RST", "RST ignored"),
         KernelNote::RstInexact => ("RST 序号不精确", "inexact RST"),
         KernelNote::ChallengeAckRateLimited => ("挑战 ACK 被限速", "challenge ACK rate-limited"),
