@@ -51,8 +51,13 @@ def emit(obj):
 
 
 def app(host, call, result, lport=None, rport=None, t=None):
-    emit({"app": {"t": time.time() if t is None else t, "host": host, "call": call, "result": result,
-                  "lport": lport, "rport": rport}})
+    """Log one call. `t` is when it returned, except for connect(): there `t` is when it was
+    called (the client's first connect() is t0) and `t_return` when it returned."""
+    now = time.time()
+    a = {"t": now if t is None else t, "host": host, "call": call, "result": result, "lport": lport, "rport": rport}
+    if t is not None:
+        a["t_return"] = now
+    emit({"app": a})
 
 
 def ename(e):
@@ -300,6 +305,7 @@ class Recording:
         self.lock = threading.Lock()
         self.apps, self.forged, self.sniffed, self.faults = [], [], [], []
         self.t0 = None
+        self.stop = float("inf")
         self.t0_evt = threading.Event()
         self.helpers = []
 
@@ -388,6 +394,7 @@ class Recording:
                 time.sleep(0.02)
             time.sleep(0.1)
         finally:
+            self.stop = time.time()
             tcpd.send_signal(signal.SIGINT)
             try:
                 tcpd.wait(5)
@@ -443,7 +450,16 @@ class Recording:
                         rtt = round((q["t"] - p["t"]) * 1000, 3)
                         break
                 break
-        apps = sorted(({**a, "t": round(a["t"] - t0, 6)} for a in self.apps), key=lambda a: a["t"])
+        # Calls logged after the capture stopped (teardown kills the helpers) are not part of the recording.
+        apps = []
+        for a in self.apps:
+            if a["t"] > self.stop:
+                continue
+            a = dict(a, t=round(a["t"] - t0, 6))
+            if "t_return" in a:
+                a["t_return"] = round(a["t_return"] - t0, 6)
+            apps.append(a)
+        apps.sort(key=lambda a: a["t"])
         doc = {
             "name": s["name"], "scenario": s["scenario"], "params": s["params"],
             "kernel": os.uname().release,
