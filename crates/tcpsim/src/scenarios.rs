@@ -170,7 +170,7 @@ fn server_opts(p: &Params) -> SockOpts {
 
 /// An upper bound on how long the retransmissions can last.
 fn retransmission_budget(p: &Params, s: &Sysctls) -> Instant {
-    let model = tcp_model_timeout(s.retries2, s.rto_min, s.rto_max);
+    let model = tcp_model_timeout(s.retries2, crate::tcb::TCP_RTO_MIN, s.rto_max);
     let user = p.get("tcp_user_timeout").max(0) as u64 * MS;
     model.max(user) + 2 * s.rto_max
 }

@@ -1061,6 +1061,13 @@ impl World {
     /// close() (also what the kernel does for each descriptor of a killed
     /// process): Linux `tcp_close`.
     fn app_close(&mut self, host: HostId, sock: usize) {
+        self.close_socket(host, sock, true);
+    }
+
+    /// Close a descriptor: by the process (`by_app`, recorded as a call) or
+    /// by the kernel for a process that died (Linux: the exit path closes
+    /// every file, which ends in `tcp_close`).
+    fn close_socket(&mut self, host: HostId, sock: usize, by_app: bool) {
         let s = self.sock_mut(host, sock);
         let (lport, rport) = (s.tcb.lport, s.tcb.rport);
         s.app = None;
@@ -1068,14 +1075,16 @@ impl World {
         s.tcb.orphan = true;
         let state = s.tcb.state;
         let unread = s.tcb.unread;
-        self.app(
-            host,
-            AppCall::Close,
-            AppResult::Word(ResultWord::Ok),
-            None,
-            lport,
-            rport,
-        );
+        if by_app {
+            self.app(
+                host,
+                AppCall::Close,
+                AppResult::Word(ResultWord::Ok),
+                None,
+                lport,
+                rport,
+            );
+        }
         match state {
             TcpState::Closed => self.free_sock(host, sock),
             TcpState::SynSent => {
@@ -1219,7 +1228,7 @@ impl World {
                     .filter(|&i| self.sock(host, i).is_some_and(|s| s.app.is_some()))
                     .collect();
                 for sock in socks {
-                    self.app_close(host, sock);
+                    self.close_socket(host, sock, false);
                 }
             }
             Action::HostCrash { host } => {

@@ -18,6 +18,9 @@ pub fn after(a: u32, b: u32) -> bool {
     before(b, a)
 }
 
+/// Linux `TCP_RTO_MIN` (HZ/5): the default floor of the RTO and the base of
+/// `tcp_model_timeout` in `retransmits_timed_out`.
+pub const TCP_RTO_MIN: u64 = 200 * MS;
 /// Linux `TCP_TIMEOUT_INIT`: initial RTO before any RTT sample (RFC 6298 2.1).
 pub const TCP_TIMEOUT_INIT: u64 = SEC;
 /// Linux `TCP_TIMEOUT_MIN`: 2 jiffies.
@@ -330,10 +333,14 @@ impl Tcb {
         let timeout = if self.opts.user_timeout > 0 {
             self.opts.user_timeout
         } else {
+            // rto_base is the constant TCP_RTO_MIN (200 ms), not the
+            // tcp_rto_min sysctl: a raised floor makes each RTO longer but
+            // leaves the budget as it is (seen on Linux 6.18, see
+            // tests/kernel/fixtures/host-crash-data-rto-min.json).
             let base = if matches!(self.state, TcpState::SynSent | TcpState::SynReceived) {
                 TCP_TIMEOUT_INIT
             } else {
-                s.rto_min
+                TCP_RTO_MIN
             };
             tcp_model_timeout(boundary, base, s.rto_max)
         };

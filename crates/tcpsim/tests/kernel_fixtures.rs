@@ -1,0 +1,338 @@
+//! The simulator against real Linux: every recording in tests/kernel/fixtures
+//! (made by tests/kernel/record.py in network namespaces) is replayed with
+//! the same parameters and compared segment by segment as the server's
+//! capture saw them: direction, flags, relative numbers, length, the gaps
+//! between segments, and every application result.
+//!
+//! Set `TCPSIM_KERNEL_FIXTURES=DIR` to compare a fresh recording instead
+//! (the live mode of tests/kernel/live.sh).
+//!
+//! Tolerance: Linux arms its timers on a timer wheel that rounds every
+//! expiry up, by one jiffy (4 ms at HZ=250) for short timers and by up to
+//! about an eighth of the delay for long ones; the simulator fires timers
+//! exactly. A gap of `d` seconds therefore matches if the kernel's gap is
+//! within `15 ms + d/8` of it. Where the simulator deliberately differs,
+//! the difference is named in `KNOWN_DIFFERENCES` and printed.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tcpsim::trace::{AppResult, EventKind, Trace};
+
+/// Recordings whose comparison is relaxed, and why. Each entry says exactly
+/// what is skipped; nothing else is.
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
+
+fn fixtures_dir() -> PathBuf {
+    match std::env::var_os("TCPSIM_KERNEL_FIXTURES") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/kernel/fixtures"),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Seg {
+    t: f64,
+    src: String,
+    dst: String,
+    flags: String,
+    seq: u32,
+    ack: Option<u32>,
+    len: u32,
+}
+
+impl std::fmt::Display for Seg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:9.4} {}>{} [{}] seq {} ack {:?} len {}",
+            self.t, self.src, self.dst, self.flags, self.seq, self.ack, self.len
+        )
+    }
+}
+
+fn flag_string(flags: &[String]) -> String {
+    let mut v: Vec<&str> = flags.iter().map(|s| s.as_str()).collect();
+    v.sort();
+    v.join(",")
+}
+
+/// The simulated segments as a capture on the server's interface sees them:
+/// what the server sends, when it sends it; what reaches the server, when it
+/// arrives.
+fn sim_view(t: &Trace) -> Vec<Seg> {
+    let mut out: Vec<Seg> = t
+        .packets
+        .iter()
+        .filter_map(|p| {
+            let at = if p.src == "server" {
+                Some(p.sent_at)
+            } else if p.dst == "server" {
+                p.arrived_at
+            } else {
+                None
+            }?;
+            let flags: Vec<String> = p
+                .flags
+                .iter()
+                .map(|f| {
+                    serde_json::to_value(f)
+                        .unwrap()
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            Some(Seg {
+                t: at,
+                src: p.src.clone(),
+                dst: p.dst.clone(),
+                flags: flag_string(&flags),
+                seq: p.seq,
+                ack: p.ack,
+                len: p.len,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.t.total_cmp(&b.t));
+    out
+}
+
+fn kernel_view(fx: &Value) -> Vec<Seg> {
+    fx["packets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let flags: Vec<String> = p["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap().to_string())
+                .collect();
+            Seg {
+                t: p["t"].as_f64().unwrap(),
+                src: p["src"].as_str().unwrap().to_string(),
+                dst: p["dst"].as_str().unwrap().to_string(),
+                flags: flag_string(&flags),
+                seq: p["seq"].as_u64().unwrap() as u32,
+                ack: p["ack"].as_u64().map(|a| a as u32),
+                len: p["len"].as_u64().unwrap() as u32,
+            }
+        })
+        .collect()
+}
+
+fn tolerance(d: f64) -> f64 {
+    0.015 + d.abs() / 8.0
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct App {
+    t: f64,
+    host: String,
+    call: String,
+    result: String,
+}
+
+fn sim_apps(t: &Trace) -> Vec<App> {
+    t.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::App { call, result, .. } => {
+                let call = serde_json::to_value(call)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                Some(App {
+                    t: e.at,
+                    host: e.host.clone(),
+                    call,
+                    result: match result {
+                        AppResult::Bytes(n) => n.to_string(),
+                        AppResult::Word(w) => w.as_str().to_string(),
+                    },
+                })
+            }
+            _ => None,
+        })
+        .filter(|a| a.call != "listen")
+        .collect()
+}
+
+fn kernel_apps(fx: &Value, until: f64) -> Vec<App> {
+    // `until` bounds the results compared (everything, for the fixtures).
+    fx["app"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| App {
+            t: a["t"].as_f64().unwrap(),
+            host: a["host"].as_str().unwrap().to_string(),
+            call: a["call"].as_str().unwrap().to_string(),
+            result: match &a["result"] {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            },
+        })
+        .filter(|a| a.call != "listen" && a.t <= until)
+        .collect()
+}
+
+/// Compare one recording; returns the problems found.
+fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
+    let scenario = fx["scenario"].as_str().ok_or("no scenario")?;
+    let mut params = tcpsim::defaults(scenario).map_err(|e| e.to_string())?;
+    for (k, v) in fx["params"].as_object().ok_or("no params")? {
+        let v = v.as_i64().ok_or(format!("param {k} is not an integer"))?;
+        params.set(k, v).map_err(|e| format!("{name}: {e}"))?;
+    }
+    let trace = tcpsim::run(scenario, &params).map_err(|e| e.to_string())?;
+    let sim = sim_view(&trace);
+    let real = kernel_view(fx);
+    let mut problems = Vec::new();
+    if sim.len() != real.len() {
+        problems.push(format!(
+            "{} segments simulated, {} captured",
+            sim.len(),
+            real.len()
+        ));
+    }
+    for i in 0..sim.len().min(real.len()) {
+        let (s, k) = (&sim[i], &real[i]);
+        let same = s.src == k.src
+            && s.dst == k.dst
+            && s.flags == k.flags
+            && s.seq == k.seq
+            && s.ack == k.ack
+            && s.len == k.len;
+        if !same {
+            problems.push(format!("segment {i}: simulated {s}, captured {k}"));
+            continue;
+        }
+        if i > 0 {
+            let ds = s.t - sim[i - 1].t;
+            let dk = k.t - real[i - 1].t;
+            if (ds - dk).abs() > tolerance(ds) {
+                problems.push(format!(
+                    "segment {i} ({}): gap {:.4} s simulated, {:.4} s captured (tolerance {:.4})",
+                    k.flags,
+                    ds,
+                    dk,
+                    tolerance(ds)
+                ));
+            }
+        }
+    }
+    // Application results, in order. The recorder tears its processes down
+    // after the run; results it logged after the simulated run's end (a
+    // client reading EOF as the server process exits) have no counterpart.
+    // Compared per host: the order of calls on different hosts at nearly
+    // the same instant is not meaningful.
+    for host in ["client", "server"] {
+        let sa: Vec<App> = sim_apps(&trace)
+            .into_iter()
+            .filter(|a| a.host == host)
+            .collect();
+        let ka: Vec<App> = kernel_apps(fx, f64::INFINITY)
+            .into_iter()
+            .filter(|a| a.host == host)
+            .collect();
+        let key = |a: &App| (a.call.clone(), a.result.clone());
+        for (i, s) in sa.iter().enumerate() {
+            match ka.get(i) {
+                Some(k) if key(k) == key(s) => {
+                    if (s.t - k.t).abs() > 0.05 + s.t / 8.0 {
+                        problems.push(format!(
+                            "{host} {}() -> {} at {:.4} s simulated, {:.4} s recorded",
+                            s.call, s.result, s.t, k.t
+                        ));
+                    }
+                }
+                other => {
+                    problems.push(format!(
+                        "{host} call {i}: simulated {}() -> {} at {:.4} s, recorded {:?}",
+                        s.call,
+                        s.result,
+                        s.t,
+                        other.map(|k| (k.call.clone(), k.result.clone(), k.t))
+                    ));
+                    break;
+                }
+            }
+        }
+        for k in ka.iter().skip(sa.len()) {
+            if k.t <= trace.end_at {
+                problems.push(format!(
+                    "recorded {host} {}() -> {} at {:.4} s, which the simulator does not show",
+                    k.call, k.result, k.t
+                ));
+            } else {
+                println!(
+                    "  {name}: after the simulated run: {host} {}() -> {} at {:.4} s (recorder teardown)",
+                    k.call, k.result, k.t
+                );
+            }
+        }
+    }
+    if !problems.is_empty() {
+        problems.insert(
+            0,
+            format!(
+                "--- {name} ({scenario})\n  simulated:\n{}\n  captured:\n{}",
+                sim.iter()
+                    .map(|s| format!("    {s}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                real.iter()
+                    .map(|s| format!("    {s}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        );
+    }
+    Ok(problems)
+}
+
+#[test]
+fn simulator_matches_every_kernel_recording() {
+    let dir = fixtures_dir();
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect(),
+        Err(e) => panic!("no kernel fixtures at {}: {e}", dir.display()),
+    };
+    files.sort();
+    assert!(!files.is_empty(), "no recordings in {}", dir.display());
+    let mut failures = Vec::new();
+    let mut covered = std::collections::BTreeSet::new();
+    for f in &files {
+        let name = f.file_stem().unwrap().to_string_lossy().to_string();
+        let fx: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        if let Some((_, why)) = KNOWN_DIFFERENCES.iter().find(|(n, _)| *n == name) {
+            println!("known difference, compared loosely: {name}: {why}");
+        }
+        covered.insert(fx["scenario"].as_str().unwrap_or("").to_string());
+        match compare(&name, &fx) {
+            Ok(p) if p.is_empty() => println!("matches the kernel: {name}"),
+            Ok(p) => failures.push(p.join("\n  ")),
+            Err(e) => failures.push(format!("--- {name}: {e}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} recordings differ:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+    if std::env::var_os("TCPSIM_KERNEL_FIXTURES").is_none() {
+        // The committed set covers the whole catalogue.
+        for s in tcpsim::SCENARIOS {
+            assert!(covered.contains(s.id), "no kernel recording of {}", s.id);
+        }
+    }
+}
