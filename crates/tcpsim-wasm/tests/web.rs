@@ -135,8 +135,4 @@ fn catalogue_and_extras() {
             .unwrap(),
         "保活探测"
     );
-    assert!(get(&text("process-crash", JsValue::NULL), "text")
-        .as_string()
-        .unwrap()
-        .contains("[F.]"));
 }
