@@ -1,12 +1,13 @@
 //! The vertical layout shared by the SVG renderer: every packet departure,
 //! packet arrival (or death) and shown event gets a row; rows are ordered by
-//! time, and the distance between rows grows with the time between them,
+//! time (a keepalive or retransmission timer that fires alone gets one too),
+//! and the distance between rows grows with the time between them,
 //! logarithmically, so that 10 ms flights and 200 ms timers are both visible.
 //! Gaps longer than [`BREAK_S`] become a fixed-height labelled break, which
 //! is how two hours of keepalive idle fit on a page. The axis keeps real
 //! times: each row carries its own.
 
-use tcpsim::trace::{EventKind, Trace};
+use tcpsim::trace::{EventKind, TimerAction, TimerKind, Trace};
 
 /// Gaps longer than this (seconds) are folded into a break.
 pub const BREAK_S: f64 = 10.0;
@@ -94,6 +95,68 @@ fn gap_height(g: f64) -> f64 {
     ROW_MIN + 12.0 * (1.0 + g / 0.004).ln()
 }
 
+/// A keepalive, retransmission or loss-probe timer from arming to firing.
+pub struct Bracket {
+    pub host: String,
+    pub kind: TimerKind,
+    pub from: f64,
+    pub to: f64,
+    /// Index of the `fired` event in [`Trace::events`].
+    pub fired: usize,
+}
+
+pub fn brackets(trace: &Trace) -> Vec<Bracket> {
+    let mut out = Vec::new();
+    let mut open: Vec<(String, TimerKind, u16, u16, f64)> = Vec::new();
+    for (i, e) in trace.events.iter().enumerate() {
+        let EventKind::Timer {
+            timer,
+            action,
+            lport,
+            rport,
+            ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        if !matches!(
+            timer,
+            TimerKind::Keepalive | TimerKind::Retransmit | TimerKind::LossProbe
+        ) {
+            continue;
+        }
+        // Retransmission and loss-probe timers share one slot, as in Linux
+        // (icsk_retransmit_timer serves both).
+        let slot = |o: &(String, TimerKind, u16, u16, f64)| {
+            o.0 == e.host
+                && o.2 == *lport
+                && o.3 == *rport
+                && (o.1 == *timer
+                    || (o.1 != TimerKind::Keepalive && *timer != TimerKind::Keepalive))
+        };
+        match action {
+            TimerAction::Armed => {
+                open.retain(|x| !slot(x));
+                open.push((e.host.clone(), *timer, *lport, *rport, e.at));
+            }
+            TimerAction::Cancelled => open.retain(|x| !slot(x)),
+            TimerAction::Fired => {
+                if let Some(pos) = open.iter().position(|x| slot(x) && x.1 == *timer) {
+                    let (host, kind, _, _, from) = open.remove(pos);
+                    out.push(Bracket {
+                        host,
+                        kind,
+                        from,
+                        to: e.at,
+                        fired: i,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 pub fn layout(trace: &Trace, top: f64) -> Layout {
     let mut items: Vec<(f64, Item)> = Vec::new();
     for p in &trace.packets {
@@ -110,6 +173,14 @@ pub fn layout(trace: &Trace, top: f64) -> Layout {
                 Item::Event(i)
             };
             items.push((e.at, it));
+        }
+    }
+    // A timer that fires with nothing else happening at that instant (a
+    // keepalive timer finding the connection was not idle long enough)
+    // still gets a row, so its bracket ends at the right time.
+    for b in brackets(trace) {
+        if !items.iter().any(|(t, _)| (t - b.to).abs() < 1e-9) {
+            items.push((b.to, Item::Event(b.fired)));
         }
     }
     items.sort_by(|a, b| {
@@ -184,5 +255,106 @@ impl Layout {
             Some(r) => r.y,
             None => self.height - 30.0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tcpsim::trace::{Event, Flag, HostInfo, Packet, StopReason, Why};
+
+    fn pkt(id: usize, at: f64, arrive: Option<f64>) -> Packet {
+        Packet {
+            id,
+            sent_at: at,
+            arrived_at: arrive,
+            lost: arrive.is_none().then_some(tcpsim::trace::Loss::HostDown),
+            lost_at: arrive.is_none().then_some(at + 0.01),
+            src: "server".into(),
+            dst: "client".into(),
+            spoofed_as: None,
+            sport: 8080,
+            dport: 40000,
+            flags: vec![Flag::Ack],
+            seq: 0,
+            ack: Some(1),
+            abs_seq: 0,
+            abs_ack: 1,
+            len: 0,
+            win: 64240,
+            why: Why::KeepaliveProbe,
+        }
+    }
+
+    fn timer(at: f64, action: TimerAction, kind: TimerKind) -> Event {
+        Event {
+            at,
+            host: "server".into(),
+            kind: EventKind::Timer {
+                timer: kind,
+                action,
+                expires_at: None,
+                lport: 8080,
+                rport: 40000,
+            },
+        }
+    }
+
+    fn trace() -> Trace {
+        Trace {
+            scenario: "hand-made".into(),
+            params: Default::default(),
+            hosts: vec![
+                HostInfo {
+                    name: "client".into(),
+                    ip: "10.0.0.1".into(),
+                },
+                HostInfo {
+                    name: "server".into(),
+                    ip: "10.0.0.2".into(),
+                },
+            ],
+            packets: vec![
+                pkt(0, 0.0, Some(0.01)),
+                pkt(1, 7200.0, None),
+                pkt(2, 7275.0, None),
+            ],
+            events: vec![
+                timer(0.0, TimerAction::Armed, TimerKind::Keepalive),
+                timer(0.0, TimerAction::Armed, TimerKind::DelayedAck),
+                timer(0.1, TimerAction::Fired, TimerKind::DelayedAck),
+                timer(7200.0, TimerAction::Fired, TimerKind::Keepalive),
+                timer(7200.0, TimerAction::Armed, TimerKind::Keepalive),
+                timer(7210.0, TimerAction::Armed, TimerKind::Retransmit),
+                timer(7211.0, TimerAction::Cancelled, TimerKind::Retransmit),
+                timer(7275.0, TimerAction::Fired, TimerKind::Keepalive),
+            ],
+            end_at: 7275.01,
+            stop: StopReason::Quiet,
+        }
+    }
+
+    #[test]
+    fn long_gaps_fold_and_rows_keep_time_order() {
+        let t = trace();
+        let lay = layout(&t, 10.0);
+        assert_eq!(lay.rows.len(), 6, "a departure and an end per packet");
+        assert_eq!(lay.breaks.len(), 2, "7200 s and 75 s gaps fold");
+        assert!((lay.breaks[0].seconds - 7199.99).abs() < 1e-6);
+        for w in lay.rows.windows(2) {
+            assert!(w[0].t <= w[1].t && w[0].y < w[1].y, "{w:?}");
+            assert!(w[1].y - w[0].y >= ROW_SAME - 1e-9);
+        }
+        assert!(lay.height < 400.0, "two hours fit: {}", lay.height);
+        // y_at maps any time to the first row at or after it
+        assert_eq!(lay.y_at(100.0), lay.send_y[1]);
+    }
+
+    #[test]
+    fn only_fired_keepalive_and_retransmit_timers_make_brackets() {
+        let b = brackets(&trace());
+        let spans: Vec<(f64, f64)> = b.iter().map(|b| (b.from, b.to)).collect();
+        assert_eq!(spans, vec![(0.0, 7200.0), (7200.0, 7275.0)]);
+        assert!(b.iter().all(|b| b.kind == TimerKind::Keepalive));
     }
 }

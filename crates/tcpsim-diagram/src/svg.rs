@@ -4,9 +4,9 @@
 
 use std::fmt::Write;
 
-use tcpsim::trace::{EventKind, Fault, Loss, Packet, TimerAction, TimerKind, Trace, Why};
+use tcpsim::trace::{EventKind, Fault, Loss, Packet, Trace, Why};
 
-use crate::layout::{layout, Layout};
+use crate::layout::{brackets, layout, Bracket, Layout};
 use crate::words::{
     app_text, duration_text, fault_text, kernel_text, timer_text, trim_num, why_text, Lang,
 };
@@ -181,65 +181,6 @@ fn side_labels(trace: &Trace, lay: &Layout, lang: Lang) -> Vec<SideLabel> {
             class,
             w,
         });
-    }
-    out
-}
-
-/// A keepalive, retransmission or loss-probe timer from arming to firing.
-struct Bracket {
-    host: String,
-    kind: TimerKind,
-    from: f64,
-    to: f64,
-}
-
-fn brackets(trace: &Trace) -> Vec<Bracket> {
-    let mut out = Vec::new();
-    let mut open: Vec<(String, TimerKind, u16, u16, f64)> = Vec::new();
-    for e in &trace.events {
-        let EventKind::Timer {
-            timer,
-            action,
-            lport,
-            rport,
-            ..
-        } = &e.kind
-        else {
-            continue;
-        };
-        if !matches!(
-            timer,
-            TimerKind::Keepalive | TimerKind::Retransmit | TimerKind::LossProbe
-        ) {
-            continue;
-        }
-        // Retransmission and loss-probe timers share one slot, as in Linux
-        // (icsk_retransmit_timer serves both).
-        let slot = |o: &(String, TimerKind, u16, u16, f64)| {
-            o.0 == e.host
-                && o.2 == *lport
-                && o.3 == *rport
-                && (o.1 == *timer
-                    || (o.1 != TimerKind::Keepalive && *timer != TimerKind::Keepalive))
-        };
-        match action {
-            TimerAction::Armed => {
-                open.retain(|x| !slot(x));
-                open.push((e.host.clone(), *timer, *lport, *rport, e.at));
-            }
-            TimerAction::Cancelled => open.retain(|x| !slot(x)),
-            TimerAction::Fired => {
-                if let Some(pos) = open.iter().position(|x| slot(x) && x.1 == *timer) {
-                    let (host, kind, _, _, from) = open.remove(pos);
-                    out.push(Bracket {
-                        host,
-                        kind,
-                        from,
-                        to: e.at,
-                    });
-                }
-            }
-        }
     }
     out
 }
@@ -730,24 +671,33 @@ fn timers(
             n(tip),
             esc(&label)
         );
-        // Name it at mid-height (off any break it spans) unless an event
-        // label sits there.
-        let mut mid = (ya + yb) / 2.0;
-        if let Some(k) = lay
+        // Name it in the middle of the longest stretch not folded into a
+        // break, unless an event label already sits there.
+        let mut pieces = Vec::new();
+        let mut from = ya;
+        for k in lay
             .breaks
             .iter()
-            .find(|k| k.y0 - 6.0 < mid && mid < k.y1 + 6.0)
+            .filter(|k| k.y0 >= ya - 1e-6 && k.y1 <= yb + 1e-6)
         {
-            mid = if k.y0 - ya >= 20.0 {
-                (ya + k.y0) / 2.0
-            } else {
-                (k.y1 + yb) / 2.0
-            };
+            pieces.push((from, k.y0));
+            from = k.y1;
         }
-        let busy = labels.iter().any(|l| {
-            trace.events[l.event].host == b.host && (lay.event_y[l.event] - mid).abs() < 13.0
-        });
-        if yb - ya >= 26.0 && !busy {
+        pieces.push((from, yb));
+        let busy = |y: f64| {
+            labels.iter().any(|l| {
+                trace.events[l.event].host == b.host && (lay.event_y[l.event] - y).abs() < 13.0
+            })
+        };
+        let spot = pieces
+            .iter()
+            .filter(|(a, b)| b - a >= 20.0)
+            .flat_map(|(a, b)| {
+                let m = (a + b) / 2.0;
+                [m, m - 12.0, m + 12.0].map(|y| y.clamp(a + 6.0, b - 6.0))
+            })
+            .find(|y| !busy(*y));
+        if let Some(mid) = spot {
             let _ = write!(
                 o,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",

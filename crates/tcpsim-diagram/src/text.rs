@@ -1,12 +1,15 @@
 //! The terminal sequence diagram: one line per segment or shown event, in
-//! time order, client on the left and server on the right.
+//! time order, client on the left and server on the right; keepalive,
+//! retransmission and loss-probe timers are written when they fire.
 
 use std::fmt::Write;
 
 use tcpsim::trace::{EventKind, Trace};
 
-use crate::layout::{layout, Item};
-use crate::words::{app_text, fault_text, fixed, kernel_text, why_text, Lang};
+use crate::layout::{brackets, layout, Item};
+use crate::words::{
+    app_text, duration_text, fault_text, fixed, kernel_text, timer_text, why_text, Lang,
+};
 
 const MID: usize = 58;
 
@@ -27,6 +30,10 @@ pub fn text(trace: &Trace) -> String {
         "time (s)", "client", "", "server"
     );
     let mut last_t = f64::NAN;
+    // Keepalive, retransmission and loss-probe timers, by firing time.
+    let mut timers = brackets(trace);
+    timers.sort_by(|a, b| a.to.total_cmp(&b.to));
+    let mut next_timer = 0;
     for r in &lay.rows {
         if let Some(b) = lay.breaks.iter().find(|b| (b.y1 - r.y).abs() < 1e-6) {
             let _ = writeln!(
@@ -36,6 +43,16 @@ pub fn text(trace: &Trace) -> String {
                 format!("... {} s later ...", fixed(b.seconds, 2)),
                 width = MID
             );
+        }
+        while let Some(b) = timers.get(next_timer).filter(|b| b.to <= r.t + 1e-9) {
+            next_timer += 1;
+            let what = format!(
+                "timer: {} fired ({} after arming)",
+                timer_text(b.kind, Lang::En),
+                duration_text(b.to - b.from, Lang::En)
+            );
+            let t = time_col(b.to, &mut last_t);
+            let _ = writeln!(o, "{t:>12}  {}", side(&b.host, &what));
         }
         let line = match r.item {
             Item::PacketSend(i) => {
@@ -81,12 +98,7 @@ pub fn text(trace: &Trace) -> String {
                 side(&e.host, &what)
             }
         };
-        let t = if last_t.is_nan() || (r.t - last_t).abs() > 1e-9 {
-            fixed(r.t, 4)
-        } else {
-            String::new()
-        };
-        last_t = r.t;
+        let t = time_col(r.t, &mut last_t);
         let _ = writeln!(o, "{t:>12}  {line}");
     }
     if let Some(b) = lay.breaks.last() {
@@ -102,6 +114,17 @@ pub fn text(trace: &Trace) -> String {
     }
     let _ = writeln!(o, "{:>12}  end ({:?})", fixed(trace.end_at, 4), trace.stop);
     o
+}
+
+/// The time column: written when the time changes, blank otherwise.
+fn time_col(t: f64, last: &mut f64) -> String {
+    let s = if last.is_nan() || (t - *last).abs() > 1e-9 {
+        fixed(t, 4)
+    } else {
+        String::new()
+    };
+    *last = t;
+    s
 }
 
 fn arrow(src: &str, dst: &str, lost: bool) -> String {
