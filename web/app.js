@@ -459,6 +459,7 @@ async function start() {
     fatal(String(e));
     return;
   }
+  performance.mark("wasm-ready");
   window.addEventListener("error", (e) => fatal(e.message));
   state.rules = sim.rules();
   if (typeof sim.why_texts === "function") {
