@@ -43,8 +43,8 @@ font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','
 .tcl .host{font-weight:700;font-size:13px}\
 .tcl .lifeline{stroke:var(--tcl-muted,var(--d-muted));stroke-width:2}\
 .tcl .lifeline.down{stroke-dasharray:3 5;opacity:.45}\
-.tcl .axis text{fill:var(--tcl-muted,var(--d-muted));font-size:10px;font-variant-numeric:tabular-nums}\
-.tcl .axis line{stroke:var(--tcl-muted,var(--d-muted));opacity:.25}\
+.tcl .axis text{text-anchor:end;fill:var(--tcl-muted,var(--d-muted));font-size:10px;font-variant-numeric:tabular-nums}\
+.tcl .axis path{stroke:var(--tcl-muted,var(--d-muted));opacity:.25}\
 .tcl .break rect{fill:var(--tcl-muted,var(--d-muted));opacity:.1}\
 .tcl .break path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-dasharray:2 3}\
 .tcl .break text{fill:var(--tcl-muted,var(--d-muted));font-style:italic}\
@@ -52,7 +52,7 @@ font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','
 .tcl .pkt .ln{stroke:var(--tcl-accent,var(--d-accent));stroke-width:1.6;fill:none}\
 .tcl .pkt .hd{fill:var(--tcl-accent,var(--d-accent))}\
 .tcl .pkt .hit{stroke:transparent;stroke-width:12;fill:none}\
-.tcl .pkt text{font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}\
+.tcl .pkt text{text-anchor:middle;font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}\
 .tcl .pkt .why{font-family:inherit;fill:var(--tcl-muted,var(--d-muted))}\
 .tcl .pkt.rst .ln{stroke:var(--tcl-danger,var(--d-danger))}.tcl .pkt.rst .hd{fill:var(--tcl-danger,var(--d-danger))}\
 .tcl .pkt.probe .ln,.tcl .pkt.retx .ln{stroke:var(--tcl-warn,var(--d-warn))}.tcl .pkt.probe .hd,.tcl .pkt.retx .hd{fill:var(--tcl-warn,var(--d-warn))}\
@@ -399,25 +399,27 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         }
     }
 
-    // Time axis: a label at each new instant.
+    // Time axis: a label and a tick at each new instant.
     o.push_str("<g class=\"axis\">");
+    let mut ticks = String::new();
     let mut last_t = f64::NAN;
     let mut last_y = -100.0;
     for r in &lay.rows {
         if (r.t - last_t).abs() > 1e-9 && r.y - last_y >= 11.0 {
             let _ = write!(
                 o,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{} s</text><line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/>",
+                "<text x=\"{}\" y=\"{}\">{} s</text>",
                 n(AXIS_W - 6.0),
                 n(r.y + 3.5),
                 trim_num(r.t),
-                n(AXIS_W),
-                n(AXIS_W + 10.0),
-                y = n(r.y)
             );
+            let _ = write!(ticks, "M{} {}h10", n(AXIS_W), n(r.y));
             last_y = r.y;
         }
         last_t = r.t;
+    }
+    if !ticks.is_empty() {
+        let _ = write!(o, "<path d=\"{ticks}\"/>");
     }
     o.push_str("</g>");
 
@@ -449,10 +451,18 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
 
     timers(&mut o, trace, &brs, &labels, &lay, &cols, lang);
     events(&mut o, trace, &labels, &lay, &cols);
+    let _ = write!(
+        o,
+        "<g class=\"pkts\" role=\"list\" aria-label=\"{}\">",
+        match lang {
+            Lang::Zh => "报文段",
+            Lang::En => "segments",
+        }
+    );
     for p in &trace.packets {
         packet(&mut o, p, &lay, &cols, lang);
     }
-    o.push_str("</svg>");
+    o.push_str("</g></svg>");
     o
 }
 
@@ -524,15 +534,12 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
     );
     let _ = write!(
         o,
-        "<line class=\"hit\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><line class=\"ln\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+        "<path class=\"hit\" d=\"M{} {}L{} {}\"/><path class=\"ln\" d=\"{}\"/>",
         n(x1),
         n(y1),
         n(xe),
         n(y2),
-        n(x1),
-        n(y1),
-        n(xe),
-        n(y2)
+        arrow_path(lay, x1, y1, xe, y2)
     );
     let (dx, dy) = (xe - x1, y2 - y1);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
@@ -586,7 +593,7 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
     if one_line {
         let _ = write!(
             o,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{rot}>{}<tspan class=\"why\"> {}</tspan></text></g>",
+            "<text x=\"{}\" y=\"{}\"{rot}>{}<tspan class=\"why\"> {}</tspan></text></g>",
             n(cx),
             n(cy - 5.0),
             esc(&label),
@@ -595,7 +602,7 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
     } else {
         let _ = write!(
             o,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{rot}>{}<tspan class=\"why\" x=\"{}\" y=\"{}\">{}</tspan></text></g>",
+            "<text x=\"{}\" y=\"{}\"{rot}>{}<tspan class=\"why\" x=\"{}\" y=\"{}\">{}</tspan></text></g>",
             n(cx),
             n(cy - 18.0),
             esc(&label),
@@ -604,6 +611,27 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
             esc(why)
         );
     }
+}
+
+/// The arrow's line; where it crosses a folded gap only its two ends are
+/// drawn (the slant outside the break is kept).
+fn arrow_path(lay: &Layout, x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+    let mut d = format!("M{} {}", n(x1), n(y1));
+    for k in &lay.breaks {
+        if k.y0 > y1 + 1e-6 && k.y1 < y2 - 1e-6 {
+            let at = |y: f64| x1 + (x2 - x1) * (y - y1) / (y2 - y1);
+            let _ = write!(
+                d,
+                "L{} {}M{} {}",
+                n(at(k.y0 + 8.0)),
+                n(k.y0 + 8.0),
+                n(at(k.y1 - 5.0)),
+                n(k.y1 - 5.0)
+            );
+        }
+    }
+    let _ = write!(d, "L{} {}", n(x2), n(y2));
+    d
 }
 
 fn events(o: &mut String, trace: &Trace, labels: &[SideLabel], lay: &Layout, cols: &Cols) {
