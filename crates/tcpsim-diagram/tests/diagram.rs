@@ -209,3 +209,99 @@ fn text_diagrams_match_their_snapshots() {
         "text diagrams changed: {changed:?} (review, then UPDATE_SNAPSHOTS=1)"
     );
 }
+
+/// Numbers following `pat` in `s` (e.g. the `M` of a path).
+fn nums_after(s: &str, pat: &str) -> Vec<f64> {
+    let i = s.find(pat).unwrap_or_else(|| panic!("{pat} in {s}")) + pat.len();
+    s[i..]
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter(|x| !x.is_empty())
+        .take(4)
+        .map(|x| x.parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn arrows_run_between_lifelines_and_crosses_sit_where_segments_die() {
+    for t in traces() {
+        let s = svg(
+            &t,
+            &SvgOptions {
+                lang: Lang::En,
+                ..Default::default()
+            },
+        );
+        // Lifeline x per host, in host order (a host's first lifeline piece).
+        let mut xs: Vec<f64> = Vec::new();
+        for piece in s.split("<line class=\"lifeline").skip(1) {
+            let x = nums_after(piece, "x1=\"")[0];
+            if !xs.contains(&x) {
+                xs.push(x);
+            }
+        }
+        assert_eq!(xs.len(), t.hosts.len(), "{}", t.scenario);
+        let x_of = |name: &str| xs[t.hosts.iter().position(|h| h.name == name).unwrap()];
+        let groups: Vec<&str> = s.split(" data-packet=\"").skip(1).collect();
+        assert_eq!(groups.len(), t.packets.len());
+        for (g, p) in groups.iter().zip(&t.packets) {
+            let hit = nums_after(g, "class=\"hit\" d=\"M");
+            let (x1, y1, x2, y2) = (hit[0], hit[1], hit[2], hit[3]);
+            assert!((x1 - x_of(&p.src)).abs() < 0.11, "{}#{}", t.scenario, p.id);
+            assert!(y2 >= y1, "{}#{}: time runs down", t.scenario, p.id);
+            match p.lost {
+                None => assert!((x2 - x_of(&p.dst)).abs() < 0.11),
+                Some(loss) => {
+                    let x = nums_after(g, "class=\"x\" d=\"M");
+                    let (cx, cy) = (x[0] + 5.0, x[1] + 5.0);
+                    assert!((cx - x2).abs() < 0.11 && (cy - y2).abs() < 0.11);
+                    if loss == tcpsim::trace::Loss::HostDown {
+                        assert!((cx - x_of(&p.dst)).abs() < 0.11, "dies at the dead host");
+                    }
+                }
+            }
+        }
+        // A crashed host's lifeline is drawn down while it is down.
+        let crashed = t.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                tcpsim::trace::EventKind::Fault {
+                    fault: tcpsim::trace::Fault::HostCrash
+                }
+            )
+        });
+        assert_eq!(
+            s.contains("class=\"lifeline down\""),
+            crashed,
+            "{}",
+            t.scenario
+        );
+    }
+}
+
+#[test]
+fn one_break_per_long_silence() {
+    let t = run(
+        "keepalive-peer-dead",
+        &defaults("keepalive-peer-dead").unwrap(),
+    )
+    .unwrap();
+    let en = svg(
+        &t,
+        &SvgOptions {
+            lang: Lang::En,
+            ..Default::default()
+        },
+    );
+    assert_eq!(en.matches("2 h 0 min later").count(), 1);
+    // two hours of idle, then 9 probes and the final RST 75 s apart: each
+    // silence folds once
+    let gaps = t
+        .packets
+        .windows(2)
+        .filter(|w| w[1].sent_at - w[0].sent_at > 10.0)
+        .count();
+    assert_eq!(gaps, 10);
+    assert_eq!(en.matches("<g class=\"break\">").count(), gaps);
+    let h: f64 = attr_values(&en, "height")[0].parse().unwrap();
+    assert!(h < 3000.0, "{h}");
+}
