@@ -92,7 +92,17 @@ pub fn shown(kind: &EventKind) -> bool {
 }
 
 fn gap_height(g: f64) -> f64 {
-    ROW_MIN + 12.0 * (1.0 + g / 0.004).ln()
+    ROW_MIN + 12.0 * ln(1.0 + g / 0.004)
+}
+
+/// Natural logarithm of `x >= 1`, to within 0.01: exponent bits plus a
+/// quadratic for the mantissa (keeps libm's `log` out of the wasm build;
+/// the layout needs no more).
+fn ln(x: f64) -> f64 {
+    let bits = x.to_bits();
+    let e = ((bits >> 52) & 0x7ff) as f64 - 1023.0;
+    let m = f64::from_bits((bits & ((1u64 << 52) - 1)) | (1023u64 << 52)) - 1.0;
+    (e + m * (1.346_555_3 - 0.346_555_3 * m)) * std::f64::consts::LN_2
 }
 
 /// A keepalive, retransmission or loss-probe timer from arming to firing.
@@ -331,6 +341,18 @@ mod tests {
             ],
             end_at: 7275.01,
             stop: StopReason::Quiet,
+        }
+    }
+
+    #[test]
+    fn ln_is_close_enough() {
+        for x in [1.0, 1.5, 2.0, 3.0, 10.0, 51.0, 1251.0, 2501.0] {
+            assert!(
+                (ln(x) - x.ln()).abs() < 0.01,
+                "{x}: {} vs {}",
+                ln(x),
+                x.ln()
+            );
         }
     }
 

@@ -292,12 +292,28 @@ pub fn summary(trace: &Trace, lang: Lang) -> String {
         })
         .last()
         .map(|(e, c, r)| (e.at, app_text(c, r)));
+    // The state the server's side of the first connection was left in.
+    let first = trace.packets.first().map(|p| (p.sport, p.dport));
+    let server_state = trace
+        .events
+        .iter()
+        .filter(|e| e.host == "server")
+        .filter_map(|e| match e.kind {
+            EventKind::State {
+                lport, rport, to, ..
+            } if first.is_some_and(|(a, b)| (lport, rport) == (b, a)) => Some(to.as_str()),
+            _ => None,
+        })
+        .last();
     let n = trace.packets.len();
     match lang {
         Lang::Zh => {
             let mut s = format!("{} 共 {n} 个报文段，其中 {lost} 个丢失。", trace.scenario);
             if let Some((at, t)) = last_server {
                 let _ = write!(s, "服务端应用最后看到：{t}（{} 秒）。", trim_num(at));
+            }
+            if let Some(st) = server_state {
+                let _ = write!(s, "服务端的连接最终处于 {st}。");
             }
             s
         }
@@ -309,6 +325,9 @@ pub fn summary(trace: &Trace, lang: Lang) -> String {
                     " The server's application last saw {t} at {} s.",
                     trim_num(at)
                 );
+            }
+            if let Some(st) = server_state {
+                let _ = write!(s, " The server's connection ends in {st}.");
             }
             s
         }
@@ -577,15 +596,18 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
     // between the two lifelines; the reason goes on a second line (still
     // above the arrow) when both do not fit on one.
     let (cx, cy) = (x1 + dx * 0.5, y1 + dy * 0.5);
-    let mut deg = dy.atan2(dx).to_degrees();
-    if deg > 90.0 {
-        deg -= 180.0;
-    } else if deg < -90.0 {
-        deg += 180.0;
-    }
-    let rot = if deg.abs() > 35.0 {
+    // Slope of the arrow read left to right; labels on arrows steeper than
+    // about 35 degrees stay level. atan(t) ~ t / (1 + 0.28 t^2) (within
+    // 0.3 degree here) keeps libm's atan2 out of the wasm build.
+    let slope = if dx.abs() < 1e-9 {
+        f64::INFINITY
+    } else {
+        dy / dx
+    };
+    let rot = if slope.abs() > 0.7 {
         String::new()
     } else {
+        let deg = slope / (1.0 + 0.28 * slope * slope) * (180.0 / std::f64::consts::PI);
         format!(" transform=\"rotate({} {} {})\"", n(deg), n(cx), n(cy))
     };
     let span = (xe - x1).abs();
