@@ -297,14 +297,14 @@ pub fn summary(trace: &Trace, lang: Lang) -> String {
     let server_state = trace
         .events
         .iter()
+        .rev()
         .filter(|e| e.host == "server")
-        .filter_map(|e| match e.kind {
+        .find_map(|e| match e.kind {
             EventKind::State {
                 lport, rport, to, ..
             } if first.is_some_and(|(a, b)| (lport, rport) == (b, a)) => Some(to.as_str()),
             _ => None,
-        })
-        .last();
+        });
     let n = trace.packets.len();
     match lang {
         Lang::Zh => {
