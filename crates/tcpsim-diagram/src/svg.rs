@@ -440,7 +440,52 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     if !ticks.is_empty() {
         let _ = write!(o, "<path d=\"{ticks}\"/>");
     }
+    // When the run ends after a long silence, mark the end on the axis and
+    // say which states the (non-crashed) hosts' first connection was left
+    // in: a half-open connection shows as ESTABLISHED at the bottom.
+    let end_y = lay.height - 30.0;
+    let quiet_end = lay.rows.last().is_some_and(|r| end_y - r.y >= 11.0);
+    if quiet_end {
+        let _ = write!(
+            o,
+            "<text x=\"{}\" y=\"{}\">{} s</text>",
+            n(AXIS_W - 6.0),
+            n(end_y + 3.5),
+            trim_num(trace.end_at)
+        );
+    }
     o.push_str("</g>");
+    if quiet_end {
+        let first = trace.packets.first().map(|p| (p.sport, p.dport));
+        for (i, name) in cols.names.iter().enumerate() {
+            if down.iter().any(|(h, _, _)| h == name) {
+                continue;
+            }
+            let last = trace.events.iter().rev().find_map(|e| match e.kind {
+                EventKind::State {
+                    lport, rport, to, ..
+                } if e.host == *name
+                    && first.is_some_and(|(a, b)| {
+                        (lport, rport) == (a, b) || (lport, rport) == (b, a)
+                    }) =>
+                {
+                    Some(to)
+                }
+                _ => None,
+            });
+            if let Some(st) = last.filter(|st| *st != tcpsim::trace::TcpState::Closed) {
+                let side = cols.side(name);
+                let _ = write!(
+                    o,
+                    "<text class=\"state\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                    n(cols.xs[i] + side * 16.0),
+                    n(end_y + 4.0),
+                    if side > 0.0 { "start" } else { "end" },
+                    st.as_str()
+                );
+            }
+        }
+    }
 
     // Folded gaps.
     for b in &lay.breaks {
