@@ -1,6 +1,6 @@
 //! Runs the built `tcpsim` binary: bad input exits 2 with one clear line,
 //! every scenario runs in every format, and the JSON has the documented
-//! fields (see JSON.md).
+//! fields (see the README, "JSON output").
 
 use std::process::{Command, Output, Stdio};
 
