@@ -8,7 +8,8 @@ use tcpsim::trace::{EventKind, Fault, Loss, Packet, Trace, Why};
 
 use crate::layout::{brackets, layout, Bracket, Layout};
 use crate::words::{
-    app_text, duration_text, fault_text, kernel_text, timer_text, trim_num, why_text, Lang,
+    app_text, duration_text, fault_text, kernel_text, state_text, timer_text, trim_num, why_text,
+    Lang,
 };
 
 /// Options for [`svg`].
@@ -143,7 +144,7 @@ fn side_labels(trace: &Trace, lay: &Layout, lang: Lang) -> Vec<SideLabel> {
             EventKind::State {
                 to, lport, rport, ..
             } => (
-                format!("{}{}", to.as_str(), tag(*lport, *rport)),
+                format!("{}{}", state_text(*to, lang), tag(*lport, *rport)),
                 "state",
                 11.0,
             ),

@@ -1,6 +1,6 @@
 //! Wording, in Chinese and English, for everything the diagrams name.
 
-use tcpsim::trace::{AppCall, AppResult, Fault, KernelNote, TimerKind, Why};
+use tcpsim::trace::{AppCall, AppResult, Fault, KernelNote, TcpState, TimerKind, Why};
 
 /// Output language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -81,6 +81,13 @@ pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
         KernelNote::AcceptQueued => ("等待 accept()", "queued for accept()"),
     };
     pick(lang, zh, en)
+}
+
+/// A socket state as the diagrams write it: the RFC 9293 name in both
+/// languages (Chinese texts on TCP use the same names, e.g. CLOSE_WAIT).
+pub fn state_text(s: TcpState, lang: Lang) -> &'static str {
+    let _ = lang;
+    s.as_str()
 }
 
 /// A timer's short name.

@@ -305,3 +305,22 @@ fn one_break_per_long_silence() {
     let h: f64 = attr_values(&en, "height")[0].parse().unwrap();
     assert!(h < 3000.0, "{h}");
 }
+
+#[test]
+fn a_half_open_connection_ends_established_and_the_table_lists_every_segment() {
+    let t = run("host-crash-idle", &defaults("host-crash-idle").unwrap()).unwrap();
+    let s = svg(&t, &SvgOptions::default());
+    // the last state written is the server's, still ESTABLISHED at the end
+    let last_state = s.rsplit("<text class=\"state\"").next().unwrap();
+    assert!(last_state.contains(">ESTABLISHED</text>"), "{last_state}");
+    assert!(s.contains(&format!(">{} s</text>", t.end_at.round())));
+    for t in traces() {
+        for lang in [Lang::Zh, Lang::En] {
+            let h = table_html(&t, lang);
+            assert_eq!(h.matches("<tr data-packet-row=").count(), t.packets.len());
+            for p in &t.packets {
+                assert!(h.contains(&format!(">{}<", tcpsim_diagram::esc(&p.flag_str()))));
+            }
+        }
+    }
+}
