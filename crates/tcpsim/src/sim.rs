@@ -1679,6 +1679,16 @@ impl World {
         // Step 8: FIN (Linux tcp_fin).
         if seg.has(FIN) {
             let s = self.sock_mut(host, sock);
+            if s.tcb.fin_rcvd && seg.seq.wrapping_add(seg.len).wrapping_add(1) == s.tcb.rcv_nxt {
+                // A retransmitted FIN (our ACK was lost): acknowledge it
+                // again; in TIME_WAIT restart the 2MSL timer (RFC 9293
+                // 3.10.7.4; Linux tcp_timewait_state_process).
+                self.send_ack(host, sock, Why::Ack);
+                if state == TcpState::TimeWait {
+                    self.arm(host, sock, TimerKind::TimeWait, TCP_TIMEWAIT_LEN);
+                }
+                return;
+            }
             if seg.seq.wrapping_add(seg.len) != s.tcb.rcv_nxt {
                 return;
             }
@@ -2120,6 +2130,77 @@ mod tests {
         assert_eq!((rsts[0].abs_seq, rsts[0].abs_ack), (0, 101));
         assert_eq!(rsts[1].flags, vec![Flag::Rst]);
         assert_eq!(rsts[1].abs_seq, 5555);
+    }
+
+    #[test]
+    fn a_retransmitted_fin_in_time_wait_is_acked_again() {
+        // RFC 9293 3.10.7.4: in TIME_WAIT, a retransmitted FIN is
+        // acknowledged and the 2MSL timeout restarted.
+        let mut w = connected(500);
+        w.at(
+            2 * SEC,
+            Action::Close {
+                host: 0,
+                lport: 1000,
+                rport: 80,
+            },
+        );
+        while w.next_at().is_some_and(|t| t < 3 * SEC) {
+            w.step();
+        }
+        let c = w.hosts[0]
+            .socks
+            .iter()
+            .flatten()
+            .next()
+            .unwrap()
+            .tcb
+            .clone();
+        assert_eq!(c.state, TcpState::TimeWait);
+        let fin = Seg {
+            src_ip: 0x0a00_0002,
+            dst_ip: 0x0a00_0001,
+            sport: 80,
+            dport: 1000,
+            seq: c.rcv_nxt.wrapping_sub(1),
+            ack: c.snd_nxt,
+            flags: FIN | ACK,
+            len: 0,
+        };
+        let before = w.packets.len();
+        w.at(
+            10 * SEC,
+            Action::Inject {
+                from: 1,
+                spoof: None,
+                seg: fin,
+                why: Why::Retransmit,
+            },
+        );
+        // Look before the server's RST for the re-ACK comes back (a RST does
+        // end TIME_WAIT on Linux, whose tcp_rfc1337 is 0).
+        while w.next_at().is_some_and(|t| t < 10 * SEC + 15 * MS) {
+            w.step();
+        }
+        let reply = &w.packets[before + 1];
+        assert_eq!(
+            (reply.src.as_str(), reply.flag_str().as_str()),
+            ("client", ".")
+        );
+        assert_eq!(reply.abs_ack, c.rcv_nxt);
+        let tw = w.hosts[0]
+            .socks
+            .iter()
+            .flatten()
+            .next()
+            .unwrap()
+            .timewait
+            .unwrap();
+        assert_eq!(
+            tw,
+            10 * SEC + 10 * MS + TCP_TIMEWAIT_LEN,
+            "restarted from the FIN's arrival"
+        );
     }
 
     #[test]
