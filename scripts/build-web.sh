@@ -36,6 +36,19 @@ for id in $("$cli" list | awk '{print $1}'); do
   "$cli" run "$id" --format svg --lang en -o "$out/prerendered/$id.en.svg"
   "$cli" run "$id" --format pcap -o "$out/pcap/$id.pcap"
 done
+echo "build-web: Linux captures (tests/kernel/fixtures)"
+mkdir -p "$out/kernel"
+index="["
+sep=""
+for f in tests/kernel/fixtures/*.json; do
+  name=$(basename "$f" .json)
+  "$cli" capture "$f" --format svg --lang zh -o "$out/kernel/$name.zh.svg"
+  "$cli" capture "$f" --format svg --lang en -o "$out/kernel/$name.en.svg"
+  cp "tests/kernel/fixtures/$name.pcap" "$out/kernel/$name.pcap"
+  index="$index$sep$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps({k: d[k] for k in ("name","scenario","kernel","recorded_at","params")}, ensure_ascii=False))' "$f")"
+  sep=","
+done
+printf '%s]\n' "$index" >"$out/kernel/index.json"
 touch "$out/.nojekyll"
 
 gz() { gzip -9 -c "$1" | wc -c; }

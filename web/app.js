@@ -281,12 +281,17 @@ function buildControls(id) {
   );
   embed.querySelector("textarea").value = snippet;
   const textalt = el("details", { class: "textalt" }, el("summary", { text: ui("table") }), el("div", { class: "textalt-body" }));
+  const linux = el("details", { class: "linux" }, el("summary", { text: ui("linux") }), el("div", { class: "linux-body" }));
+  linux.addEventListener("toggle", () => {
+    if (linux.open) showCaptures(id, linux.querySelector(".linux-body"));
+  });
   box.replaceChildren(
     player,
     el("div", { class: "sim-error", role: "alert", hidden: true }),
     el("div", { class: "stage" }, el("div", { class: "live-diagram" }), inspector),
     params,
     downloads,
+    linux,
     textalt,
     embed,
   );
@@ -382,6 +387,40 @@ function resetParams(id) {
   buildControls(id);
   draw(id);
   writeHash(id);
+}
+
+// Real-kernel recordings of this scenario (tests/kernel), pre-rendered at
+// build time by the same renderer; listed in kernel/index.json.
+let captureIndex = null;
+async function showCaptures(id, box) {
+  try {
+    captureIndex = captureIndex || fetch("kernel/index.json").then((r) => r.json());
+    const list = (await captureIndex).filter((c) => c.scenario === id);
+    if (!list.length) {
+      box.textContent = ui("noCapture");
+      return;
+    }
+    const parts = [el("p", { text: ui("linuxNote") })];
+    for (const c of list) {
+      const params = Object.entries(c.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ");
+      const cap = el(
+        "figcaption",
+        {},
+        el("b", { text: c.name }),
+        ` · Linux ${c.kernel} · ${ui("recorded")} ${c.recorded_at.slice(0, 10)} · `,
+        el("code", { text: params }),
+        " · ",
+        el("a", { href: `kernel/${c.name}.pcap`, download: `${c.name}.pcap`, text: ui("pcapOne") }),
+      );
+      const img = el("img", { src: `kernel/${c.name}.${state.lang}.svg`, alt: `${c.name} (Linux ${c.kernel})`, loading: "lazy" });
+      parts.push(el("figure", { class: "capture" }, cap, img));
+    }
+    box.replaceChildren(...parts);
+  } catch (e) {
+    box.textContent = String(e);
+  }
 }
 
 function save(name, blob) {

@@ -133,6 +133,11 @@ export const UI = {
     of: "/",
     step0: "全部报文",
     on: "开",
+    linux: "对照真实 Linux 抓包",
+    linuxNote: "同一场景在真实 Linux 内核上运行（网络命名空间，抓包点在服务端网卡，计时器按比例缩短），由同一个渲染器画出：",
+    recorded: "录制于",
+    pcapOne: "下载这份抓包 (pcap)",
+    noCapture: "这个场景还没有录制。",
   },
   en: {
     play: "Play",
@@ -165,6 +170,11 @@ export const UI = {
     of: "/",
     step0: "all segments",
     on: "on",
+    linux: "Compare with a real Linux capture",
+    linuxNote: "The same scenario run on a real Linux kernel (network namespaces, captured on the server's interface, timers scaled down), drawn by the same renderer:",
+    recorded: "recorded",
+    pcapOne: "Download this capture (pcap)",
+    noCapture: "This scenario has no recording yet.",
   },
 };
 

@@ -25,6 +25,8 @@ USAGE:
     tcpsim list                      list the scenarios
     tcpsim params <scenario>         show a scenario's parameters, defaults and ranges
     tcpsim run <scenario> [OPTIONS]  run a scenario and print what happened
+    tcpsim capture <recording.json> [--format text|json|svg] [--lang en|zh] [-o FILE]
+                                     draw a real-kernel recording (tests/kernel/fixtures)
     tcpsim help                      show this help
     tcpsim --version                 show the version
 
@@ -99,7 +101,9 @@ fn main() -> ExitCode {
 
 fn real_main(args: &[String]) -> Result<(), Failure> {
     let Some(cmd) = args.first() else {
-        return usage("no command given; try `tcpsim help` (commands: list, params, run, help)");
+        return usage(
+            "no command given; try `tcpsim help` (commands: list, params, run, capture, help)",
+        );
     };
     let rest = &args[1..];
     match cmd.as_str() {
@@ -123,8 +127,9 @@ fn real_main(args: &[String]) -> Result<(), Failure> {
             emit(params_table(id)?.as_bytes(), None)
         }
         "run" => run(rest),
+        "capture" => capture(rest),
         other => usage(format!(
-            "unknown command '{other}'; commands: list, params, run, help"
+            "unknown command '{other}'; commands: list, params, run, capture, help"
         )),
     }
 }
@@ -336,6 +341,27 @@ fn run(rest: &[String]) -> Result<(), Failure> {
         );
     }
     let trace = tcpsim::run(&o.id, &params).map_err(|e| Failure::Usage(e.to_string()))?;
+    let bytes = render(&trace, o.format, o.lang)?;
+    emit(&bytes, o.output.as_deref())
+}
+
+/// `tcpsim capture FILE.json`: draw a real-kernel recording
+/// (tests/kernel/fixtures) with the same renderer as a simulated run.
+fn capture(rest: &[String]) -> Result<(), Failure> {
+    let o = parse_run(rest)?;
+    if !o.sets.is_empty() {
+        return usage("'capture' takes no --set: a recording's parameters are fixed");
+    }
+    let text = std::fs::read_to_string(&o.id)
+        .map_err(|e| Failure::Usage(format!("cannot read recording '{}': {e}", o.id)))?;
+    let cap: tcpsim::capture::Capture = serde_json::from_str(&text)
+        .map_err(|e| Failure::Usage(format!("'{}' is not a tests/kernel recording: {e}", o.id)))?;
+    if o.format == Format::Pcap {
+        return usage(
+            "the recording's own pcap sits beside its JSON file; formats here: text, json, svg",
+        );
+    }
+    let trace = cap.to_trace();
     let bytes = render(&trace, o.format, o.lang)?;
     emit(&bytes, o.output.as_deref())
 }

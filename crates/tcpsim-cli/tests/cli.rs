@@ -114,7 +114,7 @@ fn help_and_version() {
 
 #[test]
 fn bad_commands_and_arguments() {
-    bad(&[], &["no command", "list, params, run, help"]);
+    bad(&[], &["no command", "list, params, run, capture, help"]);
     bad(
         &["frobnicate"],
         &["unknown command 'frobnicate'", "list, params, run"],
@@ -502,4 +502,30 @@ fn pcap_is_not_written_to_a_terminal() {
         "{all}"
     );
     assert!(!all.contains("panicked"));
+}
+
+#[test]
+fn capture_draws_a_kernel_recording_and_rejects_bad_files() {
+    let f = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/kernel/fixtures/keepalive-peer-dead.json"
+    );
+    let o = tcpsim(&["capture", f, "--format", "svg", "--lang", "zh"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let svg = stdout(&o);
+    assert!(svg.contains("data-scenario=\"keepalive-peer-dead\""));
+    assert!(svg.contains("data-why=\"captured\""));
+    bad(
+        &["capture", "no-such-file.json"],
+        &["cannot read recording 'no-such-file.json'"],
+    );
+    bad(
+        &[
+            "capture",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
+        ],
+        &["is not a tests/kernel recording"],
+    );
+    bad(&["capture", f, "--set", "rtt_ms=5"], &["takes no --set"]);
+    bad(&["capture", f, "--format", "pcap"], &["own pcap"]);
 }

@@ -51,6 +51,7 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
         Why::RstDataAfterClose => ("已关闭仍收到数据，回 RST", "data after close: RST"),
         Why::ForgedSyn => ("伪造的 SYN", "forged SYN"),
         Why::ForgedRst => ("伪造的 RST", "forged RST"),
+        Why::Captured => ("Linux 抓包所见", "captured on Linux"),
     };
     pick(lang, zh, en)
 }

@@ -4,6 +4,7 @@
 //! touches a file or prints. A run is a pure function of a scenario id and
 //! its parameters: [`run`] returns a [`trace::Trace`].
 
+pub mod capture;
 pub mod params;
 pub mod pcap;
 pub mod scenarios;

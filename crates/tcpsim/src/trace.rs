@@ -150,11 +150,13 @@ pub enum Why {
     ForgedSyn,
     /// A RST forged by a third party.
     ForgedRst,
+    /// Seen in a real capture (tests/kernel): the wire does not say why.
+    Captured,
 }
 
 impl Why {
     /// Every reason, for catalogues and tests.
-    pub const ALL: [Why; 19] = [
+    pub const ALL: [Why; 20] = [
         Why::Connect,
         Why::SynRetransmit,
         Why::SynAck,
@@ -174,6 +176,7 @@ impl Why {
         Why::RstDataAfterClose,
         Why::ForgedSyn,
         Why::ForgedRst,
+        Why::Captured,
     ];
 
     /// The snake_case name used in JSON.
@@ -198,6 +201,7 @@ impl Why {
             Why::RstDataAfterClose => "rst_data_after_close",
             Why::ForgedSyn => "forged_syn",
             Why::ForgedRst => "forged_rst",
+            Why::Captured => "captured",
         }
     }
 
@@ -231,6 +235,7 @@ impl Why {
             }
             Why::ForgedSyn => "third party (RFC 5961 1.1 threat model)",
             Why::ForgedRst => "third party (RFC 5961 3)",
+            Why::Captured => "recorded on Linux by tests/kernel/record.py",
         }
     }
 }

@@ -336,3 +336,32 @@ fn simulator_matches_every_kernel_recording() {
         }
     }
 }
+
+#[test]
+fn every_recording_reads_as_a_trace_for_the_page() {
+    let dir = fixtures_dir();
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cap: tcpsim::capture::Capture =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let t = cap.to_trace();
+        assert_eq!(t.packets.len(), cap.packets.len(), "{}", cap.name);
+        assert!(t.packets.windows(2).all(|w| w[0].sent_at <= w[1].sent_at));
+        assert!(t
+            .packets
+            .iter()
+            .all(|p| p.why == tcpsim::trace::Why::Captured));
+        // Segments sent into a crashed host count as lost.
+        if cap.name.starts_with("host-crash-data") {
+            assert!(t.packets.iter().any(|p| p.lost.is_some()), "{}", cap.name);
+        }
+        assert!(!cap.kernel.is_empty() && cap.recorded_at.len() >= 10);
+        n += 1;
+    }
+    assert!(n > 0);
+}
