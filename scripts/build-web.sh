@@ -18,7 +18,7 @@ wasm-pack build crates/tcpsim-wasm --profile wasm-release --target web --out-dir
 }
 cp "$pkg_tmp/tcpsim_wasm.js" "$out/pkg/"
 if command -v wasm-opt >/dev/null && wasm-opt --version | grep -q "version 1[2-9][0-9]"; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  wasm-opt -Oz --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     "$pkg_tmp/tcpsim_wasm_bg.wasm" -o "$out/pkg/tcpsim_wasm_bg.wasm"
 else
   echo "build-web: binaryen from npm not found (run scripts/setup.sh); wasm left unoptimized"

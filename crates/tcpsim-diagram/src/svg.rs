@@ -790,7 +790,9 @@ fn timers(
             .filter(|(a, b)| b - a >= 20.0)
             .flat_map(|(a, b)| {
                 let m = (a + b) / 2.0;
-                [m, m - 12.0, m + 12.0].map(|y| y.clamp(a + 6.0, b - 6.0))
+                // max/min rather than f64::clamp: clamp carries a panic message that
+                // formats floats, which would pull that code into the wasm.
+                [m, m - 12.0, m + 12.0].map(|y| y.max(a + 6.0).min(b - 6.0))
             })
             .find(|y| !busy(*y));
         if let Some(mid) = spot {

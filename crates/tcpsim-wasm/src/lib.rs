@@ -3,10 +3,17 @@
 //! values (`{ok: false, error, param}`), never exceptions, and a panic hook
 //! reports instead of leaving a dead page.
 
-use serde::Serialize;
 use tcpsim::{defaults, run, Error, ParamError, Params, Trace};
 use tcpsim_diagram::{svg, table_html, why_text, Lang, SvgOptions};
 use wasm_bindgen::prelude::*;
+
+// The page runs one thread; lol_alloc's free-list allocator is far smaller
+// than the default dlmalloc and frees memory between redraws.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -24,9 +31,10 @@ pub fn start() {
     }));
 }
 
-fn to_js<T: Serialize>(v: &T) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
+/// The trace as a plain JS object: the core writes the JSON contract (the
+/// same document as the CLI's `--format json`), the browser parses it.
+fn trace_js(trace: &Trace) -> JsValue {
+    js_sys::JSON::parse(&trace.to_json()).unwrap_or(JsValue::NULL)
 }
 
 fn set(obj: &js_sys::Object, k: &str, v: &JsValue) {
@@ -93,49 +101,30 @@ fn simulate_trace(id: &str, params: &JsValue) -> Result<Trace, Error> {
     run(id, &p)
 }
 
-#[derive(Serialize)]
-struct ParamOut {
-    name: &'static str,
-    unit: &'static str,
-    min: i64,
-    max: i64,
-    default: i64,
-    help: &'static str,
-}
-
-#[derive(Serialize)]
-struct ScenarioOut {
-    id: &'static str,
-    title: &'static str,
-    params: Vec<ParamOut>,
-}
-
 /// Every scenario with its parameters (`default` is the scenario's own).
 #[wasm_bindgen]
 pub fn scenarios() -> JsValue {
-    let list: Vec<ScenarioOut> = tcpsim::SCENARIOS
-        .iter()
-        .filter_map(|s| {
-            let p = defaults(s.id).ok()?;
-            Some(ScenarioOut {
-                id: s.id,
-                title: s.title,
-                params: p
-                    .specs()
-                    .iter()
-                    .map(|spec| ParamOut {
-                        name: spec.name,
-                        unit: spec.unit,
-                        min: spec.min,
-                        max: spec.max,
-                        default: p.get(spec.name),
-                        help: spec.help,
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
-    to_js(&list)
+    let list = js_sys::Array::new();
+    for s in tcpsim::SCENARIOS {
+        let Ok(p) = defaults(s.id) else { continue };
+        let params = js_sys::Array::new();
+        for spec in p.specs() {
+            let o = js_sys::Object::new();
+            set(&o, "name", &JsValue::from_str(spec.name));
+            set(&o, "unit", &JsValue::from_str(spec.unit));
+            set(&o, "min", &JsValue::from_f64(spec.min as f64));
+            set(&o, "max", &JsValue::from_f64(spec.max as f64));
+            set(&o, "default", &JsValue::from_f64(p.get(spec.name) as f64));
+            set(&o, "help", &JsValue::from_str(spec.help));
+            params.push(&o);
+        }
+        let o = js_sys::Object::new();
+        set(&o, "id", &JsValue::from_str(s.id));
+        set(&o, "title", &JsValue::from_str(s.title));
+        set(&o, "params", &params);
+        list.push(&o);
+    }
+    list.into()
 }
 
 /// Run a scenario: `{ok: true, trace, svg, table}` or `{ok: false, error, param}`.
@@ -158,7 +147,7 @@ pub fn simulate(id: &str, params: JsValue, lang: JsValue) -> JsValue {
                 )),
             );
             set(&o, "table", &JsValue::from_str(&table_html(&trace, lang)));
-            set(&o, "trace", &to_js(&trace));
+            set(&o, "trace", &trace_js(&trace));
             o.into()
         }
         Err(e) => failure(&e),

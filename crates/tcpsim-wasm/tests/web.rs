@@ -11,6 +11,12 @@ fn get(o: &JsValue, k: &str) -> JsValue {
     js_sys::Reflect::get(o, &JsValue::from_str(k)).unwrap()
 }
 
+/// The trace object of a result, read back into the Rust type.
+fn trace_of(res: &JsValue) -> tcpsim::Trace {
+    let json = js_sys::JSON::stringify(&get(res, "trace")).unwrap();
+    serde_json::from_str(&String::from(json)).unwrap()
+}
+
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     let o = js_sys::Object::new();
     for (k, v) in pairs {
@@ -24,7 +30,7 @@ fn every_scenario_gives_the_native_trace() {
     for s in tcpsim::SCENARIOS {
         let res = simulate(s.id, JsValue::NULL, JsValue::from_str("en"));
         assert_eq!(get(&res, "ok"), JsValue::TRUE, "{}", s.id);
-        let trace: tcpsim::Trace = serde_wasm_bindgen::from_value(get(&res, "trace")).unwrap();
+        let trace: tcpsim::Trace = trace_of(&res);
         let native = tcpsim::run(s.id, &tcpsim::defaults(s.id).unwrap()).unwrap();
         assert_eq!(trace, native, "{}", s.id);
         assert!(!trace.packets.is_empty());
@@ -40,7 +46,7 @@ fn parameters_change_the_run() {
         ("tcp_keepalive_time", JsValue::from_str("60")),
     ]);
     let res = simulate("keepalive-peer-dead", p, JsValue::from_str("zh"));
-    let trace: tcpsim::Trace = serde_wasm_bindgen::from_value(get(&res, "trace")).unwrap();
+    let trace: tcpsim::Trace = trace_of(&res);
     let probes = trace
         .packets
         .iter()
@@ -49,7 +55,7 @@ fn parameters_change_the_run() {
     assert_eq!(probes, 3);
     let switch = obj(&[("so_keepalive", JsValue::FALSE)]);
     let res = simulate("keepalive-peer-dead", switch, JsValue::from_str("zh"));
-    let trace: tcpsim::Trace = serde_wasm_bindgen::from_value(get(&res, "trace")).unwrap();
+    let trace: tcpsim::Trace = trace_of(&res);
     assert!(trace
         .packets
         .iter()
@@ -67,7 +73,7 @@ fn mounting_draws_one_element_per_segment() {
         JsValue::NULL,
         JsValue::from_str("zh"),
     );
-    let trace: tcpsim::Trace = serde_wasm_bindgen::from_value(get(&res, "trace")).unwrap();
+    let trace: tcpsim::Trace = trace_of(&res);
     let marked = div.query_selector_all("[data-packet]").unwrap().length();
     assert_eq!(marked as usize, trace.packets.len());
     assert!(div

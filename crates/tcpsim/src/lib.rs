@@ -5,6 +5,7 @@
 //! its parameters: [`run`] returns a [`trace::Trace`].
 
 pub mod capture;
+mod json;
 pub mod params;
 pub mod pcap;
 pub mod scenarios;

@@ -429,7 +429,9 @@ pub enum TcpState {
     SynSent,
     SynReceived,
     Established,
+    #[serde(rename = "FIN_WAIT_1")]
     FinWait1,
+    #[serde(rename = "FIN_WAIT_2")]
     FinWait2,
     CloseWait,
     Closing,

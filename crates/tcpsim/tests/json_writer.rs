@@ -1,0 +1,21 @@
+//! The hand-written JSON (used by the wasm build) is the same document
+//! serde_json writes, for every scenario, with defaults and with loss.
+
+use tcpsim::{defaults, run, SCENARIOS};
+
+#[test]
+fn hand_written_json_equals_serde_json() {
+    for s in SCENARIOS {
+        for loss in [0, 20] {
+            let mut p = defaults(s.id).unwrap();
+            p.set("loss_pct", loss).unwrap();
+            let t = run(s.id, &p).unwrap();
+            let ours: serde_json::Value = serde_json::from_str(&t.to_json()).unwrap();
+            let theirs = serde_json::to_value(&t).unwrap();
+            assert_eq!(ours, theirs, "{} loss {loss}", s.id);
+            // and it reads back into the same trace
+            let back: tcpsim::Trace = serde_json::from_str(&t.to_json()).unwrap();
+            assert_eq!(back, t);
+        }
+    }
+}
