@@ -1,0 +1,248 @@
+// Page tests: the built site (dist/) in Debian's Chromium, driven by
+// playwright-core, served by this file on 127.0.0.1. Run with
+// `node --test tests/web/` after `bash scripts/build-web.sh`.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const dist = path.join(root, "dist");
+const artifacts = path.join(root, "tests/web/artifacts");
+const cli = path.join(root, "target/release/tcpsim");
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+  ".pcap": "application/vnd.tcpdump.pcap",
+};
+// A parent page for the embed: it records the heights the iframe reports.
+const PARENT = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>parent</title>
+<iframe id="f" src="/embed.html?scenario=kill-from-outside&lang=en" style="width:800px;height:100px;border:0"></iframe>
+<script>window.heights=[];addEventListener("message",e=>{if(e.data&&e.data.type==="tcpsim-embed-height"){window.heights.push(e.data.height);document.getElementById("f").style.height=e.data.height+"px";}});</script>`;
+
+let server;
+let base;
+let browser;
+
+function cliJson(id, sets = []) {
+  const args = ["run", id, "--format", "json", ...sets.flatMap((s) => ["--set", s])];
+  return JSON.parse(execFileSync(cli, args, { encoding: "utf8" }));
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, "pkg/tcpsim_wasm_bg.wasm")), "dist/ is not built (bash scripts/build-web.sh)");
+  assert.ok(fs.existsSync(cli), "target/release/tcpsim is missing");
+  fs.mkdirSync(artifacts, { recursive: true });
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    if (url.pathname === "/__parent.html") {
+      res.writeHead(200, { "content-type": MIME[".html"] });
+      return res.end(PARENT);
+    }
+    const file = path.join(dist, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404);
+      return res.end("not found");
+    }
+    res.writeHead(200, { "content-type": MIME[path.extname(file)] || "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+// A fresh page that records console errors and any request leaving 127.0.0.1.
+async function open(url, opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...opts });
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (!["127.0.0.1", ""].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) problems.push(`request: ${r.url()}`);
+  });
+  await page.goto(base + url);
+  return { ctx, page, problems };
+}
+
+async function ready(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 15000 });
+}
+
+async function done({ ctx, problems }) {
+  await ctx.close();
+  assert.deepEqual(problems, [], "no console errors and no requests beyond 127.0.0.1");
+}
+
+const ids = execFileSync(cli, ["list"], { encoding: "utf8" })
+  .trim()
+  .split("\n")
+  .map((l) => l.split(/\s+/)[0]);
+
+test("every scenario is drawn with one element per simulated segment", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  assert.equal(ids.length, 10);
+  for (const id of ids) {
+    const want = cliJson(id).packets.length;
+    const got = await s.page.locator(`section#${id} svg[data-scenario="${id}"] [data-packet]`).count();
+    assert.equal(got, want, id);
+  }
+  const drawn = await s.page.evaluate(() => performance.getEntriesByName("diagrams-drawn").length);
+  assert.equal(drawn, 1, "the diagrams-drawn mark is set once");
+  for (const theme of ["light", "dark"]) {
+    await s.page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+    for (const id of ids) {
+      await s.page.locator(`section#${id}`).screenshot({ path: path.join(artifacts, `${id}.${theme}.png`) });
+    }
+  }
+  await done(s);
+});
+
+test("changing tcp_keepalive_probes redraws the diagram and the permalink", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  const sec = s.page.locator("section#keepalive-peer-dead");
+  assert.equal(await sec.locator('[data-why="keepalive_probe"]').count(), 9);
+  await sec.locator('input[name="tcp_keepalive_probes"]').fill("3");
+  await s.page.waitForFunction(() => document.querySelectorAll('#keepalive-peer-dead [data-why="keepalive_probe"]').length === 3);
+  assert.equal(await sec.locator('[data-why="keepalive_probe"]').count(), 3);
+  assert.match(await s.page.evaluate(() => location.hash), /s=keepalive-peer-dead/);
+  assert.match(await s.page.evaluate(() => location.hash), /tcp_keepalive_probes=3/);
+  const redraws = await s.page.evaluate(() => performance.getEntriesByName("redraw").length);
+  assert.ok(redraws >= 11, "each redraw is measured");
+  await done(s);
+});
+
+test("an out-of-range value is refused beside its input, without an exception", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  const sec = s.page.locator("section#keepalive-peer-dead");
+  const input = sec.locator('input[name="tcp_keepalive_probes"]');
+  await input.fill("500");
+  await s.page.waitForFunction(() => document.querySelector('#keepalive-peer-dead input[name="tcp_keepalive_probes"]').getAttribute("aria-invalid") === "true");
+  const msg = await input.locator("xpath=..").locator(".param-error").textContent();
+  assert.match(msg, /tcp_keepalive_probes/);
+  assert.match(msg, /1\.\.=127/);
+  // the last good diagram stays
+  assert.equal(await sec.locator('[data-why="keepalive_probe"]').count(), 9);
+  await done(s);
+});
+
+test("step, scrub and inspect by keyboard", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  const sec = s.page.locator("section#process-crash");
+  const n = await sec.locator("[data-packet]").count();
+  const shown = () => sec.locator("[data-packet]:not(.dim)").count();
+  assert.equal(await shown(), n);
+  await sec.locator("button.step").focus();
+  await s.page.keyboard.press("Enter");
+  assert.equal(await shown(), 1);
+  await s.page.keyboard.press("Space");
+  await s.page.keyboard.press("Enter");
+  assert.equal(await shown(), 3);
+  assert.equal(await sec.locator("[data-packet].current").getAttribute("data-packet"), "2");
+  await sec.locator("input.scrub").focus();
+  await s.page.keyboard.press("ArrowLeft");
+  assert.equal(await shown(), 2);
+  await s.page.keyboard.press("Home");
+  assert.equal(await shown(), 0);
+  await s.page.keyboard.press("End");
+  assert.equal(await shown(), n);
+  await sec.locator('[data-packet="0"]').focus();
+  const details = await sec.locator(".inspector-body").textContent();
+  assert.match(details, /SYN/);
+  assert.match(details, /connect/i);
+  await done(s);
+});
+
+test("a permalink restores scenario, language and parameters", async () => {
+  const s = await open("/index.html#s=host-crash-data-no-reboot&lang=en&tcp_retries2=5");
+  await ready(s.page);
+  assert.equal(await s.page.evaluate(() => document.documentElement.lang), "en");
+  const sec = s.page.locator("section#host-crash-data-no-reboot");
+  assert.equal(await sec.locator('input[name="tcp_retries2"]').inputValue(), "5");
+  const want = cliJson("host-crash-data-no-reboot", ["tcp_retries2=5"]).packets.length;
+  assert.equal(await sec.locator("[data-packet]").count(), want);
+  assert.notEqual(want, cliJson("host-crash-data-no-reboot").packets.length);
+  await done(s);
+});
+
+test("language and theme switch", async () => {
+  const s = await open("/index.html", { colorScheme: "light" });
+  await ready(s.page);
+  assert.equal(await s.page.evaluate(() => document.documentElement.lang), "zh-CN");
+  const probe = s.page.locator('section#keepalive-peer-dead [data-why="keepalive_probe"]').first();
+  assert.match(await probe.getAttribute("aria-label"), /保活探测/);
+  await s.page.click("#lang-toggle");
+  assert.equal(await s.page.evaluate(() => document.documentElement.lang), "en");
+  assert.match(await s.page.locator('section#keepalive-peer-dead [data-why="keepalive_probe"]').first().getAttribute("aria-label"), /keepalive probe/);
+  assert.match(await s.page.locator("h1").textContent(), /peer dies/);
+  const bg = () => s.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await bg();
+  await s.page.click("#theme-toggle");
+  assert.equal(await s.page.evaluate(() => document.documentElement.dataset.theme), "dark");
+  assert.notEqual(await bg(), light);
+  await done(s);
+});
+
+test("garbage in the hash falls back to defaults with a notice", async () => {
+  const s = await open("/index.html#s=nope&tcp_keepalive_probes=abc");
+  await ready(s.page);
+  assert.equal(await s.page.locator("#notice").isVisible(), true);
+  assert.match(await s.page.locator("#notice").textContent(), /nope/);
+  assert.equal(await s.page.locator("svg[data-scenario]").count(), 10);
+  await done(s);
+  const t = await open("/index.html#s=keepalive-peer-dead&tcp_keepalive_probes=abc");
+  await ready(t.page);
+  assert.match(await t.page.locator("#notice").textContent(), /tcp_keepalive_probes/);
+  assert.equal(await t.page.locator('section#keepalive-peer-dead [data-why="keepalive_probe"]').count(), 9);
+  await done(t);
+});
+
+test("the embed draws one scenario and reports its height", async () => {
+  const s = await open("/embed.html?scenario=kill-from-outside&lang=en");
+  await ready(s.page);
+  assert.equal(await s.page.locator("svg[data-scenario]").count(), 1);
+  assert.equal(await s.page.locator('svg[data-scenario="kill-from-outside"] [data-packet]').count(), cliJson("kill-from-outside").packets.length);
+  await done(s);
+  const p = await open("/__parent.html");
+  await p.page.waitForFunction(() => window.heights.length > 0, null, { timeout: 15000 });
+  const h = await p.page.evaluate(() => Math.max(...window.heights));
+  assert.ok(h > 200, `reported height ${h}`);
+  await done(p);
+});
+
+test("each section offers the Linux capture of its scenario", async () => {
+  const s = await open("/index.html#s=syn-established-same-port");
+  await ready(s.page);
+  const sec = s.page.locator("section#syn-established-same-port");
+  await sec.locator("details.linux summary").click();
+  const img = sec.locator("details.linux img").first();
+  await img.waitFor();
+  assert.match(await img.getAttribute("src"), /^kernel\/syn-established-same-port\.zh\.svg$/);
+  assert.match(await sec.locator("details.linux figcaption").first().textContent(), /Linux 6\./);
+  await done(s);
+});
