@@ -105,15 +105,7 @@ pub fn timer_text(t: TimerKind, lang: Lang) -> &'static str {
 
 /// `recv() → ETIMEDOUT`, `send() → 100`.
 pub fn app_text(call: AppCall, result: AppResult) -> String {
-    let name = match call {
-        AppCall::Listen => "listen",
-        AppCall::Connect => "connect",
-        AppCall::Accept => "accept",
-        AppCall::Send => "send",
-        AppCall::Recv => "recv",
-        AppCall::Close => "close",
-    };
-    format!("{name}() → {}", result.as_string())
+    format!("{}() → {}", call.as_str(), result.as_string())
 }
 
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {

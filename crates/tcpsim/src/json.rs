@@ -69,17 +69,6 @@ fn flag_name(f: Flag) -> &'static str {
     }
 }
 
-fn call_name(c: AppCall) -> &'static str {
-    match c {
-        AppCall::Listen => "listen",
-        AppCall::Connect => "connect",
-        AppCall::Accept => "accept",
-        AppCall::Send => "send",
-        AppCall::Recv => "recv",
-        AppCall::Close => "close",
-    }
-}
-
 fn timer_name(t: TimerKind) -> &'static str {
     match t {
         TimerKind::Retransmit => "retransmit",
@@ -229,7 +218,7 @@ impl Trace {
                     rport,
                 } => {
                     o.push_str(",\"type\":\"app\",\"call\":");
-                    string(&mut o, call_name(*call));
+                    string(&mut o, call.as_str());
                     o.push_str(",\"result\":");
                     match result {
                         AppResult::Bytes(n) => {

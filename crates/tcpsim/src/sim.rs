@@ -270,6 +270,20 @@ pub mod flags {
     pub const ACK: u8 = super::ACK;
 }
 
+/// Put `v` in a free slot of `slots` (or a new one) and return its index.
+fn slab_insert<T>(slots: &mut Vec<Option<T>>, free: &mut Vec<usize>, v: T) -> usize {
+    match free.pop() {
+        Some(i) => {
+            slots[i] = Some(v);
+            i
+        }
+        None => {
+            slots.push(Some(v));
+            slots.len() - 1
+        }
+    }
+}
+
 /// splitmix64: small, good enough, deterministic.
 fn splitmix(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -323,16 +337,7 @@ impl World {
     }
 
     fn push(&mut self, at: Instant, ev: Ev) {
-        let idx = match self.free.pop() {
-            Some(i) => {
-                self.slots[i] = Some(ev);
-                i
-            }
-            None => {
-                self.slots.push(Some(ev));
-                self.slots.len() - 1
-            }
-        };
+        let idx = slab_insert(&mut self.slots, &mut self.free, ev);
         self.order += 1;
         self.heap.push(Reverse((
             Queued {
@@ -1323,16 +1328,7 @@ impl World {
         };
         let key = (s.tcb.lport, s.tcb.rip, s.tcb.rport);
         let h = &mut self.hosts[host];
-        let slot = match h.free.pop() {
-            Some(i) => {
-                h.socks[i] = Some(s);
-                i
-            }
-            None => {
-                h.socks.push(Some(s));
-                h.socks.len() - 1
-            }
-        };
+        let slot = slab_insert(&mut h.socks, &mut h.free, s);
         h.index.insert(key, slot);
         slot
     }

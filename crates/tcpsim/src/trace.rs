@@ -373,6 +373,20 @@ pub enum AppCall {
     Close,
 }
 
+impl AppCall {
+    /// The call's name, as in JSON (`recv`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppCall::Listen => "listen",
+            AppCall::Connect => "connect",
+            AppCall::Accept => "accept",
+            AppCall::Send => "send",
+            AppCall::Recv => "recv",
+            AppCall::Close => "close",
+        }
+    }
+}
+
 /// What an application call returned: a byte count, `OK`, `EOF` or an errno.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
