@@ -27,6 +27,14 @@ fi
 
 echo "build-web: page"
 cp -r web/. "$out/"
+if command -v esbuild >/dev/null; then
+  # Minify each file on its own (no bundling: the modules stay as they are).
+  for f in "$out"/*.js "$out/pkg/tcpsim_wasm.js" "$out/style.css"; do
+    esbuild "$f" --minify --charset=utf8 --log-level=warning --allow-overwrite --outfile="$f"
+  done
+else
+  echo "build-web: esbuild from npm not found (run scripts/setup.sh); JS and CSS left as they are"
+fi
 
 echo "build-web: pre-rendered diagrams and captures"
 cargo build -q --release -p tcpsim-cli

@@ -55,8 +55,9 @@ else
   say "wasm-bindgen-cli $wb present"
 fi
 
-# 4. npm tools (playwright-core drives Debian's Chromium; binaryen's wasm-opt).
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# 4. npm tools (playwright-core drives Debian's Chromium; binaryen's wasm-opt;
+#    esbuild minifies the page's JS and CSS).
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 else

@@ -193,7 +193,9 @@ pub fn layout(trace: &Trace, top: f64) -> Layout {
             items.push((b.to, Item::Event(b.fired)));
         }
     }
-    items.sort_by(|a, b| {
+    // Keys are unique (time, kind, index), so an unstable sort is
+    // deterministic, and smaller in the wasm build.
+    items.sort_unstable_by(|a, b| {
         a.0.total_cmp(&b.0)
             .then(a.1.class().cmp(&b.1.class()))
             .then(a.1.index().cmp(&b.1.index()))

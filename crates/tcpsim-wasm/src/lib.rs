@@ -18,7 +18,16 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        let msg = format!("tcpsim panicked: {info}");
+        // The message and location only (no payload formatting machinery).
+        let mut msg = String::from("tcpsim panicked");
+        if let Some(loc) = info.location() {
+            msg.push_str(" at ");
+            msg.push_str(loc.file());
+        }
+        if let Some(s) = info.payload().downcast_ref::<&str>() {
+            msg.push_str(": ");
+            msg.push_str(s);
+        }
         web_sys::console::error_1(&JsValue::from_str(&msg));
         // The page listens for this and shows an error box.
         if let Some(w) = js_sys::global().dyn_ref::<js_sys::Object>() {

@@ -430,10 +430,13 @@ impl Params {
 
     /// All values, by name (for the trace).
     pub fn to_map(&self) -> BTreeMap<String, i64> {
-        self.values
-            .iter()
-            .map(|(k, v)| (k.to_string(), *v))
-            .collect()
+        // Inserted one by one: collect() would sort first, and that sort's
+        // code is a few KB of the wasm build.
+        let mut m = BTreeMap::new();
+        for (k, v) in &self.values {
+            m.insert(k.to_string(), *v);
+        }
+        m
     }
 
     fn spec_of(&self, name: &str) -> Result<&'static ParamSpec, ParamError> {

@@ -547,22 +547,24 @@ pub enum KernelNote {
 /// Input: per packet `(src_ip, sport, dst_ip, dport, flags, abs_seq, abs_ack)`.
 /// Output: per packet `(seq_rel, ack_rel)`.
 pub fn relativize(packets: &[WireKey]) -> Vec<(u32, u32)> {
-    let mut bases: BTreeMap<(u32, u16, u32, u16), Vec<u32>> = BTreeMap::new();
+    // (direction, ISN) pairs seen so far; a trace has a handful of
+    // directions, so a flat list serves (and keeps the wasm build small).
+    type Dir = (u32, u16, u32, u16);
+    let mut bases: Vec<(Dir, u32)> = Vec::new();
     let mut out = Vec::with_capacity(packets.len());
     for p in packets {
         let fwd = (p.src_ip, p.sport, p.dst_ip, p.dport);
         let rev = (p.dst_ip, p.dport, p.src_ip, p.sport);
-        if p.syn {
-            let v = bases.entry(fwd).or_default();
-            if !v.contains(&p.abs_seq) {
-                v.push(p.abs_seq);
-            }
+        if p.syn && !bases.contains(&(fwd, p.abs_seq)) {
+            bases.push((fwd, p.abs_seq));
         }
-        let rel = |key: &(u32, u16, u32, u16), x: u32| -> u32 {
-            match bases.get(key) {
-                Some(v) if !v.is_empty() => v.iter().map(|b| x.wrapping_sub(*b)).min().unwrap_or(x),
-                _ => x,
-            }
+        let rel = |key: &Dir, x: u32| -> u32 {
+            bases
+                .iter()
+                .filter(|(d, _)| d == key)
+                .map(|(_, b)| x.wrapping_sub(*b))
+                .min()
+                .unwrap_or(x)
         };
         out.push((rel(&fwd, p.abs_seq), rel(&rev, p.abs_ack)));
     }
