@@ -91,8 +91,16 @@ function writeHash(id) {
 
 // ---- simulation and drawing -----------------------------------------------
 
+// The wasm API returns errors as values; only a bug (a Rust panic, which
+// traps) throws. Then the panic hook's message goes into the error box.
 function run(id, params) {
-  return sim.simulate(id, params, state.lang);
+  try {
+    return sim.simulate(id, params, state.lang);
+  } catch (e) {
+    const msg = String(globalThis.__tcpsimPanic || e);
+    fatal(msg);
+    return { ok: false, error: msg, param: null };
+  }
 }
 
 function draw(id) {

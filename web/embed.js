@@ -45,7 +45,16 @@ async function start() {
     lang = "zh";
   }
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-  let res = sim.simulate(id, params, lang);
+  let res;
+  try {
+    res = sim.simulate(id, params, lang);
+  } catch (e) {
+    // Only a bug in the simulator (a panic, which traps) gets here.
+    const f = $("#fatal");
+    f.textContent = String(globalThis.__tcpsimPanic || e);
+    f.hidden = false;
+    return;
+  }
   if (!res.ok) {
     problems.push(res.error);
     res = sim.simulate(id, {}, lang);

@@ -24,7 +24,11 @@ pub fn start() {
             msg.push_str(" at ");
             msg.push_str(loc.file());
         }
-        if let Some(s) = info.payload().downcast_ref::<&str>() {
+        let payload = info.payload();
+        if let Some(s) = payload.downcast_ref::<&str>() {
+            msg.push_str(": ");
+            msg.push_str(s);
+        } else if let Some(s) = payload.downcast_ref::<String>() {
             msg.push_str(": ");
             msg.push_str(s);
         }
