@@ -1043,14 +1043,7 @@ impl World {
         let was_idle = !s.tcb.in_flight();
         let seq = s.tcb.snd_nxt;
         s.tcb.snd_nxt = seq.wrapping_add(bytes);
-        s.tcb.rtx.push(Sent {
-            seq,
-            len: bytes,
-            syn: false,
-            fin: false,
-            sent_at: now,
-            retransmitted: false,
-        });
+        s.tcb.rtx.push(Sent::fresh(seq, bytes, false, false, now));
         self.app(
             host,
             AppCall::Send,
@@ -1116,14 +1109,7 @@ impl World {
                 let seq = s.tcb.snd_nxt;
                 s.tcb.snd_nxt = seq.wrapping_add(1);
                 s.tcb.fin_sent = true;
-                s.tcb.rtx.push(Sent {
-                    seq,
-                    len: 0,
-                    syn: false,
-                    fin: true,
-                    sent_at: now,
-                    retransmitted: false,
-                });
+                s.tcb.rtx.push(Sent::fresh(seq, 0, false, true, now));
                 self.send_from(host, sock, seq, FIN | ACK, 0, Why::Fin);
                 self.after_new_data(host, sock, was_idle);
             }
@@ -1177,14 +1163,7 @@ impl World {
                 let mut tcb = Tcb::new(sport, rip, dport, iss, self.now);
                 tcb.opts = app.opts;
                 tcb.snd_nxt = iss.wrapping_add(1);
-                tcb.rtx.push(Sent {
-                    seq: iss,
-                    len: 0,
-                    syn: true,
-                    fin: false,
-                    sent_at: self.now,
-                    retransmitted: false,
-                });
+                tcb.rtx.push(Sent::fresh(iss, 0, true, false, self.now));
                 let sock = self.insert(host, tcb, Some(app));
                 self.sock_mut(host, sock).blocked_recv = Some(self.now);
                 self.set_state(host, sock, TcpState::SynSent);
@@ -1429,14 +1408,7 @@ impl World {
         tcb.rcv_nxt = seg.seq.wrapping_add(1);
         tcb.snd_nxt = iss.wrapping_add(1);
         tcb.opts = l.app.opts;
-        tcb.rtx.push(Sent {
-            seq: iss,
-            len: 0,
-            syn: true,
-            fin: false,
-            sent_at: self.now,
-            retransmitted: false,
-        });
+        tcb.rtx.push(Sent::fresh(iss, 0, true, false, self.now));
         let sock = self.insert(host, tcb, Some(l.app));
         self.sock_mut(host, sock).from_listener = true;
         let s = self.sock_mut(host, sock);

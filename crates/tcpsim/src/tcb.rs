@@ -107,6 +107,18 @@ pub struct Sent {
 }
 
 impl Sent {
+    /// A segment just sent for the first time.
+    pub fn fresh(seq: u32, len: u32, syn: bool, fin: bool, sent_at: Instant) -> Sent {
+        Sent {
+            seq,
+            len,
+            syn,
+            fin,
+            sent_at,
+            retransmitted: false,
+        }
+    }
+
     pub fn end(&self) -> u32 {
         self.seq
             .wrapping_add(self.len)
