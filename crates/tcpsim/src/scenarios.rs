@@ -3,7 +3,7 @@
 
 use crate::params::Params;
 use crate::sim::{Action, AppPolicy, OnEof, World};
-use crate::tcb::{tcp_model_timeout, SockOpts, Sysctls, Tcb};
+use crate::tcb::{tcp_model_timeout, SockOpts, Sysctls};
 use crate::time::{secs, Instant, MS, SEC};
 use crate::trace::{format_ipv4, HostInfo, StopReason, Trace};
 use crate::Error;
@@ -219,20 +219,11 @@ fn build(info: &ScenarioInfo, p: &Params) -> Plan {
         }
         "host-crash-idle" | "keepalive-peer-dead" => {
             w.at(crash, Action::HostCrash { host: client });
-            let t = Tcb::new(0, 0, 0, 0, 0);
-            let mut t = t;
-            t.opts = server_app.opts;
-            let ka = if t.opts.keepalive {
-                t.keepidle(&sys) + t.keepintvl(&sys) * t.keepcnt(&sys) as u64
-            } else {
-                0
-            };
+            let ka = server_app.opts.keepalive_span(&sys);
             horizon = crash.max(ka + rtt) + observe;
         }
         "keepalive-peer-alive" => {
-            let mut t = Tcb::new(0, 0, 0, 0, 0);
-            t.opts = server_app.opts;
-            horizon = rtt + 2 * t.keepidle(&sys) + observe;
+            horizon = rtt + 2 * server_app.opts.keepidle(&sys) + observe;
         }
         "host-crash-data-no-reboot"
         | "host-crash-reboot-no-listener"
@@ -293,11 +284,7 @@ fn build(info: &ScenarioInfo, p: &Params) -> Plan {
                 );
                 last = last.max(send_at);
             }
-            if server_app.opts.keepalive {
-                let mut t = Tcb::new(0, 0, 0, 0, 0);
-                t.opts = server_app.opts;
-                last = last.max(t.keepidle(&sys) + t.keepintvl(&sys) * t.keepcnt(&sys) as u64);
-            }
+            last = last.max(server_app.opts.keepalive_span(&sys));
             horizon = last + observe;
         }
         "kill-from-outside" => {

@@ -79,6 +79,45 @@ pub struct SockOpts {
     pub user_timeout: u64,
 }
 
+impl SockOpts {
+    /// TCP_KEEPIDLE or the sysctl (`keepalive_time_when`).
+    pub fn keepidle(&self, s: &Sysctls) -> u64 {
+        if self.keepidle > 0 {
+            self.keepidle
+        } else {
+            s.keepalive_time
+        }
+    }
+
+    /// TCP_KEEPINTVL or the sysctl (`keepalive_intvl_when`).
+    pub fn keepintvl(&self, s: &Sysctls) -> u64 {
+        if self.keepintvl > 0 {
+            self.keepintvl
+        } else {
+            s.keepalive_intvl
+        }
+    }
+
+    /// TCP_KEEPCNT or the sysctl (`keepalive_probes`).
+    pub fn keepcnt(&self, s: &Sysctls) -> u32 {
+        if self.keepcnt > 0 {
+            self.keepcnt
+        } else {
+            s.keepalive_probes
+        }
+    }
+
+    /// From the last segment received to keepalive's give-up, when nothing
+    /// answers: idle + interval x count (0 without SO_KEEPALIVE).
+    pub fn keepalive_span(&self, s: &Sysctls) -> u64 {
+        if self.keepalive {
+            self.keepidle(s) + self.keepintvl(s) * self.keepcnt(s) as u64
+        } else {
+            0
+        }
+    }
+}
+
 /// Linux `tcp_model_timeout`: turn a retransmission count into the time
 /// budget `tcp_retries2` stands for, assuming RTOs that start at `rto_base`
 /// and double up to `rto_max` (net/ipv4/tcp_timer.c).
@@ -305,31 +344,19 @@ impl Tcb {
         pto.min(self.rto)
     }
 
-    /// TCP_KEEPIDLE or the sysctl (`keepalive_time_when`).
+    /// TCP_KEEPIDLE or the sysctl.
     pub fn keepidle(&self, s: &Sysctls) -> u64 {
-        if self.opts.keepidle > 0 {
-            self.opts.keepidle
-        } else {
-            s.keepalive_time
-        }
+        self.opts.keepidle(s)
     }
 
-    /// TCP_KEEPINTVL or the sysctl (`keepalive_intvl_when`).
+    /// TCP_KEEPINTVL or the sysctl.
     pub fn keepintvl(&self, s: &Sysctls) -> u64 {
-        if self.opts.keepintvl > 0 {
-            self.opts.keepintvl
-        } else {
-            s.keepalive_intvl
-        }
+        self.opts.keepintvl(s)
     }
 
-    /// TCP_KEEPCNT or the sysctl (`keepalive_probes`).
+    /// TCP_KEEPCNT or the sysctl.
     pub fn keepcnt(&self, s: &Sysctls) -> u32 {
-        if self.opts.keepcnt > 0 {
-            self.opts.keepcnt
-        } else {
-            s.keepalive_probes
-        }
+        self.opts.keepcnt(s)
     }
 
     /// Linux `retransmits_timed_out`: has the retransmission budget been
