@@ -9,7 +9,7 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 out=dist
 pkg_tmp=target/wasm-pkg
 rm -rf "$out"
-mkdir -p "$out/pkg" "$out/prerendered" "$out/pcap"
+mkdir -p "$out/pkg" "$out/prerendered" "$out/pcap" target
 
 echo "build-web: wasm (release)"
 wasm-pack build crates/tcpsim-wasm --profile wasm-release --target web --out-dir "$PWD/$pkg_tmp" --no-pack >/dev/null 2>"$pkg_tmp.log" || {
