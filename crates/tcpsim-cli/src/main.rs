@@ -27,6 +27,8 @@ USAGE:
     tcpsim run <scenario> [OPTIONS]  run a scenario and print what happened
     tcpsim capture <recording.json> [--format text|json|svg] [--lang en|zh] [-o FILE]
                                      draw a real-kernel recording (tests/kernel/fixtures)
+    tcpsim css                       print the stylesheet the SVG diagrams embed, for a page
+                                     that inlines several diagrams and links the rules once
     tcpsim help                      show this help
     tcpsim --version                 show the version
 
@@ -102,7 +104,7 @@ fn main() -> ExitCode {
 fn real_main(args: &[String]) -> Result<(), Failure> {
     let Some(cmd) = args.first() else {
         return usage(
-            "no command given; try `tcpsim help` (commands: list, params, run, capture, help)",
+            "no command given; try `tcpsim help` (commands: list, params, run, capture, css, help)",
         );
     };
     let rest = &args[1..];
@@ -126,10 +128,17 @@ fn real_main(args: &[String]) -> Result<(), Failure> {
             let id = one_scenario(rest, "params")?;
             emit(params_table(id)?.as_bytes(), None)
         }
+        "css" => {
+            no_more(rest, cmd)?;
+            emit(
+                format!("{}\n", tcpsim_diagram::stylesheet()).as_bytes(),
+                None,
+            )
+        }
         "run" => run(rest),
         "capture" => capture(rest),
         other => usage(format!(
-            "unknown command '{other}'; commands: list, params, run, capture, help"
+            "unknown command '{other}'; commands: list, params, run, capture, css, help"
         )),
     }
 }

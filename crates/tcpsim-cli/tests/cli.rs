@@ -114,7 +114,10 @@ fn help_and_version() {
 
 #[test]
 fn bad_commands_and_arguments() {
-    bad(&[], &["no command", "list, params, run, capture, help"]);
+    bad(
+        &[],
+        &["no command", "list, params, run, capture, css, help"],
+    );
     bad(
         &["frobnicate"],
         &["unknown command 'frobnicate'", "list, params, run"],
@@ -528,4 +531,14 @@ fn capture_draws_a_kernel_recording_and_rejects_bad_files() {
     );
     bad(&["capture", f, "--set", "rtt_ms=5"], &["takes no --set"]);
     bad(&["capture", f, "--format", "pcap"], &["own pcap"]);
+}
+
+#[test]
+fn css_prints_the_stylesheet_the_svgs_embed() {
+    let o = tcpsim(&["css"]);
+    assert_eq!(o.status.code(), Some(0));
+    let css = stdout(&o);
+    let svg = stdout(&tcpsim(&["run", "process-crash", "--format", "svg"]));
+    assert!(svg.contains(&format!("<style>{}</style>", css.trim_end())));
+    bad(&["css", "extra"], &["unexpected argument 'extra'"]);
 }

@@ -9,7 +9,7 @@ mod table;
 mod text;
 mod words;
 
-pub use svg::{esc, summary, svg, SvgOptions};
+pub use svg::{esc, stylesheet, summary, svg, SvgOptions};
 pub use table::table_html;
 pub use text::text;
 pub use words::{

@@ -20,6 +20,11 @@ pub struct SvgOptions {
     pub width: u32,
     /// Title; defaults to the scenario id.
     pub title: Option<String>,
+    /// Embed the diagram's stylesheet (a `<style>` element), as a file on
+    /// its own needs. A page that inlines several diagrams links
+    /// [`stylesheet`] once instead: ten copies of the same rules cost the
+    /// browser ten style sheets to parse and match.
+    pub style: bool,
 }
 
 impl Default for SvgOptions {
@@ -28,6 +33,7 @@ impl Default for SvgOptions {
             lang: Lang::Zh,
             width: 760,
             title: None,
+            style: true,
         }
     }
 }
@@ -37,7 +43,7 @@ const AXIS_W: f64 = 78.0;
 
 const STYLE: &str = "\
 .tcl{--d-fg:#1b1f24;--d-bg:#fff;--d-muted:#5b6570;--d-accent:#0b62d6;--d-danger:#c62828;--d-ok:#1b7f3b;--d-warn:#a05a00;\
-font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;font-size:12px}\
+font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','WenQuanYi Zen Hei',sans-serif;font-size:12px}\
 @media (prefers-color-scheme:dark){.tcl{--d-fg:#e6e9ed;--d-bg:#111418;--d-muted:#9aa4ae;--d-accent:#6aa8ff;--d-danger:#ff6b6b;--d-ok:#5fd38a;--d-warn:#f0b35a}}\
 .tcl text{fill:var(--tcl-fg,var(--d-fg))}\
 .tcl .bg{fill:var(--tcl-bg,var(--d-bg))}\
@@ -73,6 +79,13 @@ font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','
 .tcl .timer path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-width:1.2}\
 .tcl .timer text{font-size:9.5px;fill:var(--tcl-muted,var(--d-muted))}\
 .tcl .state,.tcl .app,.tcl .fault,.tcl .note,.tcl .timer text{paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}";
+
+/// The rules every diagram needs (colours as custom properties that a page
+/// may override with `--tcl-*`), for a page that inlines diagrams drawn with
+/// `style: false`.
+pub fn stylesheet() -> &'static str {
+    STYLE
+}
 
 /// XML-escape text for element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -365,7 +378,7 @@ pub fn svg(trace: &Trace, opts: &SvgOptions) -> String {
         o,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tcl\" viewBox=\"0 0 {w} {h}\" width=\"{sw}\" height=\"{sh}\" \
 role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{lang_code}\">\
-<title id=\"t-{id}\">{title}</title><desc id=\"d-{id}\">{desc}</desc><style>{STYLE}</style>\
+<title id=\"t-{id}\">{title}</title><desc id=\"d-{id}\">{desc}</desc>{style}\
 <rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>",
         w = n(width),
         h = n(height),
@@ -373,6 +386,11 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         sh = n(height * shown_w / width),
         lang_code = lang.code(),
         desc = esc(&summary(trace, lang)),
+        style = if opts.style {
+            format!("<style>{STYLE}</style>")
+        } else {
+            String::new()
+        },
     );
 
     // Host names and lifelines (dashed while a host is down).

@@ -324,3 +324,30 @@ fn a_half_open_connection_ends_established_and_the_table_lists_every_segment() {
         }
     }
 }
+
+#[test]
+fn style_is_embedded_unless_the_page_links_it_once() {
+    let t = run("process-crash", &defaults("process-crash").unwrap()).unwrap();
+    let standalone = svg(&t, &SvgOptions::default());
+    let inline = svg(
+        &t,
+        &SvgOptions {
+            style: false,
+            ..Default::default()
+        },
+    );
+    let sheet = tcpsim_diagram::stylesheet();
+    assert!(standalone.contains(&format!("<style>{sheet}</style>")));
+    assert!(!inline.contains("<style"));
+    // Nothing else differs: the same drawing, less the rules.
+    assert_eq!(
+        standalone.replace(&format!("<style>{sheet}</style>"), ""),
+        inline
+    );
+    // Every class the drawing uses has a rule in the sheet.
+    for class in [
+        "pkt", "ln", "hd", "lifeline", "state", "app", "fault", "timer",
+    ] {
+        assert!(sheet.contains(&format!(".{class}")), "no rule for .{class}");
+    }
+}
