@@ -103,12 +103,64 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+/// Escaped text written straight into the output (see [`esc`]).
+struct E<'a>(&'a str);
+
+impl std::fmt::Display for E<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rest = self.0;
+        while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+            f.write_str(&rest[..i])?;
+            f.write_str(match rest.as_bytes()[i] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[i + 1..];
+        }
+        f.write_str(rest)
+    }
+}
+
 /// A coordinate with one decimal, no trailing `.0`.
-fn n(x: f64) -> String {
-    let s = crate::words::fixed(x, 1);
-    match s.strip_suffix(".0") {
-        Some(int) => int.to_string(),
-        None => s,
+fn n(x: f64) -> Num {
+    Num((x * 10.0).round() as i64)
+}
+
+/// A number in tenths, written as `12`, `12.5` or `-3.2` straight into the
+/// output: no `String` per coordinate, and no float formatting code in the
+/// wasm build. Rounds half away from zero, as [`crate::fixed`] does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Num(i64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0u8; 24];
+        let mut i = buf.len();
+        let mut v = self.0.unsigned_abs();
+        let frac = (v % 10) as u8;
+        v /= 10;
+        if frac != 0 {
+            i -= 2;
+            buf[i] = b'.';
+            buf[i + 1] = b'0' + frac;
+        }
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        if self.0 < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        // Only ASCII digits, '.' and '-' were written.
+        f.write_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"))
     }
 }
 
@@ -402,9 +454,9 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
             o,
             "<text class=\"host\" x=\"{}\" y=\"24\" text-anchor=\"middle\">{}</text><text class=\"note\" x=\"{}\" y=\"40\" text-anchor=\"middle\">{}</text>",
             n(x),
-            esc(name),
+            E(name),
             n(x),
-            esc(ip)
+            E(ip)
         );
         let mut segs: Vec<(f64, f64, bool)> = Vec::new();
         let mut y = TOP - 14.0;
@@ -528,7 +580,7 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
             n(width - 8.0),
             n((cols.xs[0] + cols.xs[cols.xs.len() - 1]) / 2.0),
             n(mid + 6.5),
-            esc(&label)
+            E(&label)
         );
     }
 
@@ -609,11 +661,11 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
         "<g class=\"{}\" data-packet=\"{}\" data-flags=\"{}\" data-why=\"{}\" data-t=\"{}\" tabindex=\"0\" role=\"listitem\" aria-label=\"{}\"><title>{}</title>",
         packet_class(p),
         p.id,
-        esc(&flags),
+        E(&flags),
         p.why.as_str(),
         trim_num(p.sent_at),
-        esc(&aria),
-        esc(&aria)
+        E(&aria),
+        E(&aria)
     );
     let _ = write!(
         o,
@@ -682,8 +734,8 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
             "<text x=\"{}\" y=\"{}\"{rot}>{}<tspan class=\"why\"> {}</tspan></text></g>",
             n(cx),
             n(cy - 5.0),
-            esc(&label),
-            esc(why)
+            E(&label),
+            E(why)
         );
     } else {
         let _ = write!(
@@ -691,10 +743,10 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
             "<text x=\"{}\" y=\"{}\"{rot}>{}<tspan class=\"why\" x=\"{}\" y=\"{}\">{}</tspan></text></g>",
             n(cx),
             n(cy - 18.0),
-            esc(&label),
+            E(&label),
             n(cx),
             n(cy - 5.0),
-            esc(why)
+            E(why)
         );
     }
 }
@@ -736,7 +788,7 @@ fn events(o: &mut String, trace: &Trace, labels: &[SideLabel], lay: &Layout, col
                 l.class,
                 n(x + side * 16.0),
                 n(y + 4.0),
-                esc(&l.text),
+                E(&l.text),
                 y = n(y)
             );
         } else {
@@ -746,7 +798,7 @@ fn events(o: &mut String, trace: &Trace, labels: &[SideLabel], lay: &Layout, col
                 l.class,
                 n(x + side * 16.0),
                 n(y + 4.0),
-                esc(&l.text)
+                E(&l.text)
             );
         }
     }
@@ -783,7 +835,7 @@ fn timers(
             n(bx),
             n(yb),
             n(tip),
-            esc(&label)
+            E(&label)
         );
         // Name it in the middle of the longest stretch not folded into a
         // break, unless an event label already sits there.
@@ -820,9 +872,45 @@ fn timers(
                 n(x + side * 16.0),
                 n(mid + 3.5),
                 if side > 0.0 { "start" } else { "end" },
-                esc(&label)
+                E(&label)
             );
         }
     }
     o.push_str("</g>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{esc, n, E};
+
+    #[test]
+    fn escaping_in_place_matches_esc() {
+        for t in ["", "plain", "a&b<c>d\"e'f", "中文 & <b>", "&&''"] {
+            assert_eq!(E(t).to_string(), esc(t));
+        }
+    }
+
+    /// What coordinates looked like when they went through `fixed`.
+    fn via_fixed(x: f64) -> String {
+        let s = crate::words::fixed(x, 1);
+        match s.strip_suffix(".0") {
+            Some(int) => int.to_string(),
+            None => s,
+        }
+    }
+
+    #[test]
+    fn coordinates_read_as_before() {
+        for x in [
+            0.0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.25, 1.0, 12.5, -3.25, 99.95, 760.0, 2346.1, 1e6,
+            -1e6, 123456.789,
+        ] {
+            assert_eq!(n(x).to_string(), via_fixed(x), "{x}");
+        }
+        let mut x = -500.0;
+        while x < 3000.0 {
+            assert_eq!(n(x).to_string(), via_fixed(x), "{x}");
+            x += 0.37;
+        }
+    }
 }

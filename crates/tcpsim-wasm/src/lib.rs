@@ -114,35 +114,102 @@ fn simulate_trace(id: &str, params: &JsValue) -> Result<Trace, Error> {
     run(id, &p)
 }
 
+/// A JSON string literal. The catalogues below cross into JS as one JSON
+/// text each (one `JSON.parse`), not as hundreds of small strings and
+/// property sets, which cost more at page start than the simulations.
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json_parse(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+/// `{"key": "value", ...}` for every reason.
+fn why_map(value: impl Fn(tcpsim::trace::Why) -> &'static str) -> JsValue {
+    let mut o = String::from("{");
+    for (i, w) in tcpsim::trace::Why::ALL.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        json_str(&mut o, w.as_str());
+        o.push(':');
+        json_str(&mut o, value(*w));
+    }
+    o.push('}');
+    json_parse(&o)
+}
+
 /// Every scenario with its parameters (`default` is the scenario's own).
 #[wasm_bindgen]
 pub fn scenarios() -> JsValue {
-    let list = js_sys::Array::new();
+    let mut o = String::from("[");
     for s in tcpsim::SCENARIOS {
         let Ok(p) = defaults(s.id) else { continue };
-        let params = js_sys::Array::new();
-        for spec in p.specs() {
-            let o = js_sys::Object::new();
-            set(&o, "name", &JsValue::from_str(spec.name));
-            set(&o, "unit", &JsValue::from_str(spec.unit));
-            set(&o, "min", &JsValue::from_f64(spec.min as f64));
-            set(&o, "max", &JsValue::from_f64(spec.max as f64));
-            set(&o, "default", &JsValue::from_f64(p.get(spec.name) as f64));
-            set(&o, "help", &JsValue::from_str(spec.help));
-            params.push(&o);
+        if o.len() > 1 {
+            o.push(',');
         }
-        let o = js_sys::Object::new();
-        set(&o, "id", &JsValue::from_str(s.id));
-        set(&o, "title", &JsValue::from_str(s.title));
-        set(&o, "params", &params);
-        list.push(&o);
+        o.push_str("{\"id\":");
+        json_str(&mut o, s.id);
+        o.push_str(",\"title\":");
+        json_str(&mut o, s.title);
+        o.push_str(",\"params\":[");
+        for (i, spec) in p.specs().iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            o.push_str("{\"name\":");
+            json_str(&mut o, spec.name);
+            o.push_str(",\"unit\":");
+            json_str(&mut o, spec.unit);
+            o.push_str(&format!(
+                ",\"min\":{},\"max\":{},\"default\":{},\"help\":",
+                spec.min,
+                spec.max,
+                p.get(spec.name)
+            ));
+            json_str(&mut o, spec.help);
+            o.push('}');
+        }
+        o.push_str("]}");
     }
-    list.into()
+    o.push(']');
+    json_parse(&o)
+}
+
+/// A boolean field of an options object; `default` when absent or not a boolean.
+fn flag(opts: &JsValue, name: &str, default: bool) -> bool {
+    if !opts.is_object() {
+        return default;
+    }
+    js_sys::Reflect::get(opts, &JsValue::from_str(name))
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(default)
 }
 
 /// Run a scenario: `{ok: true, trace, svg, table}` or `{ok: false, error, param}`.
+///
+/// `options` (optional): `{style: false}` leaves the stylesheet out of the
+/// SVG, for a page that links `tcpsim css` once; `{table: false}` skips the
+/// HTML table (then `table` is `null`). Both default to `true`.
 #[wasm_bindgen]
-pub fn simulate(id: &str, params: JsValue, lang: JsValue) -> JsValue {
+pub fn simulate(id: &str, params: JsValue, lang: JsValue, options: JsValue) -> JsValue {
     match simulate_trace(id, &params) {
         Ok(trace) => {
             let lang = lang_of(&lang);
@@ -155,11 +222,17 @@ pub fn simulate(id: &str, params: JsValue, lang: JsValue) -> JsValue {
                     &trace,
                     &SvgOptions {
                         lang,
+                        style: flag(&options, "style", true),
                         ..Default::default()
                     },
                 )),
             );
-            set(&o, "table", &JsValue::from_str(&table_html(&trace, lang)));
+            let table = if flag(&options, "table", true) {
+                JsValue::from_str(&table_html(&trace, lang))
+            } else {
+                JsValue::NULL
+            };
+            set(&o, "table", &table);
             set(&o, "trace", &trace_js(&trace));
             o.into()
         }
@@ -170,7 +243,7 @@ pub fn simulate(id: &str, params: JsValue, lang: JsValue) -> JsValue {
 /// Run a scenario and draw it into `element` (its content is replaced).
 #[wasm_bindgen]
 pub fn mount(element: &web_sys::Element, id: &str, params: JsValue, lang: JsValue) -> JsValue {
-    let res = simulate(id, params, lang);
+    let res = simulate(id, params, lang, JsValue::UNDEFINED);
     if let Ok(svg) = js_sys::Reflect::get(&res, &JsValue::from_str("svg")) {
         if let Some(s) = svg.as_string() {
             element.set_inner_html(&s);
@@ -200,26 +273,32 @@ pub fn pcap(id: &str, params: JsValue) -> JsValue {
 /// Where each reason's rule comes from, by `why` name.
 #[wasm_bindgen]
 pub fn rules() -> JsValue {
-    let o = js_sys::Object::new();
-    for w in tcpsim::trace::Why::ALL {
-        set(&o, w.as_str(), &JsValue::from_str(w.rule()));
-    }
-    o.into()
+    why_map(|w| w.rule())
 }
 
 /// Each reason in words, by `why` name, in `lang` ("zh" or "en").
 #[wasm_bindgen]
 pub fn why_texts(lang: JsValue) -> JsValue {
     let lang = lang_of(&lang);
-    let o = js_sys::Object::new();
-    for w in tcpsim::trace::Why::ALL {
-        set(&o, w.as_str(), &JsValue::from_str(why_text(w, lang)));
-    }
-    o.into()
+    why_map(|w| why_text(w, lang))
 }
 
 /// The crate version.
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_str;
+
+    #[test]
+    fn json_strings_escape_what_json_requires() {
+        let mut o = String::new();
+        json_str(&mut o, "a\"b\\c\nd\u{1}é中");
+        assert_eq!(o, "\"a\\\"b\\\\c\\nd\\u0001é中\"");
+        let back: String = serde_json::from_str(&o).unwrap();
+        assert_eq!(back, "a\"b\\c\nd\u{1}é中");
+    }
 }

@@ -28,7 +28,12 @@ fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
 #[wasm_bindgen_test]
 fn every_scenario_gives_the_native_trace() {
     for s in tcpsim::SCENARIOS {
-        let res = simulate(s.id, JsValue::NULL, JsValue::from_str("en"));
+        let res = simulate(
+            s.id,
+            JsValue::NULL,
+            JsValue::from_str("en"),
+            JsValue::UNDEFINED,
+        );
         assert_eq!(get(&res, "ok"), JsValue::TRUE, "{}", s.id);
         let trace: tcpsim::Trace = trace_of(&res);
         let native = tcpsim::run(s.id, &tcpsim::defaults(s.id).unwrap()).unwrap();
@@ -45,7 +50,12 @@ fn parameters_change_the_run() {
         ("tcp_keepalive_probes", JsValue::from_f64(3.0)),
         ("tcp_keepalive_time", JsValue::from_str("60")),
     ]);
-    let res = simulate("keepalive-peer-dead", p, JsValue::from_str("zh"));
+    let res = simulate(
+        "keepalive-peer-dead",
+        p,
+        JsValue::from_str("zh"),
+        JsValue::UNDEFINED,
+    );
     let trace: tcpsim::Trace = trace_of(&res);
     let probes = trace
         .packets
@@ -54,12 +64,42 @@ fn parameters_change_the_run() {
         .count();
     assert_eq!(probes, 3);
     let switch = obj(&[("so_keepalive", JsValue::FALSE)]);
-    let res = simulate("keepalive-peer-dead", switch, JsValue::from_str("zh"));
+    let res = simulate(
+        "keepalive-peer-dead",
+        switch,
+        JsValue::from_str("zh"),
+        JsValue::UNDEFINED,
+    );
     let trace: tcpsim::Trace = trace_of(&res);
     assert!(trace
         .packets
         .iter()
         .all(|p| p.why != tcpsim::trace::Why::KeepaliveProbe));
+}
+
+#[wasm_bindgen_test]
+fn options_leave_out_the_style_and_the_table() {
+    let full = simulate(
+        "process-crash",
+        JsValue::NULL,
+        JsValue::from_str("en"),
+        JsValue::UNDEFINED,
+    );
+    let lean = simulate(
+        "process-crash",
+        JsValue::NULL,
+        JsValue::from_str("en"),
+        obj(&[("style", JsValue::FALSE), ("table", JsValue::FALSE)]),
+    );
+    let full_svg = get(&full, "svg").as_string().unwrap();
+    let lean_svg = get(&lean, "svg").as_string().unwrap();
+    assert!(full_svg.contains("<style>"));
+    assert!(!lean_svg.contains("<style"));
+    let sheet = format!("<style>{}</style>", tcpsim_diagram::stylesheet());
+    assert_eq!(full_svg.replace(&sheet, ""), lean_svg);
+    assert!(get(&full, "table").as_string().unwrap().contains("<table"));
+    assert!(get(&lean, "table").is_null());
+    assert_eq!(trace_of(&full), trace_of(&lean));
 }
 
 #[wasm_bindgen_test]
@@ -112,7 +152,7 @@ fn bad_input_comes_back_as_a_value() {
         ),
     ];
     for (id, params, needle, param) in cases {
-        let res = simulate(id, params, JsValue::from_str("en"));
+        let res = simulate(id, params, JsValue::from_str("en"), JsValue::UNDEFINED);
         assert_eq!(get(&res, "ok"), JsValue::FALSE, "{id} {needle}");
         let err = get(&res, "error").as_string().unwrap();
         assert!(err.contains(needle), "{err}");
