@@ -23,7 +23,9 @@ function reportHeight(id) {
 
 async function start() {
   try {
-    await init();
+    // The wasm URL is given, not derived inside the glue, so the page still
+    // finds it when build-web bundles the glue into this file.
+    await init({ module_or_path: new URL("pkg/tcpsim_wasm_bg.wasm", import.meta.url) });
   } catch (e) {
     const f = $("#fatal");
     f.textContent = String(e);

@@ -246,3 +246,33 @@ test("each section offers the Linux capture of its scenario", async () => {
   assert.match(await sec.locator("details.linux figcaption").first().textContent(), /Linux 6\./);
   await done(s);
 });
+
+test("the diagrams take their rules from style.css; the table and the SVG file are made on demand", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  const sec = s.page.locator("section#process-crash");
+  // Inline diagrams carry no <style> of their own; the page's rules apply.
+  assert.equal(await s.page.locator("main svg style").count(), 0);
+  const stroke = await sec.locator("[data-packet] .ln").first().evaluate((e) => getComputedStyle(e).stroke);
+  assert.notEqual(stroke, "none");
+  const fontFamily = await sec.locator("svg.tcl").evaluate((e) => getComputedStyle(e).fontFamily);
+  assert.match(fontFamily, /WenQuanYi/);
+  // The text alternative: one row per segment, made when opened.
+  const n = cliJson("process-crash").packets.length;
+  assert.equal(await sec.locator(".textalt-body tr").count(), 0);
+  await sec.locator("details.textalt summary").click();
+  await s.page.waitForFunction(() => document.querySelectorAll("#process-crash .textalt-body tbody tr").length > 0);
+  assert.equal(await sec.locator(".textalt-body tbody tr").count(), n);
+  // ...and kept current while open.
+  const m = cliJson("process-crash", ["unread_data=1"]).packets.length;
+  assert.notEqual(m, n);
+  await sec.locator('input[name="unread_data"]').check();
+  await s.page.waitForFunction((m) => document.querySelectorAll("#process-crash .textalt-body tbody tr").length === m, m);
+  // The downloaded SVG stands alone: it embeds its stylesheet.
+  const [dl] = await Promise.all([s.page.waitForEvent("download"), sec.locator("button.dl-svg").click()]);
+  const file = fs.readFileSync(await dl.path(), "utf8");
+  assert.match(file, /^<svg[^>]*data-scenario="process-crash"/);
+  assert.match(file, /<style>\.tcl\{/);
+  assert.equal((file.match(/data-packet=/g) || []).length, m);
+  await done(s);
+});
