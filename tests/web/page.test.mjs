@@ -247,7 +247,7 @@ test("each section offers the Linux capture of its scenario", async () => {
   await done(s);
 });
 
-test("the diagrams take their rules from style.css; the table and the SVG file are made on demand", async () => {
+test("the diagrams take their rules from the page stylesheet; the table and the SVG file are made on demand", async () => {
   const s = await open("/index.html");
   await ready(s.page);
   const sec = s.page.locator("section#process-crash");
