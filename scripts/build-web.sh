@@ -39,11 +39,17 @@ if command -v esbuild >/dev/null; then
   # Each page's module and what it imports (the wasm glue, i18n.js,
   # common.js) become one minified file: one request instead of a chain of
   # them, which the browser would only discover one level at a time.
+  # Each entry on its own, so they share no chunk the page would have to
+  # fetch after its module; the one split-off chunk is the English texts,
+  # which `import()` fetches only when a reader switches to English.
+  mkdir -p target/web-bundle
   for entry in app embed; do
-    esbuild "$out/$entry.js" --bundle --format=esm --minify --charset=utf8 --log-level=warning \
-      --outfile="$out/$entry.js" --allow-overwrite
+    rm -rf target/web-bundle/*
+    esbuild "$out/$entry.js" --bundle --splitting --format=esm --minify --charset=utf8 --log-level=warning \
+      --entry-names='[name]' --chunk-names='[name]-[hash]' --outdir=target/web-bundle
+    cp target/web-bundle/*.js "$out/"
   done
-  rm -f "$out/i18n.js" "$out/common.js" "$out/pkg/tcpsim_wasm.js"
+  rm -f "$out/i18n.js" "$out/i18n-en.js" "$out/common.js" "$out/pkg/tcpsim_wasm.js"
   esbuild "$out/style.css" --minify --charset=utf8 --log-level=warning --allow-overwrite --outfile="$out/style.css"
 else
   echo "build-web: esbuild from npm not found (run scripts/setup.sh); JS and CSS left as they are"

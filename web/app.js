@@ -2,7 +2,7 @@
 // draws the SVG it returns, and wires the controls. No framework, no
 // third-party code, no inline script (strict CSP).
 import init, * as sim from "./pkg/tcpsim_wasm.js";
-import { EN, UI, PARAM_LABELS } from "./i18n.js";
+import { UI, PARAM_LABELS } from "./i18n.js";
 import { parseQuery, toQuery, cursorClasses, fmtTime } from "./common.js";
 
 const $ = (sel, el = document) => el.querySelector(sel);
@@ -32,7 +32,21 @@ function fatal(msg) {
 
 // ---- language -------------------------------------------------------------
 
-function applyLang(lang) {
+// The English page texts, fetched the first time English is asked for.
+let EN = null;
+async function loadEnglish() {
+  if (!EN) EN = (await import("./i18n-en.js")).EN;
+}
+
+async function applyLang(lang) {
+  if (lang === "en") {
+    try {
+      await loadEnglish();
+    } catch (e) {
+      notice(`${ui("fatal")}${e}`);
+      return;
+    }
+  }
   state.lang = lang;
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const el of document.querySelectorAll("[data-i18n]")) {
@@ -459,12 +473,12 @@ function defaults(id) {
 
 // ---- start ------------------------------------------------------------------
 
-function applyHash(first) {
+async function applyHash(first) {
   const h = readHash();
   if (!h) return;
   const problems = [];
   if (h.lang && h.lang !== state.lang) {
-    if (h.lang === "en" || h.lang === "zh") applyLang(h.lang);
+    if (h.lang === "en" || h.lang === "zh") await applyLang(h.lang);
     else problems.push(`lang=${h.lang}`);
   }
   if (h.s && !state.info.has(h.s)) {
@@ -491,8 +505,8 @@ function applyHash(first) {
 }
 
 async function start() {
-  $("#lang-toggle").addEventListener("click", () => {
-    applyLang(state.lang === "zh" ? "en" : "zh");
+  $("#lang-toggle").addEventListener("click", async () => {
+    await applyLang(state.lang === "zh" ? "en" : "zh");
     const focus = document.querySelector("section.scenario:target") || null;
     if (focus) writeHash(focus.id);
     else if (state.lang === "en") history.replaceState(null, "", "#lang=en");
@@ -515,15 +529,14 @@ async function start() {
   }
   for (const s of sim.scenarios()) state.info.set(s.id, s);
   const h = readHash();
-  if (h && (h.lang === "en" || h.lang === "zh")) state.lang = h.lang;
-  if (state.lang !== "zh") applyLang(state.lang);
+  if (h && h.lang === "en") await applyLang("en");
   for (const id of state.info.keys()) {
     if (!document.getElementById(id)) continue;
     state.live.set(id, { params: defaults(id), cursor: null, result: null, timer: null, controls: false });
     buildStage(id);
     wire(id);
   }
-  applyHash(true);
+  await applyHash(true);
   for (const id of state.live.keys()) draw(id);
   performance.mark("diagrams-drawn");
   window.addEventListener("hashchange", () => applyHash(false));

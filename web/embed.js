@@ -2,7 +2,7 @@
 // the query string (?scenario=ID&lang=zh&tcp_keepalive_probes=3); the page
 // reports its height to the parent so the iframe can fit it.
 import init, * as sim from "./pkg/tcpsim_wasm.js";
-import { EN, ZH_TITLES } from "./i18n.js";
+import { ZH_TITLES } from "./i18n.js";
 import { parseQuery, toQuery, cursorClasses } from "./common.js";
 
 const $ = (s) => document.querySelector(s);
@@ -62,7 +62,11 @@ async function start() {
     res = sim.simulate(id, {}, lang);
   }
   if (problems.length) notice((lang === "zh" ? "参数有误，已使用默认值：" : "Invalid parameters, using defaults: ") + problems.join("; "));
-  const title = lang === "en" ? EN[`${id}.title`] : ZH_TITLES[id];
+  let title = ZH_TITLES[id];
+  if (lang === "en") {
+    // The English texts are a module of their own, fetched only for English.
+    title = await import("./i18n-en.js").then((m) => m.EN[`${id}.title`]).catch(() => null);
+  }
   $(".title").textContent = title || known.get(id).title;
   document.title = `${$(".title").textContent} · TCP Crash Lab`;
   $(".live-diagram").innerHTML = res.svg;

@@ -196,10 +196,14 @@ test("language and theme switch", async () => {
   assert.equal(await s.page.evaluate(() => document.documentElement.lang), "zh-CN");
   const probe = s.page.locator('section#keepalive-peer-dead [data-why="keepalive_probe"]').first();
   assert.match(await probe.getAttribute("aria-label"), /保活探测/);
+  const fetchedEnglish = () => s.page.evaluate(() => performance.getEntriesByType("resource").some((r) => /i18n-en/.test(r.name)));
+  assert.equal(await fetchedEnglish(), false, "a Chinese reader does not download the English texts");
   await s.page.click("#lang-toggle");
-  assert.equal(await s.page.evaluate(() => document.documentElement.lang), "en");
+  // The English texts are fetched on the first switch.
+  await s.page.waitForFunction(() => document.documentElement.lang === "en");
   assert.match(await s.page.locator('section#keepalive-peer-dead [data-why="keepalive_probe"]').first().getAttribute("aria-label"), /keepalive probe/);
   assert.match(await s.page.locator("h1").textContent(), /peer dies/);
+  assert.equal(await fetchedEnglish(), true);
   const bg = () => s.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const light = await bg();
   await s.page.click("#theme-toggle");
