@@ -114,27 +114,10 @@ fn simulate_trace(id: &str, params: &JsValue) -> Result<Trace, Error> {
     run(id, &p)
 }
 
-/// A JSON string literal. The catalogues below cross into JS as one JSON
-/// text each (one `JSON.parse`), not as hundreds of small strings and
-/// property sets, which cost more at page start than the simulations.
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+// The catalogues below cross into JS as one JSON text each (one
+// `JSON.parse`), not as hundreds of small strings and property sets, which
+// cost more at page start than the simulations.
+use tcpsim::push_json_string as json_str;
 
 fn json_parse(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
@@ -287,18 +270,4 @@ pub fn why_texts(lang: JsValue) -> JsValue {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::json_str;
-
-    #[test]
-    fn json_strings_escape_what_json_requires() {
-        let mut o = String::new();
-        json_str(&mut o, "a\"b\\c\nd\u{1}é中");
-        assert_eq!(o, "\"a\\\"b\\\\c\\nd\\u0001é中\"");
-        let back: String = serde_json::from_str(&o).unwrap();
-        assert_eq!(back, "a\"b\\c\nd\u{1}é中");
-    }
 }

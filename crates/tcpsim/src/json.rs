@@ -30,13 +30,20 @@ fn opt_num(o: &mut String, x: Option<f64>) {
     }
 }
 
-fn string(o: &mut String, s: &str) {
+/// A JSON string literal, escaped as serde_json escapes it, appended to `o`
+/// (for callers that write small JSON texts of their own, such as the wasm
+/// layer's catalogues).
+pub fn push_json_string(o: &mut String, s: &str) {
     o.push('"');
     for c in s.chars() {
         match c {
             '"' => o.push_str("\\\""),
             '\\' => o.push_str("\\\\"),
             '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push_str("\\t"),
+            '\u{8}' => o.push_str("\\b"),
+            '\u{c}' => o.push_str("\\f"),
             c if (c as u32) < 0x20 => {
                 let _ = write!(o, "\\u{:04x}", c as u32);
             }
@@ -48,7 +55,7 @@ fn string(o: &mut String, s: &str) {
 
 fn opt_string(o: &mut String, s: Option<&str>) {
     match s {
-        Some(v) => string(o, v),
+        Some(v) => push_json_string(o, v),
         None => o.push_str("null"),
     }
 }
@@ -121,7 +128,7 @@ impl Trace {
         let mut o = String::with_capacity(256 + self.packets.len() * 300 + self.events.len() * 120);
         o.push('{');
         key(&mut o, "scenario");
-        string(&mut o, &self.scenario);
+        push_json_string(&mut o, &self.scenario);
         o.push(',');
         key(&mut o, "params");
         o.push('{');
@@ -129,7 +136,7 @@ impl Trace {
             if i > 0 {
                 o.push(',');
             }
-            string(&mut o, k);
+            push_json_string(&mut o, k);
             let _ = write!(o, ":{v}");
         }
         o.push_str("},");
@@ -140,9 +147,9 @@ impl Trace {
                 o.push(',');
             }
             o.push_str("{\"name\":");
-            string(&mut o, &h.name);
+            push_json_string(&mut o, &h.name);
             o.push_str(",\"ip\":");
-            string(&mut o, &h.ip);
+            push_json_string(&mut o, &h.ip);
             o.push('}');
         }
         o.push_str("],");
@@ -167,9 +174,9 @@ impl Trace {
             o.push_str(",\"lost_at\":");
             opt_num(&mut o, p.lost_at);
             o.push_str(",\"src\":");
-            string(&mut o, &p.src);
+            push_json_string(&mut o, &p.src);
             o.push_str(",\"dst\":");
-            string(&mut o, &p.dst);
+            push_json_string(&mut o, &p.dst);
             o.push_str(",\"spoofed_as\":");
             opt_string(&mut o, p.spoofed_as.as_deref());
             let _ = write!(
@@ -181,7 +188,7 @@ impl Trace {
                 if j > 0 {
                     o.push(',');
                 }
-                string(&mut o, flag_name(*f));
+                push_json_string(&mut o, flag_name(*f));
             }
             let _ = write!(o, "],\"seq\":{},\"ack\":", p.seq);
             match p.ack {
@@ -195,7 +202,7 @@ impl Trace {
                 ",\"abs_seq\":{},\"abs_ack\":{},\"len\":{},\"win\":{},\"why\":",
                 p.abs_seq, p.abs_ack, p.len, p.win
             );
-            string(&mut o, p.why.as_str());
+            push_json_string(&mut o, p.why.as_str());
             o.push('}');
         }
         o.push_str("],");
@@ -208,7 +215,7 @@ impl Trace {
             o.push_str("{\"at\":");
             num(&mut o, e.at);
             o.push_str(",\"host\":");
-            string(&mut o, &e.host);
+            push_json_string(&mut o, &e.host);
             match &e.kind {
                 EventKind::App {
                     call,
@@ -218,13 +225,13 @@ impl Trace {
                     rport,
                 } => {
                     o.push_str(",\"type\":\"app\",\"call\":");
-                    string(&mut o, call.as_str());
+                    push_json_string(&mut o, call.as_str());
                     o.push_str(",\"result\":");
                     match result {
                         AppResult::Bytes(n) => {
                             let _ = write!(o, "{n}");
                         }
-                        AppResult::Word(w) => string(&mut o, w.as_str()),
+                        AppResult::Word(w) => push_json_string(&mut o, w.as_str()),
                     }
                     o.push_str(",\"since\":");
                     opt_num(&mut o, *since);
@@ -239,9 +246,9 @@ impl Trace {
                     o.push_str(",\"type\":\"state\"");
                     ports(&mut o, *lport, *rport);
                     o.push_str(",\"from\":");
-                    string(&mut o, from.as_str());
+                    push_json_string(&mut o, from.as_str());
                     o.push_str(",\"to\":");
-                    string(&mut o, to.as_str());
+                    push_json_string(&mut o, to.as_str());
                 }
                 EventKind::Timer {
                     timer,
@@ -251,16 +258,16 @@ impl Trace {
                     rport,
                 } => {
                     o.push_str(",\"type\":\"timer\",\"timer\":");
-                    string(&mut o, timer_name(*timer));
+                    push_json_string(&mut o, timer_name(*timer));
                     o.push_str(",\"action\":");
-                    string(&mut o, action_name(*action));
+                    push_json_string(&mut o, action_name(*action));
                     o.push_str(",\"expires_at\":");
                     opt_num(&mut o, *expires_at);
                     ports(&mut o, *lport, *rport);
                 }
                 EventKind::Fault { fault } => {
                     o.push_str(",\"type\":\"fault\",\"fault\":");
-                    string(&mut o, fault_name(*fault));
+                    push_json_string(&mut o, fault_name(*fault));
                 }
                 EventKind::Kernel {
                     what,
@@ -269,7 +276,7 @@ impl Trace {
                     rport,
                 } => {
                     o.push_str(",\"type\":\"kernel\",\"what\":");
-                    string(&mut o, note_name(*what));
+                    push_json_string(&mut o, note_name(*what));
                     o.push_str(",\"packet\":");
                     match packet {
                         Some(p) => {
@@ -286,7 +293,7 @@ impl Trace {
         key(&mut o, "end_at");
         num(&mut o, self.end_at);
         o.push_str(",\"stop\":");
-        string(
+        push_json_string(
             &mut o,
             match self.stop {
                 StopReason::Quiet => "quiet",

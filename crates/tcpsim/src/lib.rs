@@ -14,6 +14,7 @@ pub mod tcb;
 pub mod time;
 pub mod trace;
 
+pub use json::push_json_string;
 pub use params::{ParamError, ParamSpec, Params};
 pub use scenarios::{defaults, run, ScenarioInfo, SCENARIOS};
 pub use trace::Trace;

@@ -19,3 +19,18 @@ fn hand_written_json_equals_serde_json() {
         }
     }
 }
+
+#[test]
+fn json_strings_escape_as_serde_json_does() {
+    for s in [
+        "",
+        "plain",
+        "a\"b\\c\nd\u{1}\u{1f}é中",
+        "\t\r\u{8}\u{c}\u{7f}",
+        "</script>",
+    ] {
+        let mut o = String::new();
+        tcpsim::push_json_string(&mut o, s);
+        assert_eq!(o, serde_json::to_string(s).unwrap(), "{s:?}");
+    }
+}
