@@ -108,9 +108,9 @@ function writeHash(id) {
 
 // The wasm API returns errors as values; only a bug (a Rust panic, which
 // traps) throws. Then the panic hook's message goes into the error box.
-// Diagrams on the page take their rules from style.css (build-web appends
-// `tcpsim css`), so the SVG leaves its own copy out; the table is made on
-// demand.
+// Diagrams on the page take their rules from the page's stylesheet
+// (build-web appends `tcpsim css` to style.css and inlines it), so the SVG
+// leaves its own copy out; the table is made on demand.
 const LEAN = { style: false, table: false };
 
 function run(id, params, options = LEAN) {
