@@ -37,11 +37,11 @@ cp -r web/. "$out/"
 } >>"$out/style.css"
 if command -v esbuild >/dev/null; then
   # Each page's module and what it imports (the wasm glue, i18n.js,
-  # common.js) become one minified file: one request instead of a chain of
-  # them, which the browser would only discover one level at a time.
-  # Each entry on its own, so they share no chunk the page would have to
-  # fetch after its module; the one split-off chunk is the English texts,
-  # which `import()` fetches only when a reader switches to English.
+  # common.js) become one minified file: one request instead of a chain the
+  # browser would discover one level at a time. The entries are bundled
+  # apart so they share no chunk the page would fetch after its module; the
+  # one split-off chunk is the English texts, which `import()` fetches only
+  # when a reader switches to English.
   mkdir -p target/web-bundle
   for entry in app embed; do
     rm -rf target/web-bundle/*
@@ -96,7 +96,10 @@ gz() { gzip -9 -c "$1" | wc -c; }
 wasm_raw=$(wc -c <"$out/pkg/tcpsim_wasm_bg.wasm")
 wasm_gz=$(gz "$out/pkg/tcpsim_wasm_bg.wasm")
 page_gz=0
-for f in index.html style.css app.js common.js i18n.js pkg/tcpsim_wasm.js pkg/tcpsim_wasm_bg.wasm; do
+# What index.html loads: itself (with the stylesheet inline), its module
+# (with the unbundled modules in their place when esbuild is missing) and the
+# wasm; not the English chunk, fetched only on request.
+for f in index.html app.js common.js i18n.js pkg/tcpsim_wasm.js pkg/tcpsim_wasm_bg.wasm; do
   [ -f "$out/$f" ] || continue
   page_gz=$((page_gz + $(gz "$out/$f")))
 done
