@@ -504,6 +504,21 @@ async function applyHash(first) {
   notice(problems.length ? ui("badHash") + problems.join("; ") : "");
 }
 
+// Without the simulator (the wasm failed to load or compile), each section
+// shows what readers without JavaScript see: the diagram drawn by the CLI at
+// build time, with the defaults.
+function showPrerendered() {
+  for (const fig of document.querySelectorAll("section.scenario figure.diagram")) {
+    const id = fig.closest("section").id;
+    const img = document.createElement("img");
+    const title = fig.closest("section").querySelector("h2 span").textContent;
+    img.src = `prerendered/${id}.${state.lang}.svg`;
+    img.alt = state.lang === "zh" ? `${title}：时序图` : `${title}: sequence diagram`;
+    img.width = 760;
+    fig.append(img);
+  }
+}
+
 async function start() {
   $("#lang-toggle").addEventListener("click", async () => {
     await applyLang(state.lang === "zh" ? "en" : "zh");
@@ -519,6 +534,7 @@ async function start() {
     await init({ module_or_path: new URL("pkg/tcpsim_wasm_bg.wasm", import.meta.url) });
   } catch (e) {
     fatal(String(e));
+    showPrerendered();
     return;
   }
   performance.mark("wasm-ready");

@@ -280,3 +280,19 @@ test("the diagrams take their rules from the page stylesheet; the table and the 
   assert.equal((file.match(/data-packet=/g) || []).length, m);
   await done(s);
 });
+
+test("without the wasm, the page says so and shows the pre-rendered diagrams", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.route("**/*.wasm", (route) => route.fulfill({ status: 404, body: "gone" }));
+  await page.goto(base + "/index.html");
+  await page.locator("#fatal").waitFor({ state: "visible", timeout: 15000 });
+  assert.match(await page.locator("#fatal").textContent(), /wasm|WebAssembly|fetch/i);
+  const imgs = page.locator('section.scenario figure.diagram img[src^="prerendered/"]');
+  assert.equal(await imgs.count(), 10);
+  await page.waitForFunction(() => [...document.querySelectorAll("figure.diagram img")].every((i) => i.complete && i.naturalWidth > 0));
+  assert.deepEqual(errors, [], "no uncaught exception");
+  await ctx.close();
+});

@@ -32,16 +32,41 @@ pub fn start() {
             msg.push_str(": ");
             msg.push_str(s);
         }
-        web_sys::console::error_1(&JsValue::from_str(&msg));
-        // The page listens for this and shows an error box.
-        if let Some(w) = js_sys::global().dyn_ref::<js_sys::Object>() {
-            let _ = js_sys::Reflect::set(
-                w,
-                &JsValue::from_str("__tcpsimPanic"),
-                &JsValue::from_str(&msg),
-            );
-        }
+        report_panic(&msg);
     }));
+}
+
+/// What the panic hook does with its message: log it, and leave it in
+/// `globalThis.__tcpsimPanic`, where the page's error box reads it when the
+/// trap that follows reaches JavaScript as an exception.
+fn report_panic(msg: &str) {
+    web_sys::console::error_1(&JsValue::from_str(msg));
+    if let Some(w) = js_sys::global().dyn_ref::<js_sys::Object>() {
+        let _ = js_sys::Reflect::set(
+            w,
+            &JsValue::from_str("__tcpsimPanic"),
+            &JsValue::from_str(msg),
+        );
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn a_panic_report_reaches_the_page() {
+        report_panic("tcpsim panicked at x.rs: test");
+        let v =
+            js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("__tcpsimPanic")).unwrap();
+        assert_eq!(
+            v.as_string().as_deref(),
+            Some("tcpsim panicked at x.rs: test")
+        );
+    }
 }
 
 /// The trace as a plain JS object: the core writes the JSON contract (the
