@@ -9,9 +9,9 @@
 //   - the gzipped bytes index.html downloads, and the wasm's.
 // Two reference pages are loaded in the same rounds, so they see the same
 // machine: a one-line page whose module only sets the mark, and index.html
-// itself with app.js swapped for a module that instantiates an empty wasm
-// module and sets the mark. They show what the browser takes before any of
-// our work can run.
+// itself with app.js swapped for a module that fetches and compiles the
+// page's wasm and sets the mark. They show what the browser takes before any
+// of our work can run.
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
@@ -28,8 +28,9 @@ const MARK = `performance.mark("diagrams-drawn");document.documentElement.datase
 const EXTRA = {
   "/__empty.html": ["text/html", `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>empty</title><script type="module" src="__mark.js"></script><p>empty</p>`],
   "/__mark.js": ["text/javascript", MARK],
-  "/__wasm.js": ["text/javascript", `await WebAssembly.instantiateStreaming(fetch("__empty.wasm"));${MARK}`],
-  "/__empty.wasm": ["application/wasm", Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])],
+  // The page's own wasm, fetched as app.js fetches it (the preload serves
+  // it) and compiled; nothing run, nothing drawn.
+  "/__wasm.js": ["text/javascript", `await WebAssembly.compileStreaming(fetch(new URL("pkg/tcpsim_wasm_bg.wasm", import.meta.url)));${MARK}`],
   "/__page.html": ["text/html", fs.readFileSync(path.join(dist, "index.html"), "utf8").replace('src="app.js"', 'src="__wasm.js"')],
 };
 
@@ -113,13 +114,13 @@ const rows = [
   ["navigation -> every section's controls built (median)", `${median(controls).toFixed(0)} ms`, "", "", null],
   ["parameter change -> redrawn (median, largest)", `${median(redraw).toFixed(1)} ms`, "< 5 ms", "56 ms", median(redraw) < 5],
   ["reference: a one-line page whose module only sets the mark", `${median(floorEmpty).toFixed(0)} ms`, "", "", null],
-  ["reference: index.html, app.js swapped for an empty wasm module + mark", `${median(floorPage).toFixed(0)} ms`, "", "", null],
+  ["reference: index.html, app.js swapped for: compile the wasm, set the mark", `${median(floorPage).toFixed(0)} ms`, "", "", null],
 ];
 console.log(`runs: ${RUNS}`);
 console.log(`  drawn ms: ${ms0(drawn)}`);
 console.log(`  controls ms: ${ms0(controls)}`);
 console.log(`  reference (one-line page) ms: ${ms0(floorEmpty)}`);
-console.log(`  reference (page + empty wasm) ms: ${ms0(floorPage)}`);
+console.log(`  reference (page, wasm compiled, nothing drawn) ms: ${ms0(floorPage)}`);
 console.log(`  redraw ms: ${redraw.map((x) => x.toFixed(1)).join(", ")}`);
 console.log("| figure | TCP Crash Lab | target | Mermaid 12.3 | met |");
 console.log("|---|---|---|---|---|");
