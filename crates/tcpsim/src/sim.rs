@@ -1902,6 +1902,11 @@ mod tests {
         }
     }
 
+    /// The first socket of host `h` (these tests have one connection).
+    fn first_sock(w: &World, h: usize) -> &Sock {
+        w.hosts[h].socks.iter().flatten().next().unwrap()
+    }
+
     fn count(w: &World, why: Why) -> usize {
         w.packets.iter().filter(|p| p.why == why).count()
     }
@@ -1963,14 +1968,7 @@ mod tests {
         let mut w = connected(500);
         syn_at(&mut w, 2 * SEC, 777);
         drain(&mut w);
-        let srv = w.hosts[1]
-            .socks
-            .iter()
-            .flatten()
-            .next()
-            .unwrap()
-            .tcb
-            .clone();
+        let srv = first_sock(&w, 1).tcb.clone();
         let ch = w
             .packets
             .iter()
@@ -1985,14 +1983,7 @@ mod tests {
     fn rst_inside_the_window_but_not_exact_gets_a_challenge_ack() {
         // RFC 5961 3.2: only SEG.SEQ == RCV.NXT resets.
         let mut w = connected(500);
-        let rcv_nxt = w.hosts[1]
-            .socks
-            .iter()
-            .flatten()
-            .next()
-            .unwrap()
-            .tcb
-            .rcv_nxt;
+        let rcv_nxt = first_sock(&w, 1).tcb.rcv_nxt;
         let seg = Seg {
             src_ip: 0x0a00_0001,
             dst_ip: 0x0a00_0002,
@@ -2116,14 +2107,7 @@ mod tests {
         while w.next_at().is_some_and(|t| t < 3 * SEC) {
             w.step();
         }
-        let c = w.hosts[0]
-            .socks
-            .iter()
-            .flatten()
-            .next()
-            .unwrap()
-            .tcb
-            .clone();
+        let c = first_sock(&w, 0).tcb.clone();
         assert_eq!(c.state, TcpState::TimeWait);
         let fin = Seg {
             src_ip: 0x0a00_0002,
@@ -2156,14 +2140,7 @@ mod tests {
             ("client", ".")
         );
         assert_eq!(reply.abs_ack, c.rcv_nxt);
-        let tw = w.hosts[0]
-            .socks
-            .iter()
-            .flatten()
-            .next()
-            .unwrap()
-            .timewait
-            .unwrap();
+        let tw = first_sock(&w, 0).timewait.unwrap();
         assert_eq!(
             tw,
             10 * SEC + 10 * MS + TCP_TIMEWAIT_LEN,
