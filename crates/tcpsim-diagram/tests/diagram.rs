@@ -5,6 +5,22 @@ use tcpsim::trace::Why;
 use tcpsim::{defaults, run, Trace, SCENARIOS};
 use tcpsim_diagram::{svg, table_html, text, why_text, Lang, SvgOptions};
 
+/// A scenario run with its defaults.
+fn default_run(id: &str) -> Trace {
+    run(id, &defaults(id).unwrap()).unwrap()
+}
+
+/// The SVG in `lang`, otherwise with the default options.
+fn svg_in(t: &Trace, lang: Lang) -> String {
+    svg(
+        t,
+        &SvgOptions {
+            lang,
+            ..Default::default()
+        },
+    )
+}
+
 fn traces() -> Vec<Trace> {
     SCENARIOS
         .iter()
@@ -73,13 +89,7 @@ fn well_formed(doc: &str) -> Result<(), String> {
 fn one_marked_element_per_segment_with_its_flags_and_reason() {
     for t in traces() {
         for lang in [Lang::Zh, Lang::En] {
-            let s = svg(
-                &t,
-                &SvgOptions {
-                    lang,
-                    ..Default::default()
-                },
-            );
+            let s = svg_in(&t, lang);
             assert!(s.contains(&format!("data-scenario=\"{}\"", t.scenario)));
             let ids = attr_values(&s, "data-packet");
             assert_eq!(ids.len(), t.packets.len(), "{}", t.scenario);
@@ -113,13 +123,7 @@ fn lost_segments_end_in_a_cross() {
 fn svgs_are_well_formed_and_bounded() {
     for t in traces() {
         for lang in [Lang::Zh, Lang::En] {
-            let s = svg(
-                &t,
-                &SvgOptions {
-                    lang,
-                    ..Default::default()
-                },
-            );
+            let s = svg_in(&t, lang);
             well_formed(&s).unwrap_or_else(|e| panic!("{}: {e}", t.scenario));
             let h: f64 = attr_values(&s, "height")[0].parse().unwrap();
             assert!(h < 3000.0, "{} is {h} px tall", t.scenario);
@@ -131,18 +135,8 @@ fn svgs_are_well_formed_and_bounded() {
 
 #[test]
 fn two_hours_of_idle_fold_into_a_labelled_break() {
-    let t = run(
-        "keepalive-peer-dead",
-        &defaults("keepalive-peer-dead").unwrap(),
-    )
-    .unwrap();
-    let en = svg(
-        &t,
-        &SvgOptions {
-            lang: Lang::En,
-            ..Default::default()
-        },
-    );
+    let t = default_run("keepalive-peer-dead");
+    let en = svg_in(&t, Lang::En);
     assert!(
         en.contains("2 h 0 min later"),
         "the 7200 s idle gap is labelled"
@@ -155,19 +149,9 @@ fn two_hours_of_idle_fold_into_a_labelled_break() {
 
 #[test]
 fn texts_follow_the_language() {
-    let t = run(
-        "syn-established-same-port",
-        &defaults("syn-established-same-port").unwrap(),
-    )
-    .unwrap();
+    let t = default_run("syn-established-same-port");
     let zh = svg(&t, &SvgOptions::default());
-    let en = svg(
-        &t,
-        &SvgOptions {
-            lang: Lang::En,
-            ..Default::default()
-        },
-    );
+    let en = svg_in(&t, Lang::En);
     assert!(zh.contains(why_text(Why::ChallengeAck, Lang::Zh)));
     assert!(en.contains(why_text(Why::ChallengeAck, Lang::En)));
     assert!(zh.contains("lang=\"zh-CN\"") && en.contains("lang=\"en\""));
@@ -179,7 +163,7 @@ fn texts_follow_the_language() {
 
 #[test]
 fn same_trace_same_bytes() {
-    let t = run("kill-from-outside", &defaults("kill-from-outside").unwrap()).unwrap();
+    let t = default_run("kill-from-outside");
     assert_eq!(
         svg(&t, &SvgOptions::default()),
         svg(&t, &SvgOptions::default())
@@ -224,13 +208,7 @@ fn nums_after(s: &str, pat: &str) -> Vec<f64> {
 #[test]
 fn arrows_run_between_lifelines_and_crosses_sit_where_segments_die() {
     for t in traces() {
-        let s = svg(
-            &t,
-            &SvgOptions {
-                lang: Lang::En,
-                ..Default::default()
-            },
-        );
+        let s = svg_in(&t, Lang::En);
         // Lifeline x per host, in host order (a host's first lifeline piece).
         let mut xs: Vec<f64> = Vec::new();
         for piece in s.split("<line class=\"lifeline").skip(1) {
@@ -280,18 +258,8 @@ fn arrows_run_between_lifelines_and_crosses_sit_where_segments_die() {
 
 #[test]
 fn one_break_per_long_silence() {
-    let t = run(
-        "keepalive-peer-dead",
-        &defaults("keepalive-peer-dead").unwrap(),
-    )
-    .unwrap();
-    let en = svg(
-        &t,
-        &SvgOptions {
-            lang: Lang::En,
-            ..Default::default()
-        },
-    );
+    let t = default_run("keepalive-peer-dead");
+    let en = svg_in(&t, Lang::En);
     assert_eq!(en.matches("2 h 0 min later").count(), 1);
     // two hours of idle, then 9 probes and the final RST 75 s apart: each
     // silence folds once
@@ -308,7 +276,7 @@ fn one_break_per_long_silence() {
 
 #[test]
 fn a_half_open_connection_ends_established_and_the_table_lists_every_segment() {
-    let t = run("host-crash-idle", &defaults("host-crash-idle").unwrap()).unwrap();
+    let t = default_run("host-crash-idle");
     let s = svg(&t, &SvgOptions::default());
     // the last state written is the server's, still ESTABLISHED at the end
     let last_state = s.rsplit("<text class=\"state\"").next().unwrap();
@@ -327,7 +295,7 @@ fn a_half_open_connection_ends_established_and_the_table_lists_every_segment() {
 
 #[test]
 fn style_is_embedded_unless_the_page_links_it_once() {
-    let t = run("process-crash", &defaults("process-crash").unwrap()).unwrap();
+    let t = default_run("process-crash");
     let standalone = svg(&t, &SvgOptions::default());
     let inline = svg(
         &t,
