@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use tcpsim::sim::{Action, AppPolicy, World};
+use tcpsim::sim::{Action, AppPolicy, Role, World};
 use tcpsim::tcb::{SockOpts, Sysctls};
 use tcpsim::time::{Instant, MS, SEC};
 use tcpsim::trace::Why;
@@ -67,8 +67,8 @@ const KEEPIDLE: Instant = 60 * SEC;
 /// opened 100 us apart (so the handshakes end within the first second).
 fn many_idle(n: u16) -> World {
     let mut w = World::new(1, 10 * MS, 0);
-    let client = w.add_host("client", 0x0a00_0001, Sysctls::default());
-    let server = w.add_host("server", 0x0a00_0002, Sysctls::default());
+    let client = w.add_host(Role::Client, 0x0a00_0001, Sysctls::default());
+    let server = w.add_host(Role::Server, 0x0a00_0002, Sysctls::default());
     let server_app = AppPolicy {
         opts: SockOpts {
             keepalive: true,

@@ -9,6 +9,7 @@ mod json;
 pub mod params;
 pub mod pcap;
 pub mod scenarios;
+pub mod segment;
 pub mod sim;
 pub mod tcb;
 pub mod time;

@@ -2,7 +2,7 @@
 //! parameters each takes, and the scripts that drive the simulator.
 
 use crate::params::Params;
-use crate::sim::{Action, AppPolicy, OnEof, World};
+use crate::sim::{Action, AppPolicy, OnEof, Role, World};
 use crate::tcb::{tcp_model_timeout, SockOpts, Sysctls};
 use crate::time::{secs, Instant, MS, SEC};
 use crate::trace::{format_ipv4, HostInfo, StopReason, Trace};
@@ -179,8 +179,8 @@ fn build(info: &ScenarioInfo, p: &Params) -> Plan {
     let sys = sysctls(p);
     let rtt = p.get("rtt_ms") as u64 * MS;
     let mut w = World::new(p.get("seed") as u64, rtt / 2, p.get("loss_pct") as u32);
-    let client = w.add_host("client", CLIENT_IP, sys);
-    let server = w.add_host("server", SERVER_IP, sys);
+    let client = w.add_host(Role::Client, CLIENT_IP, sys);
+    let server = w.add_host(Role::Server, SERVER_IP, sys);
     let observe = secs_of(p, "observe_s");
     let crash = secs_of(p, "crash_at");
     let send_at = crash + secs_of(p, "send_at");
@@ -209,6 +209,7 @@ fn build(info: &ScenarioInfo, p: &Params) -> Plan {
                     Action::Send {
                         host: server,
                         lport: old.0,
+                        peer: client,
                         rport: old.1,
                         bytes,
                     },
@@ -247,6 +248,7 @@ fn build(info: &ScenarioInfo, p: &Params) -> Plan {
                 Action::Send {
                     host: server,
                     lport: old.0,
+                    peer: client,
                     rport: old.1,
                     bytes,
                 },
@@ -278,6 +280,7 @@ fn build(info: &ScenarioInfo, p: &Params) -> Plan {
                     Action::Send {
                         host: server,
                         lport: old.0,
+                        peer: client,
                         rport: old.1,
                         bytes,
                     },
@@ -288,7 +291,7 @@ fn build(info: &ScenarioInfo, p: &Params) -> Plan {
             horizon = last + observe;
         }
         "kill-from-outside" => {
-            let attacker = w.add_host("attacker", ATTACKER_IP, sys);
+            let attacker = w.add_host(Role::Attacker, ATTACKER_IP, sys);
             let t = secs_of(p, "attack_at");
             w.at(
                 t,
@@ -372,7 +375,7 @@ impl Plan {
             .hosts
             .iter()
             .map(|h| HostInfo {
-                name: h.name.to_string(),
+                name: h.name().to_string(),
                 ip: format_ipv4(h.ip),
             })
             .collect();

@@ -5,6 +5,7 @@
 //! Sequence arithmetic is modulo 2^32 as in RFC 9293 3.4 (`before`/`after`
 //! as in Linux `include/net/tcp.h`).
 
+use crate::segment::{flags::*, Seg};
 use crate::time::{round_up_to_jiffies, Instant, JIFFY, MS, SEC};
 use crate::trace::TcpState;
 
@@ -16,6 +17,49 @@ pub fn before(a: u32, b: u32) -> bool {
 /// `after(a, b)`.
 pub fn after(a: u32, b: u32) -> bool {
     before(b, a)
+}
+
+/// RFC 9293 3.10.7.4, first check (Linux `tcp_sequence`): a segment is
+/// acceptable unless it ends before RCV.NXT or starts beyond the window.
+/// (A zero-length segment at RCV.NXT - 1, a keepalive probe, is not.)
+pub fn segment_acceptable(seq: u32, seg_len: u32, rcv_nxt: u32, rcv_wnd: u32) -> bool {
+    !before(seq.wrapping_add(seg_len), rcv_nxt) && !after(seq, rcv_nxt.wrapping_add(rcv_wnd))
+}
+
+/// Whether `seq` lies in the receive window [RCV.NXT, RCV.NXT + RCV.WND):
+/// what a RST must satisfy to be considered in SYN-RECEIVED (Linux
+/// `tcp_check_req`).
+pub fn in_receive_window(seq: u32, rcv_nxt: u32, rcv_wnd: u32) -> bool {
+    !before(seq, rcv_nxt) && before(seq, rcv_nxt.wrapping_add(rcv_wnd))
+}
+
+/// RFC 9293 3.10.7.1 (CLOSED), Linux `tcp_v4_send_reset`: the RST that
+/// answers a segment no connection owns. A RST is never answered. If the
+/// segment carries an ACK: `<SEQ=SEG.ACK><CTL=RST>`; otherwise
+/// `<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>`, SYN and FIN counting one.
+pub fn rst_reply(seg: &Seg) -> Option<Seg> {
+    if seg.has(RST) {
+        return None;
+    }
+    Some(if seg.has(ACK) {
+        seg.reply(seg.ack, 0, RST)
+    } else {
+        seg.reply(0, seg.end_seq(), RST | ACK)
+    })
+}
+
+/// What the keepalive timer does when it fires (Linux `tcp_keepalive_timer`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeepaliveStep {
+    /// SO_KEEPALIVE is off, or the state is one keepalive ignores: nothing.
+    Off,
+    /// Not idle long enough yet, or data in flight: look again after this long.
+    Rearm(u64),
+    /// Send a probe with this sequence number (SND.UNA - 1,
+    /// `tcp_xmit_probe_skb`) and look again after `next`.
+    Probe { seq: u32, next: u64 },
+    /// Give up: RST (`tcp_send_active_reset`) and ETIMEDOUT (`tcp_write_err`).
+    GiveUp,
 }
 
 /// Linux `TCP_RTO_MIN` (HZ/5): the default floor of the RTO and the base of
@@ -35,8 +79,6 @@ pub const TCP_DELACK_MAX: u64 = 200 * MS;
 pub const TCP_TIMEWAIT_LEN: u64 = 60 * SEC;
 /// Linux `TCP_SYNACK_RETRIES` (the `tcp_synack_retries` default).
 pub const TCP_SYNACK_RETRIES: u32 = 5;
-/// Linux `TCP_RESOURCE_PROBE_INTERVAL`.
-pub const TCP_RESOURCE_PROBE_INTERVAL: u64 = 500 * MS;
 
 /// Kernel settings that matter here (sysctls), in microseconds or counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,13 +206,6 @@ impl Sent {
             .wrapping_add(self.syn as u32)
             .wrapping_add(self.fin as u32)
     }
-}
-
-/// What the retransmission timer slot (`icsk_pending`) currently holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum XmitTimer {
-    Retransmit,
-    LossProbe,
 }
 
 /// One socket.
@@ -344,6 +379,18 @@ impl Tcb {
         pto.min(self.rto)
     }
 
+    /// Linux `tcp_send_delayed_ack`, as after a FIN in ESTABLISHED (pingpong
+    /// mode): the ACK timeout `ato`, at most TCP_DELACK_MAX and at most the
+    /// SRTT (itself at least TCP_ATO_MIN), in whole jiffies and at least one.
+    pub fn delayed_ack_timeout(&self) -> u64 {
+        let mut ato = self.ato;
+        if ato > 0 {
+            let srtt = self.srtt().max(TCP_ATO_MIN);
+            ato = ato.min(TCP_DELACK_MAX).min(srtt);
+        }
+        round_up_to_jiffies(ato).max(JIFFY)
+    }
+
     /// TCP_KEEPIDLE or the sysctl.
     pub fn keepidle(&self, s: &Sysctls) -> u64 {
         self.opts.keepidle(s)
@@ -357,6 +404,42 @@ impl Tcb {
     /// TCP_KEEPCNT or the sysctl.
     pub fn keepcnt(&self, s: &Sysctls) -> u32 {
         self.opts.keepcnt(s)
+    }
+
+    /// Linux `tcp_keepalive_timer`, the decision only. Nothing while data
+    /// is in flight (the retransmission timer owns the connection then);
+    /// after `keepidle` of silence a probe, then one every `keepintvl`;
+    /// give up after `keepcnt` unanswered probes, or, with
+    /// TCP_USER_TIMEOUT set, at the first expiry at least that long after
+    /// the last segment received once a probe is out (the count is ignored).
+    pub fn keepalive_step(&self, now: Instant, s: &Sysctls) -> KeepaliveStep {
+        if !self.opts.keepalive
+            || matches!(
+                self.state,
+                TcpState::Closed | TcpState::SynSent | TcpState::Listen
+            )
+        {
+            return KeepaliveStep::Off;
+        }
+        let idle = self.keepidle(s);
+        if self.in_flight() {
+            return KeepaliveStep::Rearm(idle);
+        }
+        let elapsed = now.saturating_sub(self.last_rcv);
+        if elapsed < idle {
+            return KeepaliveStep::Rearm(idle - elapsed);
+        }
+        let ut = self.opts.user_timeout;
+        let give_up = (ut != 0 && elapsed >= ut && self.probes_out > 0)
+            || (ut == 0 && self.probes_out >= self.keepcnt(s));
+        if give_up {
+            KeepaliveStep::GiveUp
+        } else {
+            KeepaliveStep::Probe {
+                seq: self.snd_una.wrapping_sub(1),
+                next: self.keepintvl(s),
+            }
+        }
     }
 
     /// Linux `retransmits_timed_out`: has the retransmission budget been
@@ -438,6 +521,141 @@ mod tests {
         let mut t2 = t.clone();
         t2.rto = 1000 * MS;
         assert_eq!(t2.loss_probe_timeout(200 * MS), 240 * MS);
+    }
+
+    fn seg(seq: u32, ack: u32, flags: u8, len: u32) -> Seg {
+        Seg {
+            src_ip: 0x0a00_0003,
+            dst_ip: 0x0a00_0002,
+            sport: 5,
+            dport: 81,
+            seq,
+            ack,
+            flags,
+            len,
+        }
+    }
+
+    #[test]
+    fn rst_replies_follow_rfc_9293_3_10_7_1() {
+        // No ACK bit: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, SYN counts one.
+        let r = rst_reply(&seg(100, 0, SYN, 0)).unwrap();
+        assert_eq!((r.seq, r.ack, r.flags), (0, 101, RST | ACK));
+        assert_eq!(
+            (r.src_ip, r.sport, r.dst_ip, r.dport),
+            (0x0a00_0002, 81, 0x0a00_0003, 5)
+        );
+        // Data and FIN count too.
+        let r = rst_reply(&seg(100, 0, FIN, 10)).unwrap();
+        assert_eq!(r.ack, 111);
+        // ACK bit: <SEQ=SEG.ACK><CTL=RST>.
+        let r = rst_reply(&seg(100, 5555, ACK | PSH, 10)).unwrap();
+        assert_eq!((r.seq, r.ack, r.flags), (5555, 0, RST));
+        // A RST is never answered.
+        assert_eq!(rst_reply(&seg(100, 5555, RST | ACK, 0)), None);
+    }
+
+    #[test]
+    fn sequence_acceptability_at_the_window_edges() {
+        let (nxt, wnd) = (1000, 64240);
+        assert!(segment_acceptable(1000, 0, nxt, wnd), "an ACK at RCV.NXT");
+        assert!(
+            !segment_acceptable(999, 0, nxt, wnd),
+            "a keepalive probe: RCV.NXT - 1"
+        );
+        assert!(segment_acceptable(999, 1, nxt, wnd), "ends at RCV.NXT");
+        assert!(
+            segment_acceptable(1000 + 64240, 0, nxt, wnd),
+            "at the right edge"
+        );
+        assert!(!segment_acceptable(1000 + 64241, 0, nxt, wnd), "beyond it");
+        assert!(segment_acceptable(5, 0, u32::MAX - 4, wnd), "wraps");
+        assert!(in_receive_window(1000, nxt, wnd));
+        assert!(!in_receive_window(999, nxt, wnd));
+        assert!(!in_receive_window(1000 + 64240, nxt, wnd));
+    }
+
+    fn idle_tcb(keepalive: bool) -> Tcb {
+        let mut t = Tcb::new(1, 2, 3, 1000, 0);
+        t.state = TcpState::Established;
+        t.snd_una = 1001;
+        t.opts.keepalive = keepalive;
+        t
+    }
+
+    #[test]
+    fn keepalive_steps_with_linux_defaults() {
+        let s = Sysctls::default();
+        assert_eq!(
+            idle_tcb(false).keepalive_step(7200 * SEC, &s),
+            KeepaliveStep::Off
+        );
+        let mut t = idle_tcb(true);
+        // 100 s after the last segment: look again at 7200 s.
+        assert_eq!(
+            t.keepalive_step(100 * SEC, &s),
+            KeepaliveStep::Rearm(7100 * SEC)
+        );
+        // Idle 7200 s: the first probe, SEQ = SND.UNA - 1, next in 75 s.
+        assert_eq!(
+            t.keepalive_step(7200 * SEC, &s),
+            KeepaliveStep::Probe {
+                seq: 1000,
+                next: 75 * SEC
+            }
+        );
+        t.probes_out = 8;
+        assert!(matches!(
+            t.keepalive_step(7800 * SEC, &s),
+            KeepaliveStep::Probe { .. }
+        ));
+        // Nine unanswered probes: give up at 7200 + 9 x 75 = 7875 s.
+        t.probes_out = 9;
+        assert_eq!(t.keepalive_step(7875 * SEC, &s), KeepaliveStep::GiveUp);
+        // Data in flight: the retransmission timer owns the connection.
+        t.rtx.push(Sent::fresh(1001, 10, false, false, 0));
+        assert_eq!(
+            t.keepalive_step(7875 * SEC, &s),
+            KeepaliveStep::Rearm(7200 * SEC)
+        );
+    }
+
+    #[test]
+    fn tcp_user_timeout_replaces_the_probe_count_on_an_idle_connection() {
+        let s = Sysctls::default();
+        let mut t = idle_tcb(true);
+        t.opts.keepidle = 2 * SEC;
+        t.opts.keepintvl = SEC;
+        t.opts.user_timeout = 5_500 * MS;
+        // No probe out yet: probe even though the user timeout has passed.
+        assert!(matches!(
+            t.keepalive_step(6 * SEC, &s),
+            KeepaliveStep::Probe { .. }
+        ));
+        // One probe out, 6 s since the last segment >= 5.5 s: give up,
+        // whatever TCP_KEEPCNT says.
+        t.probes_out = 1;
+        assert_eq!(t.keepalive_step(6 * SEC, &s), KeepaliveStep::GiveUp);
+        assert!(matches!(
+            t.keepalive_step(5 * SEC, &s),
+            KeepaliveStep::Probe { .. }
+        ));
+    }
+
+    #[test]
+    fn delayed_ack_timeout_is_ato_bounded_by_srtt_in_jiffies() {
+        let mut t = Tcb::new(1, 2, 3, 1000, 0);
+        // No data received yet (ato 0): the next tick.
+        assert_eq!(t.delayed_ack_timeout(), JIFFY);
+        // After data: ato = TCP_ATO_MIN (40 ms), SRTT 20 ms raised to 40 ms.
+        t.ato = TCP_ATO_MIN;
+        t.rtt_sample(20 * MS, 200 * MS, 120 * SEC);
+        assert_eq!(t.delayed_ack_timeout(), 40 * MS);
+        // A 1 ms RTT: still 40 ms, the floor of the SRTT term.
+        let mut t = Tcb::new(1, 2, 3, 1000, 0);
+        t.ato = TCP_ATO_MIN;
+        t.rtt_sample(MS, 200 * MS, 120 * SEC);
+        assert_eq!(t.delayed_ack_timeout(), 40 * MS);
     }
 
     #[test]
