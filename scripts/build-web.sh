@@ -29,6 +29,13 @@ echo "build-web: page"
 cargo build -q --release -p tcpsim-cli
 cli=target/release/tcpsim
 cp -r web/. "$out/"
+# Scenario titles and steps, parameter labels and help, from the catalogue
+# (their one source, which the CLI prints too): the Chinese sections into
+# index.html, for readers without JavaScript and for search engines, and a
+# module of texts per language for the scripts (see scripts/page-texts.py).
+"$cli" catalog --lang zh >target/catalogue.zh.json
+"$cli" catalog --lang en >target/catalogue.en.json
+python3 scripts/page-texts.py "$out" target/catalogue.zh.json target/catalogue.en.json
 # The page inlines ten diagrams drawn without their own <style>; their rules
 # come once, from the renderer itself, at the end of style.css.
 {
@@ -49,7 +56,7 @@ if command -v esbuild >/dev/null; then
       --entry-names='[name]' --chunk-names='[name]-[hash]' --outdir=target/web-bundle
     cp target/web-bundle/*.js "$out/"
   done
-  rm -f "$out/i18n.js" "$out/i18n-en.js" "$out/common.js" "$out/pkg/tcpsim_wasm.js"
+  rm -f "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-en.js" "$out/common.js" "$out/pkg/tcpsim_wasm.js"
   esbuild "$out/style.css" --minify --charset=utf8 --log-level=warning --allow-overwrite --outfile="$out/style.css"
 else
   echo "build-web: esbuild from npm not found (run scripts/setup.sh); JS and CSS left as they are"
@@ -99,7 +106,7 @@ page_gz=0
 # What index.html loads: itself (with the stylesheet inline), its module
 # (with the unbundled modules in their place when esbuild is missing) and the
 # wasm; not the English chunk, fetched only on request.
-for f in index.html app.js common.js i18n.js pkg/tcpsim_wasm.js pkg/tcpsim_wasm_bg.wasm; do
+for f in index.html app.js common.js i18n.js texts-zh.js pkg/tcpsim_wasm.js pkg/tcpsim_wasm_bg.wasm; do
   [ -f "$out/$f" ] || continue
   page_gz=$((page_gz + $(gz "$out/$f")))
 done

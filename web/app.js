@@ -2,13 +2,14 @@
 // draws the SVG it returns, and wires the controls. No framework, no
 // third-party code, no inline script (strict CSP).
 import init, * as sim from "./pkg/tcpsim_wasm.js";
-import { UI, PARAM_LABELS } from "./i18n.js";
+import { UI } from "./i18n.js";
+import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
 import { parseQuery, toQuery, cursorClasses, fmtTime } from "./common.js";
 
 const $ = (sel, el = document) => el.querySelector(sel);
 const state = {
   lang: "zh",
-  info: new Map(), // id -> {title, params: [...]}
+  info: new Map(), // id -> {params: [{name, unit, min, max, default}]}
   live: new Map(), // id -> {params, result, cursor, timer}
   rules: {},
   whyTexts: {},
@@ -32,11 +33,19 @@ function fatal(msg) {
 
 // ---- language -------------------------------------------------------------
 
-// The English page texts, fetched the first time English is asked for.
+// The English page texts, fetched the first time English is asked for:
+// EN for the page's own, EN_TEXTS for the scenarios and parameters.
 let EN = null;
+let EN_TEXTS = null;
 async function loadEnglish() {
-  if (!EN) EN = (await import("./i18n-en.js")).EN;
+  if (!EN) ({ EN, TEXTS: EN_TEXTS } = await import("./i18n-en.js"));
 }
+
+// Scenario titles and steps, parameter labels and help, in the page's
+// language: written at build time from the catalogue
+// (crates/tcpsim/src/scenarios/, params.rs). The Chinese steps are the
+// page's own markup.
+const texts = () => (state.lang === "en" ? EN_TEXTS : ZH_TEXTS);
 
 async function applyLang(lang) {
   if (lang === "en") {
@@ -49,6 +58,14 @@ async function applyLang(lang) {
   }
   state.lang = lang;
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  for (const id of state.info.keys()) {
+    const section = document.getElementById(id);
+    if (!section) continue;
+    const steps = $("ol.steps", section);
+    if (!state.zhOriginals.has(steps)) state.zhOriginals.set(steps, steps.innerHTML);
+    $("h2 .title", section).innerHTML = texts().titles[id];
+    steps.innerHTML = lang === "en" ? EN_TEXTS.steps[id].map((t) => `<li>${t}</li>`).join("") : state.zhOriginals.get(steps);
+  }
   for (const el of document.querySelectorAll("[data-i18n]")) {
     if (!state.zhOriginals.has(el)) state.zhOriginals.set(el, el.innerHTML);
     const key = el.dataset.i18n;
@@ -281,7 +298,6 @@ function buildControls(id) {
   const info = state.info.get(id);
   const live = state.live.get(id);
   const box = $(".controls", section);
-  const labels = PARAM_LABELS[state.lang];
   const rows = info.params.map((p) => {
     const inputId = `${id}--${p.name}`;
     const isBool = p.unit === "bool";
@@ -290,8 +306,8 @@ function buildControls(id) {
       ? `<input id="${inputId}" name="${p.name}" type="checkbox" aria-describedby="${inputId}-help ${inputId}-err"${String(v) === "1" ? " checked" : ""}>`
       : `<input id="${inputId}" name="${p.name}" type="number" min="${p.min}" max="${p.max}" step="1" inputmode="numeric" aria-describedby="${inputId}-help ${inputId}-err" value="${escHtml(v)}">`;
     return (
-      `<div class="param"><label for="${inputId}"><code>${p.name}</code> ${escHtml(labels[p.name] || "")}</label>${input}` +
-      `<small id="${inputId}-help" class="param-help">${isBool ? "" : escHtml(`${p.min}…${p.max} ${p.unit}`)}</small>` +
+      `<div class="param"><label for="${inputId}"><code>${p.name}</code> ${escHtml(texts().params[p.name][0])}</label>${input}` +
+      `<small id="${inputId}-help" class="param-help">${escHtml(texts().params[p.name][1])}${isBool ? "" : escHtml(` · ${p.min}…${p.max} ${p.unit}`)}</small>` +
       `<span id="${inputId}-err" class="param-error" role="alert" hidden></span></div>`
     );
   });

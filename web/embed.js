@@ -2,8 +2,8 @@
 // the query string (?scenario=ID&lang=zh&tcp_keepalive_probes=3); the page
 // reports its height to the parent so the iframe can fit it.
 import init, * as sim from "./pkg/tcpsim_wasm.js";
-import { ZH_TITLES } from "./i18n.js";
 import { parseQuery, toQuery, cursorClasses } from "./common.js";
+import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
 
 const $ = (s) => document.querySelector(s);
 const DEFAULT_SCENARIO = "process-crash";
@@ -62,12 +62,9 @@ async function start() {
     res = sim.simulate(id, {}, lang);
   }
   if (problems.length) notice((lang === "zh" ? "参数有误，已使用默认值：" : "Invalid parameters, using defaults: ") + problems.join("; "));
-  let title = ZH_TITLES[id];
-  if (lang === "en") {
-    // The English texts are a module of their own, fetched only for English.
-    title = await import("./i18n-en.js").then((m) => m.EN[`${id}.title`]).catch(() => null);
-  }
-  $(".title").textContent = title || known.get(id).title;
+  // The English titles are a module of their own, fetched only for English.
+  const titles = lang === "en" ? await import("./texts-en.js").then((m) => m.TEXTS.titles).catch(() => ({})) : ZH_TEXTS.titles;
+  $(".title").innerHTML = titles[id] || id;
   document.title = `${$(".title").textContent} · TCP Crash Lab`;
   $(".live-diagram").innerHTML = res.svg;
   const full = new URL(`index.html#${toQuery({ s: id, lang: lang === "zh" ? null : lang, ...params })}`, location.href);

@@ -1,6 +1,6 @@
-// Interface strings and parameter labels in both languages, and the Chinese
-// scenario titles. The English page texts are in i18n-en.js, loaded on
-// demand.
+// Interface strings in both languages. Scenario titles, steps and parameter
+// labels come from the catalogue (crates/tcpsim/src/scenarios/, through the
+// wasm); the English page texts are in i18n-en.js, loaded on demand.
 
 // Interface strings in both languages.
 export const UI = {
@@ -78,80 +78,4 @@ export const UI = {
     pcapOne: "Download this capture (pcap)",
     noCapture: "This scenario has no recording yet.",
   },
-};
-
-// Parameter labels (the name itself, as Linux spells it, is always shown).
-export const PARAM_LABELS = {
-  zh: {
-    tcp_keepalive_time: "空闲多久开始探测（秒）",
-    tcp_keepalive_intvl: "探测间隔（秒）",
-    tcp_keepalive_probes: "探测次数",
-    tcp_retries2: "重传预算（次数，换算成时间）",
-    tcp_syn_retries: "SYN 重传次数",
-    tcp_syn_linear_timeouts: "SYN 线性重传次数",
-    tcp_rto_min: "RTO 下限（毫秒）",
-    tcp_rto_max: "RTO 上限（毫秒）",
-    tcp_invalid_ratelimit: "挑战 ACK 限速（毫秒）",
-    so_keepalive: "开启 SO_KEEPALIVE",
-    tcp_keepidle: "TCP_KEEPIDLE（秒，0 = 用 sysctl）",
-    tcp_keepintvl: "TCP_KEEPINTVL（秒，0 = 用 sysctl）",
-    tcp_keepcnt: "TCP_KEEPCNT（0 = 用 sysctl）",
-    tcp_user_timeout: "TCP_USER_TIMEOUT（毫秒，0 = 关）",
-    rtt_ms: "往返时延（毫秒）",
-    loss_pct: "随机丢包（%）",
-    seed: "随机种子",
-    crash_at: "故障时刻（秒）",
-    send_at: "故障后多久写数据（秒）",
-    send_bytes: "写入字节数",
-    reboot_s: "重启耗时（秒）",
-    reconnect_after: "启动后多久重连（秒）",
-    unread_data: "客户端有未读数据",
-    server_writes: "服务端继续写",
-    close_delay_ms: "服务端读到 EOF 后多久关闭（毫秒）",
-    attack_at: "第三方出手时刻（秒）",
-    observe_s: "之后再观察多久（秒）",
-  },
-  en: {
-    tcp_keepalive_time: "idle time before probing (s)",
-    tcp_keepalive_intvl: "probe interval (s)",
-    tcp_keepalive_probes: "probes",
-    tcp_retries2: "retransmission budget (count, turned into time)",
-    tcp_syn_retries: "SYN retransmissions",
-    tcp_syn_linear_timeouts: "linear SYN retransmissions",
-    tcp_rto_min: "RTO floor (ms)",
-    tcp_rto_max: "RTO ceiling (ms)",
-    tcp_invalid_ratelimit: "challenge ACK rate limit (ms)",
-    so_keepalive: "SO_KEEPALIVE on",
-    tcp_keepidle: "TCP_KEEPIDLE (s, 0 = sysctl)",
-    tcp_keepintvl: "TCP_KEEPINTVL (s, 0 = sysctl)",
-    tcp_keepcnt: "TCP_KEEPCNT (0 = sysctl)",
-    tcp_user_timeout: "TCP_USER_TIMEOUT (ms, 0 = off)",
-    rtt_ms: "round-trip time (ms)",
-    loss_pct: "random loss (%)",
-    seed: "random seed",
-    crash_at: "fault at (s)",
-    send_at: "write after the fault (s)",
-    send_bytes: "bytes written",
-    reboot_s: "reboot takes (s)",
-    reconnect_after: "reconnect after boot (s)",
-    unread_data: "client has unread data",
-    server_writes: "server keeps writing",
-    close_delay_ms: "server closes after EOF (ms)",
-    attack_at: "third party strikes at (s)",
-    observe_s: "then watch for (s)",
-  },
-};
-
-// Chinese scenario titles for the embed (index.html carries them in its markup).
-export const ZH_TITLES = {
-  "process-crash": "客户端进程被杀：内核替它挥手",
-  "host-crash-idle": "客户端主机宕机，连接空闲且没开保活：服务端毫无察觉",
-  "keepalive-peer-alive": "保活探测：对端健在",
-  "keepalive-peer-dead": "保活探测：对端主机已死",
-  "host-crash-data-no-reboot": "客户端主机宕机，服务端还在发数据：重传直到放弃",
-  "host-crash-reboot-no-listener": "客户端主机宕机后重启：重传撞上 RST",
-  "host-crash-reboot-listener": "重启后有进程在原端口监听：照样 RST",
-  "syn-established-new-port": "重启后从新端口重连：新旧连接并存",
-  "syn-established-same-port": "重启后从同一端口重连：挑战 ACK",
-  "kill-from-outside": "第三方从外部关闭连接",
 };

@@ -103,7 +103,7 @@ const ids = execFileSync(cli, ["list"], { encoding: "utf8" })
 test("every scenario is drawn with one element per simulated segment", async () => {
   const s = await open("/index.html");
   await ready(s.page);
-  assert.equal(ids.length, 10);
+  assert.equal(await s.page.locator("section.scenario").count(), ids.length, "a section per scenario of the catalogue");
   for (const id of ids) {
     const want = cliJson(id).packets.length;
     const got = await s.page.locator(`section#${id} svg[data-scenario="${id}"] [data-packet]`).count();
@@ -194,6 +194,9 @@ test("language and theme switch", async () => {
   const s = await open("/index.html", { colorScheme: "light" });
   await ready(s.page);
   assert.equal(await s.page.evaluate(() => document.documentElement.lang), "zh-CN");
+  // The Chinese texts are in the markup, from the same catalogue.
+  const zh = JSON.parse(execFileSync(cli, ["catalog", "--lang", "zh"], { encoding: "utf8" }));
+  for (const x of zh) assert.equal(await s.page.locator(`section#${x.id} h2 .title`).innerHTML(), x.title);
   const probe = s.page.locator('section#keepalive-peer-dead [data-why="keepalive_probe"]').first();
   assert.match(await probe.getAttribute("aria-label"), /保活探测/);
   const fetchedEnglish = () => s.page.evaluate(() => performance.getEntriesByType("resource").some((r) => /i18n-en/.test(r.name)));
@@ -203,6 +206,17 @@ test("language and theme switch", async () => {
   await s.page.waitForFunction(() => document.documentElement.lang === "en");
   assert.match(await s.page.locator('section#keepalive-peer-dead [data-why="keepalive_probe"]').first().getAttribute("aria-label"), /keepalive probe/);
   assert.match(await s.page.locator("h1").textContent(), /peer dies/);
+  // Scenario titles, steps and parameter labels come from the catalogue in
+  // the reader's language.
+  const en = JSON.parse(execFileSync(cli, ["catalog", "--lang", "en"], { encoding: "utf8" }));
+  const ka = en.find((x) => x.id === "keepalive-peer-dead");
+  const sec = s.page.locator("section#keepalive-peer-dead");
+  assert.equal(await sec.locator("h2 .title").innerHTML(), ka.title);
+  assert.equal(await sec.locator("ol.steps li").count(), ka.steps.length);
+  assert.equal(await sec.locator("ol.steps li").first().innerHTML(), ka.steps[0]);
+  const label = ka.params.find((p) => p.name === "tcp_keepalive_probes").label;
+  const labelText = await sec.locator('label[for="keepalive-peer-dead--tcp_keepalive_probes"]').textContent();
+  assert.ok(labelText.includes(label), `${labelText} has ${label}`);
   assert.equal(await fetchedEnglish(), true);
   const bg = () => s.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const light = await bg();
@@ -217,7 +231,7 @@ test("garbage in the hash falls back to defaults with a notice", async () => {
   await ready(s.page);
   assert.equal(await s.page.locator("#notice").isVisible(), true);
   assert.match(await s.page.locator("#notice").textContent(), /nope/);
-  assert.equal(await s.page.locator("svg[data-scenario]").count(), 10);
+  assert.equal(await s.page.locator("svg[data-scenario]").count(), ids.length);
   await done(s);
   const t = await open("/index.html#s=keepalive-peer-dead&tcp_keepalive_probes=abc");
   await ready(t.page);
@@ -291,7 +305,7 @@ test("without the wasm, the page says so and shows the pre-rendered diagrams", a
   await page.locator("#fatal").waitFor({ state: "visible", timeout: 15000 });
   assert.match(await page.locator("#fatal").textContent(), /wasm|WebAssembly|fetch/i);
   const imgs = page.locator('section.scenario figure.diagram img[src^="prerendered/"]');
-  assert.equal(await imgs.count(), 10);
+  assert.equal(await imgs.count(), ids.length);
   await page.waitForFunction(() => [...document.querySelectorAll("figure.diagram img")].every((i) => i.complete && i.naturalWidth > 0));
   assert.deepEqual(errors, [], "no uncaught exception");
   await ctx.close();

@@ -29,6 +29,7 @@ USAGE:
                                      draw a real-kernel recording (tests/kernel/fixtures)
     tcpsim css                       print the stylesheet the SVG diagrams embed, for a page
                                      that inlines several diagrams and links the rules once
+    tcpsim catalog [--lang en|zh]    the scenarios, their texts and parameters, as JSON
     tcpsim help                      show this help
     tcpsim --version                 show the version
 
@@ -104,7 +105,7 @@ fn main() -> ExitCode {
 fn real_main(args: &[String]) -> Result<(), Failure> {
     let Some(cmd) = args.first() else {
         return usage(
-            "no command given; try `tcpsim help` (commands: list, params, run, capture, css, help)",
+            "no command given; try `tcpsim help` (commands: list, params, run, capture, css, catalog, help)",
         );
     };
     let rest = &args[1..];
@@ -135,11 +136,40 @@ fn real_main(args: &[String]) -> Result<(), Failure> {
                 None,
             )
         }
+        "catalog" => {
+            let lang = lang_flag(rest, cmd)?;
+            let mut json = tcpsim::catalogue_json(lang);
+            json.push('\n');
+            emit(json.as_bytes(), None)
+        }
         "run" => run(rest),
         "capture" => capture(rest),
         other => usage(format!(
-            "unknown command '{other}'; commands: list, params, run, capture, css, help"
+            "unknown command '{other}'; commands: list, params, run, capture, css, catalog, help"
         )),
+    }
+}
+
+/// The only argument `cmd` takes: `--lang en|zh` (default en).
+fn lang_flag(rest: &[String], cmd: &str) -> Result<tcpsim::Lang, Failure> {
+    let value = match rest {
+        [] => return Ok(tcpsim::Lang::En),
+        [flag, v] if flag == "--lang" || flag == "-l" => v.as_str(),
+        [flag] if flag.starts_with("--lang=") => &flag["--lang=".len()..],
+        [flag] if flag == "--lang" || flag == "-l" => {
+            return usage(format!("'{flag}' needs a value ({LANGS})"))
+        }
+        [a, ..] => {
+            return usage(format!(
+                "unexpected argument '{a}' after '{cmd}'; it takes --lang {{{}}}",
+                LANGS.replace(", ", "|")
+            ))
+        }
+    };
+    match value {
+        "en" => Ok(tcpsim::Lang::En),
+        "zh" => Ok(tcpsim::Lang::Zh),
+        v => usage(format!("unknown language '{v}'; languages: {LANGS}")),
     }
 }
 
@@ -178,7 +208,11 @@ fn list() -> String {
     let w = SCENARIOS.iter().map(|s| s.id.len()).max().unwrap_or(0);
     let mut s = String::new();
     for sc in SCENARIOS {
-        s.push_str(&format!("{:w$}  {}\n", sc.id, sc.title));
+        s.push_str(&format!(
+            "{:w$}  {}\n",
+            sc.id,
+            tcpsim::text::plain(sc.title.en)
+        ));
     }
     s
 }
@@ -191,10 +225,10 @@ fn params_table(id: &str) -> Result<String, Failure> {
         .map(|s| {
             [
                 s.name.to_string(),
-                p.get(s.name).to_string(),
+                p.get(s.param).to_string(),
                 format!("{}..={}", s.min, s.max),
                 s.unit.to_string(),
-                s.help.to_string(),
+                s.help.en.to_string(),
             ]
         })
         .collect();

@@ -58,7 +58,7 @@ fn list_shows_every_scenario_with_a_title() {
             .lines()
             .find(|l| l.split_whitespace().next() == Some(s.id))
             .unwrap_or_else(|| panic!("{} missing from list:\n{out}", s.id));
-        assert!(line.contains(s.title), "{line}");
+        assert!(line.contains(&tcpsim::text::plain(s.title.en)), "{line}");
     }
     assert_eq!(out.lines().count(), tcpsim::SCENARIOS.len());
 }
@@ -77,7 +77,7 @@ fn params_table_has_every_parameter_with_default_and_range() {
                 .find(|l| l.split_whitespace().next() == Some(spec.name))
                 .unwrap_or_else(|| panic!("{}: {} missing:\n{out}", s.id, spec.name));
             let cols: Vec<&str> = line.split_whitespace().collect();
-            assert_eq!(cols[1], defaults.get(spec.name).to_string(), "{line}");
+            assert_eq!(cols[1], defaults.get(spec.param).to_string(), "{line}");
             assert_eq!(cols[2], format!("{}..={}", spec.min, spec.max), "{line}");
             assert_eq!(cols[3], spec.unit, "{line}");
         }
@@ -116,7 +116,10 @@ fn help_and_version() {
 fn bad_commands_and_arguments() {
     bad(
         &[],
-        &["no command", "list, params, run, capture, css, help"],
+        &[
+            "no command",
+            "list, params, run, capture, css, catalog, help",
+        ],
     );
     bad(
         &["frobnicate"],
@@ -541,4 +544,32 @@ fn css_prints_the_stylesheet_the_svgs_embed() {
     let svg = stdout(&tcpsim(&["run", "process-crash", "--format", "svg"]));
     assert!(svg.contains(&format!("<style>{}</style>", css.trim_end())));
     bad(&["css", "extra"], &["unexpected argument 'extra'"]);
+}
+
+#[test]
+fn catalog_gives_every_scenario_in_either_language() {
+    for (lang, args) in [
+        ("en", vec!["catalog"]),
+        ("zh", vec!["catalog", "--lang", "zh"]),
+        ("en", vec!["catalog", "--lang=en"]),
+    ] {
+        let o = tcpsim(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let list = v.as_array().unwrap();
+        assert_eq!(list.len(), tcpsim::SCENARIOS.len());
+        for (got, s) in list.iter().zip(tcpsim::SCENARIOS) {
+            let want = tcpsim::Lang::parse(lang).unwrap();
+            assert_eq!(got["id"], s.id);
+            assert_eq!(got["title"], s.title.get(want));
+            assert_eq!(got["steps"].as_array().unwrap().len(), s.steps.len());
+            assert_eq!(got["params"].as_array().unwrap().len(), s.params.len());
+        }
+    }
+    bad(
+        &["catalog", "--lang", "fr"],
+        &["unknown language 'fr'", "en, zh"],
+    );
+    bad(&["catalog", "--lang"], &["'--lang' needs a value"]);
+    bad(&["catalog", "zh"], &["unexpected argument 'zh'", "--lang"]);
 }

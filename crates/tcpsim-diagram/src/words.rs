@@ -1,33 +1,7 @@
 //! Wording, in Chinese and English, for everything the diagrams name.
 
+pub use tcpsim::text::Lang;
 use tcpsim::trace::{AppCall, AppResult, Fault, KernelNote, TcpState, TimerKind, Why};
-
-/// Output language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// `zh`, `zh-CN`, `zh-Hans` or `en` (any case).
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "zh-hans" => Some(Lang::Zh),
-            "en" | "en-us" | "en-gb" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// The BCP 47 tag for `lang` attributes.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-}
 
 /// Why a segment was sent, in a few words.
 pub fn why_text(why: Why, lang: Lang) -> &'static str {

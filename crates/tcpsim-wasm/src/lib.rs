@@ -99,39 +99,94 @@ fn lang_of(lang: &JsValue) -> Lang {
         .unwrap_or_default()
 }
 
-/// Build a scenario's parameters from a plain JS object (values may be
-/// numbers, strings or booleans); unknown names and bad values are errors.
+/// A parameter's value as a page hands it over (a number, a string from a
+/// form or a URL, a boolean from a checkbox) as text for `Params::set_str`,
+/// which names the parameter and its range when the text is wrong. Anything
+/// else (an object, `null`) is passed on as its JSON, and refused there.
+fn value_text(v: &JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        s
+    } else if let Some(n) = v.as_f64() {
+        if n.fract() == 0.0 && n.abs() < 1e15 {
+            format!("{}", n as i64)
+        } else {
+            // Not a whole number: keep the decimals so the error names them.
+            tcpsim_diagram::fixed(n, 6)
+        }
+    } else if let Some(b) = v.as_bool() {
+        if b { "1" } else { "0" }.to_string()
+    } else {
+        js_sys::JSON::stringify(v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| "undefined".to_string())
+    }
+}
+
+fn bad_shape(message: &str) -> Error {
+    Error::Param(ParamError::Conflict {
+        message: message.to_string(),
+    })
+}
+
+/// `undefined` or `null`: the caller gave nothing.
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+/// A plain object (not an array, a number or a string).
+fn plain_object(v: &JsValue) -> bool {
+    v.is_object() && !js_sys::Array::is_array(v)
+}
+
+/// Build a scenario's parameters from a plain JS object of name: value;
+/// unknown names and bad values are errors that name them.
 fn params_from(id: &str, params: &JsValue) -> Result<Params, Error> {
     let mut p = defaults(id)?;
-    if params.is_object() {
-        let entries = js_sys::Object::entries(params.unchecked_ref());
-        for entry in entries.iter() {
+    if !absent(params) {
+        if !plain_object(params) {
+            return Err(bad_shape(
+                "parameters must be an object of name: number, string or boolean",
+            ));
+        }
+        for entry in js_sys::Object::entries(params.unchecked_ref()).iter() {
             let pair: js_sys::Array = entry.unchecked_into();
             let name = pair.get(0).as_string().unwrap_or_default();
-            let v = pair.get(1);
-            let text = if let Some(s) = v.as_string() {
-                s
-            } else if let Some(n) = v.as_f64() {
-                if n.fract() == 0.0 && n.abs() < 1e15 {
-                    format!("{}", n as i64)
-                } else {
-                    // Not a whole number: keep the decimals so the error names them.
-                    tcpsim_diagram::fixed(n, 6)
-                }
-            } else if let Some(b) = v.as_bool() {
-                if b {
-                    "1".into()
-                } else {
-                    "0".into()
-                }
-            } else {
-                String::from("?")
-            };
-            p.set_str(&name, &text)?;
+            p.set_str(&name, &value_text(&pair.get(1)))?;
         }
     }
     p.validate()?;
     Ok(p)
+}
+
+/// What `simulate` draws besides the trace: `{style, table}`, both
+/// booleans, both true when absent.
+struct Options {
+    /// The SVG carries its own stylesheet.
+    style: bool,
+    /// The HTML table is made too.
+    table: bool,
+}
+
+fn options_from(v: &JsValue) -> Result<Options, Error> {
+    const SHAPE: &str = "options must be {style: boolean, table: boolean}";
+    let mut o = Options {
+        style: true,
+        table: true,
+    };
+    if absent(v) {
+        return Ok(o);
+    }
+    if !plain_object(v) {
+        return Err(bad_shape(SHAPE));
+    }
+    for (name, slot) in [("style", &mut o.style), ("table", &mut o.table)] {
+        let x = js_sys::Reflect::get(v, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+        if !x.is_undefined() {
+            *slot = x.as_bool().ok_or_else(|| bad_shape(SHAPE))?;
+        }
+    }
+    Ok(o)
 }
 
 fn simulate_trace(id: &str, params: &JsValue) -> Result<Trace, Error> {
@@ -163,52 +218,13 @@ fn why_map(value: impl Fn(tcpsim::trace::Why) -> &'static str) -> JsValue {
     json_parse(&o)
 }
 
-/// Every scenario with its parameters (`default` is the scenario's own).
+/// Every scenario and its parameters: `[{id, params: [{name, unit, min,
+/// max, default}]}]`, `default` being the scenario's own
+/// (`tcpsim::catalogue_json` without texts: the page carries its texts
+/// itself, written at build time from the same catalogue).
 #[wasm_bindgen]
 pub fn scenarios() -> JsValue {
-    let mut o = String::from("[");
-    for s in tcpsim::SCENARIOS {
-        let Ok(p) = defaults(s.id) else { continue };
-        if o.len() > 1 {
-            o.push(',');
-        }
-        o.push_str("{\"id\":");
-        json_str(&mut o, s.id);
-        o.push_str(",\"title\":");
-        json_str(&mut o, s.title);
-        o.push_str(",\"params\":[");
-        for (i, spec) in p.specs().iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            o.push_str("{\"name\":");
-            json_str(&mut o, spec.name);
-            o.push_str(",\"unit\":");
-            json_str(&mut o, spec.unit);
-            o.push_str(&format!(
-                ",\"min\":{},\"max\":{},\"default\":{},\"help\":",
-                spec.min,
-                spec.max,
-                p.get(spec.name)
-            ));
-            json_str(&mut o, spec.help);
-            o.push('}');
-        }
-        o.push_str("]}");
-    }
-    o.push(']');
-    json_parse(&o)
-}
-
-/// A boolean field of an options object; `default` when absent or not a boolean.
-fn flag(opts: &JsValue, name: &str, default: bool) -> bool {
-    if !opts.is_object() {
-        return default;
-    }
-    js_sys::Reflect::get(opts, &JsValue::from_str(name))
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(default)
+    json_parse(&tcpsim::catalogue_json(Lang::En))
 }
 
 /// Run a scenario: `{ok: true, trace, svg, table}` or `{ok: false, error, param}`.
@@ -218,34 +234,34 @@ fn flag(opts: &JsValue, name: &str, default: bool) -> bool {
 /// HTML table (then `table` is `null`). Both default to `true`.
 #[wasm_bindgen]
 pub fn simulate(id: &str, params: JsValue, lang: JsValue, options: JsValue) -> JsValue {
-    match simulate_trace(id, &params) {
-        Ok(trace) => {
-            let lang = lang_of(&lang);
-            let o = js_sys::Object::new();
-            set(&o, "ok", &JsValue::TRUE);
-            set(
-                &o,
-                "svg",
-                &JsValue::from_str(&svg(
-                    &trace,
-                    &SvgOptions {
-                        lang,
-                        style: flag(&options, "style", true),
-                        ..Default::default()
-                    },
-                )),
-            );
-            let table = if flag(&options, "table", true) {
-                JsValue::from_str(&table_html(&trace, lang))
-            } else {
-                JsValue::NULL
-            };
-            set(&o, "table", &table);
-            set(&o, "trace", &trace_js(&trace));
-            o.into()
-        }
-        Err(e) => failure(&e),
-    }
+    let opts = match options_from(&options) {
+        Ok(o) => o,
+        Err(e) => return failure(&e),
+    };
+    let trace = match simulate_trace(id, &params) {
+        Ok(t) => t,
+        Err(e) => return failure(&e),
+    };
+    let lang = lang_of(&lang);
+    let o = js_sys::Object::new();
+    set(&o, "ok", &JsValue::TRUE);
+    let svg = svg(
+        &trace,
+        &SvgOptions {
+            lang,
+            style: opts.style,
+            ..Default::default()
+        },
+    );
+    set(&o, "svg", &JsValue::from_str(&svg));
+    let table = if opts.table {
+        JsValue::from_str(&table_html(&trace, lang))
+    } else {
+        JsValue::NULL
+    };
+    set(&o, "table", &table);
+    set(&o, "trace", &trace_js(&trace));
+    o.into()
 }
 
 /// Run a scenario and draw it into `element` (its content is replaced).

@@ -163,11 +163,64 @@ fn bad_input_comes_back_as_a_value() {
 }
 
 #[wasm_bindgen_test]
+fn parameters_and_options_of_the_wrong_shape_are_named() {
+    let not_an_object = js_sys::Array::of1(&JsValue::from_f64(3.0));
+    for params in [
+        not_an_object.into(),
+        JsValue::from_f64(7.0),
+        JsValue::from_str("x"),
+    ] {
+        let res = simulate(
+            "process-crash",
+            params,
+            JsValue::from_str("en"),
+            JsValue::UNDEFINED,
+        );
+        assert_eq!(get(&res, "ok"), JsValue::FALSE);
+        let err = get(&res, "error").as_string().unwrap();
+        assert!(err.starts_with("parameters must be an object"), "{err}");
+    }
+    // A value that is neither a number, a string nor a boolean is named,
+    // with its range.
+    let nested = obj(&[("rtt_ms", obj(&[("x", JsValue::from_f64(1.0))]))]);
+    let res = simulate(
+        "process-crash",
+        nested,
+        JsValue::from_str("en"),
+        JsValue::UNDEFINED,
+    );
+    let err = get(&res, "error").as_string().unwrap();
+    assert!(
+        err.contains("'rtt_ms': '{\"x\":1}'") && err.contains("1..=10000"),
+        "{err}"
+    );
+    assert_eq!(get(&res, "param").as_string().as_deref(), Some("rtt_ms"));
+    let res = simulate(
+        "process-crash",
+        JsValue::NULL,
+        JsValue::from_str("en"),
+        obj(&[("style", JsValue::from_str("no"))]),
+    );
+    assert_eq!(get(&res, "ok"), JsValue::FALSE);
+    let err = get(&res, "error").as_string().unwrap();
+    assert!(err.starts_with("options must be"), "{err}");
+}
+
+#[wasm_bindgen_test]
 fn catalogue_and_extras() {
     let list: js_sys::Array = scenarios().unchecked_into();
     assert_eq!(list.length() as usize, tcpsim::SCENARIOS.len());
-    let first = list.get(0);
-    assert!(get(&first, "params").is_object());
+    for (i, s) in tcpsim::SCENARIOS.iter().enumerate() {
+        let got = list.get(i as u32);
+        assert_eq!(get(&got, "id").as_string().unwrap(), s.id);
+        let params = js_sys::Array::from(&get(&got, "params"));
+        assert_eq!(params.length() as usize, s.params.len());
+        let first = params.get(0);
+        assert_eq!(get(&first, "name").as_string().unwrap(), s.params[0].name());
+        // The texts stay out of the module: the page has its own copy.
+        assert!(get(&got, "title").is_undefined());
+        assert!(get(&first, "label").is_undefined());
+    }
     let bytes: js_sys::Uint8Array =
         get(&pcap("process-crash", JsValue::NULL), "bytes").unchecked_into();
     assert_eq!(bytes.get_index(0), 0xd4, "pcap magic, little-endian");

@@ -305,3 +305,70 @@ impl Trace {
         o
     }
 }
+
+/// `"key":"text"` into a JSON object under construction.
+fn field(o: &mut String, key: &str, text: &str) {
+    push_json_string(o, key);
+    o.push(':');
+    push_json_string(o, text);
+}
+
+/// The scenario catalogue in one language, as JSON: `[{id, title, steps:
+/// [...], params: [{name, unit, min, max, default, label, help}]}]`, where
+/// `default` is the scenario's own and the texts are page HTML. The CLI
+/// (`tcpsim catalog`) prints it and the build writes the page's texts from
+/// it. Without the `texts` feature (the browser build) the texts are left
+/// out: `[{id, params: [{name, unit, min, max, default}]}]`.
+pub fn catalogue_json(lang: crate::text::Lang) -> String {
+    let _ = lang;
+    let mut o = String::from("[");
+    for s in crate::SCENARIOS {
+        let p = s.defaults();
+        if o.len() > 1 {
+            o.push(',');
+        }
+        o.push('{');
+        field(&mut o, "id", s.id);
+        #[cfg(feature = "texts")]
+        {
+            o.push(',');
+            field(&mut o, "title", s.title.get(lang));
+            o.push_str(",\"steps\":[");
+            for (i, t) in s.steps.iter().enumerate() {
+                if i > 0 {
+                    o.push(',');
+                }
+                push_json_string(&mut o, t.get(lang));
+            }
+            o.push(']');
+        }
+        o.push_str(",\"params\":[");
+        for (i, spec) in p.specs().iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            o.push('{');
+            field(&mut o, "name", spec.name);
+            o.push(',');
+            field(&mut o, "unit", spec.unit);
+            let _ = write!(
+                o,
+                ",\"min\":{},\"max\":{},\"default\":{}",
+                spec.min,
+                spec.max,
+                p.get(spec.param)
+            );
+            #[cfg(feature = "texts")]
+            {
+                o.push(',');
+                field(&mut o, "label", spec.label.get(lang));
+                o.push(',');
+                field(&mut o, "help", spec.help.get(lang));
+            }
+            o.push('}');
+        }
+        o.push_str("]}");
+    }
+    o.push(']');
+    o
+}

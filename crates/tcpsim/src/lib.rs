@@ -12,12 +12,14 @@ pub mod scenarios;
 pub mod segment;
 pub mod sim;
 pub mod tcb;
+pub mod text;
 pub mod time;
 pub mod trace;
 
-pub use json::push_json_string;
-pub use params::{ParamError, ParamSpec, Params};
-pub use scenarios::{defaults, run, ScenarioInfo, SCENARIOS};
+pub use json::{catalogue_json, push_json_string};
+pub use params::{Param, ParamError, ParamSpec, Params};
+pub use scenarios::{defaults, run, Scenario, SCENARIOS};
+pub use text::{Lang, Text};
 pub use trace::Trace;
 
 /// Errors a caller can get from the library.

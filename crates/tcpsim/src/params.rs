@@ -10,17 +10,23 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::text::{text, Text};
+
 /// One parameter's description.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParamSpec {
+    pub param: Param,
+    /// The name readers type (Linux's spelling).
     pub name: &'static str,
     pub unit: &'static str,
     pub min: i64,
     pub max: i64,
     /// The Linux (or simulator) default; scenarios may override it.
     pub default: i64,
-    /// One line for `--help`, tooltips and the README.
-    pub help: &'static str,
+    /// A few words beside the input field.
+    pub label: Text,
+    /// One line for the CLI, tooltips and the README.
+    pub help: Text,
 }
 
 impl ParamSpec {
@@ -30,242 +36,290 @@ impl ParamSpec {
     }
 }
 
-macro_rules! spec {
-    ($name:expr, $unit:expr, $min:expr, $max:expr, $def:expr, $help:expr) => {
-        ParamSpec {
-            name: $name,
-            unit: $unit,
-            min: $min,
-            max: $max,
-            default: $def,
-            help: $help,
-        }
+/// The catalogue: one line per parameter makes both the [`Param`] enum and
+/// its [`ParamSpec`] in [`ALL`], in the same order, so neither can lack
+/// the other and every field must be given.
+macro_rules! catalogue {
+    ($($v:ident { $($field:ident: $val:expr),* $(,)? })*) => {
+        /// Every parameter the simulator knows, by name in code. Names from
+        /// outside (a CLI flag, a URL) go through [`Param::parse`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Param { $($v),* }
+
+        /// Every parameter's description, in [`Param`] order.
+        pub const ALL: &[ParamSpec] = &[$(ParamSpec { param: Param::$v, $($field: $val),* }),*];
     };
 }
 
-/// Every parameter the simulator knows.
-pub const ALL: &[ParamSpec] = &[
-    spec!(
-        "tcp_keepalive_time",
-        "s",
-        1,
-        32767,
-        7200,
-        "idle time before the first keepalive probe (sysctl; TCP_KEEPIDLE range)"
-    ),
-    spec!(
-        "tcp_keepalive_intvl",
-        "s",
-        1,
-        32767,
-        75,
-        "time between keepalive probes (sysctl; TCP_KEEPINTVL range)"
-    ),
-    spec!(
-        "tcp_keepalive_probes",
-        "count",
-        1,
-        127,
-        9,
-        "unanswered probes before keepalive gives up (sysctl; TCP_KEEPCNT range)"
-    ),
-    spec!(
-        "tcp_retries2",
-        "count",
-        1,
-        50,
-        15,
-        "retransmission budget, turned into time by tcp_model_timeout (sysctl)"
-    ),
-    spec!(
-        "tcp_syn_retries",
-        "count",
-        1,
-        127,
-        6,
-        "SYN retransmissions before connect() fails (sysctl)"
-    ),
-    spec!(
-        "tcp_syn_linear_timeouts",
-        "count",
-        0,
-        127,
-        4,
-        "SYN retransmissions at a fixed 1 s before backoff starts (sysctl, Linux 6.17+)"
-    ),
-    spec!(
-        "tcp_rto_min",
-        "ms",
-        1,
-        120000,
-        200,
-        "lower bound of the retransmission timeout (sysctl tcp_rto_min_us, in ms here)"
-    ),
-    spec!(
-        "tcp_rto_max",
-        "ms",
-        1000,
-        120000,
-        120000,
-        "upper bound of the retransmission timeout (sysctl tcp_rto_max_ms)"
-    ),
-    spec!(
-        "tcp_invalid_ratelimit",
-        "ms",
-        0,
-        60000,
-        500,
-        "minimum gap between challenge/duplicate ACKs on one socket (sysctl)"
-    ),
-    spec!(
-        "so_keepalive",
-        "bool",
-        0,
-        1,
-        0,
-        "SO_KEEPALIVE on the server's socket"
-    ),
-    spec!(
-        "tcp_keepidle",
-        "s",
-        0,
-        32767,
-        0,
-        "TCP_KEEPIDLE socket option; 0 = use tcp_keepalive_time"
-    ),
-    spec!(
-        "tcp_keepintvl",
-        "s",
-        0,
-        32767,
-        0,
-        "TCP_KEEPINTVL socket option; 0 = use tcp_keepalive_intvl"
-    ),
-    spec!(
-        "tcp_keepcnt",
-        "count",
-        0,
-        127,
-        0,
-        "TCP_KEEPCNT socket option; 0 = use tcp_keepalive_probes"
-    ),
-    spec!(
-        "tcp_user_timeout",
-        "ms",
-        0,
-        2147483647,
-        0,
-        "TCP_USER_TIMEOUT socket option on the server; 0 = off"
-    ),
-    spec!(
-        "rtt_ms",
-        "ms",
-        1,
-        10000,
-        20,
-        "round-trip time of the link (half each way)"
-    ),
-    spec!(
-        "loss_pct",
-        "%",
-        0,
-        50,
-        0,
-        "random loss on the link, percent of segments, seeded"
-    ),
-    spec!(
-        "seed",
-        "number",
-        0,
-        4294967295,
-        1,
-        "seed for initial sequence numbers and loss"
-    ),
-    spec!(
-        "crash_at",
-        "s",
-        1,
-        100000,
-        10,
-        "when the fault happens, seconds after connect()"
-    ),
-    spec!(
-        "send_at",
-        "s",
-        0,
-        100000,
-        5,
-        "when the server writes, seconds after the fault"
-    ),
-    spec!(
-        "send_bytes",
-        "bytes",
-        1,
-        1448,
-        100,
-        "how many bytes the server writes"
-    ),
-    spec!(
-        "reboot_s",
-        "s",
-        1,
-        100000,
-        60,
-        "how long the client host takes to reboot"
-    ),
-    spec!(
-        "reconnect_after",
-        "s",
-        0,
-        100000,
-        1,
-        "how long after booting the client reconnects"
-    ),
-    spec!(
-        "unread_data",
-        "bool",
-        0,
-        1,
-        0,
-        "the server sent data the client process never read (turns FIN into RST)"
-    ),
-    spec!(
-        "server_writes",
-        "bool",
-        0,
-        1,
-        1,
-        "the server writes after the fault"
-    ),
-    spec!(
-        "close_delay_ms",
-        "ms",
-        0,
-        60000,
-        50,
-        "how long the server's process takes to close() after reading EOF (0: at once, so its ACK rides on its FIN)"
-    ),
-    spec!(
-        "attack_at",
-        "s",
-        1,
-        100000,
-        10,
-        "when the third party strikes, seconds after connect()"
-    ),
-    spec!(
-        "observe_s",
-        "s",
-        1,
-        1000000,
-        600,
-        "how long to watch after the last scripted step"
-    ),
-];
+catalogue! {
+    TcpKeepaliveTime {
+        name: "tcp_keepalive_time",
+        unit: "s",
+        min: 1,
+        max: 32767,
+        default: 7200,
+        label: text!("空闲多久开始探测（秒）", "idle time before probing (s)"),
+        help: text!("连接空闲多久后发出第一个保活探测（sysctl；取值范围同 TCP_KEEPIDLE）", "idle time before the first keepalive probe (sysctl; TCP_KEEPIDLE range)"),
+    }
+    TcpKeepaliveIntvl {
+        name: "tcp_keepalive_intvl",
+        unit: "s",
+        min: 1,
+        max: 32767,
+        default: 75,
+        label: text!("探测间隔（秒）", "probe interval (s)"),
+        help: text!("两次保活探测之间的间隔（sysctl；取值范围同 TCP_KEEPINTVL）", "time between keepalive probes (sysctl; TCP_KEEPINTVL range)"),
+    }
+    TcpKeepaliveProbes {
+        name: "tcp_keepalive_probes",
+        unit: "count",
+        min: 1,
+        max: 127,
+        default: 9,
+        label: text!("探测次数", "probes"),
+        help: text!("连续多少个探测没有回应就放弃（sysctl；取值范围同 TCP_KEEPCNT）", "unanswered probes before keepalive gives up (sysctl; TCP_KEEPCNT range)"),
+    }
+    TcpRetries2 {
+        name: "tcp_retries2",
+        unit: "count",
+        min: 1,
+        max: 50,
+        default: 15,
+        label: text!("重传上限（由内核换算成时长）", "retransmission limit (turned into time)"),
+        help: text!("重传的上限，由 tcp_model_timeout 换算成一段时长（sysctl）", "retransmission budget, turned into time by tcp_model_timeout (sysctl)"),
+    }
+    TcpSynRetries {
+        name: "tcp_syn_retries",
+        unit: "count",
+        min: 1,
+        max: 127,
+        default: 6,
+        label: text!("SYN 重传次数", "SYN retransmissions"),
+        help: text!("connect() 失败之前最多重传几次 SYN（sysctl）", "SYN retransmissions before connect() fails (sysctl)"),
+    }
+    TcpSynLinearTimeouts {
+        name: "tcp_syn_linear_timeouts",
+        unit: "count",
+        min: 0,
+        max: 127,
+        default: 4,
+        label: text!("SYN 线性重传次数", "linear SYN retransmissions"),
+        help: text!("开始指数退避之前，有几次 SYN 重传间隔固定为 1 秒（sysctl，Linux 6.17 起）", "SYN retransmissions at a fixed 1 s before backoff starts (sysctl, Linux 6.17+)"),
+    }
+    TcpRtoMin {
+        name: "tcp_rto_min",
+        unit: "ms",
+        min: 1,
+        max: 120000,
+        default: 200,
+        label: text!("RTO 下限（毫秒）", "RTO floor (ms)"),
+        help: text!("重传超时（RTO）的下限（sysctl tcp_rto_min_us，这里以毫秒计）", "lower bound of the retransmission timeout (sysctl tcp_rto_min_us, in ms here)"),
+    }
+    TcpRtoMax {
+        name: "tcp_rto_max",
+        unit: "ms",
+        min: 1000,
+        max: 120000,
+        default: 120000,
+        label: text!("RTO 上限（毫秒）", "RTO ceiling (ms)"),
+        help: text!("重传超时（RTO）的上限（sysctl tcp_rto_max_ms）", "upper bound of the retransmission timeout (sysctl tcp_rto_max_ms)"),
+    }
+    TcpInvalidRatelimit {
+        name: "tcp_invalid_ratelimit",
+        unit: "ms",
+        min: 0,
+        max: 60000,
+        default: 500,
+        label: text!("挑战 ACK 限速（毫秒）", "challenge ACK rate limit (ms)"),
+        help: text!("同一个套接字两次发出挑战 ACK 或重复 ACK 的最小间隔（sysctl）", "minimum gap between challenge/duplicate ACKs on one socket (sysctl)"),
+    }
+    SoKeepalive {
+        name: "so_keepalive",
+        unit: "bool",
+        min: 0,
+        max: 1,
+        default: 0,
+        label: text!("开启 SO_KEEPALIVE", "SO_KEEPALIVE on"),
+        help: text!("服务端套接字打开 SO_KEEPALIVE", "SO_KEEPALIVE on the server's socket"),
+    }
+    TcpKeepidle {
+        name: "tcp_keepidle",
+        unit: "s",
+        min: 0,
+        max: 32767,
+        default: 0,
+        label: text!("TCP_KEEPIDLE（秒，0 = 用 sysctl）", "TCP_KEEPIDLE (s, 0 = sysctl)"),
+        help: text!("套接字选项 TCP_KEEPIDLE；0 表示沿用 tcp_keepalive_time", "TCP_KEEPIDLE socket option; 0 = use tcp_keepalive_time"),
+    }
+    TcpKeepintvl {
+        name: "tcp_keepintvl",
+        unit: "s",
+        min: 0,
+        max: 32767,
+        default: 0,
+        label: text!("TCP_KEEPINTVL（秒，0 = 用 sysctl）", "TCP_KEEPINTVL (s, 0 = sysctl)"),
+        help: text!("套接字选项 TCP_KEEPINTVL；0 表示沿用 tcp_keepalive_intvl", "TCP_KEEPINTVL socket option; 0 = use tcp_keepalive_intvl"),
+    }
+    TcpKeepcnt {
+        name: "tcp_keepcnt",
+        unit: "count",
+        min: 0,
+        max: 127,
+        default: 0,
+        label: text!("TCP_KEEPCNT（0 = 用 sysctl）", "TCP_KEEPCNT (0 = sysctl)"),
+        help: text!("套接字选项 TCP_KEEPCNT；0 表示沿用 tcp_keepalive_probes", "TCP_KEEPCNT socket option; 0 = use tcp_keepalive_probes"),
+    }
+    TcpUserTimeout {
+        name: "tcp_user_timeout",
+        unit: "ms",
+        min: 0,
+        max: 2147483647,
+        default: 0,
+        label: text!("TCP_USER_TIMEOUT（毫秒，0 = 关）", "TCP_USER_TIMEOUT (ms, 0 = off)"),
+        help: text!("服务端套接字的 TCP_USER_TIMEOUT 选项；0 表示不设", "TCP_USER_TIMEOUT socket option on the server; 0 = off"),
+    }
+    RttMs {
+        name: "rtt_ms",
+        unit: "ms",
+        min: 1,
+        max: 10000,
+        default: 20,
+        label: text!("往返时延（毫秒）", "round-trip time (ms)"),
+        help: text!("链路的往返时延（单程各占一半）", "round-trip time of the link (half each way)"),
+    }
+    LossPct {
+        name: "loss_pct",
+        unit: "%",
+        min: 0,
+        max: 50,
+        default: 0,
+        label: text!("随机丢包（%）", "random loss (%)"),
+        help: text!("链路随机丢弃的报文段比例，由随机种子决定", "random loss on the link, percent of segments, seeded"),
+    }
+    Seed {
+        name: "seed",
+        unit: "number",
+        min: 0,
+        max: 4294967295,
+        default: 1,
+        label: text!("随机种子", "random seed"),
+        help: text!("初始序号和随机丢包所用的随机种子", "seed for initial sequence numbers and loss"),
+    }
+    CrashAt {
+        name: "crash_at",
+        unit: "s",
+        min: 1,
+        max: 100000,
+        default: 10,
+        label: text!("故障时刻（秒）", "fault at (s)"),
+        help: text!("故障发生的时刻，从 connect() 算起", "when the fault happens, seconds after connect()"),
+    }
+    SendAt {
+        name: "send_at",
+        unit: "s",
+        min: 0,
+        max: 100000,
+        default: 5,
+        label: text!("故障后多久写数据（秒）", "write after the fault (s)"),
+        help: text!("故障之后多久服务端写数据", "when the server writes, seconds after the fault"),
+    }
+    SendBytes {
+        name: "send_bytes",
+        unit: "bytes",
+        min: 1,
+        max: 1448,
+        default: 100,
+        label: text!("写入字节数", "bytes written"),
+        help: text!("服务端一次写入的字节数", "how many bytes the server writes"),
+    }
+    RebootS {
+        name: "reboot_s",
+        unit: "s",
+        min: 1,
+        max: 100000,
+        default: 60,
+        label: text!("重启耗时（秒）", "reboot takes (s)"),
+        help: text!("客户端主机重启要多久", "how long the client host takes to reboot"),
+    }
+    ReconnectAfter {
+        name: "reconnect_after",
+        unit: "s",
+        min: 0,
+        max: 100000,
+        default: 1,
+        label: text!("启动后多久重连（秒）", "reconnect after boot (s)"),
+        help: text!("客户端启动完成后多久重新连接", "how long after booting the client reconnects"),
+    }
+    UnreadData {
+        name: "unread_data",
+        unit: "bool",
+        min: 0,
+        max: 1,
+        default: 0,
+        label: text!("客户端有未读数据", "client has unread data"),
+        help: text!("服务端发来的数据客户端进程一直没读（关闭时 FIN 变成 RST）", "the server sent data the client process never read (turns FIN into RST)"),
+    }
+    ServerWrites {
+        name: "server_writes",
+        unit: "bool",
+        min: 0,
+        max: 1,
+        default: 1,
+        label: text!("服务端继续写", "server keeps writing"),
+        help: text!("故障之后服务端还写数据", "the server writes after the fault"),
+    }
+    CloseDelayMs {
+        name: "close_delay_ms",
+        unit: "ms",
+        min: 0,
+        max: 60000,
+        default: 50,
+        label: text!("服务端读到 EOF 后多久关闭（毫秒）", "server closes after EOF (ms)"),
+        help: text!("服务端进程读到 EOF 之后多久调用 close()（0 表示立即，它的 ACK 就搭在 FIN 上）", "how long the server's process takes to close() after reading EOF (0: at once, so its ACK rides on its FIN)"),
+    }
+    AttackAt {
+        name: "attack_at",
+        unit: "s",
+        min: 1,
+        max: 100000,
+        default: 10,
+        label: text!("第三方出手时刻（秒）", "third party strikes at (s)"),
+        help: text!("第三方出手的时刻，从 connect() 算起", "when the third party strikes, seconds after connect()"),
+    }
+    ObserveS {
+        name: "observe_s",
+        unit: "s",
+        min: 1,
+        max: 1000000,
+        default: 600,
+        label: text!("之后再观察多久（秒）", "then watch for (s)"),
+        help: text!("最后一个预定步骤之后再观察多久", "how long to watch after the last scripted step"),
+    }
+}
+
+/// The number of parameters.
+pub const COUNT: usize = ALL.len();
+
+impl Param {
+    /// Its description.
+    pub fn spec(self) -> &'static ParamSpec {
+        &ALL[self as usize]
+    }
+
+    /// Its name, as Linux spells it.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The parameter with this name, if any.
+    pub fn parse(name: &str) -> Option<Param> {
+        ALL.iter().find(|s| s.name == name).map(|s| s.param)
+    }
+}
 
 /// Look a parameter up by name.
 pub fn spec(name: &str) -> Option<&'static ParamSpec> {
-    ALL.iter().find(|s| s.name == name)
+    Param::parse(name).map(Param::spec)
 }
 
 /// A bad parameter: what was wrong, and what is allowed.
@@ -278,12 +332,12 @@ pub enum ParamError {
     Malformed {
         name: String,
         value: String,
-        spec: ParamSpec,
+        spec: &'static ParamSpec,
     },
     OutOfRange {
         name: String,
         value: i64,
-        spec: ParamSpec,
+        spec: &'static ParamSpec,
     },
     Conflict {
         message: String,
@@ -324,43 +378,60 @@ impl std::error::Error for ParamError {}
 /// Effective parameter values for one scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Params {
-    allowed: Vec<&'static ParamSpec>,
-    values: BTreeMap<&'static str, i64>,
+    /// The parameters the scenario takes, in catalogue order.
+    taken: Vec<&'static ParamSpec>,
+    /// Every parameter's value (the default for those not taken).
+    values: [i64; COUNT],
 }
 
 impl Params {
     /// The defaults for a scenario: Linux defaults, with the scenario's own
-    /// overrides, limited to the parameters that scenario uses.
-    pub fn new(names: &[&'static str], overrides: &[(&'static str, i64)]) -> Params {
-        let mut allowed = Vec::new();
-        let mut values = BTreeMap::new();
-        for n in names {
-            if let Some(s) = spec(n) {
-                allowed.push(s);
-                values.insert(s.name, s.default);
-            }
+    /// overrides, for the parameters that scenario takes.
+    pub fn new(taken: &[Param], overrides: &[(Param, i64)]) -> Params {
+        let mut values = [0; COUNT];
+        for s in ALL {
+            values[s.param as usize] = s.default;
         }
-        for (n, v) in overrides {
-            if let Some(slot) = values.get_mut(n) {
-                *slot = *v;
-            }
+        for (p, v) in overrides {
+            values[*p as usize] = *v;
         }
-        Params { allowed, values }
+        Params {
+            taken: taken.iter().map(|p| p.spec()).collect(),
+            values,
+        }
     }
 
-    /// The parameters this scenario accepts, in catalogue order.
+    /// The parameters this scenario takes, in catalogue order.
     pub fn specs(&self) -> &[&'static ParamSpec] {
-        &self.allowed
+        &self.taken
     }
 
-    /// The current value of a parameter (0 if the scenario does not use it).
-    pub fn get(&self, name: &str) -> i64 {
-        self.values.get(name).copied().unwrap_or(0)
+    /// The value of a parameter the scenario takes. Debug builds (every
+    /// test) check that it does: a script reading a parameter it does not
+    /// declare is a bug, and would otherwise read a default no reader can
+    /// change.
+    pub fn get(&self, p: Param) -> i64 {
+        debug_assert!(self.accepts(p), "the scenario does not take {}", p.name());
+        self.values[p as usize]
     }
 
-    /// Whether this scenario accepts the parameter.
-    pub fn accepts(&self, name: &str) -> bool {
-        self.values.contains_key(name)
+    /// The value of a parameter, or its default where the scenario does not
+    /// take it: a kernel setting nobody changed has Linux's value.
+    pub fn get_or_default(&self, p: Param) -> i64 {
+        self.values[p as usize]
+    }
+
+    /// Whether this scenario takes the parameter.
+    pub fn accepts(&self, p: Param) -> bool {
+        self.taken.iter().any(|s| s.param == p)
+    }
+
+    /// The current value of a parameter named from outside, if the scenario
+    /// takes it.
+    pub fn value(&self, name: &str) -> Option<i64> {
+        self.spec_of(name)
+            .ok()
+            .map(|s| self.values[s.param as usize])
     }
 
     /// Set a parameter from a number, checking name and range.
@@ -370,10 +441,10 @@ impl Params {
             return Err(ParamError::OutOfRange {
                 name: name.to_string(),
                 value,
-                spec: *spec,
+                spec,
             });
         }
-        self.values.insert(spec.name, value);
+        self.values[spec.param as usize] = value;
         Ok(())
     }
 
@@ -396,7 +467,7 @@ impl Params {
             None => Err(ParamError::Malformed {
                 name: name.to_string(),
                 value: value.to_string(),
-                spec: *spec,
+                spec,
             }),
         }
     }
@@ -413,40 +484,38 @@ impl Params {
 
     /// Checks that involve more than one parameter.
     pub fn validate(&self) -> Result<(), ParamError> {
-        if self.accepts("tcp_rto_min")
-            && self.accepts("tcp_rto_max")
-            && self.get("tcp_rto_min") > self.get("tcp_rto_max")
-        {
+        let (lo, hi) = (Param::TcpRtoMin, Param::TcpRtoMax);
+        if self.accepts(lo) && self.accepts(hi) && self.get(lo) > self.get(hi) {
             return Err(ParamError::Conflict {
                 message: format!(
                     "parameter 'tcp_rto_min' = {} ms must not exceed 'tcp_rto_max' = {} ms",
-                    self.get("tcp_rto_min"),
-                    self.get("tcp_rto_max")
+                    self.get(lo),
+                    self.get(hi)
                 ),
             });
         }
         Ok(())
     }
 
-    /// All values, by name (for the trace).
+    /// The values of the parameters taken, by name (for the trace).
     pub fn to_map(&self) -> BTreeMap<String, i64> {
         // Inserted one by one: collect() would sort first, and that sort's
         // code is a few KB of the wasm build.
         let mut m = BTreeMap::new();
-        for (k, v) in &self.values {
-            m.insert(k.to_string(), *v);
+        for s in &self.taken {
+            m.insert(s.name.to_string(), self.values[s.param as usize]);
         }
         m
     }
 
     fn spec_of(&self, name: &str) -> Result<&'static ParamSpec, ParamError> {
-        self.allowed
+        self.taken
             .iter()
             .copied()
             .find(|s| s.name == name)
             .ok_or_else(|| ParamError::Unknown {
                 name: name.to_string(),
-                allowed: self.allowed.iter().map(|s| s.name).collect(),
+                allowed: self.taken.iter().map(|s| s.name).collect(),
             })
     }
 }
@@ -458,22 +527,64 @@ mod tests {
     fn p() -> Params {
         Params::new(
             &[
-                "tcp_keepalive_time",
-                "tcp_keepcnt",
-                "so_keepalive",
-                "tcp_rto_min",
-                "tcp_rto_max",
+                Param::TcpKeepaliveTime,
+                Param::TcpKeepcnt,
+                Param::SoKeepalive,
+                Param::TcpRtoMin,
+                Param::TcpRtoMax,
             ],
-            &[("so_keepalive", 1)],
+            &[(Param::SoKeepalive, 1)],
         )
+    }
+
+    #[test]
+    fn the_catalogue_is_in_enum_order_with_unique_names_and_both_languages() {
+        for (i, s) in ALL.iter().enumerate() {
+            assert_eq!(s.param as usize, i);
+            assert_eq!(Param::parse(s.name), Some(s.param));
+            assert!(s.min <= s.default && s.default <= s.max, "{}", s.name);
+            for t in [s.label, s.help] {
+                assert!(
+                    !t.zh.trim().is_empty() && !t.en.trim().is_empty(),
+                    "{}",
+                    s.name
+                );
+            }
+        }
+        assert_eq!(Param::parse("tcp_keepalive_tim"), None);
     }
 
     #[test]
     fn defaults_and_overrides() {
         let p = p();
-        assert_eq!(p.get("tcp_keepalive_time"), 7200);
-        assert_eq!(p.get("so_keepalive"), 1);
-        assert_eq!(p.get("tcp_retries2"), 0, "not used by this scenario");
+        assert_eq!(p.get(Param::TcpKeepaliveTime), 7200);
+        assert_eq!(p.get(Param::SoKeepalive), 1);
+        assert!(!p.accepts(Param::TcpRetries2));
+        assert_eq!(
+            p.get_or_default(Param::TcpRetries2),
+            15,
+            "a kernel setting the scenario does not take keeps Linux's default"
+        );
+        assert_eq!(p.value("tcp_retries2"), None);
+        assert_eq!(p.value("so_keepalive"), Some(1));
+        let map = p.to_map();
+        let names: Vec<&str> = map.keys().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "so_keepalive",
+                "tcp_keepalive_time",
+                "tcp_keepcnt",
+                "tcp_rto_max",
+                "tcp_rto_min"
+            ]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "does not take tcp_retries2")]
+    fn reading_a_parameter_the_scenario_does_not_take_is_caught_in_tests() {
+        p().get(Param::TcpRetries2);
     }
 
     #[test]
@@ -506,7 +617,7 @@ mod tests {
     fn switches_take_words() {
         let mut p = p();
         p.set_str("so_keepalive", "off").unwrap();
-        assert_eq!(p.get("so_keepalive"), 0);
+        assert_eq!(p.get(Param::SoKeepalive), 0);
         assert!(p.set_str("so_keepalive", "2").is_err());
     }
 }

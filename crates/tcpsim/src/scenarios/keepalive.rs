@@ -1,0 +1,62 @@
+//! Idle connections: a host crash nobody notices, and keepalive finding a
+//! live peer or a dead one.
+
+use super::{Scenario, Script};
+use crate::params::Param;
+use crate::text::text;
+use crate::time::Instant;
+
+pub static HOST_CRASH_IDLE: Scenario = Scenario {
+    id: "host-crash-idle",
+    title: text!("客户端主机宕机，连接空闲且没开保活：服务端毫无察觉", "The client host crashes on an idle connection without keepalive: the server never notices"),
+    steps: &[
+        text!("主机断电或内核崩溃时什么都发不出来：没有 FIN，也没有 RST。", "A host that loses power or panics sends nothing on its way down: no FIN, no RST."),
+        text!("服务端不发数据，也没有打开 <code>SO_KEEPALIVE</code>，它的内核就永远不会主动发出任何报文段去试探对方。", "The server sends no data and has no <code>SO_KEEPALIVE</code>, so its kernel never sends a single segment that could find out."),
+        text!("服务端的套接字一直停在 <b>ESTABLISHED</b>，应用一直阻塞在 <code>recv()</code> 里，直到进程重启。这就是半开连接。", "The server's socket stays <b>ESTABLISHED</b> and its process stays blocked in <code>recv()</code> until it is restarted: a half-open connection."),
+        text!("ESTABLISHED 只代表本机内核的看法，不能证明对端还活着。把 <code>so_keepalive</code> 打开，这个场景就变成了“保活探测：对端已死”。", "ESTABLISHED is only what the local kernel believes; it proves nothing about the peer. Turn <code>so_keepalive</code> on and this becomes “keepalive, peer dead”."),
+    ],
+    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::CrashAt, Param::SoKeepalive, Param::TcpKeepaliveTime, Param::TcpKeepaliveIntvl, Param::TcpKeepaliveProbes, Param::ObserveS],
+    overrides: &[(Param::SoKeepalive, 0), (Param::ObserveS, 10800)],
+    script: idle_host_crash,
+};
+
+pub static KEEPALIVE_PEER_ALIVE: Scenario = Scenario {
+    id: "keepalive-peer-alive",
+    title: text!("保活探测：对端健在", "Keepalive with a live peer"),
+    steps: &[
+        text!("服务端套接字开启了 <code>SO_KEEPALIVE</code>。连接空闲满 <code>tcp_keepalive_time</code>（默认 7200 秒）后，内核发出一个保活探测：长度为 0 的 ACK，序号是 SND.UNA − 1。", "The server's socket has <code>SO_KEEPALIVE</code>. After <code>tcp_keepalive_time</code> of silence (7200 s by default) the kernel sends a probe: a zero-length ACK whose sequence number is SND.UNA − 1."),
+        text!("这个序号落在客户端的接收窗口之外。客户端内核按 RFC 9293 回一个 ACK，重申自己的 SND.NXT 和 RCV.NXT。", "That number lies outside the client's receive window, so the client's kernel answers, as RFC 9293 requires, with an ACK restating its SND.NXT and RCV.NXT."),
+        text!("收到回应，空闲计时从这一刻重新开始，下一个探测又在 7200 秒之后。两端的应用都毫无感觉。", "The answer restarts the idle clock; the next probe comes another 7200 s later. Neither application notices anything."),
+        text!("套接字选项 <code>TCP_KEEPIDLE</code>、<code>TCP_KEEPINTVL</code>、<code>TCP_KEEPCNT</code> 可以针对单个连接覆盖这些 sysctl。", "The socket options <code>TCP_KEEPIDLE</code>, <code>TCP_KEEPINTVL</code> and <code>TCP_KEEPCNT</code> override these sysctls for one connection."),
+    ],
+    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::SoKeepalive, Param::TcpKeepaliveTime, Param::TcpKeepaliveIntvl, Param::TcpKeepaliveProbes, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::TcpUserTimeout, Param::ObserveS],
+    overrides: &[(Param::SoKeepalive, 1), (Param::ObserveS, 60)],
+    script: peer_alive,
+};
+
+pub static KEEPALIVE_PEER_DEAD: Scenario = Scenario {
+    id: "keepalive-peer-dead",
+    title: text!("保活探测：对端主机已死", "Keepalive when the client host has died"),
+    steps: &[
+        text!("客户端主机在连接空闲时宕机。服务端内核在最后一次收到报文之后 7200 秒发出第一个探测，石沉大海。", "The client host dies while the connection is idle. 7200 s after the last segment it received, the server's kernel sends a first probe into the void."),
+        text!("之后每隔 <code>tcp_keepalive_intvl</code>（75 秒）再探一次，总共 <code>tcp_keepalive_probes</code>（9）次。", "It probes again every <code>tcp_keepalive_intvl</code> (75 s), <code>tcp_keepalive_probes</code> (9) times in all."),
+        text!("最后一个探测之后再等一个间隔，内核放弃：发出一个 RST（对方早已收不到），并把 <b>ETIMEDOUT</b> 交给应用。默认值合计 7200 + 9 × 75 = 7875 秒。", "One interval after the last probe the kernel gives up: it sends a RST (which nobody receives) and hands <b>ETIMEDOUT</b> to the application. With the defaults: 7200 + 9 × 75 = 7875 s."),
+        text!("真实内核的定时器轮会把很长的定时器向上取整，抓包里的时刻可能稍晚一些（最多约八分之一）。", "A real kernel's timer wheel rounds long timers up, so captured times can be a little later (by up to about an eighth)."),
+    ],
+    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::CrashAt, Param::SoKeepalive, Param::TcpKeepaliveTime, Param::TcpKeepaliveIntvl, Param::TcpKeepaliveProbes, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::TcpUserTimeout, Param::ObserveS],
+    overrides: &[(Param::SoKeepalive, 1), (Param::ObserveS, 60)],
+    script: idle_host_crash,
+};
+
+/// The client host crashes at `crash_at` on an idle connection; watch until
+/// keepalive (if on) has had time to give up.
+fn idle_host_crash(s: &mut Script) -> Instant {
+    let crash = s.secs(Param::CrashAt);
+    s.client_crashes(crash);
+    crash.max(s.keepalive_span() + s.rtt()) + s.observe()
+}
+
+/// Nothing happens but keepalive: watch two idle periods.
+fn peer_alive(s: &mut Script) -> Instant {
+    s.rtt() + 2 * s.server_app.opts.keepidle(&s.sys) + s.observe()
+}
