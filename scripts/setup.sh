@@ -13,7 +13,13 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # 1. Debian packages: a browser and its driver for the wasm and page tests,
 #    capture tools and nftables/iproute2 for the real-kernel recordings, a
 #    CJK font so screenshots of the Chinese page are legible.
-pkgs=(chromium chromium-driver tcpdump tshark nftables iproute2 fonts-wqy-zenhei)
+pkgs=(tcpdump tshark nftables iproute2 fonts-wqy-zenhei)
+# A browser: Debian's Chromium and its driver, unless CHROMIUM names one
+# already installed (GitHub's Ubuntu runners have Chrome and chromedriver;
+# Ubuntu's chromium package is only a snap wrapper).
+if [ -z "${CHROMIUM:-}" ] || [ ! -x "${CHROMIUM}" ]; then
+  pkgs+=(chromium chromium-driver)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -38,7 +38,10 @@ function fatal(msg) {
 let EN = null;
 let EN_TEXTS = null;
 async function loadEnglish() {
-  if (!EN) ({ EN, TEXTS: EN_TEXTS } = await import("./i18n-en.js"));
+  if (EN) return;
+  const [page, catalogue] = await Promise.all([import("./i18n-en.js"), import("./texts-en.js")]);
+  ({ EN } = page);
+  EN_TEXTS = catalogue.TEXTS;
 }
 
 // Scenario titles and steps, parameter labels and help, in the page's

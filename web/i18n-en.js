@@ -1,8 +1,3 @@
-// English texts for the page; the scenarios' and parameters' come from the
-// catalogue (texts-en.js, generated at build time), re-exported here so that
-// one chunk carries all of English.
-export { TEXTS } from "./texts-en.js";
-
 // English texts for the page. The Chinese originals are the page's own
 // markup (index.html), so readers without JavaScript get them; switching
 // language swaps the elements marked data-i18n. This module is loaded only

@@ -59,7 +59,8 @@ before(async () => {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${server.address().port}`;
   browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    // Debian's Chromium here; CHROMIUM names another build (CI on Ubuntu uses its Chrome).
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
 });

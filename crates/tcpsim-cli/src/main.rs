@@ -27,8 +27,9 @@ USAGE:
     tcpsim run <scenario> [OPTIONS]  run a scenario and print what happened
     tcpsim capture <recording.json> [--format text|json|svg] [--lang en|zh] [-o FILE]
                                      draw a real-kernel recording (tests/kernel/fixtures)
-    tcpsim css                       print the stylesheet the SVG diagrams embed, for a page
-                                     that inlines several diagrams and links the rules once
+    tcpsim css                       print the page palette (line 1) and the stylesheet the
+                                     SVG diagrams embed (line 2), for a page that inlines
+                                     several diagrams and links the rules once
     tcpsim catalog [--lang en|zh]    the scenarios, their texts and parameters, as JSON
     tcpsim help                      show this help
     tcpsim --version                 show the version
@@ -132,7 +133,12 @@ fn real_main(args: &[String]) -> Result<(), Failure> {
         "css" => {
             no_more(rest, cmd)?;
             emit(
-                format!("{}\n", tcpsim_diagram::stylesheet()).as_bytes(),
+                format!(
+                    "{}\n{}\n",
+                    tcpsim_diagram::page_palette(),
+                    tcpsim_diagram::stylesheet()
+                )
+                .as_bytes(),
                 None,
             )
         }

@@ -542,7 +542,14 @@ fn css_prints_the_stylesheet_the_svgs_embed() {
     assert_eq!(o.status.code(), Some(0));
     let css = stdout(&o);
     let svg = stdout(&tcpsim(&["run", "process-crash", "--format", "svg"]));
-    assert!(svg.contains(&format!("<style>{}</style>", css.trim_end())));
+    let lines: Vec<&str> = css.lines().collect();
+    assert_eq!(lines.len(), 2, "{css}");
+    assert!(svg.contains(&format!("<style>{}</style>", lines[1])));
+    // The page's palette: every colour the diagrams read, light and dark.
+    for var in ["--tcl-fg:", "--tcl-bg:", "--tcl-danger:", "--tcl-font:"] {
+        assert!(lines[0].contains(var), "{var}");
+    }
+    assert!(lines[0].contains(":root[data-theme=\"dark\"]"));
     bad(&["css", "extra"], &["unexpected argument 'extra'"]);
 }
 

@@ -4,12 +4,14 @@
 //! by hand, nothing reads a clock or a file.
 
 mod layout;
+mod style;
 mod svg;
 mod table;
 mod text;
 mod words;
 
-pub use svg::{esc, stylesheet, summary, svg, SvgOptions};
+pub use style::{page_palette, stylesheet};
+pub use svg::{esc, summary, svg, SvgOptions};
 pub use table::table_html;
 pub use text::text;
 pub use words::{

@@ -7,9 +7,10 @@ use std::fmt::Write;
 use tcpsim::trace::{EventKind, Fault, Loss, Packet, Trace, Why};
 
 use crate::layout::{brackets, layout, Bracket, Layout};
+use crate::style::stylesheet;
 use crate::words::{
-    app_text, duration_text, fault_text, kernel_text, state_text, timer_text, trim_num, why_text,
-    Lang,
+    app_text, duration_text, fault_text, gap_text, kernel_text, lost_suffix, segments_word,
+    state_text, summary_text, timer_text, trim_num, why_text, Lang,
 };
 
 /// Options for [`svg`].
@@ -40,52 +41,6 @@ impl Default for SvgOptions {
 
 const TOP: f64 = 64.0;
 const AXIS_W: f64 = 78.0;
-
-const STYLE: &str = "\
-.tcl{--d-fg:#1b1f24;--d-bg:#fff;--d-muted:#5b6570;--d-accent:#0b62d6;--d-danger:#c62828;--d-ok:#1b7f3b;--d-warn:#a05a00;\
-font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','WenQuanYi Zen Hei',sans-serif;font-size:12px}\
-@media (prefers-color-scheme:dark){.tcl{--d-fg:#e6e9ed;--d-bg:#111418;--d-muted:#9aa4ae;--d-accent:#6aa8ff;--d-danger:#ff6b6b;--d-ok:#5fd38a;--d-warn:#f0b35a}}\
-.tcl text{fill:var(--tcl-fg,var(--d-fg))}\
-.tcl .bg{fill:var(--tcl-bg,var(--d-bg))}\
-.tcl .host{font-weight:700;font-size:13px}\
-.tcl .lifeline{stroke:var(--tcl-muted,var(--d-muted));stroke-width:2}\
-.tcl .lifeline.down{stroke-dasharray:3 5;opacity:.45}\
-.tcl .axis text{text-anchor:end;fill:var(--tcl-muted,var(--d-muted));font-size:10px;font-variant-numeric:tabular-nums}\
-.tcl .axis path{stroke:var(--tcl-muted,var(--d-muted));opacity:.25}\
-.tcl .break rect{fill:var(--tcl-muted,var(--d-muted));opacity:.1}\
-.tcl .break path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-dasharray:2 3}\
-.tcl .break text{fill:var(--tcl-muted,var(--d-muted));font-style:italic}\
-.tcl .pkt{cursor:pointer}\
-.tcl .pkt .ln{stroke:var(--tcl-accent,var(--d-accent));stroke-width:1.6;fill:none}\
-.tcl .pkt .hd{fill:var(--tcl-accent,var(--d-accent))}\
-.tcl .pkt .hit{stroke:transparent;stroke-width:12;fill:none}\
-.tcl .pkt text{text-anchor:middle;font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}\
-.tcl .pkt .why{font-family:inherit;fill:var(--tcl-muted,var(--d-muted))}\
-.tcl .pkt.rst .ln{stroke:var(--tcl-danger,var(--d-danger))}.tcl .pkt.rst .hd{fill:var(--tcl-danger,var(--d-danger))}\
-.tcl .pkt.probe .ln,.tcl .pkt.retx .ln{stroke:var(--tcl-warn,var(--d-warn))}.tcl .pkt.probe .hd,.tcl .pkt.retx .hd{fill:var(--tcl-warn,var(--d-warn))}\
-.tcl .pkt.forged .ln{stroke-dasharray:6 3}\
-.tcl .pkt.lost .ln{stroke-dasharray:5 3}\
-.tcl .pkt .x{stroke:var(--tcl-danger,var(--d-danger));stroke-width:2.4}\
-.tcl .pkt.dim{opacity:.12}\
-.tcl .pkt.current .ln,.tcl .pkt:focus .ln,.tcl .pkt:hover .ln{stroke-width:3.4}\
-.tcl .pkt:focus{outline:none}.tcl .pkt:focus text{text-decoration:underline}\
-.tcl .state{font-size:10.5px;font-weight:600;fill:var(--tcl-ok,var(--d-ok))}\
-.tcl .app{font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;fill:var(--tcl-accent,var(--d-accent))}\
-.tcl .app.err{fill:var(--tcl-danger,var(--d-danger));font-weight:700}\
-.tcl .fault{font-weight:700;fill:var(--tcl-danger,var(--d-danger))}\
-.tcl .fault.ok{fill:var(--tcl-ok,var(--d-ok))}\
-.tcl .faultbar{stroke:var(--tcl-danger,var(--d-danger));stroke-width:3}\
-.tcl .note{font-size:10.5px;font-style:italic;fill:var(--tcl-muted,var(--d-muted))}\
-.tcl .timer path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-width:1.2}\
-.tcl .timer text{font-size:9.5px;fill:var(--tcl-muted,var(--d-muted))}\
-.tcl .state,.tcl .app,.tcl .fault,.tcl .note,.tcl .timer text{paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}";
-
-/// The rules every diagram needs (colours as custom properties that a page
-/// may override with `--tcl-*`), for a page that inlines diagrams drawn with
-/// `style: false`.
-pub fn stylesheet() -> &'static str {
-    STYLE
-}
 
 /// XML-escape text for element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -367,33 +322,14 @@ pub fn summary(trace: &Trace, lang: Lang) -> String {
             } if first.is_some_and(|(a, b)| (lport, rport) == (b, a)) => Some(to.as_str()),
             _ => None,
         });
-    let n = trace.packets.len();
-    match lang {
-        Lang::Zh => {
-            let mut s = format!("{} 共 {n} 个报文段，其中 {lost} 个丢失。", trace.scenario);
-            if let Some((at, t)) = last_server {
-                let _ = write!(s, "服务端应用最后看到：{t}（{} 秒）。", trim_num(at));
-            }
-            if let Some(st) = server_state {
-                let _ = write!(s, "服务端的连接最终处于 {st}。");
-            }
-            s
-        }
-        Lang::En => {
-            let mut s = format!("{}: {n} segments, {lost} lost.", trace.scenario);
-            if let Some((at, t)) = last_server {
-                let _ = write!(
-                    s,
-                    " The server's application last saw {t} at {} s.",
-                    trim_num(at)
-                );
-            }
-            if let Some(st) = server_state {
-                let _ = write!(s, " The server's connection ends in {st}.");
-            }
-            s
-        }
-    }
+    summary_text(
+        &trace.scenario,
+        trace.packets.len(),
+        lost,
+        last_server,
+        server_state,
+        lang,
+    )
 }
 
 /// Render a trace as an SVG sequence diagram.
@@ -435,7 +371,7 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         lang_code = lang.code(),
         desc = esc(&summary(trace, lang)),
         style = if opts.style {
-            format!("<style>{STYLE}</style>")
+            format!("<style>{}</style>", stylesheet())
         } else {
             String::new()
         },
@@ -557,10 +493,7 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     // Folded gaps.
     for b in &lay.breaks {
         let mid = (b.y0 + b.y1) / 2.0;
-        let label = match lang {
-            Lang::Zh => format!("⋯ 过了 {} ⋯", duration_text(b.seconds, lang)),
-            Lang::En => format!("⋯ {} later ⋯", duration_text(b.seconds, lang)),
-        };
+        let label = gap_text(b.seconds, lang);
         let _ = write!(
             o,
             "<g class=\"break\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/><path d=\"M{} {}H{}M{} {}H{}\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
@@ -585,10 +518,7 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     let _ = write!(
         o,
         "<g class=\"pkts\" role=\"list\" aria-label=\"{}\">",
-        match lang {
-            Lang::Zh => "报文段",
-            Lang::En => "segments",
-        }
+        segments_word(lang)
     );
     for p in &trace.packets {
         packet(&mut o, p, &lay, &cols, lang);
@@ -643,11 +573,7 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
         p.src,
         p.dst,
         if p.lost.is_some() {
-            if lang == Lang::Zh {
-                "（丢失）"
-            } else {
-                " (lost)"
-            }
+            lost_suffix(lang)
         } else {
             ""
         }

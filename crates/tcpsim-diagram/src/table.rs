@@ -5,33 +5,11 @@ use std::fmt::Write;
 use tcpsim::trace::Trace;
 
 use crate::svg::esc;
-use crate::words::{trim_num, why_text, Lang};
+use crate::words::{table_texts, trim_num, why_text, Lang};
 
 /// Every segment as a table row: time, from, to, flags, seq, ack, length, reason.
 pub fn table_html(trace: &Trace, lang: Lang) -> String {
-    let (cap, heads, lost) = match lang {
-        Lang::Zh => (
-            "逐个报文段",
-            [
-                "时间 (s)",
-                "从",
-                "到",
-                "标志",
-                "序号",
-                "确认号",
-                "长度",
-                "原因",
-            ],
-            "丢失",
-        ),
-        Lang::En => (
-            "Segment by segment",
-            [
-                "time (s)", "from", "to", "flags", "seq", "ack", "len", "why",
-            ],
-            "lost",
-        ),
-    };
+    let (cap, heads, lost) = table_texts(lang);
     let mut o = String::new();
     let _ = write!(
         o,

@@ -35,7 +35,6 @@ pub fn fault_text(f: Fault, lang: Lang) -> &'static str {
     let (zh, en) = match f {
         Fault::ProcessKill => ("☠ 进程被杀 (SIGKILL)", "☠ process killed (SIGKILL)"),
         Fault::HostCrash => ("✕ 主机崩溃", "✕ host crashed"),
-        Fault::RebootStart => ("↻ 开始重启", "↻ rebooting"),
         Fault::RebootDone => ("↻ 重启完成（无旧连接）", "↻ rebooted (no old sockets)"),
     };
     pick(lang, zh, en)
@@ -53,7 +52,6 @@ pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
         KernelNote::SynResendSoon => ("SYN 定时器缩到最短", "SYN timer cut to minimum"),
         KernelNote::Dropped => ("丢弃", "dropped"),
         KernelNote::Observed => ("窥见挑战 ACK 的序号", "reads SEQ/ACK off the wire"),
-        KernelNote::AcceptQueued => ("等待 accept()", "queued for accept()"),
     };
     pick(lang, zh, en)
 }
@@ -108,6 +106,91 @@ pub fn duration_text(secs: f64, lang: Lang) -> String {
         }
     } else {
         format!("{} s", trim_num(s))
+    }
+}
+
+/// The diagram's description for `<desc>` and screen readers: how many
+/// segments, how many lost, what the server's application saw last (when,
+/// what) and the state its connection ended in.
+pub fn summary_text(
+    scenario: &str,
+    n: usize,
+    lost: usize,
+    last_server: Option<(f64, String)>,
+    server_state: Option<&str>,
+    lang: Lang,
+) -> String {
+    use std::fmt::Write;
+    match lang {
+        Lang::Zh => {
+            let mut s = format!("{scenario} 共 {n} 个报文段，其中 {lost} 个丢失。");
+            if let Some((at, t)) = last_server {
+                let _ = write!(s, "服务端应用最后看到：{t}（{} 秒）。", trim_num(at));
+            }
+            if let Some(st) = server_state {
+                let _ = write!(s, "服务端的连接最终处于 {st}。");
+            }
+            s
+        }
+        Lang::En => {
+            let mut s = format!("{scenario}: {n} segments, {lost} lost.");
+            if let Some((at, t)) = last_server {
+                let _ = write!(
+                    s,
+                    " The server's application last saw {t} at {} s.",
+                    trim_num(at)
+                );
+            }
+            if let Some(st) = server_state {
+                let _ = write!(s, " The server's connection ends in {st}.");
+            }
+            s
+        }
+    }
+}
+
+/// The label of a folded stretch of time.
+pub fn gap_text(seconds: f64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("⋯ 过了 {} ⋯", duration_text(seconds, lang)),
+        Lang::En => format!("⋯ {} later ⋯", duration_text(seconds, lang)),
+    }
+}
+
+/// What the list of arrows is called.
+pub fn segments_word(lang: Lang) -> &'static str {
+    pick(lang, "报文段", "segments")
+}
+
+/// Added to a lost segment's description.
+pub fn lost_suffix(lang: Lang) -> &'static str {
+    pick(lang, "（丢失）", " (lost)")
+}
+
+/// The text table's caption, column heads and the word for a lost segment.
+pub fn table_texts(lang: Lang) -> (&'static str, [&'static str; 8], &'static str) {
+    match lang {
+        Lang::Zh => (
+            "逐个报文段",
+            [
+                "时间 (s)",
+                "从",
+                "到",
+                "标志",
+                "序号",
+                "确认号",
+                "长度",
+                "原因",
+            ],
+            "丢失",
+        ),
+        Lang::En => (
+            "Segment by segment",
+            [
+                "time (s)", "from", "to", "flags", "seq", "ack", "len", "why",
+            ],
+            "lost",
+        ),
     }
 }
 

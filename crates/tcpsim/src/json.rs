@@ -98,7 +98,6 @@ fn fault_name(f: Fault) -> &'static str {
     match f {
         Fault::ProcessKill => "process_kill",
         Fault::HostCrash => "host_crash",
-        Fault::RebootStart => "reboot_start",
         Fault::RebootDone => "reboot_done",
     }
 }
@@ -114,7 +113,6 @@ fn note_name(k: KernelNote) -> &'static str {
         KernelNote::SynResendSoon => "syn_resend_soon",
         KernelNote::Dropped => "dropped",
         KernelNote::Observed => "observed",
-        KernelNote::AcceptQueued => "accept_queued",
     }
 }
 

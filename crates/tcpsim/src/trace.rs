@@ -503,8 +503,6 @@ pub enum Fault {
     ProcessKill,
     /// The host stopped dead: no segment sent or answered, all state lost.
     HostCrash,
-    /// The crashed host started booting.
-    RebootStart,
     /// The host finished booting: a fresh kernel with no sockets.
     RebootDone,
 }
@@ -531,8 +529,6 @@ pub enum KernelNote {
     Dropped,
     /// The third party read the sequence numbers off a segment it observed.
     Observed,
-    /// The connection was handed to the application queue (accept ready).
-    AcceptQueued,
 }
 
 /// Normalise absolute sequence numbers to relative ones, tcpdump-style.

@@ -165,7 +165,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
 
     #[test]
-    fn random_runs_terminate_and_keep_invariants(idx in 0usize..10, picks in proptest::collection::vec(any::<u64>(), 1..24)) {
+    fn random_runs_terminate_and_keep_invariants(idx in 0..SCENARIOS.len(), picks in proptest::collection::vec(any::<u64>(), 1..24)) {
         let s = &SCENARIOS[idx];
         let p = params_for(idx, &picks);
         let t = run(s.id, &p).unwrap();

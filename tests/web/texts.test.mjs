@@ -1,0 +1,29 @@
+// Every page text in both languages: the interface strings (i18n.js) have
+// the same keys in Chinese and English, and every element of index.html
+// marked for translation has its English text (i18n-en.js). The scenario
+// and parameter texts have one source in Rust, whose tests check both
+// languages; the build writes them into the page (scripts/page-texts.py).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { UI } from "../../web/i18n.js";
+import { EN } from "../../web/i18n-en.js";
+
+const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web");
+
+test("the interface strings have the same keys in both languages, none empty", () => {
+  assert.deepEqual(Object.keys(UI.zh).sort(), Object.keys(UI.en).sort());
+  for (const lang of ["zh", "en"]) {
+    for (const [k, v] of Object.entries(UI[lang])) assert.ok(String(v).trim(), `${lang}.${k} is empty`);
+  }
+});
+
+test("every element marked for translation in index.html has its English text", () => {
+  const html = fs.readFileSync(path.join(web, "index.html"), "utf8");
+  const keys = [...html.matchAll(/data-i18n(?:-aria)?="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(keys.length > 5, "index.html marks its texts");
+  for (const k of keys) assert.ok(EN[k] && EN[k].trim(), `no English for data-i18n="${k}"`);
+  for (const k of Object.keys(EN)) assert.ok(keys.includes(k), `English text "${k}" has no element in index.html`);
+});
