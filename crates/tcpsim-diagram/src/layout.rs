@@ -293,6 +293,7 @@ mod tests {
             abs_seq: 0,
             abs_ack: 1,
             len: 0,
+            resend: None,
             win: 64240,
             why: Why::KeepaliveProbe,
         }

@@ -12,6 +12,8 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
         Why::HandshakeAck => ("握手的第三个 ACK", "handshake ACK"),
         Why::Data => ("应用数据", "data"),
         Why::Ack => ("确认", "ACK"),
+        Why::DelayedAck => ("延迟确认", "delayed ACK"),
+        Why::TimewaitAck => ("TIME_WAIT 中再次确认 FIN", "ACK again from TIME_WAIT"),
         Why::Retransmit => ("超时重传 (RTO)", "retransmission (RTO)"),
         Why::TailLossProbe => ("尾部丢失探测 (TLP)", "tail loss probe"),
         Why::Fin => ("关闭：FIN", "close: FIN"),

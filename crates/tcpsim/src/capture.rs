@@ -164,6 +164,7 @@ impl Capture {
                 abs_seq: p.abs_seq,
                 abs_ack: p.abs_ack.unwrap_or(0),
                 len: p.len,
+                resend: None,
                 win: 0,
                 why: Why::Captured,
             });

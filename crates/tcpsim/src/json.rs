@@ -197,9 +197,16 @@ impl Trace {
             }
             let _ = write!(
                 o,
-                ",\"abs_seq\":{},\"abs_ack\":{},\"len\":{},\"win\":{},\"why\":",
-                p.abs_seq, p.abs_ack, p.len, p.win
+                ",\"abs_seq\":{},\"abs_ack\":{},\"len\":{},\"resend\":",
+                p.abs_seq, p.abs_ack, p.len
             );
+            match p.resend {
+                Some(n) => {
+                    let _ = write!(o, "{n}");
+                }
+                None => o.push_str("null"),
+            }
+            let _ = write!(o, ",\"win\":{},\"why\":", p.win);
             push_json_string(&mut o, p.why.as_str());
             o.push('}');
         }

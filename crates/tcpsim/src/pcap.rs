@@ -182,6 +182,7 @@ mod tests {
             abs_seq: seq,
             abs_ack: ack,
             len,
+            resend: None,
             win: 64240,
             why: Why::Data,
         }

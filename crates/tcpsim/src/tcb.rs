@@ -183,8 +183,9 @@ pub struct Sent {
     pub fin: bool,
     /// Last time it was (re)transmitted.
     pub sent_at: Instant,
-    /// Retransmitted at least once (Karn: no RTT sample from it).
-    pub retransmitted: bool,
+    /// How many times it has been sent again (retransmissions and tail loss
+    /// probes); a segment sent again gives no RTT sample (Karn).
+    pub resends: u32,
 }
 
 impl Sent {
@@ -196,7 +197,7 @@ impl Sent {
             syn,
             fin,
             sent_at,
-            retransmitted: false,
+            resends: 0,
         }
     }
 
@@ -514,7 +515,7 @@ mod tests {
             syn: false,
             fin: false,
             sent_at: 0,
-            retransmitted: false,
+            resends: 0,
         });
         // 2 x 20 ms + 200 ms = 240 ms, but the RTO (220 ms) comes first
         assert_eq!(t.loss_probe_timeout(200 * MS), 220 * MS);

@@ -122,6 +122,12 @@ pub enum Why {
     Data,
     /// Pure ACK for received data or FIN.
     Ack,
+    /// An ACK held back and sent by the delayed-ACK timer (Linux
+    /// `tcp_send_delayed_ack`, `tcp_delack_timer_handler`).
+    DelayedAck,
+    /// The ACK again, from TIME_WAIT, for a retransmitted FIN (RFC 9293
+    /// 3.10.7.4; Linux `tcp_timewait_state_process`).
+    TimewaitAck,
     /// Retransmission on RTO expiry.
     Retransmit,
     /// Tail Loss Probe (RFC 8985 7; Linux `tcp_send_loss_probe`).
@@ -156,13 +162,15 @@ pub enum Why {
 
 impl Why {
     /// Every reason, for catalogues and tests.
-    pub const ALL: [Why; 20] = [
+    pub const ALL: [Why; 22] = [
         Why::Connect,
         Why::SynRetransmit,
         Why::SynAck,
         Why::HandshakeAck,
         Why::Data,
         Why::Ack,
+        Why::DelayedAck,
+        Why::TimewaitAck,
         Why::Retransmit,
         Why::TailLossProbe,
         Why::Fin,
@@ -188,6 +196,8 @@ impl Why {
             Why::HandshakeAck => "handshake_ack",
             Why::Data => "data",
             Why::Ack => "ack",
+            Why::DelayedAck => "delayed_ack",
+            Why::TimewaitAck => "timewait_ack",
             Why::Retransmit => "retransmit",
             Why::TailLossProbe => "tail_loss_probe",
             Why::Fin => "fin",
@@ -215,7 +225,9 @@ impl Why {
             Why::SynAck => "RFC 9293 3.10.7.2; Linux tcp_conn_request / tcp_v4_send_synack",
             Why::HandshakeAck => "RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process",
             Why::Data => "RFC 9293 3.10.2; Linux tcp_sendmsg / tcp_write_xmit",
-            Why::Ack => "RFC 9293 3.10.7.4; Linux __tcp_ack_snd_check / tcp_send_delayed_ack",
+            Why::Ack => "RFC 9293 3.10.7.4; Linux __tcp_ack_snd_check / tcp_send_ack",
+            Why::DelayedAck => "RFC 1122 4.2.3.2; Linux tcp_send_delayed_ack / tcp_delack_timer_handler",
+            Why::TimewaitAck => "RFC 9293 3.10.7.4 (TIME-WAIT); Linux tcp_timewait_state_process",
             Why::Retransmit => "RFC 6298 5.4-5.6; Linux tcp_retransmit_timer",
             Why::TailLossProbe => "RFC 8985 7; Linux tcp_schedule_loss_probe / tcp_send_loss_probe",
             Why::Fin => "RFC 9293 3.10.4; Linux tcp_close / tcp_send_fin",
@@ -272,6 +284,10 @@ pub struct Packet {
     pub abs_ack: u32,
     /// Payload length in bytes.
     pub len: u32,
+    /// For a retransmission or a tail loss probe: how many times this
+    /// segment had been sent before (1 for the first retransmission);
+    /// `None` for anything else.
+    pub resend: Option<u32>,
     /// Advertised window (unscaled, as on the wire).
     pub win: u16,
     /// Why it was sent.

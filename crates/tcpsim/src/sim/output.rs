@@ -50,6 +50,7 @@ impl World {
             abs_seq: seg.seq,
             abs_ack: if seg.has(ACK) { seg.ack } else { 0 },
             len: seg.len,
+            resend: None,
             win: if seg.has(RST) { 0 } else { WINDOW },
             why,
         });

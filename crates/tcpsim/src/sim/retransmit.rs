@@ -72,10 +72,10 @@ impl World {
         if s.tcb.tlp_high_seq.is_none() {
             if let Some(last) = s.tcb.rtx.last_mut() {
                 last.sent_at = now;
-                last.retransmitted = true;
+                last.resends += 1;
                 let last = *last;
                 s.tcb.tlp_high_seq = Some(s.tcb.snd_nxt);
-                self.send_from(
+                let id = self.send_from(
                     host,
                     sock,
                     last.seq,
@@ -83,6 +83,7 @@ impl World {
                     last.len,
                     Why::TailLossProbe,
                 );
+                self.packets[id].resend = Some(last.resends);
             }
         }
         self.rearm_rto(host, sock);
@@ -122,7 +123,7 @@ impl World {
         let s = self.sock_mut(host, sock);
         let head = &mut s.tcb.rtx[0];
         head.sent_at = now;
-        head.retransmitted = true;
+        head.resends += 1;
         let head = *head;
         if s.tcb.retrans_stamp.is_none() {
             s.tcb.retrans_stamp = Some(now);
@@ -136,7 +137,8 @@ impl World {
         } else {
             (data_flags(&head), Why::Retransmit)
         };
-        self.send_from(host, sock, head.seq, flags, head.len, why);
+        let id = self.send_from(host, sock, head.seq, flags, head.len, why);
+        self.packets[id].resend = Some(head.resends);
         let s = self.sock_mut(host, sock);
         s.tcb.retransmits += 1;
         if state == TcpState::SynSent {
@@ -186,7 +188,7 @@ impl World {
             if after(first.end(), ack) {
                 break;
             }
-            if !first.retransmitted {
+            if first.resends == 0 {
                 sample = Some(now - first.sent_at);
             }
             t.rtx.remove(0);

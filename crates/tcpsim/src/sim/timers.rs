@@ -188,7 +188,7 @@ impl World {
     /// nothing has carried it meanwhile.
     fn delack_timer(&mut self, host: HostId, sock: usize) {
         if self.sock_mut(host, sock).tcb.ack_pending {
-            self.send_ack(host, sock, Why::Ack);
+            self.send_ack(host, sock, Why::DelayedAck);
         }
     }
 }

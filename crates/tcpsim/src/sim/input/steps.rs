@@ -178,9 +178,11 @@ impl World {
         let state = t.state;
         let fin_seq = seg.seq.wrapping_add(seg.len);
         if t.fin_rcvd && fin_seq.wrapping_add(1) == t.rcv_nxt {
-            self.send_ack(host, sock, Why::Ack);
             if state == TcpState::TimeWait {
+                self.send_ack(host, sock, Why::TimewaitAck);
                 self.arm(host, sock, TimerKind::TimeWait, TCP_TIMEWAIT_LEN);
+            } else {
+                self.send_ack(host, sock, Why::Ack);
             }
             return Flow::Done;
         }
