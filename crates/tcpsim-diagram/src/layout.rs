@@ -316,6 +316,8 @@ mod tests {
     fn trace() -> Trace {
         Trace {
             scenario: "hand-made".into(),
+            origin: tcpsim::trace::Origin::Simulation,
+            outcome: Vec::new(),
             params: Default::default(),
             hosts: vec![
                 HostInfo {

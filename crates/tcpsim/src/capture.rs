@@ -12,8 +12,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use crate::trace::{
-    AppCall, AppResult, Event, EventKind, Fault, Flag, HostInfo, Loss, Packet, StopReason, Trace,
-    Why,
+    AppCall, AppResult, Event, EventKind, Fault, Flag, HostInfo, Loss, Origin, Packet, StopReason,
+    Trace, Why,
 };
 
 /// One recording, as record.py writes it.
@@ -190,14 +190,18 @@ impl Capture {
             .map(|p| p.sent_at)
             .chain(events.iter().map(|e| e.at))
             .fold(0.0f64, f64::max);
-        Trace {
+        let mut t = Trace {
             scenario: self.scenario.clone(),
+            origin: Origin::Recording,
             params: self.params.clone(),
             hosts,
             packets,
             events,
             end_at: end,
             stop: StopReason::Quiet,
-        }
+            outcome: Vec::new(),
+        };
+        t.outcome = crate::outcome::outcomes(&t);
+        t
     }
 }

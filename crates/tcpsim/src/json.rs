@@ -116,6 +116,15 @@ fn note_name(k: KernelNote) -> &'static str {
     }
 }
 
+fn app_result(o: &mut String, r: AppResult) {
+    match r {
+        AppResult::Bytes(n) => {
+            let _ = write!(o, "{n}");
+        }
+        AppResult::Word(w) => push_json_string(o, w.as_str()),
+    }
+}
+
 fn ports(o: &mut String, lport: u16, rport: u16) {
     let _ = write!(o, ",\"lport\":{lport},\"rport\":{rport}");
 }
@@ -127,6 +136,9 @@ impl Trace {
         o.push('{');
         key(&mut o, "scenario");
         push_json_string(&mut o, &self.scenario);
+        o.push(',');
+        key(&mut o, "origin");
+        push_json_string(&mut o, self.origin.as_str());
         o.push(',');
         key(&mut o, "params");
         o.push('{');
@@ -232,12 +244,7 @@ impl Trace {
                     o.push_str(",\"type\":\"app\",\"call\":");
                     push_json_string(&mut o, call.as_str());
                     o.push_str(",\"result\":");
-                    match result {
-                        AppResult::Bytes(n) => {
-                            let _ = write!(o, "{n}");
-                        }
-                        AppResult::Word(w) => push_json_string(&mut o, w.as_str()),
-                    }
+                    app_result(&mut o, *result);
                     o.push_str(",\"since\":");
                     opt_num(&mut o, *since);
                     ports(&mut o, *lport, *rport);
@@ -306,7 +313,26 @@ impl Trace {
                 StopReason::EventLimit => "event_limit",
             },
         );
-        o.push('}');
+        o.push_str(",\"outcome\":[");
+        for (i, x) in self.outcome.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            o.push_str("{\"host\":");
+            push_json_string(&mut o, &x.host);
+            o.push_str(",\"call\":");
+            push_json_string(&mut o, x.call.as_str());
+            o.push_str(",\"result\":");
+            app_result(&mut o, x.result);
+            o.push_str(",\"at\":");
+            num(&mut o, x.at);
+            o.push_str(",\"after\":");
+            num(&mut o, x.after);
+            o.push_str(",\"from\":");
+            push_json_string(&mut o, x.from.as_str());
+            o.push('}');
+        }
+        o.push_str("]}");
         o
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod capture;
 mod json;
+pub mod outcome;
 pub mod params;
 pub mod pcap;
 pub mod scenarios;

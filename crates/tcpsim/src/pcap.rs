@@ -197,6 +197,8 @@ mod tests {
         forged.arrived_at = None;
         Trace {
             scenario: "hand-built".into(),
+            origin: crate::trace::Origin::Simulation,
+            outcome: Vec::new(),
             params: BTreeMap::new(),
             hosts: vec![
                 HostInfo {

@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 pub struct Trace {
     /// Scenario id, e.g. `keepalive-peer-dead`.
     pub scenario: String,
+    /// Where it comes from: the simulator, a real-kernel recording of a
+    /// scenario, or a capture of a reader's own.
+    pub origin: Origin,
     /// Effective parameter values (defaults filled in), by parameter name.
     pub params: BTreeMap<String, i64>,
     /// The hosts taking part, in lifeline order (client first, then server,
@@ -29,6 +32,33 @@ pub struct Trace {
     /// scenario's time limit was reached with timers still pending;
     /// `event_limit`: the safety cap on events was reached).
     pub stop: StopReason,
+    /// When each application learned what happened, and what it saw (see
+    /// [`crate::outcome`]).
+    pub outcome: Vec<crate::outcome::Outcome>,
+}
+
+/// Where a trace comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Simulated: every record is the simulator's own.
+    Simulation,
+    /// A scenario recorded on Linux (tests/kernel): segments and
+    /// application results as observed.
+    Recording,
+    /// A capture file: segments as captured; reasons, states and results
+    /// are inferred from them.
+    Capture,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Simulation => "simulation",
+            Origin::Recording => "recording",
+            Origin::Capture => "capture",
+        }
+    }
 }
 
 /// Why a run stopped.

@@ -14,7 +14,7 @@ use crate::sim::{Action, AppPolicy, HostId, Role, World};
 use crate::tcb::{tcp_model_timeout, SockOpts, Sysctls, TCP_RTO_MIN};
 use crate::text::Text;
 use crate::time::{secs, Instant, MS, SEC};
-use crate::trace::{format_ipv4, HostInfo, StopReason, Trace};
+use crate::trace::{format_ipv4, HostInfo, Origin, StopReason, Trace};
 use crate::Error;
 
 mod keepalive;
@@ -324,15 +324,19 @@ fn watch(mut w: World, horizon: Instant, scenario: &str, params: &Params) -> Tra
         })
         .collect();
     let (packets, events) = w.finish();
-    Trace {
+    let mut t = Trace {
         scenario: scenario.to_string(),
+        origin: Origin::Simulation,
         params: params.to_map(),
         hosts,
         packets,
         events,
         end_at: secs(end),
         stop,
-    }
+        outcome: Vec::new(),
+    };
+    t.outcome = crate::outcome::outcomes(&t);
+    t
 }
 
 #[cfg(test)]

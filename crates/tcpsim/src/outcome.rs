@@ -1,0 +1,155 @@
+//! The headline of a run: when each application learns what happened to
+//! its connection, and what it sees. Computed from the trace's own records
+//! (application results, faults, forged segments, state changes), the same
+//! way for a simulation and a real-kernel recording.
+
+use serde::{Deserialize, Serialize};
+
+use crate::trace::{AppCall, AppResult, EventKind, Packet, ResultWord, TcpState, Trace, Why};
+
+/// One application learning something about its connection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The host whose application it is.
+    pub host: String,
+    /// The call that told it.
+    pub call: AppCall,
+    /// What the call returned: `EOF` or an error.
+    pub result: AppResult,
+    /// When (seconds since the start of the run).
+    pub at: f64,
+    /// How long after `from` it came.
+    pub after: f64,
+    /// What `after` counts from.
+    pub from: Since,
+}
+
+/// The moment an outcome is measured from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Since {
+    /// The fault (a process killed, a host crashed), or the third party's
+    /// first forged segment.
+    Fault,
+    /// The application's own first write after the fault: the wait a reader
+    /// actually experiences when the peer is silent.
+    Write,
+}
+
+impl Since {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Since::Fault => "fault",
+            Since::Write => "write",
+        }
+    }
+}
+
+/// Whether a call's result is news about the connection: end of file, or
+/// an error.
+fn is_news(r: AppResult) -> bool {
+    matches!(r, AppResult::Word(w) if w == ResultWord::Eof || w.as_str().starts_with('E'))
+}
+
+/// The moment things went wrong: the first fault, or the first forged
+/// segment. `None` for a run where nothing goes wrong.
+pub fn fault_time(trace: &Trace) -> Option<f64> {
+    let fault = trace.events.iter().find_map(|e| match e.kind {
+        EventKind::Fault { .. } => Some(e.at),
+        _ => None,
+    });
+    let forged = trace
+        .packets
+        .iter()
+        .filter(|p| matches!(p.why, Why::ForgedSyn | Why::ForgedRst) || p.spoofed_as.is_some())
+        .map(|p| p.sent_at)
+        .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.min(t))));
+    match (fault, forged) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The four-tuple of the run's first connection, as (client port, server port).
+fn first_connection(packets: &[Packet]) -> Option<(u16, u16)> {
+    packets
+        .iter()
+        .find(|p| p.src == "client" && p.dst == "server")
+        .map(|p| (p.sport, p.dport))
+}
+
+/// For each application, the first call after the fault that told it
+/// something about the first connection (EOF or an error), with how long it
+/// took: counted from the application's own first write after the fault if
+/// it wrote, else from the fault. Empty when nothing went wrong or nobody
+/// learned anything.
+pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
+    let Some(fault) = fault_time(trace) else {
+        return Vec::new();
+    };
+    let Some((cport, sport)) = first_connection(&trace.packets) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Outcome> = Vec::new();
+    for host in ["client", "server"] {
+        let (lport, rport) = if host == "client" {
+            (cport, sport)
+        } else {
+            (sport, cport)
+        };
+        let mut wrote: Option<f64> = None;
+        for e in trace.events.iter().filter(|e| e.host == host && e.at >= fault) {
+            let EventKind::App {
+                call,
+                result,
+                lport: l,
+                rport: r,
+                ..
+            } = e.kind
+            else {
+                continue;
+            };
+            if (l, r) != (lport, rport) {
+                continue;
+            }
+            if call == AppCall::Send && wrote.is_none() && matches!(result, AppResult::Bytes(_)) {
+                wrote = Some(e.at);
+            }
+            if is_news(result) {
+                let (from, since) = match wrote {
+                    Some(w) => (Since::Write, w),
+                    None => (Since::Fault, fault),
+                };
+                out.push(Outcome {
+                    host: host.to_string(),
+                    call,
+                    result,
+                    at: e.at,
+                    // To the microsecond, the trace's resolution.
+                    after: ((e.at - since) * 1e6).round() / 1e6,
+                    from,
+                });
+                break;
+            }
+        }
+    }
+    out.sort_by(|a, b| a.at.total_cmp(&b.at));
+    out
+}
+
+/// The state the server's side of the first connection is left in at the
+/// end of the run (`None` if the trace has no state records).
+pub fn server_end_state(trace: &Trace) -> Option<TcpState> {
+    let (cport, sport) = first_connection(&trace.packets)?;
+    trace
+        .events
+        .iter()
+        .rev()
+        .filter(|e| e.host == "server")
+        .find_map(|e| match e.kind {
+            EventKind::State {
+                lport, rport, to, ..
+            } if (lport, rport) == (sport, cport) => Some(to),
+            _ => None,
+        })
+}
