@@ -185,21 +185,29 @@ pub fn layout(trace: &Trace, top: f64) -> Layout {
             items.push((e.at, it));
         }
     }
-    // A timer that fires with nothing else happening at that instant (a
-    // keepalive timer finding the connection was not idle long enough)
-    // still gets a row, so its bracket ends at the right time.
-    for b in brackets(trace) {
-        if !items.iter().any(|(t, _)| (t - b.to).abs() < 1e-9) {
-            items.push((b.to, Item::Event(b.fired)));
-        }
-    }
     // Keys are unique (time, kind, index), so an unstable sort is
     // deterministic, and smaller in the wasm build.
-    items.sort_unstable_by(|a, b| {
+    let order = |a: &(f64, Item), b: &(f64, Item)| {
         a.0.total_cmp(&b.0)
             .then(a.1.class().cmp(&b.1.class()))
             .then(a.1.index().cmp(&b.1.index()))
-    });
+    };
+    items.sort_unstable_by(order);
+    // A timer that fires with nothing else happening at that instant (a
+    // keepalive timer finding the connection was not idle long enough)
+    // still gets a row, so its bracket ends at the right time. (A binary
+    // search in the sorted rows: the layout stays O(n log n).)
+    let mut lone = Vec::new();
+    for b in brackets(trace) {
+        let i = items.partition_point(|(t, _)| *t < b.to - 1e-9);
+        if !items.get(i).is_some_and(|(t, _)| (t - b.to).abs() < 1e-9) {
+            lone.push((b.to, Item::Event(b.fired)));
+        }
+    }
+    if !lone.is_empty() {
+        items.extend(lone);
+        items.sort_unstable_by(order);
+    }
     let mut rows = Vec::with_capacity(items.len());
     let mut breaks = Vec::new();
     let mut y = top;

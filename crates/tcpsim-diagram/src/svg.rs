@@ -738,6 +738,20 @@ fn timers(
     lang: Lang,
 ) {
     o.push_str("<g class=\"timer\">");
+    // Where each host's event labels sit, sorted, to find a free spot for a
+    // timer's name by binary search (O(log n) per timer, not a scan).
+    let mut label_ys: Vec<(&str, Vec<f64>)> = Vec::new();
+    for l in labels {
+        let host = trace.events[l.event].host.as_str();
+        let y = lay.event_y[l.event];
+        match label_ys.iter_mut().find(|(h, _)| *h == host) {
+            Some((_, ys)) => ys.push(y),
+            None => label_ys.push((host, vec![y])),
+        }
+    }
+    for (_, ys) in label_ys.iter_mut() {
+        ys.sort_unstable_by(f64::total_cmp);
+    }
     for b in brs {
         let ya = lay.y_at(b.from);
         let yb = lay.y_at(b.to);
@@ -763,19 +777,23 @@ fn timers(
         // break, unless an event label already sits there.
         let mut pieces = Vec::new();
         let mut from = ya;
-        for k in lay
-            .breaks
+        // Breaks are in y order: the ones inside the bracket are a slice.
+        let first = lay.breaks.partition_point(|k| k.y0 < ya - 1e-6);
+        for k in lay.breaks[first..]
             .iter()
-            .filter(|k| k.y0 >= ya - 1e-6 && k.y1 <= yb + 1e-6)
+            .take_while(|k| k.y1 <= yb + 1e-6)
         {
             pieces.push((from, k.y0));
             from = k.y1;
         }
         pieces.push((from, yb));
+        let ys: &[f64] = label_ys
+            .iter()
+            .find(|(h, _)| *h == b.host)
+            .map_or(&[], |(_, ys)| ys);
         let busy = |y: f64| {
-            labels.iter().any(|l| {
-                trace.events[l.event].host == b.host && (lay.event_y[l.event] - y).abs() < 13.0
-            })
+            let i = ys.partition_point(|ly| *ly <= y - 13.0);
+            ys.get(i).is_some_and(|ly| (ly - y).abs() < 13.0)
         };
         let spot = pieces
             .iter()

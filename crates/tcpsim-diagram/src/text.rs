@@ -34,8 +34,21 @@ pub fn text(trace: &Trace) -> String {
     let mut timers = brackets(trace);
     timers.sort_by(|a, b| a.to.total_cmp(&b.to));
     let mut next_timer = 0;
+    // Breaks come in row order: each is met once, at the row it ends on.
+    let mut next_break = 0;
     for r in &lay.rows {
-        if let Some(b) = lay.breaks.iter().find(|b| (b.y1 - r.y).abs() < 1e-6) {
+        while lay
+            .breaks
+            .get(next_break)
+            .is_some_and(|b| b.y1 < r.y - 1e-6)
+        {
+            next_break += 1;
+        }
+        if let Some(b) = lay
+            .breaks
+            .get(next_break)
+            .filter(|b| (b.y1 - r.y).abs() < 1e-6)
+        {
             let _ = writeln!(
                 o,
                 "{:>12}  {:^width$}",
