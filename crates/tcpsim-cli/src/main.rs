@@ -89,18 +89,57 @@ fn usage<T>(msg: impl Into<String>) -> Result<T, Failure> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match real_main(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(m)) => {
-            eprintln!("tcpsim: {m}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Io(m)) => {
-            eprintln!("tcpsim: {m}");
-            ExitCode::from(1)
+    let result = args().and_then(|args| real_main(&args));
+    let (msg, code) = match result {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Failure::Usage(m)) => (m, 2),
+        Err(Failure::Io(m)) => (m, 1),
+    };
+    match say(&msg) {
+        Ok(()) => ExitCode::from(code),
+        // Not even stderr can be written: a failed write is status 1.
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+/// The arguments as text; one that is not UTF-8 is bad input, named.
+fn args() -> Result<Vec<String>, Failure> {
+    std::env::args_os()
+        .skip(1)
+        .enumerate()
+        .map(|(i, a)| {
+            a.into_string().map_err(|a| {
+                Failure::Usage(format!(
+                    "argument {} ('{}') is not valid UTF-8",
+                    i + 1,
+                    a.to_string_lossy()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// One line on stderr: `tcpsim: MSG`, with any control character in it
+/// (from an argument echoed back) escaped, so a message is always one line.
+fn say(msg: &str) -> std::io::Result<()> {
+    let mut line = String::from("tcpsim: ");
+    for c in msg.chars() {
+        match c {
+            '\n' => line.push_str("\\n"),
+            '\r' => line.push_str("\\r"),
+            '\t' => line.push_str("\\t"),
+            c if c.is_control() => line.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => line.push(c),
         }
     }
+    line.push('\n');
+    let mut err = std::io::stderr().lock();
+    err.write_all(line.as_bytes()).and_then(|_| err.flush())
+}
+
+/// A note on stderr beside a successful result; exit 1 if it cannot be written.
+fn note(msg: &str) -> Result<(), Failure> {
+    say(&format!("note: {msg}")).map_err(|e| Failure::Io(format!("could not write to stderr: {e}")))
 }
 
 fn real_main(args: &[String]) -> Result<(), Failure> {
@@ -391,7 +430,16 @@ fn run(rest: &[String]) -> Result<(), Failure> {
     }
     let trace = tcpsim::run(&o.id, &params).map_err(|e| Failure::Usage(e.to_string()))?;
     let bytes = render(&trace, o.format, o.lang)?;
-    emit(&bytes, o.output.as_deref())
+    emit(&bytes, o.output.as_deref())?;
+    // A run cut short at the cap says so, whatever the format.
+    if let Some(c) = tcpsim::scenarios::cap_note(&trace) {
+        let lang = match o.lang {
+            Lang::En => tcpsim::Lang::En,
+            Lang::Zh => tcpsim::Lang::Zh,
+        };
+        note(&tcpsim_diagram::cap_text(&c, lang))?;
+    }
+    Ok(())
 }
 
 /// `tcpsim capture FILE.json`: draw a real-kernel recording

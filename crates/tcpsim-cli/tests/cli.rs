@@ -580,3 +580,132 @@ fn catalog_gives_every_scenario_in_either_language() {
     bad(&["catalog", "--lang"], &["'--lang' needs a value"]);
     bad(&["catalog", "zh"], &["unexpected argument 'zh'", "--lang"]);
 }
+
+/// The permalink that froze the page (issue 12): every output stops at the
+/// segment cap, says so on stderr in one line, and stays small.
+#[test]
+fn a_run_that_would_never_end_stops_at_the_cap_and_says_so() {
+    let args = |fmt: &'static str| {
+        vec![
+            "run",
+            "keepalive-peer-alive",
+            "--set",
+            "tcp_keepalive_time=1",
+            "--set",
+            "tcp_keepalive_intvl=1",
+            "--set",
+            "observe_s=1000000",
+            "--format",
+            fmt,
+        ]
+    };
+    for fmt in ["json", "svg", "text"] {
+        let o = tcpsim(&args(fmt));
+        assert_eq!(o.status.code(), Some(0), "{fmt}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("tcpsim: note: The run stopped at"), "{err}");
+        assert!(err.contains("observe_s = 1000000 s"), "{err}");
+        assert!(
+            o.stdout.len() < 1_000_000,
+            "{fmt}: {} bytes",
+            o.stdout.len()
+        );
+        let out = stdout(&o);
+        match fmt {
+            "json" => {
+                let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+                assert_eq!(v["stop"], "event_limit");
+                let n = v["packets"].as_array().unwrap().len();
+                assert!(
+                    (tcpsim::scenarios::MAX_SEGMENTS..tcpsim::scenarios::MAX_SEGMENTS + 4)
+                        .contains(&n),
+                    "{n} segments"
+                );
+            }
+            "svg" => assert!(out.contains("cap reached: ")),
+            _ => assert!(out.contains("The run stopped at")),
+        }
+    }
+    let o = tcpsim(&[
+        "run",
+        "keepalive-peer-alive",
+        "--set",
+        "observe_s=1000000",
+        "--set",
+        "tcp_keepalive_time=1",
+        "--set",
+        "tcp_keepalive_intvl=1",
+        "--lang",
+        "zh",
+        "--format",
+        "svg",
+    ]);
+    assert!(stderr(&o).contains("模拟在"), "{}", stderr(&o));
+}
+
+/// An argument that is not UTF-8, or that carries a newline, still gets one
+/// clean line; a failed write to stdout or stderr is status 1.
+#[test]
+fn bad_text_and_failed_writes() {
+    use std::os::unix::ffi::OsStrExt;
+    let o = Command::new(env!("CARGO_BIN_EXE_tcpsim"))
+        .arg("run")
+        .arg(std::ffi::OsStr::from_bytes(b"\xff\xfeid"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("argument 2") && err.contains("not valid UTF-8"),
+        "{err}"
+    );
+    bad(
+        &["run", "foo\nbar\tbaz"],
+        &["unknown scenario 'foo\\nbar\\tbaz'"],
+    );
+    bad(
+        &["run", "process-crash", "--set", "rtt_ms=1\r\nx"],
+        &["'1\\r\\nx'"],
+    );
+    if std::path::Path::new("/dev/full").exists() {
+        let full = || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap()
+        };
+        let o = Command::new(env!("CARGO_BIN_EXE_tcpsim"))
+            .arg("list")
+            .stdout(full())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "stdout full");
+        assert!(stderr(&o).contains("could not write to stdout"));
+        let o = Command::new(env!("CARGO_BIN_EXE_tcpsim"))
+            .arg("nope")
+            .stderr(full())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "stderr full");
+        let o = Command::new(env!("CARGO_BIN_EXE_tcpsim"))
+            .args(["run", "keepalive-peer-alive", "--set", "observe_s=1000000"])
+            .args([
+                "--set",
+                "tcp_keepalive_time=1",
+                "--set",
+                "tcp_keepalive_intvl=1",
+            ])
+            .stdout(Stdio::null())
+            .stderr(full())
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "the cap's note could not be written"
+        );
+    }
+}

@@ -9,8 +9,8 @@ use tcpsim::trace::{EventKind, Fault, Loss, Packet, Trace, Why};
 use crate::layout::{brackets, layout, Bracket, Layout};
 use crate::style::stylesheet;
 use crate::words::{
-    app_text, duration_text, fault_text, gap_text, kernel_text, lost_suffix, segments_word,
-    state_text, summary_text, timer_text, trim_num, why_text, Lang,
+    app_text, cap_short, cap_text, duration_text, fault_text, gap_text, kernel_text, lost_suffix,
+    segments_word, state_text, summary_text, timer_text, trim_num, why_text, Lang,
 };
 
 /// Options for [`svg`].
@@ -354,7 +354,10 @@ pub fn svg(trace: &Trace, opts: &SvgOptions) -> String {
             + SPAN_MIN,
     );
     let cols = columns(trace, width, &labels, &timer_w);
-    let height = lay.height;
+    // A run stopped at the cap says so under the drawing.
+    let cap = tcpsim::scenarios::cap_note(trace);
+    let body_h = lay.height;
+    let height = body_h + if cap.is_some() { 28.0 } else { 0.0 };
     let id = esc(&trace.scenario);
     let title = esc(opts.title.as_deref().unwrap_or(&trace.scenario));
     let mut o = String::with_capacity(16_000 + trace.packets.len() * 700);
@@ -400,13 +403,13 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
             let yb = if b.is_finite() {
                 lay.y_at(*b)
             } else {
-                height - 20.0
+                body_h - 20.0
             };
             segs.push((y, ya, false));
             segs.push((ya, yb, true));
             y = yb;
         }
-        segs.push((y, height - 20.0, false));
+        segs.push((y, body_h - 20.0, false));
         for (a, b, is_down) in segs {
             if b > a {
                 let _ = write!(
@@ -523,7 +526,18 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     for p in &trace.packets {
         packet(&mut o, p, &lay, &cols, lang);
     }
-    o.push_str("</g></svg>");
+    o.push_str("</g>");
+    if let Some(c) = cap {
+        let _ = write!(
+            o,
+            "<text class=\"fault\" x=\"{}\" y=\"{}\"><title>{}</title>{}</text>",
+            n(AXIS_W),
+            n(body_h + 8.0),
+            E(&cap_text(&c, lang)),
+            E(&cap_short(&c, lang))
+        );
+    }
+    o.push_str("</svg>");
     o
 }
 
@@ -779,10 +793,7 @@ fn timers(
         let mut from = ya;
         // Breaks are in y order: the ones inside the bracket are a slice.
         let first = lay.breaks.partition_point(|k| k.y0 < ya - 1e-6);
-        for k in lay.breaks[first..]
-            .iter()
-            .take_while(|k| k.y1 <= yb + 1e-6)
-        {
+        for k in lay.breaks[first..].iter().take_while(|k| k.y1 <= yb + 1e-6) {
             pieces.push((from, k.y0));
             from = k.y1;
         }

@@ -8,7 +8,7 @@ use tcpsim::trace::{EventKind, Trace};
 
 use crate::layout::{brackets, layout, Item};
 use crate::words::{
-    app_text, duration_text, fault_text, fixed, kernel_text, timer_text, why_text, Lang,
+    app_text, cap_text, duration_text, fault_text, fixed, kernel_text, timer_text, why_text, Lang,
 };
 
 const MID: usize = 58;
@@ -126,6 +126,9 @@ pub fn text(trace: &Trace) -> String {
         }
     }
     let _ = writeln!(o, "{:>12}  end ({:?})", fixed(trace.end_at, 4), trace.stop);
+    if let Some(c) = tcpsim::scenarios::cap_note(trace) {
+        let _ = writeln!(o, "{}", cap_text(&c, Lang::En));
+    }
     o
 }
 

@@ -151,6 +151,68 @@ pub fn summary_text(
     }
 }
 
+/// A parameter's unit after its value: `7200 s`, `7200 秒`; nothing for
+/// counts, switches and seeds.
+pub fn unit_text(unit: &str, lang: Lang) -> &'static str {
+    match (unit, lang) {
+        ("s", Lang::Zh) => " 秒",
+        ("s", Lang::En) => " s",
+        ("ms", Lang::Zh) => " 毫秒",
+        ("ms", Lang::En) => " ms",
+        ("bytes", Lang::Zh) => " 字节",
+        ("bytes", Lang::En) => " bytes",
+        ("%", _) => "%",
+        _ => "",
+    }
+}
+
+/// What a reader is told when a run stopped at the cap: when, after how
+/// many segments, and which parameters differ from the defaults (the ones
+/// to change).
+pub fn cap_text(note: &tcpsim::scenarios::CapNote, lang: Lang) -> String {
+    let changed: Vec<String> = note
+        .changed
+        .iter()
+        .map(|(s, v)| format!("{} = {v}{}", s.name, unit_text(s.unit, lang)))
+        .collect();
+    let at = trim_num(note.at);
+    let n = note.segments;
+    let max = tcpsim::scenarios::MAX_SEGMENTS;
+    match lang {
+        Lang::Zh => {
+            let mut s = format!(
+                "模拟在 {at} 秒处停下：已经发出 {n} 个报文段，一张图最多只画 {max} 个左右。"
+            );
+            if !changed.is_empty() {
+                s.push_str(&format!("与默认值不同的参数：{}。", changed.join("，")));
+            }
+            s
+        }
+        Lang::En => {
+            let mut s = format!(
+                "The run stopped at {at} s after {n} segments, about the most a diagram shows ({max})."
+            );
+            if !changed.is_empty() {
+                s.push_str(&format!(
+                    " Changed from the defaults: {}.",
+                    changed.join(", ")
+                ));
+            }
+            s
+        }
+    }
+}
+
+/// The cap, in one short line under a diagram (the whole of
+/// [`cap_text`] is its tooltip).
+pub fn cap_short(note: &tcpsim::scenarios::CapNote, lang: Lang) -> String {
+    let (n, at) = (note.segments, trim_num(note.at));
+    match lang {
+        Lang::Zh => format!("⚠ 已到上限：{n} 个报文段，模拟在 {at} 秒处停下"),
+        Lang::En => format!("⚠ cap reached: {n} segments, the run stopped at {at} s"),
+    }
+}
+
 /// The label of a folded stretch of time.
 pub fn gap_text(seconds: f64, lang: Lang) -> String {
     match lang {

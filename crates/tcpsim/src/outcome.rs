@@ -98,7 +98,11 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
             (sport, cport)
         };
         let mut wrote: Option<f64> = None;
-        for e in trace.events.iter().filter(|e| e.host == host && e.at >= fault) {
+        for e in trace
+            .events
+            .iter()
+            .filter(|e| e.host == host && e.at >= fault)
+        {
             let EventKind::App {
                 call,
                 result,

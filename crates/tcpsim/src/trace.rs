@@ -30,7 +30,8 @@ pub struct Trace {
     pub end_at: f64,
     /// Why the run stopped (`quiet`: nothing left to happen; `horizon`: the
     /// scenario's time limit was reached with timers still pending;
-    /// `event_limit`: the safety cap on events was reached).
+    /// `event_limit`: the run reached the cap on segments or events, see
+    /// `scenarios::MAX_SEGMENTS`).
     pub stop: StopReason,
     /// When each application learned what happened, and what it saw (see
     /// [`crate::outcome`]).
@@ -256,7 +257,9 @@ impl Why {
             Why::HandshakeAck => "RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process",
             Why::Data => "RFC 9293 3.10.2; Linux tcp_sendmsg / tcp_write_xmit",
             Why::Ack => "RFC 9293 3.10.7.4; Linux __tcp_ack_snd_check / tcp_send_ack",
-            Why::DelayedAck => "RFC 1122 4.2.3.2; Linux tcp_send_delayed_ack / tcp_delack_timer_handler",
+            Why::DelayedAck => {
+                "RFC 1122 4.2.3.2; Linux tcp_send_delayed_ack / tcp_delack_timer_handler"
+            }
             Why::TimewaitAck => "RFC 9293 3.10.7.4 (TIME-WAIT); Linux tcp_timewait_state_process",
             Why::Retransmit => "RFC 6298 5.4-5.6; Linux tcp_retransmit_timer",
             Why::TailLossProbe => "RFC 8985 7; Linux tcp_schedule_loss_probe / tcp_send_loss_probe",

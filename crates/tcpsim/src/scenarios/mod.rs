@@ -76,9 +76,54 @@ pub fn defaults(id: &str) -> Result<Params, Error> {
     Ok(find(id)?.defaults())
 }
 
-/// Hard cap on processed events, so that no parameter combination can make
-/// a run (or a page) hang.
-pub const MAX_STEPS: u64 = 500_000;
+/// The most segments a run puts on the wire before it stops
+/// (`stop: "event_limit"`). Chosen from what a diagram can show and a page
+/// can draw: 300 segments make a diagram some 15,000 px tall, and drawing
+/// it (simulation, SVG, DOM, first frame) takes about 70 ms on the
+/// project's 2-core machine; 500 took 130 ms (scripts/bench-web.mjs,
+/// "worst cases"). At the cap every output stays far under 1 MB.
+pub const MAX_SEGMENTS: usize = 300;
+
+/// The most events (segment arrivals, timer expiries, scripted steps) a
+/// run processes: a second bound, for runs busy with timers that send
+/// little. A run at the segment cap takes about 2,000.
+pub const MAX_STEPS: u64 = 20_000;
+
+/// Why a run stopped at the cap, for the message a reader sees.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapNote {
+    /// Segments on the wire when it stopped.
+    pub segments: usize,
+    /// When it stopped (seconds).
+    pub at: f64,
+    /// The parameters that differ from the scenario's defaults (what made
+    /// the run this long), `observe_s` first, then in catalogue order.
+    pub changed: Vec<(&'static crate::ParamSpec, i64)>,
+}
+
+/// For a run that stopped at the cap (`stop: "event_limit"`), what to tell
+/// the reader; `None` otherwise.
+pub fn cap_note(trace: &Trace) -> Option<CapNote> {
+    if trace.stop != StopReason::EventLimit {
+        return None;
+    }
+    let mut changed = Vec::new();
+    if let Ok(s) = find(&trace.scenario) {
+        let d = s.defaults();
+        for spec in d.specs() {
+            match trace.params.get(spec.name) {
+                Some(v) if *v != d.get(spec.param) => changed.push((*spec, *v)),
+                _ => {}
+            }
+        }
+    }
+    changed.sort_by_key(|(s, _)| s.param != Param::ObserveS);
+    Some(CapNote {
+        segments: trace.packets.len(),
+        at: trace.end_at,
+        changed,
+    })
+}
 
 /// Addresses and ports used by every scenario.
 pub const CLIENT_IP: u32 = 0x0a00_0001;
@@ -291,7 +336,7 @@ fn watch(mut w: World, horizon: Instant, scenario: &str, params: &Params) -> Tra
             }
             Some(_) => {}
         }
-        if w.steps >= MAX_STEPS {
+        if w.steps >= MAX_STEPS || w.packets.len() >= MAX_SEGMENTS {
             stop = StopReason::EventLimit;
             break;
         }
