@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the simulator benchmarks (criterion, short settings) and print a table.
+# Run the simulator and renderer benchmarks (criterion, short settings) and
+# print a table.
 # Usage: scripts/bench-native.sh [criterion filter]
 # Full criterion output is kept in target/bench-native.log.
 set -euo pipefail
@@ -7,7 +8,10 @@ cd "$(dirname "$0")/.."
 
 log=target/bench-native.log
 mkdir -p target
-cargo bench -p tcpsim --bench sim -- --warm-up-time 1 --measurement-time 3 "$@" 2>&1 | tee "$log" >/dev/null
+{
+  cargo bench -p tcpsim --bench sim -- --warm-up-time 1 --measurement-time 3 "$@"
+  cargo bench -p tcpsim-diagram --bench render -- --warm-up-time 1 --measurement-time 3 "$@"
+} 2>&1 | tee "$log" >/dev/null
 
 echo
 echo "Setup notes (what each benchmark simulates):"
