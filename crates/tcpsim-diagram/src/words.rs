@@ -89,26 +89,58 @@ fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-/// A duration in words: `2 h 0 min`, `11 min 15 s`, `120 s`, `0.44 s` (`2 小时 0 分` in Chinese).
+/// A duration as the diagrams write it, in one unit style for both
+/// languages (the SI symbols of the time axis): `0.44 s`, `120 s`,
+/// `11 min 15 s`, `2 h 11 min 15 s`. Under ten minutes, seconds as such;
+/// above, whole seconds.
 pub fn duration_text(secs: f64, lang: Lang) -> String {
+    let _ = lang;
     let s = secs.max(0.0);
-    if s >= 3600.0 {
-        let total_min = (s / 60.0).round() as u64;
-        let (h, m) = (total_min / 60, total_min % 60);
-        match lang {
-            Lang::Zh => format!("{h} 小时 {m} 分"),
-            Lang::En => format!("{h} h {m} min"),
-        }
-    } else if s >= 600.0 {
-        let total = s.round() as u64;
-        let (m, r) = (total / 60, total % 60);
-        match lang {
-            Lang::Zh => format!("{m} 分 {r} 秒"),
-            Lang::En => format!("{m} min {r} s"),
-        }
-    } else {
-        format!("{} s", trim_num(s))
+    if s < 600.0 {
+        return format!("{} s", trim_num(s));
     }
+    let total = s.round() as u64;
+    let (h, m, r) = (total / 3600, total % 3600 / 60, total % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h} h "));
+    }
+    if h > 0 || m > 0 {
+        out.push_str(&format!("{m} min"));
+    }
+    if r > 0 {
+        out.push_str(&format!(" {r} s"));
+    }
+    out
+}
+
+/// A duration in prose: `10 ms`, `12.5 s`, `15 min 36 s`, `2 h 11 min`
+/// (`10 毫秒`, `12.5 秒`, `15 分 36 秒`, `2 小时 11 分` in Chinese).
+pub fn span_text(secs: f64, lang: Lang) -> String {
+    let s = secs.max(0.0);
+    let zh = lang == Lang::Zh;
+    if s < 1.0 {
+        let ms = trim_num(s * 1000.0);
+        return if zh { format!("{ms} 毫秒") } else { format!("{ms} ms") };
+    }
+    if s < 60.0 {
+        let v = fixed(s, 1);
+        let v = v.strip_suffix(".0").unwrap_or(&v);
+        return if zh { format!("{v} 秒") } else { format!("{v} s") };
+    }
+    let total = s.round() as u64;
+    let (h, m, r) = (total / 3600, total % 3600 / 60, total % 60);
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(if zh { format!("{h} 小时") } else { format!("{h} h") });
+    }
+    if m > 0 {
+        parts.push(if zh { format!("{m} 分") } else { format!("{m} min") });
+    }
+    if r > 0 && h == 0 {
+        parts.push(if zh { format!("{r} 秒") } else { format!("{r} s") });
+    }
+    parts.join(" ")
 }
 
 /// The diagram's description for `<desc>` and screen readers: how many
@@ -300,12 +332,24 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
+        // The diagrams: one style in both languages.
         assert_eq!(duration_text(7200.0, Lang::En), "2 h 0 min");
-        assert_eq!(duration_text(7200.0, Lang::Zh), "2 小时 0 分");
+        assert_eq!(duration_text(7200.0, Lang::Zh), "2 h 0 min");
+        assert_eq!(duration_text(7875.03, Lang::Zh), "2 h 11 min 15 s");
         assert_eq!(duration_text(675.0, Lang::En), "11 min 15 s");
-        assert_eq!(duration_text(7190.0, Lang::En), "2 h 0 min");
-        assert_eq!(duration_text(3599.9, Lang::En), "60 min 0 s");
+        assert_eq!(duration_text(7190.0, Lang::En), "1 h 59 min 50 s");
+        assert_eq!(duration_text(3599.9, Lang::En), "1 h 0 min");
+        assert_eq!(duration_text(599.9, Lang::En), "599.9 s");
         assert_eq!(duration_text(0.44, Lang::En), "0.44 s");
+        // Prose.
+        assert_eq!(span_text(0.01, Lang::Zh), "10 毫秒");
+        assert_eq!(span_text(0.01, Lang::En), "10 ms");
+        assert_eq!(span_text(5.0, Lang::En), "5 s");
+        assert_eq!(span_text(28.18, Lang::Zh), "28.2 秒");
+        assert_eq!(span_text(945.28, Lang::En), "15 min 45 s");
+        assert_eq!(span_text(945.28, Lang::Zh), "15 分 45 秒");
+        assert_eq!(span_text(7865.03, Lang::Zh), "2 小时 11 分");
+        assert_eq!(span_text(7200.0, Lang::En), "2 h");
         assert_eq!(trim_num(10.0), "10");
         assert_eq!(trim_num(0.02), "0.02");
         assert_eq!(trim_num(7875.03), "7875.03");

@@ -138,11 +138,12 @@ fn two_hours_of_idle_fold_into_a_labelled_break() {
     let t = default_run("keepalive-peer-dead");
     let en = svg_in(&t, Lang::En);
     assert!(
-        en.contains("2 h 0 min later"),
-        "the 7200 s idle gap is labelled"
+        en.contains("1 h 59 min 50 s later"),
+        "the idle gap from the crash (10 s) to the first probe (7200.03 s) is labelled"
     );
+    // The same unit style in Chinese (the SI symbols of the time axis).
     let zh = svg(&t, &SvgOptions::default());
-    assert!(zh.contains("2 小时 0 分"));
+    assert!(zh.contains("过了 1 h 59 min 50 s"));
     // the axis keeps real times
     assert!(en.contains(">7200.03 s<"));
 }
@@ -260,7 +261,7 @@ fn arrows_run_between_lifelines_and_crosses_sit_where_segments_die() {
 fn one_break_per_long_silence() {
     let t = default_run("keepalive-peer-dead");
     let en = svg_in(&t, Lang::En);
-    assert_eq!(en.matches("2 h 0 min later").count(), 1);
+    assert_eq!(en.matches("1 h 59 min 50 s later").count(), 1);
     // two hours of idle, then 9 probes and the final RST 75 s apart: each
     // silence folds once
     let gaps = t
