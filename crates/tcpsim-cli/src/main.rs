@@ -16,7 +16,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use tcpsim::{Params, Trace, SCENARIOS};
+use tcpsim::{Lang, Params, Trace, SCENARIOS};
 
 const USAGE: &str = "\
 tcpsim: what a server's TCP connection does when its peer dies, on Linux's timers
@@ -37,7 +37,7 @@ USAGE:
 RUN OPTIONS:
     --set NAME=VALUE     change a parameter (repeatable); see `tcpsim params <scenario>`
     --format FORMAT      text (default), json, pcap or svg
-    --lang LANG          language of the SVG diagram: en (default) or zh
+    --lang LANG          language of the text and SVG diagrams: en (default) or zh
     -o, --output FILE    write to FILE instead of stdout
 
 A pcap is binary: it is written to FILE with -o, or to stdout only when
@@ -314,13 +314,6 @@ struct RunOpts {
     output: Option<String>,
 }
 
-/// Diagram language (mirrors `tcpsim_diagram::Lang`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Lang {
-    En,
-    Zh,
-}
-
 fn parse_run(rest: &[String]) -> Result<RunOpts, Failure> {
     let mut id: Option<String> = None;
     let mut sets = Vec::new();
@@ -433,11 +426,7 @@ fn run(rest: &[String]) -> Result<(), Failure> {
     emit(&bytes, o.output.as_deref())?;
     // A run cut short at the cap says so, whatever the format.
     if let Some(c) = tcpsim::scenarios::cap_note(&trace) {
-        let lang = match o.lang {
-            Lang::En => tcpsim::Lang::En,
-            Lang::Zh => tcpsim::Lang::Zh,
-        };
-        note(&tcpsim_diagram::cap_text(&c, lang))?;
+        note(&tcpsim_diagram::cap_text(&c, o.lang))?;
     }
     Ok(())
 }
@@ -472,34 +461,16 @@ fn render(trace: &Trace, format: Format, lang: Lang) -> Result<Vec<u8>, Failure>
             s.into_bytes()
         }
         Format::Pcap => tcpsim::pcap::write(trace),
-        Format::Text => diagram::text(trace)?.into_bytes(),
-        Format::Svg => diagram::svg(trace, lang)?.into_bytes(),
-    })
-}
-
-/// The bridge to `tcpsim-diagram`.
-mod diagram {
-    use super::{Failure, Lang};
-    use tcpsim::Trace;
-    use tcpsim_diagram::{Lang as DLang, SvgOptions};
-
-    pub fn text(trace: &Trace) -> Result<String, Failure> {
-        Ok(tcpsim_diagram::text(trace))
-    }
-
-    pub fn svg(trace: &Trace, lang: Lang) -> Result<String, Failure> {
-        let lang = match lang {
-            Lang::En => DLang::En,
-            Lang::Zh => DLang::Zh,
-        };
-        Ok(tcpsim_diagram::svg(
+        Format::Text => tcpsim_diagram::text(trace, lang).into_bytes(),
+        Format::Svg => tcpsim_diagram::svg(
             trace,
-            &SvgOptions {
+            &tcpsim_diagram::SvgOptions {
                 lang,
-                ..SvgOptions::default()
+                ..tcpsim_diagram::SvgOptions::default()
             },
-        ))
-    }
+        )
+        .into_bytes(),
+    })
 }
 
 /// Write to a file, or to stdout.

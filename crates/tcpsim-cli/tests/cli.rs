@@ -341,7 +341,7 @@ fn every_scenario_runs_in_every_format() {
                 _ => {
                     assert_eq!(
                         stdout(&o),
-                        tcpsim_diagram::text(&trace),
+                        tcpsim_diagram::text(&trace, tcpsim::Lang::En),
                         "{id}: text diagram"
                     );
                 }
@@ -708,4 +708,16 @@ fn bad_text_and_failed_writes() {
             "the cap's note could not be written"
         );
     }
+}
+
+#[test]
+fn text_speaks_chinese_when_asked() {
+    let o = tcpsim(&["run", "host-crash-idle", "--format", "text", "--lang", "zh"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("场景：host-crash-idle\n"), "{out}");
+    assert!(out.contains("结局：永远不会"), "{out}");
+    assert!(out.contains("[客户端] ✕ 主机崩溃"), "{out}");
+    let en = stdout(&tcpsim(&["run", "host-crash-idle", "--format", "text"]));
+    assert!(en.contains("outcome: Never: the server's connection stays ESTABLISHED"));
 }

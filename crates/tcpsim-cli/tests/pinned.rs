@@ -91,7 +91,11 @@ fn outputs(scenario: &str, set: &BTreeMap<String, i64>) -> Vec<(&'static str, Ve
         ("core.json", trace.to_json().into_bytes()),
         ("en.svg", svg(Lang::En)),
         ("zh.svg", svg(Lang::Zh)),
-        ("txt", tcpsim_diagram::text(&trace).into_bytes()),
+        ("txt", tcpsim_diagram::text(&trace, Lang::En).into_bytes()),
+        (
+            "zh.txt",
+            tcpsim_diagram::text(&trace, Lang::Zh).into_bytes(),
+        ),
         ("pcap", tcpsim::pcap::write(&trace)),
         (
             "en.table.html",

@@ -40,14 +40,14 @@ fn outputs(c: &mut Criterion) {
             t.events.len(),
             t.stop,
             svg(&t, &opts).len(),
-            text(&t).len(),
+            text(&t, Lang::En).len(),
             t.to_json().len(),
             tcpsim::pcap::write(&t).len(),
             table_html(&t, Lang::Zh).len()
         );
         let mut g = c.benchmark_group(name);
         g.bench_function("svg", |b| b.iter(|| svg(black_box(&t), &opts)));
-        g.bench_function("text", |b| b.iter(|| text(black_box(&t))));
+        g.bench_function("text", |b| b.iter(|| text(black_box(&t), Lang::En)));
         g.bench_function("json", |b| b.iter(|| black_box(&t).to_json()));
         g.bench_function("pcap", |b| b.iter(|| tcpsim::pcap::write(black_box(&t))));
         g.bench_function("table", |b| b.iter(|| table_html(black_box(&t), Lang::Zh)));

@@ -15,6 +15,6 @@ pub use svg::{esc, summary, svg, SvgOptions};
 pub use table::table_html;
 pub use text::text;
 pub use words::{
-    app_text, cap_short, cap_text, duration_text, fault_text, fixed, kernel_text, state_text,
-    timer_text, trim_num, unit_text, why_text, Lang,
+    app_text, cap_short, cap_text, duration_text, fault_text, fixed, headline, kernel_text,
+    span_text, state_text, timer_text, trim_num, unit_text, why_text, Lang,
 };

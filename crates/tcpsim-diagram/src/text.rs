@@ -1,6 +1,8 @@
 //! The terminal sequence diagram: one line per segment or shown event, in
 //! time order, client on the left and server on the right; keepalive,
-//! retransmission and loss-probe timers are written when they fire.
+//! retransmission and loss-probe timers are written when they fire. In
+//! English or Chinese (the words are in `words.rs`); the headline (when
+//! each application learns what happened) comes first.
 
 use std::fmt::Write;
 
@@ -8,26 +10,44 @@ use tcpsim::trace::{EventKind, Trace};
 
 use crate::layout::{brackets, layout, Item};
 use crate::words::{
-    app_text, cap_text, duration_text, fault_text, fixed, kernel_text, timer_text, why_text, Lang,
+    app_text, cap_text, duration_text, fault_text, fixed, headline, host_word, kernel_text,
+    text_word, timer_fired_text, why_text, Lang, TextWord,
 };
 
 const MID: usize = 58;
 
-/// Render a trace as plain text (English).
-pub fn text(trace: &Trace) -> String {
+/// Render a trace as plain text in `lang`.
+pub fn text(trace: &Trace, lang: Lang) -> String {
+    let w = |k: TextWord| text_word(k, lang);
+    // Chinese takes full-width punctuation.
+    let zh = lang == Lang::Zh;
+    let (colon, semi, open, close) = if zh {
+        ("：", "；", "（", "）")
+    } else {
+        (": ", "; ", "(", ")")
+    };
     let lay = layout(trace, 0.0);
     let mut o = String::new();
-    let _ = writeln!(o, "scenario: {}", trace.scenario);
+    let _ = writeln!(o, "{}{colon}{}", w(TextWord::Scenario), trace.scenario);
     let params: Vec<String> = trace
         .params
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    let _ = writeln!(o, "params:   {}", params.join(" "));
+    let _ = writeln!(o, "{}{colon}{}", w(TextWord::Params), params.join(" "));
+    let _ = writeln!(
+        o,
+        "{}{colon}{}",
+        w(TextWord::Outcome),
+        headline(trace, lang)
+    );
     let _ = writeln!(
         o,
         "{:>12}  {:<24}{:^10}{:>24}",
-        "time (s)", "client", "", "server"
+        w(TextWord::Time),
+        host_word("client", lang),
+        "",
+        host_word("server", lang)
     );
     let mut last_t = f64::NAN;
     // Keepalive, retransmission and loss-probe timers, by firing time.
@@ -53,40 +73,36 @@ pub fn text(trace: &Trace) -> String {
                 o,
                 "{:>12}  {:^width$}",
                 "",
-                format!("... {} s later ...", fixed(b.seconds, 2)),
+                format!("... {} s {} ...", fixed(b.seconds, 2), w(TextWord::Later)),
                 width = MID
             );
         }
         while let Some(b) = timers.get(next_timer).filter(|b| b.to <= r.t + 1e-9) {
             next_timer += 1;
-            let what = format!(
-                "timer: {} fired ({} after arming)",
-                timer_text(b.kind, Lang::En),
-                duration_text(b.to - b.from, Lang::En)
-            );
+            let what = timer_fired_text(b.kind, &duration_text(b.to - b.from, lang), lang);
             let t = time_col(b.to, &mut last_t);
-            let _ = writeln!(o, "{t:>12}  {}", side(&b.host, &what));
+            let _ = writeln!(o, "{t:>12}  {}", side(&b.host, &what, lang));
         }
         let line = match r.item {
             Item::PacketSend(i) => {
                 let p = &trace.packets[i];
                 let fate = match (p.arrived_at, p.lost) {
-                    (Some(a), _) => format!("arrives {}", fixed(a, 4)),
-                    (None, Some(tcpsim::trace::Loss::HostDown)) => "LOST: host down".to_string(),
-                    (None, Some(tcpsim::trace::Loss::Link)) => "LOST on the link".to_string(),
-                    _ => "in flight at the end".to_string(),
+                    (Some(a), _) => format!("{} {}", w(TextWord::Arrives), fixed(a, 4)),
+                    (None, Some(tcpsim::trace::Loss::HostDown)) => w(TextWord::LostHostDown).into(),
+                    (None, Some(tcpsim::trace::Loss::Link)) => w(TextWord::LostLink).into(),
+                    _ => w(TextWord::InFlight).into(),
                 };
                 let arrow = arrow(&p.src, &p.dst, p.lost.is_some());
                 let from = if p.spoofed_as.is_some() {
-                    format!("{} (forged)", p.src)
+                    format!("{} {}", host_word(&p.src, lang), w(TextWord::Forged))
                 } else {
-                    p.src.clone()
+                    host_word(&p.src, lang).to_string()
                 };
                 format!(
-                    "{arrow} {from} > {}  {}  ({}; {fate})",
-                    p.dst,
+                    "{arrow} {from} > {}  {}  {open}{}{semi}{fate}{close}",
+                    host_word(&p.dst, lang),
                     p.label(),
-                    why_text(p.why, Lang::En)
+                    why_text(p.why, lang)
                 )
             }
             Item::PacketEnd(_) => continue,
@@ -102,13 +118,13 @@ pub fn text(trace: &Trace) -> String {
                     } => {
                         format!("{}:{} {} -> {}", lport, rport, from.as_str(), to.as_str())
                     }
-                    EventKind::Fault { fault } => fault_text(*fault, Lang::En).to_string(),
+                    EventKind::Fault { fault } => fault_text(*fault, lang).to_string(),
                     EventKind::Kernel { what, .. } => {
-                        format!("kernel: {}", kernel_text(*what, Lang::En))
+                        format!("{}{colon}{}", w(TextWord::Kernel), kernel_text(*what, lang))
                     }
                     EventKind::Timer { .. } => continue,
                 };
-                side(&e.host, &what)
+                side(&e.host, &what, lang)
             }
         };
         let t = time_col(r.t, &mut last_t);
@@ -120,14 +136,20 @@ pub fn text(trace: &Trace) -> String {
                 o,
                 "{:>12}  {:^width$}",
                 "",
-                format!("... {} s of silence ...", fixed(b.seconds, 2)),
+                format!("... {} s {} ...", fixed(b.seconds, 2), w(TextWord::Silence)),
                 width = MID
             );
         }
     }
-    let _ = writeln!(o, "{:>12}  end ({:?})", fixed(trace.end_at, 4), trace.stop);
+    let _ = writeln!(
+        o,
+        "{:>12}  {} ({:?})",
+        fixed(trace.end_at, 4),
+        w(TextWord::End),
+        trace.stop
+    );
     if let Some(c) = tcpsim::scenarios::cap_note(trace) {
-        let _ = writeln!(o, "{}", cap_text(&c, Lang::En));
+        let _ = writeln!(o, "{}", cap_text(&c, lang));
     }
     o
 }
@@ -153,10 +175,11 @@ fn arrow(src: &str, dst: &str, lost: bool) -> String {
     }
 }
 
-fn side(host: &str, what: &str) -> String {
+fn side(host: &str, what: &str, lang: Lang) -> String {
+    let name = host_word(host, lang);
     match host {
-        "client" => format!("[client] {what}"),
-        "server" => format!("{:>width$}", format!("{what} [server]"), width = MID),
-        other => format!("{:^width$}", format!("[{other}] {what}"), width = MID),
+        "client" => format!("[{name}] {what}"),
+        "server" => format!("{:>width$}", format!("{what} [{name}]"), width = MID),
+        _ => format!("{:^width$}", format!("[{name}] {what}"), width = MID),
     }
 }

@@ -121,26 +121,210 @@ pub fn span_text(secs: f64, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     if s < 1.0 {
         let ms = trim_num(s * 1000.0);
-        return if zh { format!("{ms} 毫秒") } else { format!("{ms} ms") };
+        return if zh {
+            format!("{ms} 毫秒")
+        } else {
+            format!("{ms} ms")
+        };
     }
     if s < 60.0 {
         let v = fixed(s, 1);
         let v = v.strip_suffix(".0").unwrap_or(&v);
-        return if zh { format!("{v} 秒") } else { format!("{v} s") };
+        return if zh {
+            format!("{v} 秒")
+        } else {
+            format!("{v} s")
+        };
     }
     let total = s.round() as u64;
     let (h, m, r) = (total / 3600, total % 3600 / 60, total % 60);
     let mut parts = Vec::new();
     if h > 0 {
-        parts.push(if zh { format!("{h} 小时") } else { format!("{h} h") });
+        parts.push(if zh {
+            format!("{h} 小时")
+        } else {
+            format!("{h} h")
+        });
     }
     if m > 0 {
-        parts.push(if zh { format!("{m} 分") } else { format!("{m} min") });
+        parts.push(if zh {
+            format!("{m} 分")
+        } else {
+            format!("{m} min")
+        });
     }
     if r > 0 && h == 0 {
-        parts.push(if zh { format!("{r} 秒") } else { format!("{r} s") });
+        parts.push(if zh {
+            format!("{r} 秒")
+        } else {
+            format!("{r} s")
+        });
     }
     parts.join(" ")
+}
+
+/// The fixed words of the terminal diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextWord {
+    Scenario,
+    Params,
+    Outcome,
+    Time,
+    Arrives,
+    LostHostDown,
+    LostLink,
+    InFlight,
+    Forged,
+    Kernel,
+    Later,
+    Silence,
+    End,
+}
+
+/// A fixed word of the terminal diagram in `lang`.
+pub fn text_word(k: TextWord, lang: Lang) -> &'static str {
+    let (zh, en) = match k {
+        TextWord::Scenario => ("场景", "scenario"),
+        TextWord::Params => ("参数", "params"),
+        TextWord::Outcome => ("结局", "outcome"),
+        TextWord::Time => ("时间 (s)", "time (s)"),
+        TextWord::Arrives => ("到达", "arrives"),
+        TextWord::LostHostDown => ("丢失：对端主机不在", "LOST: host down"),
+        TextWord::LostLink => ("在链路上丢失", "LOST on the link"),
+        TextWord::InFlight => ("结束时仍在途中", "in flight at the end"),
+        TextWord::Forged => ("（伪造）", "(forged)"),
+        TextWord::Kernel => ("内核", "kernel"),
+        TextWord::Later => ("之后", "later"),
+        TextWord::Silence => ("无事发生", "of silence"),
+        TextWord::End => ("结束", "end"),
+    };
+    pick(lang, zh, en)
+}
+
+/// A host's name as the diagrams label it: `client`, `客户端`.
+pub fn host_word(host: &str, lang: Lang) -> &str {
+    match (host, lang) {
+        ("client", Lang::Zh) => "客户端",
+        ("server", Lang::Zh) => "服务端",
+        ("attacker", Lang::Zh) => "第三方",
+        ("middlebox", Lang::Zh) => "中间设备",
+        (h, _) => h,
+    }
+}
+
+/// A timer firing, in the terminal diagram.
+pub fn timer_fired_text(kind: TimerKind, span: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("定时器：{} 到期（设置后 {span}）", timer_text(kind, lang)),
+        Lang::En => format!(
+            "timer: {} fired ({span} after arming)",
+            timer_text(kind, lang)
+        ),
+    }
+}
+
+/// A host's name in prose.
+fn who(host: &str, lang: Lang) -> String {
+    match (host, lang) {
+        ("client", Lang::Zh) => "客户端".into(),
+        ("server", Lang::Zh) => "服务端".into(),
+        ("client", Lang::En) => "the client".into(),
+        ("server", Lang::En) => "the server".into(),
+        (h, _) => h.to_string(),
+    }
+}
+
+/// The headline of a run, in one sentence: when each application learns
+/// what happened to its connection and what it sees (from the trace's
+/// `outcome`), or that it never does. Computed from the trace, so it
+/// follows the parameters.
+pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
+    use tcpsim::outcome::{fault_time, server_end_state, Since};
+    let zh = lang == Lang::Zh;
+    let fault = fault_noun(trace, lang);
+    let mut s = if !trace.outcome.is_empty() {
+        let parts: Vec<String> = trace
+            .outcome
+            .iter()
+            .map(|o| {
+                let span = span_text(o.after, lang);
+                let (result, call, host) =
+                    (o.result.as_string(), o.call.as_str(), who(&o.host, lang));
+                let from = if o.from == Since::Write {
+                    if zh {
+                        "写入"
+                    } else {
+                        "the write"
+                    }
+                } else {
+                    fault
+                };
+                if zh {
+                    format!("{host}的 {call}() 在{from}后 {span}返回 {result}")
+                } else {
+                    format!("{host}'s {call}() returns {result} {span} after {from}")
+                }
+            })
+            .collect();
+        let mut s = parts.join(if zh { "；" } else { "; " });
+        if !zh {
+            // A sentence starts with a capital.
+            s = s.replacen("the ", "The ", 1);
+        }
+        s.push_str(if zh { "。" } else { "." });
+        s
+    } else if let Some(at) = fault_time(trace) {
+        let watched = span_text(trace.end_at - at, lang);
+        match server_end_state(trace) {
+            Some(tcpsim::trace::TcpState::Established) => {
+                if zh {
+                    format!("永远不会：服务端的连接一直停在 ESTABLISHED，成了半开连接（{fault}后又观察了 {watched}）。")
+                } else {
+                    format!("Never: the server's connection stays ESTABLISHED, half-open (watched for {watched} after {fault}).")
+                }
+            }
+            st => {
+                let st = st.map_or("CLOSED", |st| st.as_str());
+                if zh {
+                    format!("两端的应用都没有收到任何消息；服务端的连接最后处于 {st}。")
+                } else {
+                    format!("Neither application learns anything; the server's connection ends in {st}.")
+                }
+            }
+        }
+    } else if zh {
+        "一切正常：两端的应用都不会收到任何错误。".to_string()
+    } else {
+        "Nothing goes wrong: neither application sees an error.".to_string()
+    };
+    if let Some(c) = tcpsim::scenarios::cap_note(trace) {
+        s.push(' ');
+        s.push_str(&cap_short(&c, lang));
+    }
+    s
+}
+
+/// What went wrong, as the headline names it: the first fault, or a
+/// third party's forged segment.
+fn fault_noun(trace: &tcpsim::Trace, lang: Lang) -> &'static str {
+    use tcpsim::trace::{EventKind, Fault};
+    let first = trace.events.iter().find_map(|e| match e.kind {
+        EventKind::Fault { fault } => Some((e.at, fault)),
+        _ => None,
+    });
+    let forged = trace
+        .packets
+        .iter()
+        .find(|p| p.spoofed_as.is_some())
+        .map(|p| p.sent_at);
+    let (zh, en) = match (first, forged) {
+        (Some((at, _)), Some(f)) if f < at => ("伪造的报文发出", "the forged segment"),
+        (None, Some(_)) => ("伪造的报文发出", "the forged segment"),
+        (Some((_, Fault::ProcessKill)), _) => ("进程被杀", "the kill"),
+        (Some((_, Fault::HostCrash)), _) => ("主机崩溃", "the crash"),
+        _ => ("故障", "the fault"),
+    };
+    pick(lang, zh, en)
 }
 
 /// The diagram's description for `<desc>` and screen readers: how many

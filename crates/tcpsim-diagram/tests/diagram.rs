@@ -177,7 +177,7 @@ fn text_diagrams_match_their_snapshots() {
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let mut changed = Vec::new();
     for t in traces() {
-        let out = text(&t);
+        let out = text(&t, Lang::En);
         for p in &t.packets {
             assert!(out.contains(&p.label()), "{}: {}", t.scenario, p.label());
         }
@@ -319,4 +319,49 @@ fn style_is_embedded_unless_the_page_links_it_once() {
     ] {
         assert!(sheet.contains(&format!(".{class}")), "no rule for .{class}");
     }
+}
+
+#[test]
+fn the_headline_says_when_each_application_learns_what_happened() {
+    use tcpsim_diagram::headline;
+    let want = [
+        (
+            "process-crash",
+            "The server's recv() returns EOF 10 ms after the kill.",
+            "服务端的 recv() 在进程被杀后 10 毫秒返回 EOF。",
+        ),
+        (
+            "host-crash-idle",
+            "Never: the server's connection stays ESTABLISHED, half-open (watched for 3 h after the crash).",
+            "永远不会：服务端的连接一直停在 ESTABLISHED，成了半开连接（主机崩溃后又观察了 3 小时）。",
+        ),
+        (
+            "keepalive-peer-alive",
+            "Nothing goes wrong: neither application sees an error.",
+            "一切正常：两端的应用都不会收到任何错误。",
+        ),
+        (
+            "host-crash-data-no-reboot",
+            "The server's recv() returns ETIMEDOUT 15 min 45 s after the write.",
+            "服务端的 recv() 在写入后 15 分 45 秒返回 ETIMEDOUT。",
+        ),
+        (
+            "kill-from-outside",
+            "The server's recv() returns ECONNRESET 30 ms after the forged segment.",
+            "服务端的 recv() 在伪造的报文发出后 30 毫秒返回 ECONNRESET。",
+        ),
+    ];
+    for (id, en, zh) in want {
+        let t = default_run(id);
+        assert_eq!(headline(&t, Lang::En), en, "{id}");
+        assert_eq!(headline(&t, Lang::Zh), zh, "{id}");
+    }
+    // It follows the parameters: a shorter tcp_retries2 gives up sooner.
+    let mut p = tcpsim::defaults("host-crash-data-no-reboot").unwrap();
+    p.set("tcp_retries2", 5).unwrap();
+    let t = tcpsim::run("host-crash-data-no-reboot", &p).unwrap();
+    assert_eq!(
+        headline(&t, Lang::En),
+        "The server's recv() returns ETIMEDOUT 14.1 s after the write."
+    );
 }
