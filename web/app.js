@@ -1,20 +1,27 @@
 // The explainer page: runs the simulator (wasm) for every scenario section,
-// draws the SVG it returns, and wires the controls. No framework, no
+// draws what it returns, and wires the controls. No framework, no
 // third-party code, no inline script (strict CSP).
+//
+// Each change of a section's parameters is simulated once: the wasm keeps
+// the run, and the diagram (in either language), the headline, the table,
+// the downloads are all drawn from it. A run is bounded (at most about 300
+// segments, tcpsim::scenarios::MAX_SEGMENTS), so drawing one section never
+// blocks the page for long; at start-up the sections are drawn nearest
+// first, a few per task, yielding between tasks.
 import init, * as sim from "./pkg/tcpsim_wasm.js";
 import { UI } from "./i18n.js";
 import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
-import { parseQuery, toQuery, cursorClasses, fmtTime } from "./common.js";
+import { parseQuery, toQuery, cursorClasses, fmtTime, nextTask } from "./common.js";
 
 const $ = (sel, el = document) => el.querySelector(sel);
 const state = {
   lang: "zh",
   info: new Map(), // id -> {params: [{name, unit, min, max, default}]}
-  live: new Map(), // id -> {params, result, cursor, timer}
-  rules: {},
+  // id -> {params (as typed), drawn (the values of the run shown), run
+  // (wasm Run), trace, cursor, timer, controls, debounce}
+  live: new Map(),
   whyTexts: {},
   zhOriginals: new Map(), // element -> zh innerHTML
-  focus: null, // scenario named in the URL
 };
 const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 const ui = (k) => UI[state.lang][k];
@@ -82,10 +89,12 @@ async function applyLang(lang) {
   toggle.textContent = lang === "zh" ? "English" : "中文";
   toggle.lang = lang === "zh" ? "en" : "zh-CN";
   document.title = lang === "en" ? "TCP Crash Lab: when the peer dies" : "TCP 崩溃实验室：对端挂了，连接会怎样？";
-  for (const id of state.live.keys()) {
+  // The runs stay: only their words change.
+  for (const [id, live] of state.live) {
+    const hadControls = live.controls;
     buildStage(id);
-    buildControls(id);
-    draw(id);
+    if (hadControls) buildControls(id);
+    if (live.run) show(id);
   }
 }
 
@@ -118,7 +127,7 @@ function writeHash(id) {
   const live = state.live.get(id);
   const params = {};
   for (const p of state.info.get(id).params) {
-    if (String(live.params[p.name]) !== String(p.default)) params[p.name] = live.params[p.name];
+    if (String(live.drawn[p.name]) !== String(p.default)) params[p.name] = live.drawn[p.name];
   }
   const q = toQuery({ s: id, lang: state.lang === "zh" ? null : state.lang, ...params });
   history.replaceState(null, "", "#" + q);
@@ -128,14 +137,9 @@ function writeHash(id) {
 
 // The wasm API returns errors as values; only a bug (a Rust panic, which
 // traps) throws. Then the panic hook's message goes into the error box.
-// Diagrams on the page take their rules from the page's stylesheet
-// (build-web appends `tcpsim css` to style.css and inlines it), so the SVG
-// leaves its own copy out; the table is made on demand.
-const LEAN = { style: false, table: false };
-
-function run(id, params, options = LEAN) {
+function simulate(id, params) {
   try {
-    return sim.simulate(id, params, state.lang, options);
+    return sim.simulate(id, params);
   } catch (e) {
     const msg = String(globalThis.__tcpsimPanic || e);
     fatal(msg);
@@ -143,44 +147,68 @@ function run(id, params, options = LEAN) {
   }
 }
 
-function draw(id) {
+// Simulate a section with `params`; on success the run replaces the one
+// shown. Returns the error result on bad input (the old run stays).
+function simulateSection(id, params) {
+  const live = state.live.get(id);
+  performance.mark(`redraw-start-${id}`);
+  const res = simulate(id, params);
+  if (!res.ok) return res;
+  if (live.run) live.run.free();
+  live.run = res.run;
+  live.trace = res.run.trace();
+  live.drawn = { ...params };
+  live.params = { ...params };
+  show(id);
+  performance.mark(`redraw-end-${id}`);
+  performance.measure("redraw", `redraw-start-${id}`, `redraw-end-${id}`);
+  return res;
+}
+
+// Draw the section's current run: diagram (whose rules come from the page's
+// stylesheet, so the SVG leaves its own copy out), headline, cap note, the
+// table if it is open, the player.
+function show(id) {
   const live = state.live.get(id);
   const section = document.getElementById(id);
-  performance.mark(`redraw-start-${id}`);
-  const res = run(id, live.params);
-  const err = $(".sim-error", section);
-  if (!res.ok) {
-    showParamError(id, res);
-    return false;
-  }
-  clearParamErrors(id);
-  err.hidden = true;
-  live.result = res;
-  const fig = $(".live-diagram", section);
-  fig.innerHTML = res.svg;
+  const { svg, headline, cap } = live.run.render(state.lang);
+  $(".live-diagram", section).innerHTML = svg;
+  $(".headline", section).textContent = headline;
+  const capBox = $(".cap-note", section);
+  capBox.textContent = cap || "";
+  capBox.hidden = !cap;
   const textalt = $(".textalt", section);
   if (textalt && textalt.open) fillTable(id);
-  const n = res.trace.packets.length;
+  const n = live.trace.packets.length;
   const scrub = $(".scrub", section);
   scrub.max = String(n);
   if (live.cursor == null || live.cursor > n) live.cursor = n;
-  scrub.value = String(live.cursor);
   setCursor(id, live.cursor);
-  performance.mark(`redraw-end-${id}`);
-  performance.measure("redraw", `redraw-start-${id}`, `redraw-end-${id}`);
-  return true;
+}
+
+// After an edit: simulate, and either show the run and remember it in the
+// URL, or say what is wrong beside the field.
+function redraw(id) {
+  const live = state.live.get(id);
+  const res = simulateSection(id, live.params);
+  if (!res.ok) {
+    showParamError(id, res);
+    return;
+  }
+  clearParamErrors(id);
+  $(".sim-error", document.getElementById(id)).hidden = true;
+  writeHash(id);
 }
 
 function fillTable(id) {
   const live = state.live.get(id);
-  const res = run(id, live.params, { style: false });
-  if (res.ok) $(".textalt-body", document.getElementById(id)).innerHTML = res.table;
+  if (live.run) $(".textalt-body", document.getElementById(id)).innerHTML = live.run.table(state.lang);
 }
 
 function setCursor(id, k) {
   const live = state.live.get(id);
   const section = document.getElementById(id);
-  const n = live.result ? live.result.trace.packets.length : 0;
+  const n = live.trace ? live.trace.packets.length : 0;
   live.cursor = Math.max(0, Math.min(n, k));
   const pkts = section.querySelectorAll("[data-packet]");
   for (const g of pkts) {
@@ -198,7 +226,7 @@ function setCursor(id, k) {
 
 function inspect(id, pid, focus) {
   const live = state.live.get(id);
-  const p = live.result && live.result.trace.packets[pid];
+  const p = live.trace && live.trace.packets[pid];
   if (!p) return;
   const box = $(".inspector-body", document.getElementById(id));
   const rows = [
@@ -208,8 +236,8 @@ function inspect(id, pid, focus) {
     [ui("seq"), `${p.seq} (${p.abs_seq})`],
     [ui("ack"), p.ack == null ? "—" : `${p.ack} (${p.abs_ack})`],
     [ui("len"), String(p.len)],
-    [ui("why"), whyText(p.why)],
-    [ui("rule"), state.rules[p.why] || ""],
+    [ui("why"), whyText(p.why) + (p.resend ? ` · ${ui("resend").replace("N", p.resend)}` : "")],
+    [ui("rule"), rules ? rules[p.why] || "" : "…"],
   ];
   box.replaceChildren(
     ...rows.flatMap(([k, v]) => {
@@ -224,9 +252,19 @@ function inspect(id, pid, focus) {
     const g = document.getElementById(id).querySelector(`[data-packet="${pid}"]`);
     if (g) g.focus();
   }
+  // Each reason's source (RFC section, Linux function) is a module of its
+  // own, fetched the first time a reader inspects a segment.
+  if (!rules) loadRules().then(() => inspect(id, pid, false), () => {});
 }
 
-// The renderer's wording for a reason, when the wasm build exports it.
+let rules = null;
+let rulesLoading = null;
+function loadRules() {
+  rulesLoading = rulesLoading || import("./rules.js").then((m) => (rules = m.RULES));
+  return rulesLoading;
+}
+
+// The renderer's wording for a reason.
 function whyText(why) {
   const texts = state.whyTexts[state.lang] || {};
   return texts[why] ? `${texts[why]} (${why})` : why;
@@ -272,14 +310,16 @@ const escHtml = (v) =>
 
 // Each section's live part is written as one string and parsed once, which
 // is several times faster than a createElement per node. It comes in two
-// steps: the stage (player, diagram, inspector) before the diagrams are
-// drawn, and the controls (parameters, downloads, table, Linux captures,
-// embed snippet) for all ten sections in the task after that, so readers
-// see the diagrams first.
+// steps: the stage (headline, player, diagram, inspector) before the
+// diagrams are drawn, and the controls (parameters, downloads, table, Linux
+// captures, embed snippet) in the tasks after that, so readers see the
+// diagrams first.
 function buildStage(id) {
   const section = document.getElementById(id);
   const box = $(".live", section);
+  const live = state.live.get(id);
   box.innerHTML =
+    `<p class="headline" role="status"></p>` +
     `<div class="player" role="group" aria-label="${escHtml(ui("scrub"))}">` +
     `<button type="button" class="back">◀ ${escHtml(ui("back"))}</button>` +
     `<button type="button" class="play" aria-pressed="false">▶ ${escHtml(ui("play"))}</button>` +
@@ -287,13 +327,14 @@ function buildStage(id) {
     `<label class="scrub-wrap"><span class="visually-hidden">${escHtml(ui("scrub"))}</span><input type="range" class="scrub" min="0" max="0" value="0" step="1"></label>` +
     `<output class="scrub-label"></output></div>` +
     `<div class="sim-error" role="alert" hidden></div>` +
+    `<p class="cap-note" role="note" hidden></p>` +
     `<div class="stage"><div class="live-diagram"></div>` +
     `<aside class="inspector" aria-live="polite"><h3>${escHtml(ui("inspector"))}</h3><dl class="inspector-body"><dd>${escHtml(ui("inspectHint"))}</dd></dl></aside></div>` +
     `<div class="controls"></div>`;
   box.hidden = false;
   const fig = $("figure.diagram", section);
   if (fig) fig.hidden = true;
-  state.live.get(id).controls = false;
+  live.controls = false;
 }
 
 function buildControls(id) {
@@ -305,12 +346,13 @@ function buildControls(id) {
     const inputId = `${id}--${p.name}`;
     const isBool = p.unit === "bool";
     const v = live.params[p.name];
+    const [label, help] = texts().params[p.name];
     const input = isBool
       ? `<input id="${inputId}" name="${p.name}" type="checkbox" aria-describedby="${inputId}-help ${inputId}-err"${String(v) === "1" ? " checked" : ""}>`
       : `<input id="${inputId}" name="${p.name}" type="number" min="${p.min}" max="${p.max}" step="1" inputmode="numeric" aria-describedby="${inputId}-help ${inputId}-err" value="${escHtml(v)}">`;
     return (
-      `<div class="param"><label for="${inputId}"><code>${p.name}</code> ${escHtml(texts().params[p.name][0])}</label>${input}` +
-      `<small id="${inputId}-help" class="param-help">${escHtml(texts().params[p.name][1])}${isBool ? "" : escHtml(` · ${p.min}…${p.max} ${p.unit}`)}</small>` +
+      `<div class="param"><label for="${inputId}"><code>${p.name}</code> ${escHtml(label)}</label>${input}` +
+      `<small id="${inputId}-help" class="param-help">${escHtml(help)}${isBool ? "" : escHtml(` · ${p.min}…${p.max} ${p.unit}`)}</small>` +
       `<span id="${inputId}-err" class="param-error" role="alert" hidden></span></div>`
     );
   });
@@ -330,7 +372,7 @@ function buildControls(id) {
     if (linux.open) showCaptures(id, $(".linux-body", linux));
   });
   // The text alternative is made when it is opened (and kept current
-  // while it is open), not for all ten sections at startup.
+  // while it is open), not for every section at startup.
   const textalt = $(".textalt", box);
   textalt.addEventListener("toggle", () => {
     if (textalt.open) fillTable(id);
@@ -351,9 +393,21 @@ function wire(id) {
     if (!t.name) return;
     live.params[t.name] = t.type === "checkbox" ? (t.checked ? "1" : "0") : t.value;
     clearTimeout(live.debounce);
-    live.debounce = setTimeout(() => {
-      if (draw(id)) writeHash(id);
-    }, 60);
+    live.debounce = setTimeout(() => redraw(id), 60);
+  });
+  // A value left invalid when the reader moves on goes back to the one the
+  // diagram was drawn with (the message beside it stays): the controls
+  // always show what is drawn.
+  section.addEventListener("change", (e) => {
+    const t = e.target;
+    const live = state.live.get(id);
+    if (!t.name || !live.drawn || t.getAttribute("aria-invalid") !== "true") return;
+    clearTimeout(live.debounce);
+    const drawn = live.drawn[t.name];
+    if (t.type === "checkbox") t.checked = String(drawn) === "1";
+    else t.value = String(drawn);
+    live.params = { ...live.drawn };
+    t.removeAttribute("aria-invalid");
   });
   section.addEventListener("click", (e) => {
     const t = e.target;
@@ -386,7 +440,7 @@ function wire(id) {
 function step(id, d) {
   stop(id);
   const live = state.live.get(id);
-  const n = live.result.trace.packets.length;
+  const n = live.trace.packets.length;
   const from = live.cursor >= n && d > 0 ? 0 : live.cursor;
   setCursor(id, from + d);
 }
@@ -408,7 +462,7 @@ function togglePlay(id) {
   const live = state.live.get(id);
   if (live.timer) return stop(id);
   if (reduceMotion) return step(id, +1);
-  const n = live.result.trace.packets.length;
+  const n = live.trace.packets.length;
   if (live.cursor >= n) setCursor(id, 0);
   const b = $(".play", document.getElementById(id));
   b.setAttribute("aria-pressed", "true");
@@ -423,8 +477,7 @@ function resetParams(id) {
   const live = state.live.get(id);
   live.params = defaults(id);
   buildControls(id);
-  draw(id);
-  writeHash(id);
+  redraw(id);
 }
 
 // Real-kernel recordings of this scenario (tests/kernel), pre-rendered at
@@ -471,17 +524,21 @@ function save(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-function downloadSvg(id) {
-  const live = state.live.get(id);
-  // A file on its own carries its stylesheet.
-  const res = run(id, live.params, { table: false });
-  if (res.ok) save(`${id}.svg`, new Blob([res.svg], { type: "image/svg+xml" }));
+// A file on its own carries its stylesheet: the diagrams' rules (a module
+// written at build time from `tcpsim css`) go where `tcpsim run --format
+// svg` puts them, after the description, so the file is the CLI's, byte for
+// byte.
+async function downloadSvg(id) {
+  const { run } = state.live.get(id);
+  if (!run) return;
+  const { CSS } = await import("./diagram-css.js");
+  const svg = run.render(state.lang).svg.replace("</desc>", `</desc><style>${CSS}</style>`);
+  save(`${id}.svg`, new Blob([svg], { type: "image/svg+xml" }));
 }
 
 function downloadPcap(id) {
-  const live = state.live.get(id);
-  const res = sim.pcap(id, live.params);
-  if (res.ok) save(`${id}.pcap`, new Blob([res.bytes], { type: "application/vnd.tcpdump.pcap" }));
+  const { run } = state.live.get(id);
+  if (run) save(`${id}.pcap`, new Blob([run.pcap()], { type: "application/vnd.tcpdump.pcap" }));
 }
 
 function defaults(id) {
@@ -492,35 +549,36 @@ function defaults(id) {
 
 // ---- start ------------------------------------------------------------------
 
+// The parameters a link asks for a section: checked by simulating them
+// (the run is then the one shown: nothing is simulated twice); on bad
+// input, the defaults and a notice naming what was wrong.
 async function applyHash(first) {
   const h = readHash();
-  if (!h) return;
+  if (!h) return null;
   const problems = [];
   if (h.lang && h.lang !== state.lang) {
     if (h.lang === "en" || h.lang === "zh") await applyLang(h.lang);
     else problems.push(`lang=${h.lang}`);
   }
+  let target = null;
   if (h.s && !state.info.has(h.s)) {
     problems.push(`${ui("unknownScenario")} '${h.s}'`);
   } else if (h.s) {
-    const live = state.live.get(h.s);
-    const candidate = { ...defaults(h.s) };
-    for (const [k, v] of Object.entries(h.params)) candidate[k] = v;
-    const res = Object.keys(h.params).length ? run(h.s, candidate) : { ok: true };
-    if (res.ok) {
-      live.params = candidate;
-    } else {
-      problems.push(res.error);
-      live.params = defaults(h.s);
-    }
+    target = h.s;
+    const candidate = { ...defaults(h.s), ...h.params };
     if (Object.keys(h.params).length || !first) {
-      buildControls(h.s);
-      draw(h.s);
+      const res = simulateSection(h.s, candidate);
+      if (!res.ok) {
+        problems.push(res.error);
+        simulateSection(h.s, defaults(h.s));
+      }
+      if (!first) buildControls(h.s);
     }
     const section = document.getElementById(h.s);
-    section.scrollIntoView({ block: "start", behavior: reduceMotion ? "auto" : "smooth" });
+    section.scrollIntoView({ block: "start", behavior: reduceMotion || first ? "auto" : "smooth" });
   }
   notice(problems.length ? ui("badHash") + problems.join("; ") : "");
+  return target;
 }
 
 // Without the simulator (the wasm failed to load or compile), each section
@@ -530,11 +588,22 @@ function showPrerendered() {
   for (const fig of document.querySelectorAll("section.scenario figure.diagram")) {
     const id = fig.closest("section").id;
     const img = document.createElement("img");
-    const title = fig.closest("section").querySelector("h2 span").textContent;
+    const title = fig.closest("section").querySelector("h2 .title").textContent;
     img.src = `prerendered/${id}.${state.lang}.svg`;
     img.alt = state.lang === "zh" ? `${title}：时序图` : `${title}: sequence diagram`;
     img.width = 760;
     fig.append(img);
+  }
+}
+
+// Run `work` over `items` a few at a time: each task stops after about
+// `budget` ms and yields, so that the page can paint and answer input.
+async function inSlices(items, work, budget = 30) {
+  let i = 0;
+  while (i < items.length) {
+    const t0 = performance.now();
+    while (i < items.length && (i === 0 || performance.now() - t0 < budget)) work(items[i++]);
+    if (i < items.length) await nextTask();
   }
 }
 
@@ -558,29 +627,35 @@ async function start() {
   }
   performance.mark("wasm-ready");
   window.addEventListener("error", (e) => fatal(e.message));
-  state.rules = sim.rules();
-  if (typeof sim.why_texts === "function") {
-    state.whyTexts = { zh: sim.why_texts("zh"), en: sim.why_texts("en") };
-  }
+  state.whyTexts = { zh: sim.why_texts("zh"), en: sim.why_texts("en") };
   for (const s of sim.scenarios()) state.info.set(s.id, s);
   const h = readHash();
   if (h && h.lang === "en") await applyLang("en");
+  const ids = [];
   for (const id of state.info.keys()) {
     if (!document.getElementById(id)) continue;
-    state.live.set(id, { params: defaults(id), cursor: null, result: null, timer: null, controls: false });
+    state.live.set(id, { params: defaults(id), drawn: null, run: null, trace: null, cursor: null, timer: null, controls: false });
     buildStage(id);
     wire(id);
+    ids.push(id);
   }
-  await applyHash(true);
-  for (const id of state.live.keys()) draw(id);
+  const target = await applyHash(true);
+  // Nearest first: the section the link names and its neighbours, else
+  // the top of the page (which is where a reader starts).
+  const at = Math.max(0, ids.indexOf(target));
+  const order = ids.map((id, i) => [Math.abs(i - at), i, id]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((x) => x[2]);
+  await inSlices(order, (id) => {
+    if (!state.live.get(id).run) simulateSection(id, defaults(id));
+  });
   performance.mark("diagrams-drawn");
   window.addEventListener("hashchange", () => applyHash(false));
-  // The controls of the sections the URL did not name, in the next task.
-  setTimeout(() => {
-    for (const [id, live] of state.live) if (!live.controls) buildControls(id);
-    performance.mark("controls-ready");
-    document.documentElement.dataset.ready = "1";
-  }, 0);
+  // The controls, in the tasks after the diagrams.
+  await nextTask();
+  await inSlices(order, (id) => {
+    if (!state.live.get(id).controls) buildControls(id);
+  });
+  performance.mark("controls-ready");
+  document.documentElement.dataset.ready = "1";
 }
 
 start();

@@ -33,3 +33,14 @@ export function cursorClasses(i, k, n) {
 export function fmtTime(t) {
   return `${Number(t).toFixed(t < 10 ? 3 : 2)} s`;
 }
+
+// Yield to the browser: resolves in a new task (a MessageChannel message,
+// which, unlike a nested setTimeout, is not clamped to 4 ms), so that it can
+// paint and handle input in between.
+export function nextTask() {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(null);
+  });
+}

@@ -49,7 +49,11 @@ async function start() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   let res;
   try {
-    res = sim.simulate(id, params, lang);
+    res = sim.simulate(id, params);
+    if (!res.ok) {
+      problems.push(res.error);
+      res = sim.simulate(id, {});
+    }
   } catch (e) {
     // Only a bug in the simulator (a panic, which traps) gets here.
     const f = $("#fatal");
@@ -57,20 +61,22 @@ async function start() {
     f.hidden = false;
     return;
   }
-  if (!res.ok) {
-    problems.push(res.error);
-    res = sim.simulate(id, {}, lang);
-  }
+  const { run } = res;
   if (problems.length) notice((lang === "zh" ? "参数有误，已使用默认值：" : "Invalid parameters, using defaults: ") + problems.join("; "));
   // The English titles are a module of their own, fetched only for English.
   const titles = lang === "en" ? await import("./texts-en.js").then((m) => m.TEXTS.titles).catch(() => ({})) : ZH_TEXTS.titles;
   $(".title").innerHTML = titles[id] || id;
   document.title = `${$(".title").textContent} · TCP Crash Lab`;
-  $(".live-diagram").innerHTML = res.svg;
+  // The page carries the diagrams' rules (build-web inlines `tcpsim css`).
+  const { svg, headline, cap } = run.render(lang);
+  $(".live-diagram").innerHTML = svg;
+  $(".headline").textContent = headline;
+  $(".cap-note").textContent = cap || "";
+  $(".cap-note").hidden = !cap;
   const full = new URL(`index.html#${toQuery({ s: id, lang: lang === "zh" ? null : lang, ...params })}`, location.href);
   $(".full").href = full.href;
 
-  const n = res.trace.packets.length;
+  const n = run.trace().packets.length;
   let cursor = n;
   let timer = null;
   const scrub = $(".scrub");

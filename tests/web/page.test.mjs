@@ -132,7 +132,7 @@ test("changing tcp_keepalive_probes redraws the diagram and the permalink", asyn
   assert.match(await s.page.evaluate(() => location.hash), /s=keepalive-peer-dead/);
   assert.match(await s.page.evaluate(() => location.hash), /tcp_keepalive_probes=3/);
   const redraws = await s.page.evaluate(() => performance.getEntriesByName("redraw").length);
-  assert.ok(redraws >= 11, "each redraw is measured");
+  assert.equal(redraws, ids.length + 1, "each section once at start, then the change");
   await done(s);
 });
 
@@ -148,6 +148,13 @@ test("an out-of-range value is refused beside its input, without an exception", 
   assert.match(msg, /1\.\.=127/);
   // the last good diagram stays
   assert.equal(await sec.locator('[data-why="keepalive_probe"]').count(), 9);
+  // When the reader moves on, the field goes back to the value drawn, and
+  // the message stays: the controls show what the diagram was drawn with.
+  await input.blur();
+  assert.equal(await input.inputValue(), "9");
+  assert.equal(await input.getAttribute("aria-invalid"), null);
+  assert.match(msg, /tcp_keepalive_probes/);
+  assert.equal(await input.locator("xpath=..").locator(".param-error").isVisible(), true);
   await done(s);
 });
 
@@ -196,7 +203,7 @@ test("language and theme switch", async () => {
   await ready(s.page);
   assert.equal(await s.page.evaluate(() => document.documentElement.lang), "zh-CN");
   // The Chinese texts are in the markup, from the same catalogue.
-  const zh = JSON.parse(execFileSync(cli, ["catalog", "--lang", "zh"], { encoding: "utf8" }));
+  const zh = JSON.parse(execFileSync(cli, ["catalog", "--lang", "zh"], { encoding: "utf8" })).scenarios;
   for (const x of zh) assert.equal(await s.page.locator(`section#${x.id} h2 .title`).innerHTML(), x.title);
   const probe = s.page.locator('section#keepalive-peer-dead [data-why="keepalive_probe"]').first();
   assert.match(await probe.getAttribute("aria-label"), /保活探测/);
@@ -209,7 +216,7 @@ test("language and theme switch", async () => {
   assert.match(await s.page.locator("h1").textContent(), /peer dies/);
   // Scenario titles, steps and parameter labels come from the catalogue in
   // the reader's language.
-  const en = JSON.parse(execFileSync(cli, ["catalog", "--lang", "en"], { encoding: "utf8" }));
+  const en = JSON.parse(execFileSync(cli, ["catalog", "--lang", "en"], { encoding: "utf8" })).scenarios;
   const ka = en.find((x) => x.id === "keepalive-peer-dead");
   const sec = s.page.locator("section#keepalive-peer-dead");
   assert.equal(await sec.locator("h2 .title").innerHTML(), ka.title);
@@ -310,4 +317,63 @@ test("without the wasm, the page says so and shows the pre-rendered diagrams", a
   await page.waitForFunction(() => [...document.querySelectorAll("figure.diagram img")].every((i) => i.complete && i.naturalWidth > 0));
   assert.deepEqual(errors, [], "no uncaught exception");
   await ctx.close();
+});
+
+test("every section opens with its headline, which follows the parameters", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  for (const id of ids) {
+    const h = await s.page.locator(`section#${id} .headline`).textContent();
+    assert.ok(h.trim().length > 5, `${id} has a headline`);
+  }
+  const sec = s.page.locator("section#host-crash-data-no-reboot");
+  assert.equal(await sec.locator(".headline").textContent(), "服务端的 recv() 在写入后 15 分 45 秒返回 ETIMEDOUT。");
+  await sec.locator('input[name="tcp_retries2"]').fill("5");
+  await s.page.waitForFunction(() => document.querySelector("#host-crash-data-no-reboot .headline").textContent.includes("14.1 秒"));
+  await done(s);
+});
+
+test("the permalink that froze the page: the run stops at the cap, the page says so and stays responsive", async () => {
+  const url = "/index.html#s=keepalive-peer-alive&tcp_keepalive_time=1&tcp_keepalive_intvl=1&observe_s=1000000";
+  const s = await open(url);
+  await ready(s.page);
+  const sec = s.page.locator("section#keepalive-peer-alive");
+  const note = sec.locator(".cap-note");
+  assert.equal(await note.isVisible(), true);
+  assert.match(await note.textContent(), /observe_s = 1000000 秒/);
+  assert.match(await sec.locator(".headline").textContent(), /已到上限/);
+  const n = await sec.locator("[data-packet]").count();
+  assert.ok(n >= 300 && n < 310, `${n} segments drawn`);
+  // The controls show what was drawn.
+  assert.equal(await sec.locator('input[name="observe_s"]').inputValue(), "1000000");
+  // Responsive: a click is handled, a parameter change redraws.
+  await s.page.click("#theme-toggle");
+  assert.equal(await s.page.evaluate(() => document.documentElement.dataset.theme), "dark");
+  await sec.locator('input[name="observe_s"]').fill("10");
+  await s.page.waitForFunction(() => document.querySelector("#keepalive-peer-alive .cap-note").hidden);
+  await done(s);
+  // The embed with the same parameters.
+  const e = await open("/embed.html?scenario=keepalive-peer-alive&tcp_keepalive_time=1&tcp_keepalive_intvl=1&observe_s=1000000&lang=en");
+  await ready(e.page);
+  assert.match(await e.page.locator(".cap-note").textContent(), /The run stopped at/);
+  await done(e);
+});
+
+test("each change is simulated once", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  const redraws = () => s.page.evaluate(() => performance.getEntriesByName("redraw").length);
+  const before = await redraws();
+  assert.equal(before, ids.length, "one simulation per section at start");
+  const sec = s.page.locator("section#process-crash");
+  await sec.locator("details.textalt summary").click();
+  await s.page.waitForFunction(() => document.querySelectorAll("#process-crash .textalt-body tbody tr").length > 0);
+  const [dl] = await Promise.all([s.page.waitForEvent("download"), sec.locator("button.dl-pcap").click()]);
+  assert.ok(fs.readFileSync(await dl.path()).length > 24);
+  await s.page.click("#lang-toggle");
+  await s.page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.equal(await redraws(), before, "the table, a download and a language switch simulate nothing");
+  await sec.locator('input[name="unread_data"]').check();
+  await s.page.waitForFunction((b) => performance.getEntriesByName("redraw").length === b + 1, before);
+  await done(s);
 });

@@ -563,7 +563,12 @@ fn catalog_gives_every_scenario_in_either_language() {
         let o = tcpsim(&args);
         assert_eq!(o.status.code(), Some(0), "{args:?}");
         let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-        let list = v.as_array().unwrap();
+        let list = v["scenarios"].as_array().unwrap();
+        let reasons = v["reasons"].as_array().unwrap();
+        assert_eq!(reasons.len(), tcpsim::trace::Why::ALL.len());
+        assert!(reasons
+            .iter()
+            .all(|r| !r["rule"].as_str().unwrap().is_empty()));
         assert_eq!(list.len(), tcpsim::SCENARIOS.len());
         for (got, s) in list.iter().zip(tcpsim::SCENARIOS) {
             let want = tcpsim::Lang::parse(lang).unwrap();

@@ -4,12 +4,14 @@
 //! by hand, nothing reads a clock or a file.
 
 mod layout;
+#[cfg(feature = "embedded-style")]
 mod style;
 mod svg;
 mod table;
 mod text;
 mod words;
 
+#[cfg(feature = "embedded-style")]
 pub use style::{page_palette, stylesheet};
 pub use svg::{esc, summary, svg, SvgOptions};
 pub use table::table_html;

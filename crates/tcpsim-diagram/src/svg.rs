@@ -7,7 +7,6 @@ use std::fmt::Write;
 use tcpsim::trace::{EventKind, Fault, Loss, Packet, Trace, Why};
 
 use crate::layout::{brackets, layout, Bracket, Layout};
-use crate::style::stylesheet;
 use crate::words::{
     app_text, cap_short, cap_text, duration_text, fault_text, gap_text, kernel_text, lost_suffix,
     segments_word, state_text, summary_text, timer_text, trim_num, why_text, Lang,
@@ -22,7 +21,7 @@ pub struct SvgOptions {
     /// Title; defaults to the scenario id.
     pub title: Option<String>,
     /// Embed the diagram's stylesheet (a `<style>` element), as a file on
-    /// its own needs. A page that inlines several diagrams links
+    /// its own needs (with the `embedded-style` feature, on by default). A page that inlines several diagrams links
     /// [`stylesheet`] once instead: ten copies of the same rules cost the
     /// browser ten style sheets to parse and match.
     pub style: bool,
@@ -332,6 +331,22 @@ pub fn summary(trace: &Trace, lang: Lang) -> String {
     )
 }
 
+/// The `<style>` element of a standalone SVG (nothing without the
+/// `embedded-style` feature, or when the page links the rules once).
+#[cfg(feature = "embedded-style")]
+fn embedded_style(style: bool) -> String {
+    if style {
+        format!("<style>{}</style>", crate::style::stylesheet())
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(not(feature = "embedded-style"))]
+fn embedded_style(_: bool) -> String {
+    String::new()
+}
+
 /// Render a trace as an SVG sequence diagram.
 pub fn svg(trace: &Trace, opts: &SvgOptions) -> String {
     let lang = opts.lang;
@@ -373,11 +388,7 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         sh = n(height * shown_w / width),
         lang_code = lang.code(),
         desc = esc(&summary(trace, lang)),
-        style = if opts.style {
-            format!("<style>{}</style>", stylesheet())
-        } else {
-            String::new()
-        },
+        style = embedded_style(opts.style),
     );
 
     // Host names and lifelines (dashed while a host is down).
@@ -754,17 +765,19 @@ fn timers(
     o.push_str("<g class=\"timer\">");
     // Where each host's event labels sit, sorted, to find a free spot for a
     // timer's name by binary search (O(log n) per timer, not a scan).
+    // (The labels come nearly in y order, so inserting each in place costs
+    // little, and brings no sort code into the wasm build.)
     let mut label_ys: Vec<(&str, Vec<f64>)> = Vec::new();
     for l in labels {
         let host = trace.events[l.event].host.as_str();
         let y = lay.event_y[l.event];
         match label_ys.iter_mut().find(|(h, _)| *h == host) {
-            Some((_, ys)) => ys.push(y),
+            Some((_, ys)) => {
+                let at = ys.partition_point(|v| *v <= y);
+                ys.insert(at, y);
+            }
             None => label_ys.push((host, vec![y])),
         }
-    }
-    for (_, ys) in label_ys.iter_mut() {
-        ys.sort_unstable_by(f64::total_cmp);
     }
     for b in brs {
         let ya = lay.y_at(b.from);

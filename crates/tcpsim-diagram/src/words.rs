@@ -82,6 +82,19 @@ pub fn app_text(call: AppCall, result: AppResult) -> String {
     format!("{}() → {}", call.as_str(), result.as_string())
 }
 
+/// `parts` with `sep` between them (a loop: `[String]::join`'s generic
+/// code weighs a kilobyte in the wasm build).
+fn joined(parts: &[String], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(p);
+    }
+    out
+}
+
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
@@ -160,7 +173,7 @@ pub fn span_text(secs: f64, lang: Lang) -> String {
             format!("{r} s")
         });
     }
-    parts.join(" ")
+    joined(&parts, " ")
 }
 
 /// The fixed words of the terminal diagram.
@@ -246,10 +259,16 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
         let parts: Vec<String> = trace
             .outcome
             .iter()
-            .map(|o| {
+            .enumerate()
+            .map(|(i, o)| {
                 let span = span_text(o.after, lang);
-                let (result, call, host) =
-                    (o.result.as_string(), o.call.as_str(), who(&o.host, lang));
+                let (result, call) = (o.result.as_string(), o.call.as_str());
+                // A sentence starts with a capital.
+                let host = match (who(&o.host, lang), i) {
+                    (h, 0) if h == "the server" => "The server".to_string(),
+                    (h, 0) if h == "the client" => "The client".to_string(),
+                    (h, _) => h,
+                };
                 let from = if o.from == Since::Write {
                     if zh {
                         "写入"
@@ -266,11 +285,7 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
                 }
             })
             .collect();
-        let mut s = parts.join(if zh { "；" } else { "; " });
-        if !zh {
-            // A sentence starts with a capital.
-            s = s.replacen("the ", "The ", 1);
-        }
+        let mut s = joined(&parts, if zh { "；" } else { "; " });
         s.push_str(if zh { "。" } else { "." });
         s
     } else if let Some(at) = fault_time(trace) {
@@ -400,7 +415,7 @@ pub fn cap_text(note: &tcpsim::scenarios::CapNote, lang: Lang) -> String {
                 "模拟在 {at} 秒处停下：已经发出 {n} 个报文段，一张图最多只画 {max} 个左右。"
             );
             if !changed.is_empty() {
-                s.push_str(&format!("与默认值不同的参数：{}。", changed.join("，")));
+                s.push_str(&format!("与默认值不同的参数：{}。", joined(&changed, "，")));
             }
             s
         }
@@ -411,7 +426,7 @@ pub fn cap_text(note: &tcpsim::scenarios::CapNote, lang: Lang) -> String {
             if !changed.is_empty() {
                 s.push_str(&format!(
                     " Changed from the defaults: {}.",
-                    changed.join(", ")
+                    joined(&changed, ", ")
                 ));
             }
             s

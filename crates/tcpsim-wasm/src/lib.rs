@@ -2,6 +2,14 @@
 //! arguments in, the simulator and renderer called, results out. Errors are
 //! values (`{ok: false, error, param}`), never exceptions, and a panic hook
 //! reports instead of leaving a dead page.
+//!
+//! API: `scenarios()` (ids and parameters), `simulate(id, params)` (one
+//! simulation, kept as a `Run` the page draws from: `render` (diagram,
+//! headline, cap note), `table`, `pcap`, `trace`), `why_texts(lang)` (each segment
+//! reason in words), `version()`. The texts the page carries itself (titles,
+//! steps, labels, each reason's source, the diagrams' stylesheet) are not in
+//! the module: tcpsim is built without its `texts` feature and the renderer
+//! without `embedded-style`.
 
 use tcpsim::{defaults, run, Error, ParamError, Params, Trace};
 use tcpsim_diagram::{svg, table_html, why_text, Lang, SvgOptions};
@@ -67,12 +75,6 @@ mod browser_tests {
             Some("tcpsim panicked at x.rs: test")
         );
     }
-}
-
-/// The trace as a plain JS object: the core writes the JSON contract (the
-/// same document as the CLI's `--format json`), the browser parses it.
-fn trace_js(trace: &Trace) -> JsValue {
-    js_sys::JSON::parse(&trace.to_json()).unwrap_or(JsValue::NULL)
 }
 
 fn set(obj: &js_sys::Object, k: &str, v: &JsValue) {
@@ -159,36 +161,6 @@ fn params_from(id: &str, params: &JsValue) -> Result<Params, Error> {
     Ok(p)
 }
 
-/// What `simulate` draws besides the trace: `{style, table}`, both
-/// booleans, both true when absent.
-struct Options {
-    /// The SVG carries its own stylesheet.
-    style: bool,
-    /// The HTML table is made too.
-    table: bool,
-}
-
-fn options_from(v: &JsValue) -> Result<Options, Error> {
-    const SHAPE: &str = "options must be {style: boolean, table: boolean}";
-    let mut o = Options {
-        style: true,
-        table: true,
-    };
-    if absent(v) {
-        return Ok(o);
-    }
-    if !plain_object(v) {
-        return Err(bad_shape(SHAPE));
-    }
-    for (name, slot) in [("style", &mut o.style), ("table", &mut o.table)] {
-        let x = js_sys::Reflect::get(v, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-        if !x.is_undefined() {
-            *slot = x.as_bool().ok_or_else(|| bad_shape(SHAPE))?;
-        }
-    }
-    Ok(o)
-}
-
 fn simulate_trace(id: &str, params: &JsValue) -> Result<Trace, Error> {
     let p = params_from(id, params)?;
     run(id, &p)
@@ -224,80 +196,79 @@ fn why_map(value: impl Fn(tcpsim::trace::Why) -> &'static str) -> JsValue {
 /// itself, written at build time from the same catalogue).
 #[wasm_bindgen]
 pub fn scenarios() -> JsValue {
-    json_parse(&tcpsim::catalogue_json(Lang::En))
+    let catalogue = json_parse(&tcpsim::catalogue_json(Lang::En));
+    js_sys::Reflect::get(&catalogue, &JsValue::from_str("scenarios")).unwrap_or(JsValue::NULL)
 }
 
-/// Run a scenario: `{ok: true, trace, svg, table}` or `{ok: false, error, param}`.
-///
-/// `options` (optional): `{style: false}` leaves the stylesheet out of the
-/// SVG, for a page that links `tcpsim css` once; `{table: false}` skips the
-/// HTML table (then `table` is `null`). Both default to `true`.
+/// One simulated run, kept in the module so that everything the page shows
+/// of it (the diagram in either language, the table, the headline, the
+/// pcap) is drawn from a single simulation. The page calls `free()` when it
+/// replaces a run.
 #[wasm_bindgen]
-pub fn simulate(id: &str, params: JsValue, lang: JsValue, options: JsValue) -> JsValue {
-    let opts = match options_from(&options) {
-        Ok(o) => o,
-        Err(e) => return failure(&e),
-    };
-    let trace = match simulate_trace(id, &params) {
-        Ok(t) => t,
-        Err(e) => return failure(&e),
-    };
-    let lang = lang_of(&lang);
-    let o = js_sys::Object::new();
-    set(&o, "ok", &JsValue::TRUE);
-    let svg = svg(
-        &trace,
-        &SvgOptions {
-            lang,
-            style: opts.style,
-            ..Default::default()
-        },
-    );
-    set(&o, "svg", &JsValue::from_str(&svg));
-    let table = if opts.table {
-        JsValue::from_str(&table_html(&trace, lang))
-    } else {
-        JsValue::NULL
-    };
-    set(&o, "table", &table);
-    set(&o, "trace", &trace_js(&trace));
-    o.into()
+pub struct Run {
+    trace: Trace,
 }
 
-/// Run a scenario and draw it into `element` (its content is replaced).
 #[wasm_bindgen]
-pub fn mount(element: &web_sys::Element, id: &str, params: JsValue, lang: JsValue) -> JsValue {
-    let res = simulate(id, params, lang, JsValue::UNDEFINED);
-    if let Ok(svg) = js_sys::Reflect::get(&res, &JsValue::from_str("svg")) {
-        if let Some(s) = svg.as_string() {
-            element.set_inner_html(&s);
-        }
+impl Run {
+    /// The trace as a plain object: the JSON contract (the same document as
+    /// the CLI's `--format json`), written by the core, parsed by the browser.
+    pub fn trace(&self) -> JsValue {
+        js_sys::JSON::parse(&self.trace.to_json()).unwrap_or(JsValue::NULL)
     }
-    res
+
+    /// What a section shows of the run, in `lang`: `{svg, headline, cap}`.
+    /// `svg` has no stylesheet of its own (the page links the diagrams'
+    /// rules once, `tcpsim css`, and adds them to an SVG it saves as a
+    /// file); `headline` says when each application learns what happened;
+    /// `cap` is `null`, or for a run stopped at the segment cap what to tell
+    /// the reader.
+    pub fn render(&self, lang: JsValue) -> JsValue {
+        let lang = lang_of(&lang);
+        let o = js_sys::Object::new();
+        let svg = svg(
+            &self.trace,
+            &SvgOptions {
+                lang,
+                ..Default::default()
+            },
+        );
+        set(&o, "svg", &JsValue::from_str(&svg));
+        let headline = tcpsim_diagram::headline(&self.trace, lang);
+        set(&o, "headline", &JsValue::from_str(&headline));
+        let cap = match tcpsim::scenarios::cap_note(&self.trace) {
+            Some(c) => JsValue::from_str(&tcpsim_diagram::cap_text(&c, lang)),
+            None => JsValue::NULL,
+        };
+        set(&o, "cap", &cap);
+        o.into()
+    }
+
+    /// The text alternative: one table row per segment.
+    pub fn table(&self, lang: JsValue) -> String {
+        table_html(&self.trace, lang_of(&lang))
+    }
+
+    /// The run as a classic pcap file.
+    pub fn pcap(&self) -> js_sys::Uint8Array {
+        js_sys::Uint8Array::from(&tcpsim::pcap::write(&self.trace)[..])
+    }
 }
 
-/// The capture of a run: `{ok: true, bytes: Uint8Array}`.
+/// Simulate a scenario: `{ok: true, run}` (a [`Run`]) or `{ok: false,
+/// error, param}` for bad input. `params` is a plain object of name:
+/// number, string or boolean; absent names keep the scenario's defaults.
 #[wasm_bindgen]
-pub fn pcap(id: &str, params: JsValue) -> JsValue {
+pub fn simulate(id: &str, params: JsValue) -> JsValue {
     match simulate_trace(id, &params) {
         Ok(trace) => {
             let o = js_sys::Object::new();
             set(&o, "ok", &JsValue::TRUE);
-            set(
-                &o,
-                "bytes",
-                &js_sys::Uint8Array::from(&tcpsim::pcap::write(&trace)[..]).into(),
-            );
+            set(&o, "run", &JsValue::from(Run { trace }));
             o.into()
         }
         Err(e) => failure(&e),
     }
-}
-
-/// Where each reason's rule comes from, by `why` name.
-#[wasm_bindgen]
-pub fn rules() -> JsValue {
-    why_map(|w| w.rule())
 }
 
 /// Each reason in words, by `why` name, in `lang` ("zh" or "en").

@@ -1,6 +1,7 @@
 //! The binding API in a real browser (wasm-pack test --headless --chrome).
 
 use tcpsim_wasm::*;
+use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -11,12 +12,6 @@ fn get(o: &JsValue, k: &str) -> JsValue {
     js_sys::Reflect::get(o, &JsValue::from_str(k)).unwrap()
 }
 
-/// The trace object of a result, read back into the Rust type.
-fn trace_of(res: &JsValue) -> tcpsim::Trace {
-    let json = js_sys::JSON::stringify(&get(res, "trace")).unwrap();
-    serde_json::from_str(&String::from(json)).unwrap()
-}
-
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     let o = js_sys::Object::new();
     for (k, v) in pairs {
@@ -25,22 +20,46 @@ fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
+/// The run of a successful `simulate`.
+fn run_of(res: JsValue) -> Run {
+    assert_eq!(get(&res, "ok"), JsValue::TRUE, "{:?}", get(&res, "error"));
+    let run = get(&res, "run");
+    // wasm-bindgen hands a Rust struct to JS as an object with a pointer;
+    // `Run::try_from_js_value` reads it back (and takes ownership).
+    Run::try_from_js_value(run).expect("a Run")
+}
+
+/// `render(lang)`'s three parts: svg, headline, cap (or null).
+fn render(run: &Run, lang: &str) -> (String, String, Option<String>) {
+    let r = run.render(JsValue::from_str(lang));
+    (
+        get(&r, "svg").as_string().unwrap(),
+        get(&r, "headline").as_string().unwrap(),
+        get(&r, "cap").as_string(),
+    )
+}
+
+/// The trace a run hands to JS, read back into the Rust type.
+fn trace_of(run: &Run) -> tcpsim::Trace {
+    let json = js_sys::JSON::stringify(&run.trace()).unwrap();
+    serde_json::from_str(&String::from(json)).unwrap()
+}
+
 #[wasm_bindgen_test]
 fn every_scenario_gives_the_native_trace() {
     for s in tcpsim::SCENARIOS {
-        let res = simulate(
-            s.id,
-            JsValue::NULL,
-            JsValue::from_str("en"),
-            JsValue::UNDEFINED,
-        );
-        assert_eq!(get(&res, "ok"), JsValue::TRUE, "{}", s.id);
-        let trace: tcpsim::Trace = trace_of(&res);
+        let run = run_of(simulate(s.id, JsValue::NULL));
+        let trace = trace_of(&run);
         let native = tcpsim::run(s.id, &tcpsim::defaults(s.id).unwrap()).unwrap();
         assert_eq!(trace, native, "{}", s.id);
         assert!(!trace.packets.is_empty());
-        let svg = get(&res, "svg").as_string().unwrap();
+        let svg = render(&run, "en").0;
         assert!(svg.contains(&format!("data-scenario=\"{}\"", s.id)));
+        assert_eq!(
+            render(&run, "zh").1,
+            tcpsim_diagram::headline(&native, tcpsim::Lang::Zh)
+        );
+        assert!(render(&run, "en").2.is_none());
     }
 }
 
@@ -50,13 +69,7 @@ fn parameters_change_the_run() {
         ("tcp_keepalive_probes", JsValue::from_f64(3.0)),
         ("tcp_keepalive_time", JsValue::from_str("60")),
     ]);
-    let res = simulate(
-        "keepalive-peer-dead",
-        p,
-        JsValue::from_str("zh"),
-        JsValue::UNDEFINED,
-    );
-    let trace: tcpsim::Trace = trace_of(&res);
+    let trace = trace_of(&run_of(simulate("keepalive-peer-dead", p)));
     let probes = trace
         .packets
         .iter()
@@ -64,13 +77,7 @@ fn parameters_change_the_run() {
         .count();
     assert_eq!(probes, 3);
     let switch = obj(&[("so_keepalive", JsValue::FALSE)]);
-    let res = simulate(
-        "keepalive-peer-dead",
-        switch,
-        JsValue::from_str("zh"),
-        JsValue::UNDEFINED,
-    );
-    let trace: tcpsim::Trace = trace_of(&res);
+    let trace = trace_of(&run_of(simulate("keepalive-peer-dead", switch)));
     assert!(trace
         .packets
         .iter()
@@ -78,48 +85,31 @@ fn parameters_change_the_run() {
 }
 
 #[wasm_bindgen_test]
-fn options_leave_out_the_style_and_the_table() {
-    let full = simulate(
-        "process-crash",
-        JsValue::NULL,
-        JsValue::from_str("en"),
-        JsValue::UNDEFINED,
-    );
-    let lean = simulate(
-        "process-crash",
-        JsValue::NULL,
-        JsValue::from_str("en"),
-        obj(&[("style", JsValue::FALSE), ("table", JsValue::FALSE)]),
-    );
-    let full_svg = get(&full, "svg").as_string().unwrap();
-    let lean_svg = get(&lean, "svg").as_string().unwrap();
-    assert!(full_svg.contains("<style>"));
-    assert!(!lean_svg.contains("<style"));
-    let sheet = format!("<style>{}</style>", tcpsim_diagram::stylesheet());
-    assert_eq!(full_svg.replace(&sheet, ""), lean_svg);
-    assert!(get(&full, "table").as_string().unwrap().contains("<table"));
-    assert!(get(&lean, "table").is_null());
-    assert_eq!(trace_of(&full), trace_of(&lean));
+fn one_run_draws_everything_the_page_shows() {
+    let run = run_of(simulate("process-crash", JsValue::NULL));
+    let svg = render(&run, "en").0;
+    assert!(!svg.contains("<style"), "the page links the rules once");
+    assert!(render(&run, "zh").0.contains("lang=\"zh-CN\""));
+    assert!(run.table(JsValue::from_str("zh")).contains("<table"));
+    let pcap = run.pcap();
+    assert_eq!(pcap.get_index(0), 0xd4, "pcap magic, little-endian");
+    assert!(render(&run, "en").1.contains("EOF"));
 }
 
 #[wasm_bindgen_test]
-fn mounting_draws_one_element_per_segment() {
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let div = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&div).unwrap();
-    let res = mount(
-        &div,
-        "syn-established-same-port",
-        JsValue::NULL,
-        JsValue::from_str("zh"),
-    );
-    let trace: tcpsim::Trace = trace_of(&res);
-    let marked = div.query_selector_all("[data-packet]").unwrap().length();
-    assert_eq!(marked as usize, trace.packets.len());
-    assert!(div
-        .query_selector("svg[data-scenario=\"syn-established-same-port\"]")
-        .unwrap()
-        .is_some());
+fn the_permalink_that_froze_the_page_stops_at_the_cap() {
+    let p = obj(&[
+        ("tcp_keepalive_time", JsValue::from_f64(1.0)),
+        ("tcp_keepalive_intvl", JsValue::from_f64(1.0)),
+        ("observe_s", JsValue::from_f64(1_000_000.0)),
+    ]);
+    let run = run_of(simulate("keepalive-peer-alive", p));
+    let trace = trace_of(&run);
+    assert_eq!(trace.stop, tcpsim::trace::StopReason::EventLimit);
+    assert!(trace.packets.len() <= tcpsim::scenarios::MAX_SEGMENTS + 4);
+    let note = render(&run, "zh").2.unwrap();
+    assert!(note.contains("observe_s = 1000000 秒"), "{note}");
+    assert!(render(&run, "en").1.contains("cap reached"));
 }
 
 #[wasm_bindgen_test]
@@ -150,60 +140,31 @@ fn bad_input_comes_back_as_a_value() {
             "rtt_ms",
             Some("rtt_ms"),
         ),
+        (
+            "process-crash",
+            obj(&[("rtt_ms", obj(&[("x", JsValue::from_f64(1.0))]))]),
+            "'rtt_ms': '{\"x\":1}'",
+            Some("rtt_ms"),
+        ),
     ];
     for (id, params, needle, param) in cases {
-        let res = simulate(id, params, JsValue::from_str("en"), JsValue::UNDEFINED);
+        let res = simulate(id, params);
         assert_eq!(get(&res, "ok"), JsValue::FALSE, "{id} {needle}");
         let err = get(&res, "error").as_string().unwrap();
         assert!(err.contains(needle), "{err}");
         assert_eq!(get(&res, "param").as_string().as_deref(), param);
     }
-    let res = pcap("nope", JsValue::NULL);
-    assert_eq!(get(&res, "ok"), JsValue::FALSE);
-}
-
-#[wasm_bindgen_test]
-fn parameters_and_options_of_the_wrong_shape_are_named() {
     let not_an_object = js_sys::Array::of1(&JsValue::from_f64(3.0));
     for params in [
         not_an_object.into(),
         JsValue::from_f64(7.0),
         JsValue::from_str("x"),
     ] {
-        let res = simulate(
-            "process-crash",
-            params,
-            JsValue::from_str("en"),
-            JsValue::UNDEFINED,
-        );
+        let res = simulate("process-crash", params);
         assert_eq!(get(&res, "ok"), JsValue::FALSE);
         let err = get(&res, "error").as_string().unwrap();
         assert!(err.starts_with("parameters must be an object"), "{err}");
     }
-    // A value that is neither a number, a string nor a boolean is named,
-    // with its range.
-    let nested = obj(&[("rtt_ms", obj(&[("x", JsValue::from_f64(1.0))]))]);
-    let res = simulate(
-        "process-crash",
-        nested,
-        JsValue::from_str("en"),
-        JsValue::UNDEFINED,
-    );
-    let err = get(&res, "error").as_string().unwrap();
-    assert!(
-        err.contains("'rtt_ms': '{\"x\":1}'") && err.contains("1..=10000"),
-        "{err}"
-    );
-    assert_eq!(get(&res, "param").as_string().as_deref(), Some("rtt_ms"));
-    let res = simulate(
-        "process-crash",
-        JsValue::NULL,
-        JsValue::from_str("en"),
-        obj(&[("style", JsValue::from_str("no"))]),
-    );
-    assert_eq!(get(&res, "ok"), JsValue::FALSE);
-    let err = get(&res, "error").as_string().unwrap();
-    assert!(err.starts_with("options must be"), "{err}");
 }
 
 #[wasm_bindgen_test]
@@ -221,13 +182,6 @@ fn catalogue_and_extras() {
         assert!(get(&got, "title").is_undefined());
         assert!(get(&first, "label").is_undefined());
     }
-    let bytes: js_sys::Uint8Array =
-        get(&pcap("process-crash", JsValue::NULL), "bytes").unchecked_into();
-    assert_eq!(bytes.get_index(0), 0xd4, "pcap magic, little-endian");
-    assert!(get(&rules(), "challenge_ack")
-        .as_string()
-        .unwrap()
-        .contains("5961"));
     assert_eq!(
         get(&why_texts(JsValue::from_str("zh")), "keepalive_probe")
             .as_string()

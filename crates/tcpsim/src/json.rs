@@ -344,18 +344,20 @@ fn field(o: &mut String, key: &str, text: &str) {
     push_json_string(o, text);
 }
 
-/// The scenario catalogue in one language, as JSON: `[{id, title, steps:
-/// [...], params: [{name, unit, min, max, default, label, help}]}]`, where
-/// `default` is the scenario's own and the texts are page HTML. The CLI
+/// The catalogue in one language, as JSON: `{"scenarios": [{id, title,
+/// steps: [...], params: [{name, unit, min, max, default, label, help}]}],
+/// "reasons": [{id, rule}]}`, where `default` is the scenario's own, the
+/// texts are page HTML and `reasons` gives each `why`'s source. The CLI
 /// (`tcpsim catalog`) prints it and the build writes the page's texts from
 /// it. Without the `texts` feature (the browser build) the texts are left
-/// out: `[{id, params: [{name, unit, min, max, default}]}]`.
+/// out: `{"scenarios": [{id, params: [{name, unit, min, max, default}]}],
+/// "reasons": []}`.
 pub fn catalogue_json(lang: crate::text::Lang) -> String {
     let _ = lang;
-    let mut o = String::from("[");
-    for s in crate::SCENARIOS {
+    let mut o = String::from("{\"scenarios\":[");
+    for (n, s) in crate::SCENARIOS.iter().enumerate() {
         let p = s.defaults();
-        if o.len() > 1 {
+        if n > 0 {
             o.push(',');
         }
         o.push('{');
@@ -400,6 +402,18 @@ pub fn catalogue_json(lang: crate::text::Lang) -> String {
         }
         o.push_str("]}");
     }
-    o.push(']');
+    o.push_str("],\"reasons\":[");
+    #[cfg(feature = "texts")]
+    for (i, w) in crate::trace::Why::ALL.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        o.push('{');
+        field(&mut o, "id", w.as_str());
+        o.push(',');
+        field(&mut o, "rule", w.rule());
+        o.push('}');
+    }
+    o.push_str("]}");
     o
 }

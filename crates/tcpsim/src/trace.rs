@@ -247,6 +247,16 @@ impl Why {
     }
 
     /// Where the rule comes from: an RFC section or a Linux function.
+    /// (Empty without the `texts` feature: the browser build leaves these
+    /// out, and the page fetches them, written at build time, when a reader
+    /// first inspects a segment.)
+    #[cfg(not(feature = "texts"))]
+    pub fn rule(self) -> &'static str {
+        ""
+    }
+
+    /// Where the rule comes from: an RFC section or a Linux function.
+    #[cfg(feature = "texts")]
     pub fn rule(self) -> &'static str {
         match self {
             Why::Connect => "RFC 9293 3.5; Linux tcp_v4_connect / tcp_connect",

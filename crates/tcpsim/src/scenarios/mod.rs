@@ -110,14 +110,20 @@ pub fn cap_note(trace: &Trace) -> Option<CapNote> {
     let mut changed = Vec::new();
     if let Ok(s) = find(&trace.scenario) {
         let d = s.defaults();
-        for spec in d.specs() {
-            match trace.params.get(spec.name) {
-                Some(v) if *v != d.get(spec.param) => changed.push((*spec, *v)),
-                _ => {}
+        // observe_s first, then the others in catalogue order (two passes:
+        // a sort would bring its code into the wasm build).
+        for first in [true, false] {
+            for spec in d.specs() {
+                if (spec.param == Param::ObserveS) != first {
+                    continue;
+                }
+                match trace.params.get(spec.name) {
+                    Some(v) if *v != d.get(spec.param) => changed.push((*spec, *v)),
+                    _ => {}
+                }
             }
         }
     }
-    changed.sort_by_key(|(s, _)| s.param != Param::ObserveS);
     Some(CapNote {
         segments: trace.packets.len(),
         at: trace.end_at,
