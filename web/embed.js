@@ -116,6 +116,7 @@ async function start() {
     $(".play").setAttribute("aria-pressed", "true");
     timer = setInterval(() => (cursor >= n ? stop() : set(cursor + 1)), 700);
   });
+  performance.mark("diagrams-drawn");
   document.documentElement.dataset.ready = "1";
   reportHeight(id);
   new ResizeObserver(() => reportHeight(id)).observe(document.body);
