@@ -269,14 +269,12 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
                     (h, 0) if h == "the client" => "The client".to_string(),
                     (h, _) => h,
                 };
-                let from = if o.from == Since::Write {
-                    if zh {
-                        "写入"
-                    } else {
-                        "the write"
-                    }
-                } else {
-                    fault
+                let from = match (o.from, zh) {
+                    (Since::Write, true) => "写入",
+                    (Since::Write, false) => "the write",
+                    (Since::Call, true) => "调用",
+                    (Since::Call, false) => "the call",
+                    (Since::Fault, _) => fault,
                 };
                 if zh {
                     format!("{host}的 {call}() 在{from}后 {span}返回 {result}")

@@ -34,6 +34,8 @@ pub enum Since {
     /// The application's own first write after the fault: the wait a reader
     /// actually experiences when the peer is silent.
     Write,
+    /// The call itself (a connect() that blocks until it fails).
+    Call,
 }
 
 impl Since {
@@ -41,6 +43,7 @@ impl Since {
         match self {
             Since::Fault => "fault",
             Since::Write => "write",
+            Since::Call => "call",
         }
     }
 }
@@ -106,9 +109,9 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
             let EventKind::App {
                 call,
                 result,
+                since: called,
                 lport: l,
                 rport: r,
-                ..
             } = e.kind
             else {
                 continue;
@@ -120,9 +123,10 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
                 wrote = Some(e.at);
             }
             if is_news(result) {
-                let (from, since) = match wrote {
-                    Some(w) => (Since::Write, w),
-                    None => (Since::Fault, fault),
+                let (from, since) = match (wrote, called) {
+                    (_, Some(c)) if call == AppCall::Connect => (Since::Call, c),
+                    (Some(w), _) => (Since::Write, w),
+                    _ => (Since::Fault, fault),
                 };
                 out.push(Outcome {
                     host: host.to_string(),

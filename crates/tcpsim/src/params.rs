@@ -104,7 +104,7 @@ catalogue! {
         max: 127,
         default: 4,
         label: text!("SYN 线性重传次数", "linear SYN retransmissions"),
-        help: text!("开始指数退避之前，有几次 SYN 重传间隔固定为 1 秒（sysctl，Linux 6.17 起）", "SYN retransmissions at a fixed 1 s before backoff starts (sysctl, Linux 6.17+)"),
+        help: text!("开始指数退避之前，有几次 SYN 重传间隔固定为 1 秒（sysctl，Linux 6.5 起）", "SYN retransmissions at a fixed 1 s before backoff starts (sysctl, Linux 6.5+)"),
     }
     TcpRtoMin {
         name: "tcp_rto_min",
@@ -177,6 +177,18 @@ catalogue! {
         default: 0,
         label: text!("TCP_USER_TIMEOUT（毫秒，0 = 关）", "TCP_USER_TIMEOUT (ms, 0 = off)"),
         help: text!("服务端套接字的 TCP_USER_TIMEOUT 选项；0 表示不设", "TCP_USER_TIMEOUT socket option on the server; 0 = off"),
+    }
+    ClientTcpUserTimeout {
+        name: "client_tcp_user_timeout",
+        unit: "ms",
+        min: 0,
+        max: 2147483647,
+        default: 0,
+        label: text!("客户端 TCP_USER_TIMEOUT（毫秒，0 = 关）", "client TCP_USER_TIMEOUT (ms, 0 = off)"),
+        help: text!(
+            "客户端套接字的 TCP_USER_TIMEOUT 选项；0 表示不设",
+            "TCP_USER_TIMEOUT socket option on the client; 0 = off"
+        ),
     }
     RttMs {
         name: "rtt_ms",

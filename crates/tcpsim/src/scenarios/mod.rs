@@ -17,6 +17,7 @@ use crate::time::{secs, Instant, MS, SEC};
 use crate::trace::{format_ipv4, HostInfo, Origin, StopReason, Trace};
 use crate::Error;
 
+mod connect;
 mod keepalive;
 mod process;
 mod reconnect;
@@ -53,6 +54,7 @@ pub static SCENARIOS: &[&Scenario] = &[
     &reconnect::SYN_ESTABLISHED_NEW_PORT,
     &reconnect::SYN_ESTABLISHED_SAME_PORT,
     &third_party::KILL_FROM_OUTSIDE,
+    &connect::CONNECT_DEAD_HOST,
 ];
 
 /// The scenario with this id.

@@ -194,6 +194,19 @@ impl World {
     pub(super) fn fail(&mut self, host: HostId, sock: usize, err: ResultWord) {
         self.stop_xmit(host, sock);
         let s = self.sock_mut(host, sock);
+        if s.tcb.state == TcpState::SynSent {
+            // connect() itself fails (Linux tcp_write_err: sk_err, then the
+            // blocked connect returns it).
+            let since = s.blocked_recv.take();
+            let ports = s.tcb.ports();
+            s.tcb.rtx.clear();
+            self.set_state(host, sock, TcpState::Closed);
+            if self.sock(host, sock).is_some_and(|s| s.app.is_some()) {
+                self.app(host, AppCall::Connect, AppResult::Word(err), since, ports);
+            }
+            self.free_sock(host, sock);
+            return;
+        }
         s.timers.clear(TimerKind::Keepalive);
         s.timers.clear(TimerKind::DelayedAck);
         s.tcb.rtx.clear();

@@ -5,7 +5,9 @@
 use super::{AppPolicy, Attack, HostId, Listener, World};
 use crate::segment::{flags::*, Seg};
 use crate::tcb::{Sent, Tcb};
-use crate::trace::{AppCall, AppResult, EventKind, Fault, KernelNote, ResultWord, TcpState, Why};
+use crate::trace::{
+    AppCall, AppResult, EventKind, Fault, KernelNote, ResultWord, TcpState, TimerKind, Why,
+};
 
 /// Scripted steps of a scenario.
 #[derive(Clone, Debug)]
@@ -166,8 +168,10 @@ impl World {
     }
 
     /// connect(): a SYN_SENT socket, the SYN, the retransmission timer at
-    /// the initial RTO (RFC 9293 3.10.1; Linux `tcp_v4_connect`, `tcp_connect`).
-    /// The call blocks until the handshake ends.
+    /// the initial RTO (RFC 9293 3.10.1; Linux `tcp_v4_connect`,
+    /// `tcp_connect`, which also stamps `retrans_stamp` with the first SYN's
+    /// time: the SYN retries' time budget and TCP_USER_TIMEOUT count from
+    /// it). The call blocks until the handshake ends.
     fn connect(&mut self, host: HostId, sport: u16, dst: HostId, dport: u16, app: AppPolicy) {
         if !self.hosts[host].up {
             return;
@@ -178,11 +182,15 @@ impl World {
         tcb.opts = app.opts;
         tcb.snd_nxt = iss.wrapping_add(1);
         tcb.rtx.push(Sent::fresh(iss, 0, true, false, self.now));
+        tcb.retrans_stamp = Some(self.now);
+        let rto = tcb.rto;
         let sock = self.insert(host, tcb, Some(app));
         self.sock_mut(host, sock).blocked_recv = Some(self.now);
         self.set_state(host, sock, TcpState::SynSent);
         self.send_from(host, sock, iss, SYN, 0, Why::Connect);
-        self.rearm_rto(host, sock);
+        // The first timer is the initial RTO as it is (not clamped to
+        // TCP_USER_TIMEOUT: tcp_connect arms icsk_rto).
+        self.arm(host, sock, TimerKind::Retransmit, rto);
     }
 
     /// SIGKILL: the kernel closes every descriptor the process held (Linux

@@ -101,15 +101,16 @@ impl World {
         }
         let state = t.state;
         // tcp_write_timeout
-        let expired = if matches!(state, TcpState::SynSent | TcpState::SynReceived) {
-            // SYN_SENT: tcp_syn_retries (+ tcp_syn_linear_timeouts, Linux 6.17+);
-            // SYN_RECV: tcp_synack_retries (5).
-            let max = if state == TcpState::SynSent {
-                sys.syn_retries + sys.syn_linear_timeouts
-            } else {
-                TCP_SYNACK_RETRIES
-            };
-            t.retransmits >= max
+        let expired = if state == TcpState::SynSent {
+            // SYN_SENT: tcp_syn_retries + tcp_syn_linear_timeouts
+            // retransmissions (Linux 6.5+), or earlier the time budget
+            // tcp_model_timeout(tcp_syn_retries, TCP_TIMEOUT_INIT) or
+            // TCP_USER_TIMEOUT, counted from the first SYN.
+            t.retransmits >= sys.syn_retries + sys.syn_linear_timeouts
+                || t.retransmits_timed_out(now, sys.syn_retries, &sys)
+        } else if state == TcpState::SynReceived {
+            // The listener's embryo: tcp_synack_retries (5).
+            t.retransmits >= TCP_SYNACK_RETRIES
         } else {
             t.retransmits_timed_out(now, sys.retries2, &sys)
         };
@@ -145,7 +146,7 @@ impl World {
             s.tcb.syn_rtos += 1;
         }
         // Exponential backoff, except SYN_SENT's first
-        // tcp_syn_linear_timeouts retransmissions (Linux 6.17+).
+        // tcp_syn_linear_timeouts retransmissions (Linux 6.5+).
         let linear = state == TcpState::SynSent && s.tcb.syn_rtos <= sys.syn_linear_timeouts;
         if !linear {
             s.tcb.backoff += 1;
