@@ -22,6 +22,9 @@ export const EN = {
     "<li>keepalive on → <a href=\"#s=keepalive-peer-dead\">a few probes, then give up (ETIMEDOUT)</a></li>" +
     "<li>keepalive off → <a href=\"#s=host-crash-idle\">ESTABLISHED forever</a></li></ul></li>" +
     "<li>The rebooted peer connects again: from a new port → <a href=\"#s=syn-established-new-port\">old and new side by side</a>; from the same port → <a href=\"#s=syn-established-same-port\">challenge ACK</a></li></ul></li>" +
+    "<li>Neither end died: something in between did<ul>" +
+    "<li>a NAT, load balancer or firewall forgot the idle connection → <a href=\"#s=middlebox-idle-timeout\">the next write is dropped or reset</a></li>" +
+    "<li>the network was down for a while and came back → <a href=\"#s=partition-heals\">retransmissions back off, the connection survives</a></li></ul></li>" +
     "<li>The connection is not even up yet and the peer's host is gone → <a href=\"#s=connect-dead-host\">SYN after SYN, connect() times out</a></li>" +
     "<li>The peer is fine, the connection is just idle → <a href=\"#s=keepalive-peer-alive\">keepalive gets an answer</a></li>" +
     "<li>A third party wants the connection closed → <a href=\"#s=kill-from-outside\">forged SYN and RST</a></li>",

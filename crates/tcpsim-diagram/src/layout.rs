@@ -85,6 +85,9 @@ pub fn shown(kind: &EventKind) -> bool {
                     | KeepaliveExhausted
                     | SynResendSoon
                     | Observed
+                    | FlowCreated
+                    | FlowExpired
+                    | FlowDropped
             )
         }
         EventKind::Timer { .. } => false,
@@ -131,18 +134,21 @@ pub fn brackets(trace: &Trace) -> Vec<Bracket> {
         };
         if !matches!(
             timer,
-            TimerKind::Keepalive | TimerKind::Retransmit | TimerKind::LossProbe
+            TimerKind::Keepalive
+                | TimerKind::Retransmit
+                | TimerKind::LossProbe
+                | TimerKind::FlowIdle
         ) {
             continue;
         }
         // Retransmission and loss-probe timers share one slot, as in Linux
         // (icsk_retransmit_timer serves both).
         let slot = |o: &(String, TimerKind, u16, u16, f64)| {
+            let xmit = |k: TimerKind| matches!(k, TimerKind::Retransmit | TimerKind::LossProbe);
             o.0 == e.host
                 && o.2 == *lport
                 && o.3 == *rport
-                && (o.1 == *timer
-                    || (o.1 != TimerKind::Keepalive && *timer != TimerKind::Keepalive))
+                && (o.1 == *timer || (xmit(o.1) && xmit(*timer)))
         };
         match action {
             TimerAction::Armed => {

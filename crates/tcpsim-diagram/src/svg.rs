@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use tcpsim::trace::{EventKind, Fault, Loss, Packet, Trace, Why};
+use tcpsim::trace::{EventKind, Fault, KernelNote, Loss, Packet, Trace, Why};
 
 use crate::layout::{brackets, layout, Bracket, Layout};
 use crate::words::{
@@ -187,6 +187,13 @@ fn side_labels(trace: &Trace, lay: &Layout, lang: Lang) -> Vec<SideLabel> {
                 },
                 12.5,
             ),
+            // A middlebox's notes at the instant a segment crosses it would
+            // sit on that segment's label: the cross (a drop) and the
+            // flow's idle bracket say it; the text and the table name them.
+            EventKind::Kernel {
+                what: KernelNote::FlowCreated | KernelNote::FlowDropped,
+                ..
+            } => continue,
             EventKind::Kernel { what, .. } => (kernel_text(*what, lang).to_string(), "note", 10.5),
             EventKind::Timer { .. } => continue,
         };
@@ -263,6 +270,8 @@ fn columns(trace: &Trace, width: f64, labels: &[SideLabel], timer_w: &[(String, 
         .map(|name| match name.as_str() {
             "client" => left,
             "server" => right,
+            // A middlebox on the path sits halfway.
+            "middlebox" => left + (right - left) * 0.5,
             // A third party sits left of centre: its notes go right.
             _ => left + (right - left) * 0.4,
         })
@@ -435,6 +444,33 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         }
     }
 
+    // While the path is down (a partition), a shaded band between the
+    // outer lifelines.
+    let mut cut_from = None;
+    for e in &trace.events {
+        let EventKind::Fault { fault } = e.kind else {
+            continue;
+        };
+        match fault {
+            Fault::PathDown => cut_from = Some(e.at),
+            Fault::PathUp => {
+                if let Some(a) = cut_from.take() {
+                    let (ya, yb) = (lay.y_at(a), lay.y_at(e.at));
+                    let (xa, xb) = (cols.xs[0], cols.xs[cols.xs.len() - 1]);
+                    let _ = write!(
+                        o,
+                        "<g class=\"break\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></g>",
+                        n(xa.min(xb)),
+                        n(ya),
+                        n((xb - xa).abs()),
+                        n(yb - ya)
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
     // Time axis: a label and a tick at each new instant.
     o.push_str("<g class=\"axis\">");
     let mut ticks = String::new();
@@ -581,8 +617,12 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
     let y1 = lay.send_y[p.id];
     let mut y2 = lay.end_y[p.id];
     let mut xe = x2;
-    if p.lost == Some(Loss::Link) {
-        xe = (x1 + x2) / 2.0;
+    match p.lost {
+        // Lost halfway along the path.
+        Some(Loss::Link) | Some(Loss::Partition) => xe = (x1 + x2) / 2.0,
+        // Stopped at the middlebox.
+        Some(Loss::Middlebox) => xe = cols.x("middlebox"),
+        _ => {}
     }
     if !y2.is_finite() {
         // Still in flight when the run stopped.

@@ -90,6 +90,12 @@ pub fn text(trace: &Trace, lang: Lang) -> String {
                     (Some(a), _) => format!("{} {}", w(TextWord::Arrives), fixed(a, 4)),
                     (None, Some(tcpsim::trace::Loss::HostDown)) => w(TextWord::LostHostDown).into(),
                     (None, Some(tcpsim::trace::Loss::Link)) => w(TextWord::LostLink).into(),
+                    (None, Some(tcpsim::trace::Loss::Partition)) => {
+                        w(TextWord::LostPartition).into()
+                    }
+                    (None, Some(tcpsim::trace::Loss::Middlebox)) => {
+                        w(TextWord::LostMiddlebox).into()
+                    }
                     _ => w(TextWord::InFlight).into(),
                 };
                 let arrow = arrow(&p.src, &p.dst, p.lost.is_some());

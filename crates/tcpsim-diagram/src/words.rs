@@ -27,6 +27,7 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
         Why::RstDataAfterClose => ("已关闭仍收到数据，回 RST", "data after close: RST"),
         Why::ForgedSyn => ("伪造的 SYN", "forged SYN"),
         Why::ForgedRst => ("伪造的 RST", "forged RST"),
+        Why::MiddleboxRst => ("中间设备代发的 RST", "RST from the middlebox"),
         Why::Captured => ("Linux 抓包所见", "captured on Linux"),
     };
     pick(lang, zh, en)
@@ -38,6 +39,8 @@ pub fn fault_text(f: Fault, lang: Lang) -> &'static str {
         Fault::ProcessKill => ("☠ 进程被杀 (SIGKILL)", "☠ process killed (SIGKILL)"),
         Fault::HostCrash => ("✕ 主机崩溃", "✕ host crashed"),
         Fault::RebootDone => ("↻ 重启完成（无旧连接）", "↻ rebooted (no old sockets)"),
+        Fault::PathDown => ("✂ 网络路径中断", "✂ path down"),
+        Fault::PathUp => ("⇄ 网络路径恢复", "⇄ path up"),
     };
     pick(lang, zh, en)
 }
@@ -54,6 +57,9 @@ pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
         KernelNote::SynResendSoon => ("SYN 定时器缩到最短", "SYN timer cut to minimum"),
         KernelNote::Dropped => ("丢弃", "dropped"),
         KernelNote::Observed => ("窥见挑战 ACK 的序号", "reads SEQ/ACK off the wire"),
+        KernelNote::FlowCreated => ("建立流表项", "flow entry created"),
+        KernelNote::FlowExpired => ("流表项空闲超时，被删除", "idle flow entry forgotten"),
+        KernelNote::FlowDropped => ("查不到流表项，丢弃", "no flow entry: dropped"),
     };
     pick(lang, zh, en)
 }
@@ -73,6 +79,7 @@ pub fn timer_text(t: TimerKind, lang: Lang) -> &'static str {
         TimerKind::Keepalive => ("保活定时器", "keepalive"),
         TimerKind::DelayedAck => ("延迟确认", "delayed ACK"),
         TimerKind::TimeWait => ("TIME_WAIT", "TIME_WAIT"),
+        TimerKind::FlowIdle => ("流表空闲计时", "flow idle timer"),
     };
     pick(lang, zh, en)
 }
@@ -186,6 +193,8 @@ pub enum TextWord {
     Arrives,
     LostHostDown,
     LostLink,
+    LostPartition,
+    LostMiddlebox,
     InFlight,
     Forged,
     Kernel,
@@ -204,6 +213,8 @@ pub fn text_word(k: TextWord, lang: Lang) -> &'static str {
         TextWord::Arrives => ("到达", "arrives"),
         TextWord::LostHostDown => ("丢失：对端主机不在", "LOST: host down"),
         TextWord::LostLink => ("在链路上丢失", "LOST on the link"),
+        TextWord::LostPartition => ("丢失：网络路径中断", "LOST: path down"),
+        TextWord::LostMiddlebox => ("被中间设备丢弃", "DROPPED by the middlebox"),
         TextWord::InFlight => ("结束时仍在途中", "in flight at the end"),
         TextWord::Forged => ("（伪造）", "(forged)"),
         TextWord::Kernel => ("内核", "kernel"),
@@ -286,6 +297,14 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
         let mut s = joined(&parts, if zh { "；" } else { "; " });
         s.push_str(if zh { "。" } else { "." });
         s
+    } else if let Some((healed, resumed)) = path_recovery(trace) {
+        let late = span_text(resumed - healed, lang);
+        let when = trim_num(resumed);
+        if zh {
+            format!("连接挺过来了，两端的应用都没有收到错误：网络恢复后，下一次重传（{when} 秒，晚了 {late}）得到了确认。")
+        } else {
+            format!("The connection survives and neither application sees an error: the first retransmission after the path came back ({when} s, {late} later) is acknowledged.")
+        }
     } else if let Some(at) = fault_time(trace) {
         let watched = span_text(trace.end_at - at, lang);
         match server_end_state(trace) {
@@ -317,6 +336,24 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
     s
 }
 
+/// For a path that came back (a partition healed): when it came back, and
+/// when the first segment sent after that was acknowledged, i.e. sent and
+/// arrived (the segment's own send time).
+fn path_recovery(trace: &tcpsim::Trace) -> Option<(f64, f64)> {
+    use tcpsim::trace::{EventKind, Fault};
+    let healed = trace.events.iter().find_map(|e| match e.kind {
+        EventKind::Fault {
+            fault: Fault::PathUp,
+        } => Some(e.at),
+        _ => None,
+    })?;
+    let resumed = trace
+        .packets
+        .iter()
+        .find(|p| p.sent_at >= healed && p.arrived_at.is_some() && p.resend.is_some())?;
+    Some((healed, resumed.sent_at))
+}
+
 /// What went wrong, as the headline names it: the first fault, or a
 /// third party's forged segment.
 fn fault_noun(trace: &tcpsim::Trace, lang: Lang) -> &'static str {
@@ -335,6 +372,7 @@ fn fault_noun(trace: &tcpsim::Trace, lang: Lang) -> &'static str {
         (None, Some(_)) => ("伪造的报文发出", "the forged segment"),
         (Some((_, Fault::ProcessKill)), _) => ("进程被杀", "the kill"),
         (Some((_, Fault::HostCrash)), _) => ("主机崩溃", "the crash"),
+        (Some((_, Fault::PathDown)), _) => ("断网", "the path went down"),
         _ => ("故障", "the fault"),
     };
     pick(lang, zh, en)

@@ -83,6 +83,7 @@ fn timer_name(t: TimerKind) -> &'static str {
         TimerKind::Keepalive => "keepalive",
         TimerKind::DelayedAck => "delayed_ack",
         TimerKind::TimeWait => "time_wait",
+        TimerKind::FlowIdle => "flow_idle",
     }
 }
 
@@ -99,6 +100,8 @@ fn fault_name(f: Fault) -> &'static str {
         Fault::ProcessKill => "process_kill",
         Fault::HostCrash => "host_crash",
         Fault::RebootDone => "reboot_done",
+        Fault::PathDown => "path_down",
+        Fault::PathUp => "path_up",
     }
 }
 
@@ -113,6 +116,9 @@ fn note_name(k: KernelNote) -> &'static str {
         KernelNote::SynResendSoon => "syn_resend_soon",
         KernelNote::Dropped => "dropped",
         KernelNote::Observed => "observed",
+        KernelNote::FlowCreated => "flow_created",
+        KernelNote::FlowExpired => "flow_expired",
+        KernelNote::FlowDropped => "flow_dropped",
     }
 }
 
@@ -179,6 +185,8 @@ impl Trace {
                 p.lost.map(|l| match l {
                     Loss::HostDown => "host_down",
                     Loss::Link => "link",
+                    Loss::Partition => "partition",
+                    Loss::Middlebox => "middlebox",
                 }),
             );
             o.push_str(",\"lost_at\":");

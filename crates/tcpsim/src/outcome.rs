@@ -54,11 +54,16 @@ fn is_news(r: AppResult) -> bool {
     matches!(r, AppResult::Word(w) if w == ResultWord::Eof || w.as_str().starts_with('E'))
 }
 
-/// The moment things went wrong: the first fault, or the first forged
-/// segment. `None` for a run where nothing goes wrong.
+/// The moment things went wrong: the first fault (a process killed, a host
+/// crashed, the path cut, a middlebox forgetting the flow), or the first
+/// forged segment. `None` for a run where nothing goes wrong.
 pub fn fault_time(trace: &Trace) -> Option<f64> {
     let fault = trace.events.iter().find_map(|e| match e.kind {
-        EventKind::Fault { .. } => Some(e.at),
+        EventKind::Fault { .. }
+        | EventKind::Kernel {
+            what: crate::trace::KernelNote::FlowExpired,
+            ..
+        } => Some(e.at),
         _ => None,
     });
     let forged = trace

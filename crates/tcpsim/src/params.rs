@@ -298,6 +298,63 @@ catalogue! {
         label: text!("第三方出手时刻（秒）", "third party strikes at (s)"),
         help: text!("第三方出手的时刻，从 connect() 算起", "when the third party strikes, seconds after connect()"),
     }
+    PartitionAt {
+        name: "partition_at",
+        unit: "s",
+        min: 1,
+        max: 100000,
+        default: 10,
+        label: text!("断网时刻（秒）", "path cut at (s)"),
+        help: text!(
+            "网络路径开始丢弃一切报文的时刻，从 connect() 算起",
+            "when the path starts dropping everything, seconds after connect()"
+        ),
+    }
+    PartitionS {
+        name: "partition_s",
+        unit: "s",
+        min: 1,
+        max: 100000,
+        default: 60,
+        label: text!("断网时长（秒）", "path down for (s)"),
+        help: text!("网络路径中断多久后恢复", "how long the path stays down"),
+    }
+    MiddleboxIdleS {
+        name: "middlebox_idle_s",
+        unit: "s",
+        min: 1,
+        max: 432000,
+        default: 350,
+        label: text!("中间设备空闲超时（秒）", "middlebox idle timeout (s)"),
+        help: text!(
+            "中间设备（NAT、负载均衡、防火墙）多久没见到某条流的报文就删掉它的表项",
+            "how long a middlebox (NAT, load balancer, firewall) keeps an idle flow's entry"
+        ),
+    }
+    MiddleboxReset {
+        name: "middlebox_reset",
+        unit: "bool",
+        min: 0,
+        max: 1,
+        default: 0,
+        label: text!("表项过期后回 RST", "RST after expiry"),
+        help: text!(
+            "表项删除后再来的报文：1 = 以对端的名义回 RST，0 = 悄悄丢弃",
+            "a segment of a forgotten flow: 1 = answered with a RST in the other end's name, 0 = silently dropped"
+        ),
+    }
+    WriteAt {
+        name: "write_at",
+        unit: "s",
+        min: 0,
+        max: 1000000,
+        default: 400,
+        label: text!("服务端写数据的时刻（秒）", "server writes at (s)"),
+        help: text!(
+            "服务端写数据的时刻，从 connect() 算起",
+            "when the server writes, seconds after connect()"
+        ),
+    }
     ObserveS {
         name: "observe_s",
         unit: "s",

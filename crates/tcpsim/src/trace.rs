@@ -134,6 +134,11 @@ pub enum Loss {
     HostDown,
     /// The link dropped it (random loss).
     Link,
+    /// The path was cut (a partition) when it passed.
+    Partition,
+    /// A middlebox on the path had no flow entry for it and dropped it (or
+    /// answered it with a RST).
+    Middlebox,
 }
 
 /// Why the kernel (or the third party) sent a segment. The renderers turn
@@ -187,13 +192,16 @@ pub enum Why {
     ForgedSyn,
     /// A RST forged by a third party.
     ForgedRst,
+    /// A RST sent by a middlebox, in the name of the other end, for a
+    /// segment of a flow it has forgotten.
+    MiddleboxRst,
     /// Seen in a real capture (tests/kernel): the wire does not say why.
     Captured,
 }
 
 impl Why {
     /// Every reason, for catalogues and tests.
-    pub const ALL: [Why; 22] = [
+    pub const ALL: [Why; 23] = [
         Why::Connect,
         Why::SynRetransmit,
         Why::SynAck,
@@ -215,6 +223,7 @@ impl Why {
         Why::RstDataAfterClose,
         Why::ForgedSyn,
         Why::ForgedRst,
+        Why::MiddleboxRst,
         Why::Captured,
     ];
 
@@ -242,6 +251,7 @@ impl Why {
             Why::RstDataAfterClose => "rst_data_after_close",
             Why::ForgedSyn => "forged_syn",
             Why::ForgedRst => "forged_rst",
+            Why::MiddleboxRst => "middlebox_rst",
             Why::Captured => "captured",
         }
     }
@@ -290,6 +300,9 @@ impl Why {
             }
             Why::ForgedSyn => "third party (RFC 5961 1.1 threat model)",
             Why::ForgedRst => "third party (RFC 5961 3)",
+            Why::MiddleboxRst => {
+                "a stateful middlebox (NAT, load balancer, firewall) that forgot the flow; RFC 9293 3.10.7.1's numbers"
+            }
             Why::Captured => "recorded on Linux by tests/kernel/record.py",
         }
     }
@@ -544,6 +557,9 @@ pub enum TimerKind {
     DelayedAck,
     /// TIME_WAIT (TCP_TIMEWAIT_LEN) or FIN_WAIT_2 (tcp_fin_timeout) timer.
     TimeWait,
+    /// A middlebox's idle timer for a flow: re-armed by every segment,
+    /// the entry is forgotten when it fires.
+    FlowIdle,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -564,6 +580,10 @@ pub enum Fault {
     HostCrash,
     /// The host finished booting: a fresh kernel with no sockets.
     RebootDone,
+    /// The network path between the hosts started dropping everything.
+    PathDown,
+    /// The path works again.
+    PathUp,
 }
 
 /// Kernel decisions that send nothing.
@@ -588,6 +608,12 @@ pub enum KernelNote {
     Dropped,
     /// The third party read the sequence numbers off a segment it observed.
     Observed,
+    /// A middlebox created a flow entry (on a SYN).
+    FlowCreated,
+    /// A middlebox forgot an idle flow.
+    FlowExpired,
+    /// A middlebox dropped a segment of a flow it has no entry for.
+    FlowDropped,
 }
 
 /// Normalise absolute sequence numbers to relative ones, tcpdump-style.

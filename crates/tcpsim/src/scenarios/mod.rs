@@ -19,6 +19,8 @@ use crate::Error;
 
 mod connect;
 mod keepalive;
+mod middlebox;
+mod partition;
 mod process;
 mod reconnect;
 mod retransmit;
@@ -55,6 +57,8 @@ pub static SCENARIOS: &[&Scenario] = &[
     &reconnect::SYN_ESTABLISHED_SAME_PORT,
     &third_party::KILL_FROM_OUTSIDE,
     &connect::CONNECT_DEAD_HOST,
+    &middlebox::MIDDLEBOX_IDLE_TIMEOUT,
+    &partition::PARTITION_HEALS,
 ];
 
 /// The scenario with this id.
@@ -137,6 +141,7 @@ pub fn cap_note(trace: &Trace) -> Option<CapNote> {
 pub const CLIENT_IP: u32 = 0x0a00_0001;
 pub const SERVER_IP: u32 = 0x0a00_0002;
 pub const ATTACKER_IP: u32 = 0x0a00_0003;
+pub const MIDDLEBOX_IP: u32 = 0x0a00_0004;
 pub const CLIENT_PORT: u16 = 40000;
 pub const CLIENT_PORT_NEW: u16 = 40001;
 pub const SERVER_PORT: u16 = 8080;

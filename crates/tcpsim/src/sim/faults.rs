@@ -48,6 +48,11 @@ pub enum Action {
     HostCrash { host: HostId },
     /// The crashed host has booted: a fresh kernel with no sockets.
     RebootDone { host: HostId },
+    /// The path between the hosts drops everything for `span` (recorded on
+    /// `host`'s side).
+    Partition { host: HostId, span: u64 },
+    /// The path works again (queued by `Partition`).
+    PathUp { host: HostId },
     /// `from` puts an arbitrary segment on the wire, claiming to be `spoof`.
     Inject {
         from: HostId,
@@ -121,6 +126,13 @@ impl World {
                     },
                 );
             }
+            Action::Partition { host, span } => self.partition(host, span),
+            Action::PathUp { host } => self.ev(
+                host,
+                EventKind::Fault {
+                    fault: Fault::PathUp,
+                },
+            ),
             Action::Inject {
                 from,
                 spoof,

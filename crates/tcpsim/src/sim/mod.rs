@@ -12,6 +12,8 @@
 //! | `mod.rs` | the world, its event queue, the trace records |
 //! | `sockets.rs` | hosts, their socket table and listeners |
 //! | `output.rs` | putting segments on the link; RST replies |
+//! | `path.rs` | the path: delay, random loss, partitions |
+//! | `middlebox.rs` | a stateful middlebox on the path and its flow table |
 //! | `timers.rs` | the per-socket timer table; arming, firing, cancelling |
 //! | `retransmit.rs` | the retransmission timer, the tail loss probe, ACK processing |
 //! | `keepalive.rs` | the keepalive timer |
@@ -30,7 +32,9 @@ mod app;
 mod faults;
 mod input;
 mod keepalive;
+mod middlebox;
 mod output;
+mod path;
 mod retransmit;
 mod sockets;
 #[cfg(test)]
@@ -41,6 +45,8 @@ pub use crate::segment::{flags, Seg};
 pub use faults::Action;
 pub use sockets::{AppPolicy, Host, OnEof, Role};
 
+use middlebox::{FlowEv, Middlebox};
+use path::Cut;
 use sockets::Listener;
 use timers::TimerEv;
 
@@ -56,6 +62,10 @@ enum Ev {
     Timer(TimerEv),
     /// A scripted step.
     Action(Action),
+    /// A segment reaches the middlebox halfway to `dst`.
+    Middlebox { dst: HostId, seg: Seg, pkt: usize },
+    /// A middlebox flow's idle timer comes due.
+    FlowExpiry(FlowEv),
 }
 
 /// Queue order: time, then insertion order (events at the same instant run
@@ -99,6 +109,10 @@ pub struct World {
     /// The last timer generation handed out (unique in the world, so a
     /// stale queue entry, even for a reused socket slot, never fires).
     next_gen: u64,
+    /// Partitions: when the path drops everything.
+    cuts: Vec<Cut>,
+    /// A stateful middlebox on the path, if any.
+    middlebox: Option<Middlebox>,
 }
 
 /// Put `v` in a free slot of `slots` (or a new one) and return its index.
@@ -141,6 +155,8 @@ impl World {
             attack: None,
             steps: 0,
             next_gen: 0,
+            cuts: Vec::new(),
+            middlebox: None,
         }
     }
 
@@ -186,6 +202,8 @@ impl World {
             Ev::Arrive { host, seg, pkt } => self.arrive(host, seg, pkt),
             Ev::Timer(t) => self.timer(t),
             Ev::Action(a) => self.action(a),
+            Ev::Middlebox { dst, seg, pkt } => self.middlebox_pass(dst, seg, pkt),
+            Ev::FlowExpiry(e) => self.flow_expiry(e),
         }
         true
     }

@@ -1,11 +1,11 @@
 //! Output: segments onto the link (with its delay and seeded loss), the
 //! numbers a socket puts in them, and the RSTs a kernel sends.
 
-use super::{Ev, HostId, World};
+use super::{HostId, World};
 use crate::segment::{flags::*, Seg, WINDOW};
 use crate::tcb::rst_reply;
 use crate::time::secs;
-use crate::trace::{Flag, Loss, Packet, TimerKind, Why};
+use crate::trace::{Flag, Packet, TimerKind, Why};
 
 impl World {
     /// Put a segment on the link from `from` (or, forged, from a third party
@@ -31,8 +31,6 @@ impl World {
                 flags.push(f);
             }
         }
-        let lost_on_link = self.loss_pct > 0 && (self.random() % 100) < self.loss_pct as u64;
-        let arrive = self.now + self.delay;
         self.packets.push(Packet {
             id,
             sent_at: secs(self.now),
@@ -54,20 +52,7 @@ impl World {
             win: if seg.has(RST) { 0 } else { WINDOW },
             why,
         });
-        if lost_on_link {
-            let p = &mut self.packets[id];
-            p.lost = Some(Loss::Link);
-            p.lost_at = Some(secs(self.now + self.delay / 2));
-        } else {
-            self.push(
-                arrive,
-                Ev::Arrive {
-                    host: dst,
-                    seg,
-                    pkt: id,
-                },
-            );
-        }
+        self.launch(from, dst, seg, id);
         id
     }
 

@@ -18,6 +18,8 @@ pub enum Role {
     Server,
     /// A third party that forges segments and sniffs the client's side.
     Attacker,
+    /// A stateful box on the path (NAT, load balancer, firewall).
+    Middlebox,
 }
 
 impl Role {
@@ -27,6 +29,7 @@ impl Role {
             Role::Client => "client",
             Role::Server => "server",
             Role::Attacker => "attacker",
+            Role::Middlebox => "middlebox",
         }
     }
 }

@@ -33,7 +33,8 @@ fn slot(kind: TimerKind) -> usize {
         TimerKind::Retransmit | TimerKind::LossProbe => 0,
         TimerKind::Keepalive => 1,
         TimerKind::DelayedAck => 2,
-        TimerKind::TimeWait => 3,
+        // (A middlebox's flow timer is never a socket's: see middlebox.rs.)
+        TimerKind::TimeWait | TimerKind::FlowIdle => 3,
     }
 }
 
@@ -175,6 +176,7 @@ impl World {
             TimerKind::LossProbe => self.loss_probe(host, sock),
             TimerKind::Keepalive => self.keepalive_timer(host, sock),
             TimerKind::DelayedAck => self.delack_timer(host, sock),
+            TimerKind::FlowIdle => {}
             TimerKind::TimeWait => {
                 // TIME_WAIT's 2MSL (or an orphan's FIN_WAIT_2 timeout) is
                 // over: the socket goes (Linux `tcp_time_wait`, `inet_twsk_kill`).
