@@ -15,7 +15,8 @@ parameter's label and help). This writes, in OUT_DIR:
 - texts-en.js: the English titles, steps and parameter labels, imported by
   the English chunk, which the page fetches when a reader switches language;
 - rules.js: each segment reason's source (an RFC section, a Linux
-  function), fetched when a reader first inspects a segment;
+  function) in both languages, fetched when a reader first inspects a
+  segment;
 - diagram-css.js: the diagrams' rules (line 2 of `tcpsim css`), fetched when a
   reader saves a diagram as an SVG file, which must carry them.
 
@@ -85,7 +86,7 @@ def main():
         f.write(module(zh, with_steps=False))
     with open(os.path.join(out, "texts-en.js"), "w", encoding="utf-8") as f:
         f.write(module(en, with_steps=True))
-    rules = {r["id"]: r["rule"] for r in en["reasons"]}
+    rules = {lang: {r["id"]: r["rule"] for r in c["reasons"]} for lang, c in (("zh", zh), ("en", en))}
     with open(os.path.join(out, "rules.js"), "w", encoding="utf-8") as f:
         f.write(HEADER + f"export const RULES = {json.dumps(rules, ensure_ascii=False, separators=(',', ':'))};\n")
     with open(css_path, encoding="utf-8") as f:

@@ -237,7 +237,7 @@ function inspect(id, pid, focus) {
     [ui("ack"), p.ack == null ? "—" : `${p.ack} (${p.abs_ack})`],
     [ui("len"), String(p.len)],
     [ui("why"), whyText(p.why) + (p.resend ? ` · ${ui("resend").replace("N", p.resend)}` : "")],
-    [ui("rule"), rules ? rules[p.why] || "" : "…"],
+    [ui("rule"), rules ? rules[state.lang][p.why] || "" : "…"],
   ];
   box.replaceChildren(
     ...rows.flatMap(([k, v]) => {

@@ -21,6 +21,10 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
         Why::DupAck => ("回应：重申序号", "reply restating SND.NXT/RCV.NXT"),
         Why::ChallengeAck => ("挑战 ACK", "challenge ACK"),
         Why::RstNoSocket => ("无此连接，回 RST", "no such connection: RST"),
+        Why::RstListener => (
+            "监听套接字不认 ACK，回 RST",
+            "a listener answers an ACK with RST",
+        ),
         Why::RstBadAck => ("ACK 不对，回 RST", "unacceptable ACK: RST"),
         Why::RstUnreadData => ("有未读数据，关闭时发 RST", "unread data at close: RST"),
         Why::RstKeepaliveTimeout => ("保活放弃，发 RST", "keepalive gives up: RST"),

@@ -419,7 +419,7 @@ pub fn catalogue_json(lang: crate::text::Lang) -> String {
         o.push('{');
         field(&mut o, "id", w.as_str());
         o.push(',');
-        field(&mut o, "rule", w.rule());
+        field(&mut o, "rule", w.rule().get(lang));
         o.push('}');
     }
     o.push_str("]}");

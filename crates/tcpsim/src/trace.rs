@@ -7,6 +7,8 @@
 //! [`relativize`]), as tcpdump prints them.
 
 use serde::{Deserialize, Serialize};
+
+use crate::text::{text, Text};
 use std::collections::BTreeMap;
 
 /// One whole run.
@@ -177,9 +179,15 @@ pub enum Why {
     DupAck,
     /// RFC 5961 challenge ACK.
     ChallengeAck,
-    /// RST for a segment that matches no connection (RFC 9293 3.10.7.1).
+    /// RST for a segment that matches no connection and no listener
+    /// (RFC 9293 3.10.7.1).
     RstNoSocket,
-    /// RST from SYN_SENT for an unacceptable ACK (RFC 9293 3.10.7.3).
+    /// RST from a listener for a segment that carries an ACK: the old
+    /// connection's data reaching a rebooted host that listens on the port
+    /// (RFC 9293 3.10.7.2).
+    RstListener,
+    /// RST for an unacceptable ACK during the handshake (RFC 9293 3.10.7.3
+    /// SYN-SENT, 3.10.7.4 SYN-RECEIVED).
     RstBadAck,
     /// RST sent by close() with unread data (RFC 1122 4.2.2.13, RFC 2525 2.17).
     RstUnreadData,
@@ -201,7 +209,7 @@ pub enum Why {
 
 impl Why {
     /// Every reason, for catalogues and tests.
-    pub const ALL: [Why; 23] = [
+    pub const ALL: [Why; 24] = [
         Why::Connect,
         Why::SynRetransmit,
         Why::SynAck,
@@ -217,6 +225,7 @@ impl Why {
         Why::DupAck,
         Why::ChallengeAck,
         Why::RstNoSocket,
+        Why::RstListener,
         Why::RstBadAck,
         Why::RstUnreadData,
         Why::RstKeepaliveTimeout,
@@ -245,6 +254,7 @@ impl Why {
             Why::DupAck => "dup_ack",
             Why::ChallengeAck => "challenge_ack",
             Why::RstNoSocket => "rst_no_socket",
+            Why::RstListener => "rst_listener",
             Why::RstBadAck => "rst_bad_ack",
             Why::RstUnreadData => "rst_unread_data",
             Why::RstKeepaliveTimeout => "rst_keepalive_timeout",
@@ -256,54 +266,72 @@ impl Why {
         }
     }
 
-    /// Where the rule comes from: an RFC section or a Linux function.
-    /// (Empty without the `texts` feature: the browser build leaves these
-    /// out, and the page fetches them, written at build time, when a reader
-    /// first inspects a segment.)
-    #[cfg(not(feature = "texts"))]
-    pub fn rule(self) -> &'static str {
-        ""
-    }
-
-    /// Where the rule comes from: an RFC section or a Linux function.
-    #[cfg(feature = "texts")]
-    pub fn rule(self) -> &'static str {
+    /// Where the rule comes from: an RFC section and the Linux function, in
+    /// both languages. (Empty without the `texts` feature: the browser build
+    /// leaves these out, and the page fetches them, written at build time,
+    /// when a reader first inspects a segment.)
+    pub fn rule(self) -> Text {
+        // A citation reads the same in both languages.
+        macro_rules! same {
+            ($s:literal) => {
+                text!($s, $s)
+            };
+        }
         match self {
-            Why::Connect => "RFC 9293 3.5; Linux tcp_v4_connect / tcp_connect",
-            Why::SynRetransmit => {
-                "RFC 6298 5; Linux tcp_retransmit_timer (tcp_syn_retries, tcp_syn_linear_timeouts)"
-            }
-            Why::SynAck => "RFC 9293 3.10.7.2; Linux tcp_conn_request / tcp_v4_send_synack",
-            Why::HandshakeAck => "RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process",
-            Why::Data => "RFC 9293 3.10.2; Linux tcp_sendmsg / tcp_write_xmit",
-            Why::Ack => "RFC 9293 3.10.7.4; Linux __tcp_ack_snd_check / tcp_send_ack",
+            Why::Connect => same!("RFC 9293 3.5; Linux tcp_v4_connect / tcp_connect"),
+            Why::SynRetransmit => same!(
+                "RFC 6298 5; Linux tcp_retransmit_timer, tcp_write_timeout (tcp_syn_retries, tcp_syn_linear_timeouts)"
+            ),
+            Why::SynAck => same!("RFC 9293 3.10.7.2; Linux tcp_conn_request / tcp_v4_send_synack"),
+            Why::HandshakeAck => same!("RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process"),
+            Why::Data => same!("RFC 9293 3.10.2; Linux tcp_sendmsg / tcp_write_xmit"),
+            Why::Ack => same!("RFC 9293 3.10.7.4; Linux __tcp_ack_snd_check / tcp_send_ack"),
             Why::DelayedAck => {
-                "RFC 1122 4.2.3.2; Linux tcp_send_delayed_ack / tcp_delack_timer_handler"
+                same!("RFC 1122 4.2.3.2; Linux tcp_send_delayed_ack / tcp_delack_timer_handler")
             }
-            Why::TimewaitAck => "RFC 9293 3.10.7.4 (TIME-WAIT); Linux tcp_timewait_state_process",
-            Why::Retransmit => "RFC 6298 5.4-5.6; Linux tcp_retransmit_timer",
-            Why::TailLossProbe => "RFC 8985 7; Linux tcp_schedule_loss_probe / tcp_send_loss_probe",
-            Why::Fin => "RFC 9293 3.10.4; Linux tcp_close / tcp_send_fin",
-            Why::KeepaliveProbe => "RFC 9293 3.8.4; Linux tcp_keepalive_timer / tcp_xmit_probe_skb",
-            Why::DupAck => "RFC 9293 3.10.7.4 (unacceptable segment); Linux tcp_send_dupack",
+            Why::TimewaitAck => {
+                same!("RFC 9293 3.10.7.4 (TIME-WAIT); Linux tcp_timewait_state_process")
+            }
+            Why::Retransmit => same!("RFC 6298 5.4-5.6; Linux tcp_retransmit_timer"),
+            Why::TailLossProbe => {
+                same!("RFC 8985 7; Linux tcp_schedule_loss_probe / tcp_send_loss_probe")
+            }
+            Why::Fin => same!("RFC 9293 3.10.4; Linux tcp_close / tcp_send_fin"),
+            Why::KeepaliveProbe => {
+                same!("RFC 9293 3.8.4; Linux tcp_keepalive_timer / tcp_xmit_probe_skb")
+            }
+            Why::DupAck => text!(
+                "RFC 9293 3.10.7.4（不可接受的报文段）；Linux tcp_send_dupack",
+                "RFC 9293 3.10.7.4 (unacceptable segment); Linux tcp_send_dupack"
+            ),
             Why::ChallengeAck => {
-                "RFC 5961 4.2; Linux tcp_validate_incoming / tcp_send_challenge_ack"
+                same!("RFC 5961 4.2; Linux tcp_validate_incoming / tcp_send_challenge_ack")
             }
-            Why::RstNoSocket => "RFC 9293 3.10.7.1; Linux tcp_v4_send_reset",
-            Why::RstBadAck => {
-                "RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process (reset_and_undo)"
+            Why::RstNoSocket => same!("RFC 9293 3.10.7.1; Linux tcp_v4_rcv (no_tcp_socket) / tcp_v4_send_reset"),
+            Why::RstListener => text!(
+                "RFC 9293 3.10.7.2；Linux tcp_rcv_state_process（TCP_LISTEN 收到带 ACK 的报文，返回 1）/ tcp_v4_send_reset",
+                "RFC 9293 3.10.7.2; Linux tcp_rcv_state_process (TCP_LISTEN, a segment with ACK: returns 1) / tcp_v4_send_reset"
+            ),
+            Why::RstBadAck => same!(
+                "RFC 9293 3.10.7.3, 3.10.7.4; Linux tcp_rcv_synsent_state_process (reset_and_undo), tcp_check_req"
+            ),
+            Why::RstUnreadData => same!("RFC 1122 4.2.2.13, RFC 2525 2.17; Linux tcp_close"),
+            Why::RstKeepaliveTimeout => {
+                same!("Linux tcp_keepalive_timer -> tcp_send_active_reset")
             }
-            Why::RstUnreadData => "RFC 1122 4.2.2.13, RFC 2525 2.17; Linux tcp_close",
-            Why::RstKeepaliveTimeout => "Linux tcp_keepalive_timer -> tcp_send_active_reset",
             Why::RstDataAfterClose => {
-                "RFC 1122 4.2.2.13; Linux tcp_rcv_state_process (TCPABORTONDATA)"
+                same!("RFC 1122 4.2.2.13; Linux tcp_rcv_state_process (TCPABORTONDATA)")
             }
-            Why::ForgedSyn => "third party (RFC 5961 1.1 threat model)",
-            Why::ForgedRst => "third party (RFC 5961 3)",
-            Why::MiddleboxRst => {
-                "a stateful middlebox (NAT, load balancer, firewall) that forgot the flow; RFC 9293 3.10.7.1's numbers"
-            }
-            Why::Captured => "recorded on Linux by tests/kernel/record.py",
+            Why::ForgedSyn => text!("第三方（RFC 5961 1.1 的威胁模型）", "third party (RFC 5961 1.1 threat model)"),
+            Why::ForgedRst => text!("第三方（RFC 5961 3）", "third party (RFC 5961 3)"),
+            Why::MiddleboxRst => text!(
+                "有状态的中间设备（NAT、负载均衡、防火墙）忘掉了这条流；序号按 RFC 9293 3.10.7.1 的规则填写",
+                "a stateful middlebox (NAT, load balancer, firewall) that forgot the flow; numbers as RFC 9293 3.10.7.1 has them"
+            ),
+            Why::Captured => text!(
+                "由 tests/kernel/record.py 在 Linux 上录制",
+                "recorded on Linux by tests/kernel/record.py"
+            ),
         }
     }
 }

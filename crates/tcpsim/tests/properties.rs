@@ -142,7 +142,11 @@ fn check(t: &Trace) -> Result<(), TestCaseError> {
         let end = p.abs_seq.wrapping_add(p.len);
         if matches!(
             p.why,
-            Why::RstNoSocket | Why::RstBadAck | Why::RstDataAfterClose
+            Why::RstNoSocket
+                | Why::RstListener
+                | Why::RstBadAck
+                | Why::RstDataAfterClose
+                | Why::MiddleboxRst
         ) {
             // Replies from no connection: SEQ is the peer's SEG.ACK.
             continue;

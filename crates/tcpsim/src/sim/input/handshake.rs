@@ -24,7 +24,7 @@ impl World {
             return;
         }
         if seg.has(ACK) {
-            self.reply_rst(host, &seg, Why::RstNoSocket);
+            self.reply_rst(host, &seg, Why::RstListener);
             return;
         }
         if !seg.has(SYN) {
@@ -136,7 +136,7 @@ impl World {
             return Flow::Continue;
         }
         if seg.ack != t.snd_nxt {
-            self.reply_rst(host, seg, Why::RstNoSocket);
+            self.reply_rst(host, seg, Why::RstBadAck);
             return Flow::Done;
         }
         self.process_ack(host, sock, seg.ack);
