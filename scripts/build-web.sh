@@ -16,14 +16,25 @@ wasm-pack build crates/tcpsim-wasm --profile wasm-release --target web --out-dir
   cat "$pkg_tmp.log"
   exit 1
 }
-cp "$pkg_tmp/tcpsim_wasm.js" "$out/pkg/"
-if command -v wasm-opt >/dev/null && wasm-opt --version | grep -q "version 1[2-9][0-9]"; then
-  wasm-opt -Oz --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    "$pkg_tmp/tcpsim_wasm_bg.wasm" -o "$out/pkg/tcpsim_wasm_bg.wasm"
-else
-  echo "build-web: binaryen from npm not found (run scripts/setup.sh); wasm left unoptimized"
-  cp "$pkg_tmp/tcpsim_wasm_bg.wasm" "$out/pkg/"
-fi
+# The same binding with its `tools` feature: what the page fetches when a
+# reader first asks for the table, a pcap, the ss view or a reason in words.
+echo "build-web: wasm with tools (release, loaded on demand)"
+wasm-pack build crates/tcpsim-wasm --profile wasm-release --target web --out-dir "$PWD/$pkg_tmp-tools" --out-name tcpsim_tools --no-pack --features tools >/dev/null 2>"$pkg_tmp.log" || {
+  cat "$pkg_tmp.log"
+  exit 1
+}
+cp "$pkg_tmp/tcpsim_wasm.js" "$pkg_tmp-tools/tcpsim_tools.js" "$out/pkg/"
+optimize() {
+  if command -v wasm-opt >/dev/null && wasm-opt --version | grep -q "version 1[2-9][0-9]"; then
+    wasm-opt -Oz --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+      "$1" -o "$2"
+  else
+    echo "build-web: binaryen from npm not found (run scripts/setup.sh); wasm left unoptimized"
+    cp "$1" "$2"
+  fi
+}
+optimize "$pkg_tmp/tcpsim_wasm_bg.wasm" "$out/pkg/tcpsim_wasm_bg.wasm"
+optimize "$pkg_tmp-tools/tcpsim_tools_bg.wasm" "$out/pkg/tcpsim_tools_bg.wasm"
 
 echo "build-web: page"
 cargo build -q --release -p tcpsim-cli
@@ -57,7 +68,7 @@ if command -v esbuild >/dev/null; then
       --entry-names='[name]' --chunk-names='[name]-[hash]' --outdir=target/web-bundle
     cp target/web-bundle/*.js "$out/"
   done
-  rm -f "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-en.js" "$out/rules.js" "$out/diagram-css.js" "$out/common.js" "$out/pkg/tcpsim_wasm.js"
+  rm -f "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-en.js" "$out/rules.js" "$out/diagram-css.js" "$out/common.js" "$out/pkg/tcpsim_wasm.js" "$out/pkg/tcpsim_tools.js"
   esbuild "$out/style.css" --minify --charset=utf8 --log-level=warning --allow-overwrite --outfile="$out/style.css"
 else
   echo "build-web: esbuild from npm not found (run scripts/setup.sh); JS and CSS left as they are"
@@ -111,5 +122,6 @@ for f in index.html app.js common.js i18n.js texts-zh.js pkg/tcpsim_wasm.js pkg/
   [ -f "$out/$f" ] || continue
   page_gz=$((page_gz + $(gz "$out/$f")))
 done
-printf 'build-web: wasm %d bytes (%d gzipped); index.html with everything it loads: %d bytes gzipped\n' \
-  "$wasm_raw" "$wasm_gz" "$page_gz"
+tools_gz=$(gz "$out/pkg/tcpsim_tools_bg.wasm")
+printf 'build-web: wasm %d bytes (%d gzipped); index.html with everything it loads: %d bytes gzipped; tools wasm, on demand: %d bytes gzipped\n' \
+  "$wasm_raw" "$wasm_gz" "$page_gz" "$tools_gz"

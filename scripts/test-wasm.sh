@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 log=$(mktemp)
-wasm-pack test --headless --chrome crates/tcpsim-wasm 2>&1 | tee "$log"
+wasm-pack test --headless --chrome crates/tcpsim-wasm --features tools 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 pass=0
 fail=0

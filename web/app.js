@@ -3,8 +3,11 @@
 // third-party code, no inline script (strict CSP).
 //
 // Each change of a section's parameters is simulated once: the wasm keeps
-// the run, and the diagram (in either language), the headline, the table,
-// the downloads are all drawn from it. A run is bounded (at most about 300
+// the run, and the diagram (in either language) and the headline are drawn
+// from it. What a reader asks for later (the table, the pcap, the ss view,
+// the reasons in words) comes from a second build of the module with those
+// tools (tcpsim-wasm's `tools` feature), fetched the first time it is needed,
+// which reruns the same parameters once per drawn run. A run is bounded (at most about 300
 // segments, tcpsim::scenarios::MAX_SEGMENTS), so drawing one section never
 // blocks the page for long; at start-up the sections are drawn nearest
 // first, a few per task, yielding between tasks.
@@ -155,6 +158,8 @@ function simulateSection(id, params) {
   const res = simulate(id, params);
   if (!res.ok) return res;
   if (live.run) live.run.free();
+  if (live.inspect) live.inspect.free();
+  live.inspect = null;
   live.run = res.run;
   live.trace = res.run.trace();
   live.drawn = { ...params };
@@ -200,9 +205,43 @@ function redraw(id) {
   writeHash(id);
 }
 
-function fillTable(id) {
+async function fillTable(id) {
+  const run = await inspected(id);
+  if (run) $(".textalt-body", document.getElementById(id)).innerHTML = run.table(state.lang);
+}
+
+// ---- the tools module (loaded on demand) ----------------------------------
+
+let tools = null;
+let toolsLoading = null;
+function loadTools() {
+  toolsLoading =
+    toolsLoading ||
+    import("./pkg/tcpsim_tools.js").then(async (m) => {
+      await m.default({ module_or_path: new URL("pkg/tcpsim_tools_bg.wasm", import.meta.url) });
+      state.whyTexts = { zh: m.why_texts("zh"), en: m.why_texts("en") };
+      tools = m;
+      return m;
+    });
+  toolsLoading.catch((e) => fatal(String(e)));
+  return toolsLoading;
+}
+
+// The section's drawn run in the tools module: made once per drawn run
+// (the parameters were checked when it was drawn).
+async function inspected(id) {
+  await loadTools();
   const live = state.live.get(id);
-  if (live.run) $(".textalt-body", document.getElementById(id)).innerHTML = live.run.table(state.lang);
+  if (!live.run || !live.drawn) return null;
+  if (!live.inspect) {
+    const res = tools.inspect(id, live.drawn);
+    if (!res.ok) {
+      fatal(res.error);
+      return null;
+    }
+    live.inspect = res.run;
+  }
+  return live.inspect;
 }
 
 function setCursor(id, k) {
@@ -228,6 +267,7 @@ function inspect(id, pid, focus) {
   const live = state.live.get(id);
   const p = live.trace && live.trace.packets[pid];
   if (!p) return;
+  live.shown = pid;
   const box = $(".inspector-body", document.getElementById(id));
   const rows = [
     [ui("time"), fmtTime(p.sent_at) + (p.arrived_at != null ? ` → ${fmtTime(p.arrived_at)} (${ui("arrived")})` : p.lost_at != null ? ` → ${fmtTime(p.lost_at)} (${ui("lost")}: ${p.lost})` : "")],
@@ -239,6 +279,16 @@ function inspect(id, pid, focus) {
     [ui("why"), whyText(p.why) + (p.resend ? ` · ${ui("resend").replace("N", p.resend)}` : "")],
     [ui("rule"), rules ? rules[state.lang][p.why] || "" : "…"],
   ];
+  // What ss -tnoi shows on each host just after this segment left.
+  const ss = live.inspect ? live.inspect.ss(p.sent_at) : "…";
+  const ssTitle = document.createElement("dt");
+  ssTitle.className = "ss-title";
+  ssTitle.textContent = ui("ssAt").replace("T", fmtTime(p.sent_at));
+  const ssBody = document.createElement("dd");
+  ssBody.className = "ss";
+  const pre = document.createElement("pre");
+  pre.textContent = ss;
+  ssBody.append(pre);
   box.replaceChildren(
     ...rows.flatMap(([k, v]) => {
       const dt = document.createElement("dt");
@@ -247,14 +297,24 @@ function inspect(id, pid, focus) {
       dd.textContent = v;
       return [dt, dd];
     }),
+    ssTitle,
+    ssBody,
   );
   if (focus) {
     const g = document.getElementById(id).querySelector(`[data-packet="${pid}"]`);
     if (g) g.focus();
   }
   // Each reason's source (RFC section, Linux function) is a module of its
-  // own, fetched the first time a reader inspects a segment.
-  if (!rules) loadRules().then(() => inspect(id, pid, false), () => {});
+  // own, and the reasons in words and the ss view come from the tools
+  // module: both are fetched the first time a reader inspects a segment.
+  if (!rules || !live.inspect) {
+    Promise.all([loadRules(), inspected(id)]).then(
+      ([, run]) => {
+        if (run && live.shown === pid) inspect(id, pid, false);
+      },
+      () => {},
+    );
+  }
 }
 
 let rules = null;
@@ -536,8 +596,8 @@ async function downloadSvg(id) {
   save(`${id}.svg`, new Blob([svg], { type: "image/svg+xml" }));
 }
 
-function downloadPcap(id) {
-  const { run } = state.live.get(id);
+async function downloadPcap(id) {
+  const run = await inspected(id);
   if (run) save(`${id}.pcap`, new Blob([run.pcap()], { type: "application/vnd.tcpdump.pcap" }));
 }
 
@@ -631,14 +691,13 @@ async function start() {
   performance.mark("wasm-ready");
   const t0 = performance.now();
   window.addEventListener("error", (e) => fatal(e.message));
-  state.whyTexts = { zh: sim.why_texts("zh"), en: sim.why_texts("en") };
   for (const s of sim.scenarios()) state.info.set(s.id, s);
   const h = readHash();
   if (h && h.lang === "en") await applyLang("en");
   const ids = [];
   for (const id of state.info.keys()) {
     if (!document.getElementById(id)) continue;
-    state.live.set(id, { params: defaults(id), drawn: null, run: null, trace: null, cursor: null, timer: null, controls: false });
+    state.live.set(id, { params: defaults(id), drawn: null, run: null, trace: null, inspect: null, shown: null, cursor: null, timer: null, controls: false });
     buildStage(id);
     wire(id);
     ids.push(id);

@@ -377,3 +377,35 @@ test("each change is simulated once", async () => {
   await s.page.waitForFunction((b) => performance.getEntriesByName("redraw").length === b + 1, before);
   await done(s);
 });
+
+test("the inspector shows what ss -tnoi prints at that segment, from the tools module fetched on demand", async () => {
+  const s = await open("/index.html#s=host-crash-data-no-reboot&lang=en&tcp_retries2=6");
+  const fetched = [];
+  s.page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  await ready(s.page);
+  assert.ok(!fetched.some((p) => p.includes("tcpsim_tools")), "the tools module is not part of the first load");
+  const id = "host-crash-data-no-reboot";
+  const trace = cliJson(id, ["tcp_retries2=6"]);
+  // The third retransmission of the data segment.
+  const pid = trace.packets.findIndex((p) => p.why === "retransmit" && p.resend === 3);
+  assert.ok(pid > 0);
+  const sec = s.page.locator(`section#${id}`);
+  await sec.locator(`[data-packet="${pid}"]`).focus();
+  await s.page.waitForFunction((sel) => {
+    const pre = document.querySelector(sel);
+    return pre && pre.textContent.includes("ESTAB");
+  }, `#${id} .inspector .ss pre`);
+  const shown = await sec.locator(".inspector .ss pre").textContent();
+  const at = trace.packets[pid].sent_at;
+  const want = execFileSync(cli, ["ss", id, "--at", String(at), "--set", "tcp_retries2=6"], { encoding: "utf8" });
+  assert.equal(shown, want, "the CLI's ss view at the same moment");
+  // icsk_retransmits and the backoff count the timeouts so far (the loss
+  // probe is not one).
+  const k = trace.packets.slice(0, pid + 1).filter((p) => p.why === "retransmit").length;
+  assert.match(shown, new RegExp(`timer:\\(on,[^,]+,${k}\\)`));
+  assert.match(shown, new RegExp(`backoff:${k}\\b`));
+  assert.ok(fetched.some((p) => p.includes("tcpsim_tools")), "fetched when first needed");
+  // The reason is in words now that the tools module is here.
+  assert.match(await sec.locator(".inspector-body").textContent(), /\(retransmit\)/);
+  await done(s);
+});

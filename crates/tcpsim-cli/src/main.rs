@@ -5,6 +5,7 @@
 //! tcpsim params <scenario>
 //! tcpsim run <scenario> [--set NAME=VALUE]... [--format text|json|pcap|svg]
 //!                       [--lang zh|en] [-o FILE]
+//! tcpsim ss <scenario> --at SECONDS [--set NAME=VALUE]... [-o FILE]
 //! tcpsim help | --help | -h
 //! tcpsim --version | -V
 //! ```
@@ -25,6 +26,9 @@ USAGE:
     tcpsim list                      list the scenarios
     tcpsim params <scenario>         show a scenario's parameters, defaults and ranges
     tcpsim run <scenario> [OPTIONS]  run a scenario and print what happened
+    tcpsim ss <scenario> --at SECONDS [--set NAME=VALUE]...
+                                     what `ss -tnoi` would print on each host at that
+                                     moment of the run (state, queues, timer, retrans)
     tcpsim capture <recording.json> [--format text|json|svg] [--lang en|zh] [-o FILE]
                                      draw a real-kernel recording (tests/kernel/fixtures)
     tcpsim css                       print the page palette (line 1) and the stylesheet the
@@ -49,6 +53,7 @@ EXIT STATUS:
 EXAMPLES:
     tcpsim run keepalive-peer-dead --set tcp_keepalive_time=60
     tcpsim run host-crash-data-no-reboot --format pcap -o retrans.pcap
+    tcpsim ss host-crash-data-no-reboot --at 60
     tcpsim run kill-from-outside --format json | jq '.packets[].why'
 ";
 
@@ -145,7 +150,7 @@ fn note(msg: &str) -> Result<(), Failure> {
 fn real_main(args: &[String]) -> Result<(), Failure> {
     let Some(cmd) = args.first() else {
         return usage(
-            "no command given; try `tcpsim help` (commands: list, params, run, capture, css, catalog, help)",
+            "no command given; try `tcpsim help` (commands: list, params, run, ss, capture, css, catalog, help)",
         );
     };
     let rest = &args[1..];
@@ -188,9 +193,10 @@ fn real_main(args: &[String]) -> Result<(), Failure> {
             emit(json.as_bytes(), None)
         }
         "run" => run(rest),
+        "ss" => ss(rest),
         "capture" => capture(rest),
         other => usage(format!(
-            "unknown command '{other}'; commands: list, params, run, capture, css, catalog, help"
+            "unknown command '{other}'; commands: list, params, run, ss, capture, css, catalog, help"
         )),
     }
 }
@@ -312,14 +318,20 @@ struct RunOpts {
     format: Format,
     lang: Lang,
     output: Option<String>,
+    /// `--at SECONDS` (only `ss` takes it).
+    at: Option<String>,
+    /// Whether --format or --lang was given.
+    format_given: bool,
+    lang_given: bool,
 }
 
-fn parse_run(rest: &[String]) -> Result<RunOpts, Failure> {
+fn parse_run(rest: &[String], cmd: &str) -> Result<RunOpts, Failure> {
     let mut id: Option<String> = None;
     let mut sets = Vec::new();
     let mut format = None;
     let mut lang = None;
     let mut output = None;
+    let mut at = None;
     let mut i = 0;
     while i < rest.len() {
         let arg = rest[i].as_str();
@@ -362,6 +374,13 @@ fn parse_run(rest: &[String]) -> Result<RunOpts, Failure> {
                     _ => return usage(format!("unknown language '{v}'; languages: {LANGS}")),
                 });
             }
+            "--at" => {
+                let v = value("seconds into the run")?;
+                if at.is_some() {
+                    return usage("'--at' given more than once");
+                }
+                at = Some(v);
+            }
             "--output" | "-o" => {
                 let v = value("a file name")?;
                 if output.is_some() {
@@ -374,7 +393,7 @@ fn parse_run(rest: &[String]) -> Result<RunOpts, Failure> {
             }
             _ if arg.starts_with('-') && arg.len() > 1 => {
                 return usage(format!(
-                    "unknown option '{arg}'; options: --set NAME=VALUE, --format {{{}}}, --lang {{{}}}, -o FILE",
+                    "unknown option '{arg}'; options: --set NAME=VALUE, --format {{{}}}, --lang {{{}}}, -o FILE, --at SECONDS (ss)",
                     FORMATS.replace(", ", "|"),
                     LANGS.replace(", ", "|")
                 ))
@@ -391,22 +410,28 @@ fn parse_run(rest: &[String]) -> Result<RunOpts, Failure> {
         i += 1;
     }
     let Some(id) = id else {
+        if cmd == "capture" {
+            return usage("'capture' needs a recording file (tests/kernel/fixtures/*.json)");
+        }
         return usage(format!(
-            "'run' needs a scenario id; scenarios: {}",
+            "'{cmd}' needs a scenario id; scenarios: {}",
             scenario_ids()
         ));
     };
     Ok(RunOpts {
         id,
         sets,
+        format_given: format.is_some(),
+        lang_given: lang.is_some(),
         format: format.unwrap_or(Format::Text),
         lang: lang.unwrap_or(Lang::En),
         output,
+        at,
     })
 }
 
-fn run(rest: &[String]) -> Result<(), Failure> {
-    let o = parse_run(rest)?;
+/// The scenario's parameters with the `--set`s applied and checked.
+fn scenario_params(o: &RunOpts) -> Result<Params, Failure> {
     let mut params = check_scenario(&o.id)?;
     for s in &o.sets {
         params
@@ -416,6 +441,42 @@ fn run(rest: &[String]) -> Result<(), Failure> {
     params
         .validate()
         .map_err(|e| Failure::Usage(e.to_string()))?;
+    Ok(params)
+}
+
+/// Longest run `--at` accepts: a day, beyond every scenario's horizon.
+const MAX_AT_S: f64 = 86_400.0;
+
+/// `tcpsim ss ID --at SECONDS`: the ss view of every host at that moment.
+fn ss(rest: &[String]) -> Result<(), Failure> {
+    let o = parse_run(rest, "ss")?;
+    if o.format_given || o.lang_given {
+        return usage("'ss' prints ss's own format: it takes no --format or --lang");
+    }
+    let params = scenario_params(&o)?;
+    let Some(at) = &o.at else {
+        return usage("'ss' needs --at SECONDS (a moment of the run, e.g. --at 30 or --at 2.5)");
+    };
+    let secs: f64 = match at.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=MAX_AT_S).contains(&v) => v,
+        _ => {
+            return usage(format!(
+                "--at '{at}' is not a number of seconds from 0 to {MAX_AT_S}"
+            ))
+        }
+    };
+    let us = (secs * 1e6).round() as u64;
+    let snap =
+        tcpsim::scenarios::ss_at(&o.id, &params, us).map_err(|e| Failure::Usage(e.to_string()))?;
+    emit(snap.text().as_bytes(), o.output.as_deref())
+}
+
+fn run(rest: &[String]) -> Result<(), Failure> {
+    let o = parse_run(rest, "run")?;
+    if o.at.is_some() {
+        return usage("'--at' belongs to 'tcpsim ss'; 'run' prints the whole run");
+    }
+    let params = scenario_params(&o)?;
     if o.format == Format::Pcap && o.output.is_none() && std::io::stdout().is_terminal() {
         return usage(
             "refusing to write a binary pcap to a terminal; use -o FILE or redirect stdout",
@@ -434,9 +495,12 @@ fn run(rest: &[String]) -> Result<(), Failure> {
 /// `tcpsim capture FILE.json`: draw a real-kernel recording
 /// (tests/kernel/fixtures) with the same renderer as a simulated run.
 fn capture(rest: &[String]) -> Result<(), Failure> {
-    let o = parse_run(rest)?;
+    let o = parse_run(rest, "capture")?;
     if !o.sets.is_empty() {
         return usage("'capture' takes no --set: a recording's parameters are fixed");
+    }
+    if o.at.is_some() {
+        return usage("'capture' takes no --at: it draws the whole recording");
     }
     let text = std::fs::read_to_string(&o.id)
         .map_err(|e| Failure::Usage(format!("cannot read recording '{}': {e}", o.id)))?;

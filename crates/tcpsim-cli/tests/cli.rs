@@ -118,7 +118,7 @@ fn bad_commands_and_arguments() {
         &[],
         &[
             "no command",
-            "list, params, run, capture, css, catalog, help",
+            "list, params, run, ss, capture, css, catalog, help",
         ],
     );
     bad(
@@ -725,4 +725,62 @@ fn text_speaks_chinese_when_asked() {
     assert!(out.contains("[客户端] ✕ 主机崩溃"), "{out}");
     let en = stdout(&tcpsim(&["run", "host-crash-idle", "--format", "text"]));
     assert!(en.contains("outcome: Never: the server's connection stays ESTABLISHED"));
+}
+
+#[test]
+fn ss_prints_each_host_at_a_moment() {
+    let o = tcpsim(&["ss", "host-crash-data-no-reboot", "--at", "60"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("# at 60 s\n# client: ss -tnoi\n(host down"),
+        "{out}"
+    );
+    assert!(out.contains("State      Recv-Q Send-Q"), "{out}");
+    assert!(
+        out.contains("ESTAB      0      100    10.0.0.2:8080"),
+        "{out}"
+    );
+    assert!(out.contains("timer:(on,"), "{out}");
+    // --set applies as for run: more keepalive probes, a later moment.
+    let o = tcpsim(&[
+        "ss",
+        "keepalive-peer-dead",
+        "--set",
+        "tcp_keepalive_time=30",
+        "--at",
+        "31",
+    ]);
+    assert!(stdout(&o).contains("timer:(keepalive,"), "{}", stdout(&o));
+}
+
+#[test]
+fn ss_bad_input() {
+    bad(&["ss", "process-crash"], &["--at SECONDS"]);
+    bad(
+        &["ss", "process-crash", "--at", "x"],
+        &["--at 'x'", "0 to 86400"],
+    );
+    bad(&["ss", "process-crash", "--at", "-1"], &["0 to 86400"]);
+    bad(&["ss", "process-crash", "--at", "NaN"], &["0 to 86400"]);
+    bad(&["ss", "process-crash", "--at", "1e9"], &["0 to 86400"]);
+    bad(
+        &["ss", "process-crash", "--at", "1", "--at", "2"],
+        &["more than once"],
+    );
+    bad(&["ss", "process-crash", "--at"], &["needs a value"]);
+    bad(
+        &["ss", "process-crash", "--at", "1", "--format", "json"],
+        &["no --format"],
+    );
+    bad(&["ss", "nope", "--at", "1"], &["unknown scenario"]);
+    bad(&["ss", "--at", "1"], &["'ss' needs a scenario id"]);
+    bad(
+        &["ss", "process-crash", "--at", "1", "--set", "rtt_ms=0"],
+        &["rtt_ms"],
+    );
+    bad(
+        &["run", "process-crash", "--at", "1"],
+        &["belongs to 'tcpsim ss'"],
+    );
 }

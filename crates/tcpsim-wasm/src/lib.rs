@@ -3,16 +3,20 @@
 //! values (`{ok: false, error, param}`), never exceptions, and a panic hook
 //! reports instead of leaving a dead page.
 //!
-//! API: `scenarios()` (ids and parameters), `simulate(id, params)` (one
+//! It is built twice. The module the page loads first has what drawing
+//! needs: `scenarios()` (ids and parameters), `simulate(id, params)` (one
 //! simulation, kept as a `Run` the page draws from: `render` (diagram,
-//! headline, cap note), `table`, `pcap`, `trace`), `why_texts(lang)` (each segment
-//! reason in words), `version()`. The texts the page carries itself (titles,
-//! steps, labels, each reason's source, the diagrams' stylesheet) are not in
-//! the module: tcpsim is built without its `texts` feature and the renderer
+//! headline, cap note) and `trace`), `version()`. With the `tools` feature
+//! it also has what a reader asks for later, and the page fetches it then:
+//! `inspect(id, params)` (the same run as an `Inspect`: `table`, `pcap`, and
+//! `ss`, what `ss -tnoi` shows at a moment) and `why_texts(lang)` (each
+//! segment reason in words). The texts the page carries itself (titles,
+//! steps, labels, each reason's source, the diagrams' stylesheet) are in
+//! neither: tcpsim is built without its `texts` feature and the renderer
 //! without `embedded-style`.
 
 use tcpsim::{defaults, run, Error, ParamError, Params, Trace};
-use tcpsim_diagram::{svg, table_html, why_text, Lang, SvgOptions};
+use tcpsim_diagram::{svg, Lang, SvgOptions};
 use wasm_bindgen::prelude::*;
 
 // The page runs one thread; lol_alloc's free-list allocator is far smaller
@@ -169,6 +173,7 @@ fn simulate_trace(id: &str, params: &JsValue) -> Result<Trace, Error> {
 // The catalogues below cross into JS as one JSON text each (one
 // `JSON.parse`), not as hundreds of small strings and property sets, which
 // cost more at page start than the simulations.
+#[cfg(feature = "tools")]
 use tcpsim::push_json_string as json_str;
 
 fn json_parse(text: &str) -> JsValue {
@@ -176,6 +181,7 @@ fn json_parse(text: &str) -> JsValue {
 }
 
 /// `{"key": "value", ...}` for every reason.
+#[cfg(feature = "tools")]
 fn why_map(value: impl Fn(tcpsim::trace::Why) -> &'static str) -> JsValue {
     let mut o = String::from("{");
     for (i, w) in tcpsim::trace::Why::ALL.iter().enumerate() {
@@ -243,16 +249,6 @@ impl Run {
         set(&o, "cap", &cap);
         o.into()
     }
-
-    /// The text alternative: one table row per segment.
-    pub fn table(&self, lang: JsValue) -> String {
-        table_html(&self.trace, lang_of(&lang))
-    }
-
-    /// The run as a classic pcap file.
-    pub fn pcap(&self) -> js_sys::Uint8Array {
-        js_sys::Uint8Array::from(&tcpsim::pcap::write(&self.trace)[..])
-    }
 }
 
 /// Simulate a scenario: `{ok: true, run}` (a [`Run`]) or `{ok: false,
@@ -271,11 +267,74 @@ pub fn simulate(id: &str, params: JsValue) -> JsValue {
     }
 }
 
+/// The same run as `simulate` makes, for what a reader asks of it after
+/// the first drawing: `{ok: true, run}` (an [`Inspect`]) or `{ok: false,
+/// error, param}`. (The `tools` build only.)
+#[cfg(feature = "tools")]
+#[wasm_bindgen]
+pub fn inspect(id: &str, params: JsValue) -> JsValue {
+    let run = params_from(id, &params).and_then(|p| {
+        Ok(Inspect {
+            trace: run(id, &p)?,
+            id: id.to_string(),
+            params: p,
+        })
+    });
+    match run {
+        Ok(run) => {
+            let o = js_sys::Object::new();
+            set(&o, "ok", &JsValue::TRUE);
+            set(&o, "run", &JsValue::from(run));
+            o.into()
+        }
+        Err(e) => failure(&e),
+    }
+}
+
+/// A run, and what it was run with (to rerun it up to a moment for `ss`).
+#[cfg(feature = "tools")]
+#[wasm_bindgen]
+pub struct Inspect {
+    trace: Trace,
+    id: String,
+    params: Params,
+}
+
+#[cfg(feature = "tools")]
+#[wasm_bindgen]
+impl Inspect {
+    /// The text alternative: one table row per segment.
+    pub fn table(&self, lang: JsValue) -> String {
+        tcpsim_diagram::table_html(&self.trace, lang_of(&lang))
+    }
+
+    /// The run as a classic pcap file.
+    pub fn pcap(&self) -> js_sys::Uint8Array {
+        js_sys::Uint8Array::from(&tcpsim::pcap::write(&self.trace)[..])
+    }
+
+    /// What `ss -tnoi` would print on each host `at` seconds into the run:
+    /// the simulation rerun up to that instant (a fraction of a
+    /// millisecond). `at` outside 0 to a day is held to that range.
+    pub fn ss(&self, at: f64) -> String {
+        let at = if at.is_finite() {
+            at.clamp(0.0, 86_400.0)
+        } else {
+            0.0
+        };
+        match tcpsim::scenarios::ss_at(&self.id, &self.params, (at * 1e6) as u64) {
+            Ok(snap) => snap.text(),
+            Err(e) => e.to_string(),
+        }
+    }
+}
+
 /// Each reason in words, by `why` name, in `lang` ("zh" or "en").
+#[cfg(feature = "tools")]
 #[wasm_bindgen]
 pub fn why_texts(lang: JsValue) -> JsValue {
     let lang = lang_of(&lang);
-    why_map(|w| why_text(w, lang))
+    why_map(|w| tcpsim_diagram::why_text(w, lang))
 }
 
 /// The crate version.

@@ -1,4 +1,5 @@
-//! The binding API in a real browser (wasm-pack test --headless --chrome).
+//! The binding API in a real browser (wasm-pack test --headless --chrome,
+//! with the `tools` feature: both builds' exports).
 
 use tcpsim_wasm::*;
 use wasm_bindgen::convert::TryFromJsValue;
@@ -27,6 +28,12 @@ fn run_of(res: JsValue) -> Run {
     // wasm-bindgen hands a Rust struct to JS as an object with a pointer;
     // `Run::try_from_js_value` reads it back (and takes ownership).
     Run::try_from_js_value(run).expect("a Run")
+}
+
+/// The `Inspect` of a successful `inspect`.
+fn inspect_of(res: JsValue) -> Inspect {
+    assert_eq!(get(&res, "ok"), JsValue::TRUE, "{:?}", get(&res, "error"));
+    Inspect::try_from_js_value(get(&res, "run")).expect("an Inspect")
 }
 
 /// `render(lang)`'s three parts: svg, headline, cap (or null).
@@ -90,10 +97,39 @@ fn one_run_draws_everything_the_page_shows() {
     let svg = render(&run, "en").0;
     assert!(!svg.contains("<style"), "the page links the rules once");
     assert!(render(&run, "zh").0.contains("lang=\"zh-CN\""));
-    assert!(run.table(JsValue::from_str("zh")).contains("<table"));
-    let pcap = run.pcap();
-    assert_eq!(pcap.get_index(0), 0xd4, "pcap magic, little-endian");
     assert!(render(&run, "en").1.contains("EOF"));
+}
+
+#[wasm_bindgen_test]
+fn the_tools_build_inspects_the_same_run() {
+    let id = "host-crash-data-no-reboot";
+    let drawn = trace_of(&run_of(simulate(id, JsValue::NULL)));
+    let run = inspect_of(inspect(id, JsValue::NULL));
+    let table = run.table(JsValue::from_str("zh"));
+    assert!(table.contains("<table"));
+    assert_eq!(
+        table.matches("<tr").count(),
+        drawn.packets.len() + 1,
+        "one row per segment of the drawn run, and the header"
+    );
+    let pcap = run.pcap().to_vec();
+    assert_eq!(pcap[0], 0xd4, "pcap magic, little-endian");
+    assert_eq!(
+        pcap,
+        tcpsim::pcap::write(&drawn),
+        "the drawn run's segments"
+    );
+    // The ss view at a moment is the native one.
+    let native = tcpsim::scenarios::ss_at(id, &tcpsim::defaults(id).unwrap(), 30_000_000).unwrap();
+    assert_eq!(run.ss(30.0), native.text());
+    assert!(run.ss(30.0).contains("timer:(on,"));
+    // Nonsense moments are held to the run, never a panic.
+    assert_eq!(run.ss(f64::NAN), run.ss(0.0));
+    assert_eq!(run.ss(-5.0), run.ss(0.0));
+    let _ = run.ss(f64::INFINITY);
+    let bad = inspect(id, obj(&[("rtt_ms", JsValue::from_str("x"))]));
+    assert_eq!(get(&bad, "ok"), JsValue::FALSE);
+    assert_eq!(get(&bad, "param").as_string().as_deref(), Some("rtt_ms"));
 }
 
 #[wasm_bindgen_test]

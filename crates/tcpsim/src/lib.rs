@@ -12,6 +12,7 @@ pub mod pcap;
 pub mod scenarios;
 pub mod segment;
 pub mod sim;
+pub mod ss;
 pub mod tcb;
 pub mod text;
 pub mod time;

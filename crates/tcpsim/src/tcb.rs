@@ -246,6 +246,16 @@ pub struct Tcb {
     /// Last time a segment was received (max of lrcvtime and rcv_tstamp).
     pub last_rcv: Instant,
 
+    // What `ss -i` reports (tcp_get_info), kept apart from the above:
+    /// tp->lsndtime: last time new data was sent.
+    pub last_data_sent: Instant,
+    /// icsk_ack.lrcvtime: last time data was received.
+    pub last_data_recv: Instant,
+    /// tp->rcv_tstamp: last time an acceptable ACK was received.
+    pub last_ack_recv: Instant,
+    /// tp->total_retrans: every retransmission, loss probes included.
+    pub total_retrans: u32,
+
     // Delayed ACK (icsk_ack)
     pub ack_pending: bool,
     pub ato: u64,
@@ -294,6 +304,10 @@ impl Tcb {
             syn_rtos: 0,
             probes_out: 0,
             last_rcv: now,
+            last_data_sent: now,
+            last_data_recv: now,
+            last_ack_recv: now,
+            total_retrans: 0,
             ack_pending: false,
             ato: 0,
             pingpong: false,

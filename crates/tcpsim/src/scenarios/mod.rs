@@ -148,15 +148,37 @@ pub const SERVER_PORT: u16 = 8080;
 
 /// Run a scenario with the given parameters.
 pub fn run(id: &str, params: &Params) -> Result<Trace, Error> {
+    Ok(checked(id, params)?.run(params))
+}
+
+/// The scenario, once the caller's parameters are known to belong to it
+/// and to be valid.
+fn checked(id: &str, params: &Params) -> Result<&'static Scenario, Error> {
     let s = find(id)?;
-    // The caller's Params must belong to this scenario.
     if params.specs().len() != s.params.len() || s.params.iter().any(|p| !params.accepts(*p)) {
         return Err(Error::Param(crate::ParamError::Conflict {
             message: format!("parameters were made for another scenario than '{id}'"),
         }));
     }
     params.validate()?;
-    Ok(s.run(params))
+    Ok(s)
+}
+
+/// What `ss -tnoi` would show on the client and the server at `at` into a
+/// run of the scenario: every event up to and including that instant has
+/// happened (the run stops early at its horizon or the event cap, as
+/// [`run`] does).
+pub fn ss_at(id: &str, params: &Params, at: Instant) -> Result<crate::ss::Snapshot, Error> {
+    let (mut w, horizon) = checked(id, params)?.build(params);
+    let until = at.min(horizon);
+    while w.next_at().is_some_and(|t| t <= until)
+        && w.steps < MAX_STEPS
+        && w.packets.len() < MAX_SEGMENTS
+    {
+        w.step();
+    }
+    w.now = w.now.max(at);
+    Ok(w.ss())
 }
 
 /// What a script works with: the world with a client and a server, the
@@ -291,6 +313,12 @@ fn server_opts(p: &Params) -> SockOpts {
 impl Scenario {
     /// Build the world, run the script, and watch until the horizon.
     fn run(&self, p: &Params) -> Trace {
+        let (world, horizon) = self.build(p);
+        watch(world, horizon, self.id, p)
+    }
+
+    /// The world with the script's steps queued, and the horizon.
+    fn build(&self, p: &Params) -> (World, Instant) {
         let sys = sysctls(p);
         let rtt = p.get(Param::RttMs) as u64 * MS;
         let mut world = World::new(
@@ -333,7 +361,7 @@ impl Scenario {
                 app: client_app,
             },
         );
-        watch(s.world, horizon, self.id, p)
+        (s.world, horizon)
     }
 }
 

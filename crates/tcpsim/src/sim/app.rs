@@ -121,6 +121,7 @@ impl World {
         let was_idle = !s.tcb.in_flight();
         let seq = s.tcb.snd_nxt;
         s.tcb.snd_nxt = seq.wrapping_add(bytes);
+        s.tcb.last_data_sent = now;
         s.tcb.rtx.push(Sent::fresh(seq, bytes, false, false, now));
         self.app(host, AppCall::Send, AppResult::Bytes(bytes), None, ports);
         self.send_from(host, sock, seq, PSH | ACK, bytes, Why::Data);

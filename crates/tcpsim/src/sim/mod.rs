@@ -37,6 +37,7 @@ mod output;
 mod path;
 mod retransmit;
 mod sockets;
+mod ss_view;
 #[cfg(test)]
 mod tests;
 mod timers;

@@ -73,6 +73,7 @@ impl World {
             if let Some(last) = s.tcb.rtx.last_mut() {
                 last.sent_at = now;
                 last.resends += 1;
+                s.tcb.total_retrans += 1;
                 let last = *last;
                 s.tcb.tlp_high_seq = Some(s.tcb.snd_nxt);
                 let id = self.send_from(
@@ -142,6 +143,7 @@ impl World {
         self.packets[id].resend = Some(head.resends);
         let s = self.sock_mut(host, sock);
         s.tcb.retransmits += 1;
+        s.tcb.total_retrans += 1;
         if state == TcpState::SynSent {
             s.tcb.syn_rtos += 1;
         }
@@ -180,6 +182,7 @@ impl World {
             return;
         }
         t.last_rcv = now;
+        t.last_ack_recv = now;
         t.probes_out = 0;
         if !after(ack, t.snd_una) {
             return;

@@ -160,7 +160,11 @@ impl World {
     /// On entering ESTABLISHED: the idle clock starts, and keepalive with it.
     fn on_established(&mut self, host: HostId, sock: usize) {
         let now = self.now;
-        self.sock_mut(host, sock).tcb.last_rcv = now;
+        let t = &mut self.sock_mut(host, sock).tcb;
+        t.last_rcv = now;
+        // tcp_finish_connect / tcp_rcv_state_process: the ss clocks start.
+        t.last_data_sent = now;
+        t.last_data_recv = now;
         self.start_keepalive(host, sock);
     }
 }

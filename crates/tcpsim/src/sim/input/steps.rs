@@ -150,6 +150,7 @@ impl World {
         t.rcv_nxt = t.rcv_nxt.wrapping_add(seg.len);
         t.unread += seg.len;
         t.last_rcv = now;
+        t.last_data_recv = now;
         if !t.data_received {
             t.data_received = true;
             t.ato = TCP_ATO_MIN;
