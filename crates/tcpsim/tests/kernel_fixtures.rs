@@ -7,6 +7,13 @@
 //! Set `TCPSIM_KERNEL_FIXTURES=DIR` to compare a fresh recording instead
 //! (the live mode of tests/kernel/live.sh).
 //!
+//! A custom harness (libtest-mimic): each recording is its own test,
+//! `recording::<name>`, so a run says how many recordings match and which do
+//! not. Two more tests: `every_recording_reads_as_a_trace_for_the_page`, and
+//! `every_scenario_has_a_recording` (committed fixtures only; ignored in live
+//! mode). A recording's test also checks that it reads as a trace for the
+//! page, so that its verdict is complete on its own.
+//!
 //! Tolerance: Linux arms its timers on a timer wheel that rounds every
 //! expiry up, by one jiffy (4 ms at HZ=250) for short timers and by up to
 //! about an eighth of the delay for long ones; the simulator fires timers
@@ -14,6 +21,7 @@
 //! within `15 ms + d/8` of it. Where the simulator deliberately differs,
 //! the difference is named in `KNOWN_DIFFERENCES` and printed.
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tcpsim::trace::{AppResult, EventKind, Trace};
@@ -219,8 +227,9 @@ fn kernel_apps(fx: &Value, until: f64) -> Vec<App> {
         .collect()
 }
 
-/// Compare one recording; returns the problems found.
-fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
+/// Compare one recording; returns the problems found. Remarks that are not
+/// problems go to `notes`.
+fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String>, String> {
     let scenario = fx["scenario"].as_str().ok_or("no scenario")?;
     let mut params = tcpsim::defaults(scenario).map_err(|e| e.to_string())?;
     for (k, v) in fx["params"].as_object().ok_or("no params")? {
@@ -228,10 +237,10 @@ fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
         params.set(k, v).map_err(|e| format!("{name}: {e}"))?;
     }
     if let Some(ms) = lost_fin_ack_race(fx) {
-        println!(
-            "  {name}: the server's delayed ACK of the FIN went out before its close(); \
+        notes.push(format!(
+            "{name}: the server's delayed ACK of the FIN went out before its close(); \
              compared with close_delay_ms = {ms} (see lost_fin_ack_race)"
-        );
+        ));
         params
             .set("close_delay_ms", ms)
             .map_err(|e| e.to_string())?;
@@ -317,10 +326,10 @@ fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
                     k.call, k.result, k.t
                 ));
             } else {
-                println!(
-                    "  {name}: after the simulated run: {host} {}() -> {} at {:.4} s (recorder teardown)",
+                notes.push(format!(
+                    "{name}: after the simulated run: {host} {}() -> {} at {:.4} s (recorder teardown)",
                     k.call, k.result, k.t
-                );
+                ));
             }
         }
     }
@@ -343,73 +352,141 @@ fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
     Ok(problems)
 }
 
-#[test]
-fn simulator_matches_every_kernel_recording() {
-    let dir = fixtures_dir();
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect(),
-        Err(e) => panic!("no kernel fixtures at {}: {e}", dir.display()),
-    };
+/// The recordings in `dir`, sorted by name.
+fn recordings(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| format!("no kernel fixtures at {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
     files.sort();
-    assert!(!files.is_empty(), "no recordings in {}", dir.display());
-    let mut failures = Vec::new();
-    let mut covered = std::collections::BTreeSet::new();
-    for f in &files {
-        let name = f.file_stem().unwrap().to_string_lossy().to_string();
-        let fx: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
-        if let Some((_, why)) = KNOWN_DIFFERENCES.iter().find(|(n, _)| *n == name) {
-            println!("known difference, compared loosely: {name}: {why}");
-        }
-        covered.insert(fx["scenario"].as_str().unwrap_or("").to_string());
-        match compare(&name, &fx) {
-            Ok(p) if p.is_empty() => println!("matches the kernel: {name}"),
-            Ok(p) => failures.push(p.join("\n  ")),
-            Err(e) => failures.push(format!("--- {name}: {e}")),
-        }
+    if files.is_empty() {
+        return Err(format!("no recordings in {}", dir.display()));
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} recordings differ:\n{}",
-        failures.len(),
-        files.len(),
-        failures.join("\n")
-    );
-    if std::env::var_os("TCPSIM_KERNEL_FIXTURES").is_none() {
-        // The committed set covers the whole catalogue.
-        for s in tcpsim::SCENARIOS {
-            assert!(covered.contains(s.id), "no kernel recording of {}", s.id);
+    Ok(files)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().to_string()
+}
+
+/// What the page needs of a recording: it reads as a `Capture` and turns
+/// into a trace of captured segments.
+fn reads_as_a_trace_for_the_page(path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let cap: tcpsim::capture::Capture =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let t = cap.to_trace();
+    let check = |ok: bool, what: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{}: {what}", cap.name))
         }
+    };
+    check(
+        t.packets.len() == cap.packets.len(),
+        "the trace has another number of segments",
+    )?;
+    check(
+        t.packets.windows(2).all(|w| w[0].sent_at <= w[1].sent_at),
+        "segments out of time order",
+    )?;
+    check(
+        t.packets
+            .iter()
+            .all(|p| p.why == tcpsim::trace::Why::Captured),
+        "a segment is not marked captured",
+    )?;
+    // Segments sent into a crashed host count as lost.
+    if cap.name.starts_with("host-crash-data") {
+        check(
+            t.packets.iter().any(|p| p.lost.is_some()),
+            "no segment counts as lost",
+        )?;
+    }
+    check(
+        !cap.kernel.is_empty() && cap.recorded_at.len() >= 10,
+        "no kernel or date",
+    )
+}
+
+/// One recording's test: it reads for the page and matches the simulator.
+fn check_recording(path: &Path) -> Result<(), Failed> {
+    let name = stem(path);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let fx: Value = serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
+    reads_as_a_trace_for_the_page(path)
+        .map_err(|e| format!("does not read as a trace for the page: {e}"))?;
+    if let Some((_, why)) = KNOWN_DIFFERENCES.iter().find(|(n, _)| *n == name) {
+        eprintln!("known difference, compared loosely: {name}: {why}");
+    }
+    let mut notes = Vec::new();
+    let problems = compare(&name, &fx, &mut notes).map_err(|e| format!("--- {name}: {e}"))?;
+    // Notes go to stderr, so that stdout keeps one line per test.
+    for n in &notes {
+        eprintln!("  {n}");
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n  ").into())
     }
 }
 
-#[test]
-fn every_recording_reads_as_a_trace_for_the_page() {
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
     let dir = fixtures_dir();
-    let mut n = 0;
-    for e in std::fs::read_dir(&dir).unwrap() {
-        let path = e.unwrap().path();
-        if path.extension().is_none_or(|x| x != "json") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
-        let cap: tcpsim::capture::Capture =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let t = cap.to_trace();
-        assert_eq!(t.packets.len(), cap.packets.len(), "{}", cap.name);
-        assert!(t.packets.windows(2).all(|w| w[0].sent_at <= w[1].sent_at));
-        assert!(t
-            .packets
-            .iter()
-            .all(|p| p.why == tcpsim::trace::Why::Captured));
-        // Segments sent into a crashed host count as lost.
-        if cap.name.starts_with("host-crash-data") {
-            assert!(t.packets.iter().any(|p| p.lost.is_some()), "{}", cap.name);
-        }
-        assert!(!cap.kernel.is_empty() && cap.recorded_at.len() >= 10);
-        n += 1;
-    }
-    assert!(n > 0);
+    let live = std::env::var_os("TCPSIM_KERNEL_FIXTURES").is_some();
+    let files = recordings(&dir);
+    let mut trials: Vec<Trial> = files
+        .iter()
+        .flatten()
+        .map(|f| {
+            let f = f.clone();
+            Trial::test(format!("recording::{}", stem(&f)), move || {
+                check_recording(&f)
+            })
+        })
+        .collect();
+    let all = files.clone();
+    trials.push(Trial::test(
+        "every_recording_reads_as_a_trace_for_the_page",
+        move || {
+            let bad: Vec<String> = all?
+                .iter()
+                .filter_map(|f| reads_as_a_trace_for_the_page(f).err())
+                .collect();
+            if bad.is_empty() {
+                Ok(())
+            } else {
+                Err(bad.join("\n").into())
+            }
+        },
+    ));
+    // The committed set covers the whole catalogue (a live run records the
+    // fast ones only).
+    trials.push(
+        Trial::test("every_scenario_has_a_recording", move || {
+            let mut covered = std::collections::BTreeSet::new();
+            for f in files? {
+                let text = std::fs::read_to_string(&f).map_err(|e| e.to_string())?;
+                let fx: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                covered.insert(fx["scenario"].as_str().unwrap_or("").to_string());
+            }
+            let missing: Vec<&str> = tcpsim::SCENARIOS
+                .iter()
+                .map(|s| s.id)
+                .filter(|id| !covered.contains(*id))
+                .collect();
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("no kernel recording of {}", missing.join(", ")).into())
+            }
+        })
+        .with_ignored_flag(live),
+    );
+    libtest_mimic::run(&args, trials).exit_code()
 }
