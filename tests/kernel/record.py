@@ -22,11 +22,14 @@ absolute time (the reconnecting client, the rebooted host's listener, the attack
 makes its sockets only when released), and the server's sends by the server itself, told
 the absolute time ahead. No step waits for a process to start. Each step's scheduled
 offset and the time it was really carried out are written to the recording (`steps`).
+
+One recorder at a time: the namespace names are fixed, so a second one waits on a lock.
 """
 import argparse
 import atexit
 import datetime
 import errno
+import fcntl
 import json
 import os
 import random
@@ -45,6 +48,7 @@ NS = ["tcl-c", "tcl-s", "tcl-a", "tcl-br"]
 IPS = {"client": "10.0.0.1", "server": "10.0.0.2", "attacker": "10.0.0.3"}
 MACS = {"client": "02:00:00:00:00:01", "server": "02:00:00:00:00:02", "attacker": "02:00:00:00:00:03"}
 SERVER_PORT = 8080
+LOCK = "/run/lock/tcp-crash-lab-record.lock" if os.path.isdir("/run/lock") else "/tmp/tcp-crash-lab-record.lock"
 TCP_CONGESTION = 13
 SYSCTLS = ["tcp_retries2", "tcp_rto_min_us", "tcp_rto_max_ms", "tcp_keepalive_time", "tcp_keepalive_intvl",
            "tcp_keepalive_probes", "tcp_invalid_ratelimit", "tcp_syn_retries", "tcp_syn_linear_timeouts",
@@ -694,10 +698,6 @@ def main():
          "attacker": role_attacker}[a.role](json.loads(a.cfg))
         return 0
     recs = recordings()
-    if a.list:
-        for r in recs:
-            print("%-32s %-30s %s" % (r["name"], r["scenario"], "fast" if r["fast"] else "slow"))
-        return 0
     if a.only:
         known = {r["name"] for r in recs}
         bad = [n for n in a.only if n not in known]
@@ -707,9 +707,20 @@ def main():
         recs = [r for r in recs if r["name"] in a.only]
     if a.fast:
         recs = [r for r in recs if r["fast"]]
+    if a.list:
+        for r in recs:
+            print("%-32s %-30s %s" % (r["name"], r["scenario"], "fast" if r["fast"] else "slow"))
+        return 0
     if os.geteuid() != 0:
         print("SKIP: record.py needs root (network namespaces, nftables, tcpdump)")
         return 0
+    # The namespace names are fixed: a second recorder would tear this one's down.
+    lock = open(LOCK, "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("waiting for another record.py to finish (%s)" % LOCK, flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
     try:
         setup()
     except Exception as e:  # noqa: BLE001
@@ -721,15 +732,30 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: sys.exit(1))
     os.makedirs(a.out, exist_ok=True)
+    failed = []
     for r in recs:
         t = time.time()
-        doc = Recording(r, a.out, print).run()
+        try:
+            doc = Recording(r, a.out, print).run()
+        except Exception as e:  # noqa: BLE001 -- one recording failing does not stop the others
+            failed.append(r["name"])
+            print("%-32s FAILED: %s" % (r["name"], e))
+            continue
         # Each step as carried out: how late, in ms, after its scheduled time.
         late = " ".join("%s%+.1f" % (x["what"], (x["t"] - x["at"]) * 1000) for x in doc["steps"]
                         if x["t"] is not None)
         print("%-32s %5.1f s  %3d packets  steps (ms late): %s  app: %s" % (
             r["name"], time.time() - t, len(doc["packets"]), late or "-",
             ", ".join("%s %s %s@%.3f" % (x["host"], x["call"], x["result"], x["t"]) for x in doc["app"])))
+        missed = [x["what"] for x in doc["steps"] if x["t"] is None]
+        if missed:
+            failed.append(r["name"])
+            print("%-32s FAILED: step(s) not carried out: %s" % (r["name"], ", ".join(missed)))
+            path = os.path.join(a.out, r["name"] + ".json")
+            os.replace(path, path + ".incomplete")  # kept for a look, not compared
+    if failed:
+        print("recorder: %d of %d recordings failed: %s" % (len(failed), len(recs), ", ".join(failed)))
+        return 1
     return 0
 
 
