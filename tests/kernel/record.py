@@ -49,6 +49,7 @@ IPS = {"client": "10.0.0.1", "server": "10.0.0.2", "attacker": "10.0.0.3"}
 MACS = {"client": "02:00:00:00:00:01", "server": "02:00:00:00:00:02", "attacker": "02:00:00:00:00:03"}
 SERVER_PORT = 8080
 LOCK = "/run/lock/tcp-crash-lab-record.lock" if os.path.isdir("/run/lock") else "/tmp/tcp-crash-lab-record.lock"
+RT_PRIORITY = 10  # SCHED_FIFO priority of the recorder and (inherited) every process it starts
 TCP_CONGESTION = 13
 SYSCTLS = ["tcp_retries2", "tcp_rto_min_us", "tcp_rto_max_ms", "tcp_keepalive_time", "tcp_keepalive_intvl",
            "tcp_keepalive_probes", "tcp_invalid_ratelimit", "tcp_syn_retries", "tcp_syn_linear_timeouts",
@@ -62,10 +63,11 @@ def emit(obj):
     sys.stdout.flush()
 
 
-def app(host, call, result, lport=None, rport=None, t=None):
+def app(host, call, result, lport=None, rport=None, t=None, ret=None):
     """Log one call. `t` is when it returned, except for connect(): there `t` is when it was
-    called (the client's first connect() is t0) and `t_return` when it returned."""
-    now = time.time()
+    called (the client's first connect() is t0) and `t_return` when it returned. `ret`: when
+    it returned, for a call logged after the fact (default: now)."""
+    now = time.time() if ret is None else ret
     a = {"t": now if t is None else t, "host": host, "call": call, "result": result, "lport": lport, "rport": rport}
     if t is not None:
         a["t_return"] = now
@@ -137,20 +139,31 @@ def role_server(cfg):
             if d:
                 app(host, "recv", len(d), SERVER_PORT, rport)
                 continue
-            app(host, "recv", "EOF", SERVER_PORT, rport)
+            # EOF: react first, log after. The simulator's server reacts at the FIN's instant;
+            # every microsecond spent here first is a chance for the kernel's delayed ACK of
+            # the FIN (next timer tick) to go out alone before the write or close.
+            eof = time.time()
+            done = [("recv", "EOF", eof)]
             if on_eof == "write_twice":
                 for i in range(2):
                     if i:
+                        for call, res, at in done:
+                            app(host, call, res, SERVER_PORT, rport, ret=at)
+                        done = []
                         time.sleep(1.0)
                     try:
                         n = c.send(b"x" * cfg["send_bytes"])
-                        app(host, "send", n, SERVER_PORT, rport)
                     except OSError as e:
-                        app(host, "send", ename(e), SERVER_PORT, rport)
+                        n = ename(e)
+                    done.append(("send", n, time.time()))
             elif on_eof.startswith("close_after:"):
+                app(host, "recv", "EOF", SERVER_PORT, rport, ret=eof)
+                done = []
                 time.sleep(float(on_eof.split(":")[1]))
             c.close()
-            app(host, "close", "OK", SERVER_PORT, rport)
+            done.append(("close", "OK", time.time()))
+            for call, res, at in done:
+                app(host, call, res, SERVER_PORT, rport, ret=at)
             return
 
     def acceptor():
@@ -721,6 +734,15 @@ def main():
     except BlockingIOError:
         print("waiting for another record.py to finish (%s)" % LOCK, flush=True)
         fcntl.flock(lock, fcntl.LOCK_EX)
+    # The simulator's applications react at once. On a busy machine ours would not: under two
+    # CPU hogs a SIGKILLed client took 21 ms to exit and send its FIN, and the server 4 ms to
+    # write after EOF (so the FIN's delayed ACK went out alone first). Real-time scheduling,
+    # inherited by every helper, tcpdump, nft and ss, makes them run as soon as they wake.
+    # None of them spins: they sleep, block or wait on timers.
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(RT_PRIORITY))
+    except (OSError, AttributeError) as e:
+        print("note: no real-time scheduling (%s): on a busy machine the processes may react late" % e)
     try:
         setup()
     except Exception as e:  # noqa: BLE001
