@@ -71,7 +71,9 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 /// delayed ACK (one full jiffy), which gives the same segments; the
 /// comparison is otherwise as strict as any other.
 fn lost_fin_ack_race(fx: &Value) -> Option<i64> {
-    if fx["params"]["close_delay_ms"].as_i64() != Some(0) {
+    if fx["params"]["close_delay_ms"].as_i64() != Some(0)
+        || fx["params"]["server_writes"].as_i64() == Some(1)
+    {
         return None;
     }
     let pk = fx["packets"].as_array()?;
@@ -97,6 +99,49 @@ fn lost_fin_ack_race(fx: &Value) -> Option<i64> {
     let delay_ms = (server_fin["t"].as_f64()? - fin["t"].as_f64()?) * 1000.0;
     // One jiffy (4 ms) and a millisecond, or the observed delay if longer.
     Some((delay_ms.ceil() as i64).max(5))
+}
+
+/// The same race when the server writes on EOF (`server_writes` = 1), where
+/// the simulator cannot be set up to lose it: its server writes at the FIN's
+/// instant, so its data carries the ACK of the FIN, and no parameter delays
+/// that write. The recorder's server writes about 0.1 ms after the FIN
+/// arrives; when a timer tick falls in that window, Linux's delayed ACK of
+/// the FIN goes out alone just before the data (seen on an idle machine; on
+/// a busy one the server used to wake 4 ms late and lose it for sure, which
+/// real-time scheduling in the recorder now prevents). Both orders are Linux.
+/// Returns the index of that lone ACK, the one captured segment then left
+/// out: the server's first segment after the client's FIN, a pure ACK (no
+/// payload) acknowledging the FIN, within one jiffy and a millisecond of it,
+/// and followed by the server's data. All else is compared as strictly as
+/// anywhere, the data's time from its send().
+fn lone_ack_before_write(fx: &Value) -> Option<usize> {
+    if fx["params"]["server_writes"].as_i64() != Some(1) {
+        return None;
+    }
+    let pk = fx["packets"].as_array()?;
+    let flags = |p: &Value| -> Vec<String> {
+        let mut v: Vec<String> = p["flags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str().map(str::to_string))
+            .collect();
+        v.sort();
+        v
+    };
+    let fin_at = pk
+        .iter()
+        .position(|p| p["src"] == "client" && flags(p).iter().any(|f| f == "FIN"))?;
+    let fin = &pk[fin_at];
+    let mut server = (fin_at + 1..pk.len()).filter(|&i| pk[i]["src"] == "server");
+    let (ack_at, next) = (server.next()?, server.next()?);
+    let ack = &pk[ack_at];
+    let lone = flags(ack) == ["ACK"]
+        && ack["len"].as_u64() == Some(0)
+        && ack["ack"].as_u64() == Some(fin["seq"].as_u64()? + 1)
+        && ack["t"].as_f64()? - fin["t"].as_f64()? <= 0.005
+        && pk[next]["len"].as_u64().unwrap_or(0) > 0;
+    lone.then_some(ack_at)
 }
 
 fn fixtures_dir() -> PathBuf {
@@ -425,7 +470,14 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
     }
     let trace = tcpsim::run(scenario, &params).map_err(|e| e.to_string())?;
     let sim = sim_view(&trace);
-    let real = kernel_view(fx);
+    let mut real = kernel_view(fx);
+    if let Some(i) = lone_ack_before_write(fx) {
+        notes.push(format!(
+            "{name}: the server's delayed ACK of the FIN went out alone before its write \
+             (segment {i}, left out; see lone_ack_before_write)"
+        ));
+        real.remove(i);
+    }
     let (sim_st, real_st) = (sim_steps(&trace), kernel_steps(fx));
     let own = own_segments(&sim, &sim_st);
     let mut problems = Vec::new();
