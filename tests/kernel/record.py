@@ -12,7 +12,8 @@ Topology (all created here, removed on exit, stale ones removed at start):
                 AF_PACKET sniffer sees server->client traffic, like a hub).
 The capture is taken by tcpdump on v-s inside tcl-s (the server's interface).
 
-The same file is also the helper run inside each namespace (--role ...).
+The same file is also the helper run inside each namespace (--role ... --netns NAME: it joins
+the namespace itself with setns(2); see enter_netns()).
 Python 3.11 stdlib only.
 
 Timing: t0 is the client's first connect() call. Every step of a recording's script is
@@ -27,6 +28,7 @@ One recorder at a time: the namespace names are fixed, so a second one waits on 
 """
 import argparse
 import atexit
+import ctypes
 import datetime
 import errno
 import fcntl
@@ -51,6 +53,7 @@ SERVER_PORT = 8080
 LOCK = "/run/lock/tcp-crash-lab-record.lock" if os.path.isdir("/run/lock") else "/tmp/tcp-crash-lab-record.lock"
 RT_PRIORITY = 10  # SCHED_FIFO priority of the recorder and (inherited) every process it starts
 TCP_CONGESTION = 13
+CLONE_NEWNET = 0x40000000
 SYSCTLS = ["tcp_retries2", "tcp_rto_min_us", "tcp_rto_max_ms", "tcp_keepalive_time", "tcp_keepalive_intvl",
            "tcp_keepalive_probes", "tcp_invalid_ratelimit", "tcp_syn_retries", "tcp_syn_linear_timeouts",
            "tcp_early_retrans", "tcp_sack"]
@@ -72,6 +75,21 @@ def app(host, call, result, lport=None, rport=None, t=None, ret=None):
     if t is not None:
         a["t_return"] = now
     emit({"app": a})
+
+
+def enter_netns(name):
+    """Join network namespace NAME, as `ip netns exec` does but without its private mount
+    namespace: a killed process tears that down (waiting for an RCU grace period) before its
+    files are closed, so its FIN or RST left up to 74 ms after SIGKILL on a busy machine
+    (median 4 ms; with setns() alone: at most 1.1 ms, in 40 kills each under two CPU hogs)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            e = ctypes.get_errno()
+            raise OSError(e, "setns(%s): %s" % (name, os.strerror(e)))
+    finally:
+        os.close(fd)
 
 
 def wait_until(t):
@@ -343,8 +361,8 @@ def setup():
 class Helper:
     def __init__(self, rec, ns, role, cfg):
         self.rec, self.role = rec, role
-        self.p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, SELF, "--role", role, "--cfg",
-                                   json.dumps(cfg)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.p = subprocess.Popen([sys.executable, SELF, "--role", role, "--netns", ns, "--cfg", json.dumps(cfg)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.ready = threading.Event()
         threading.Thread(target=self.read, daemon=True).start()
 
@@ -701,12 +719,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--role")
     ap.add_argument("--cfg")
+    ap.add_argument("--netns", help="(helpers) the network namespace to join first")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--only", action="append")
     ap.add_argument("--fast", action="store_true", help="only recordings that take under ~20 s (total < 2 min)")
     ap.add_argument("--out", default=os.path.join(HERE, "fixtures"))
     a = ap.parse_args()
     if a.role:
+        if a.netns:
+            enter_netns(a.netns)
         {"server": role_server, "client": role_client, "listener": role_listener,
          "attacker": role_attacker}[a.role](json.loads(a.cfg))
         return 0
