@@ -756,10 +756,11 @@ def main():
         print("waiting for another record.py to finish (%s)" % LOCK, flush=True)
         fcntl.flock(lock, fcntl.LOCK_EX)
     # The simulator's applications react at once. On a busy machine ours would not: under two
-    # CPU hogs a SIGKILLed client took 21 ms to exit and send its FIN, and the server 4 ms to
-    # write after EOF (so the FIN's delayed ACK went out alone first). Real-time scheduling,
-    # inherited by every helper, tcpdump, nft and ss, makes them run as soon as they wake.
-    # None of them spins: they sleep, block or wait on timers.
+    # CPU hogs the server woke 4 ms after the client's FIN to write on EOF, so the FIN's
+    # delayed ACK went out alone first. Real-time scheduling, inherited by every helper,
+    # tcpdump, nft and ss, makes them run as soon as they wake. None of them spins: they
+    # sleep, block or wait on timers. (A killed client's late FIN was another cause: see
+    # enter_netns().)
     try:
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(RT_PRIORITY))
     except (OSError, AttributeError) as e:
