@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Live mode: re-record the fast scenarios on this machine's kernel and
 # compare the simulator with them. Skips (visibly) where network namespaces
-# are not available. Ends with "kernel-live: N passed, M failed".
+# are not available. Ends with "kernel-live: N passed, M failed", counted per
+# recording: a recording passes when the recorder wrote it and its test
+# (recording::<name> in crates/tcpsim/tests/kernel_fixtures.rs) passed; one the
+# recorder failed on or never reached counts as failed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -21,24 +24,50 @@ if ! ip netns add "$probe" 2>/dev/null; then
 fi
 ip netns del "$probe"
 
+# The recordings expected, one name a line.
+if ! names=$(python3 tests/kernel/record.py --list --fast | awk '{print $1}') || [ -z "$names" ]; then
+  echo "kernel-live: cannot list the recordings (record.py --list --fast)"
+  echo "kernel-live: 0 passed, 1 failed"
+  exit 1
+fi
+
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "kernel-live: recording the fast scenarios into $out"
-if ! python3 tests/kernel/record.py --fast --out "$out"; then
-  echo "kernel-live: the recorder failed"
-  echo "kernel-live: 0 passed, 1 failed"
-  exit 1
+python3 tests/kernel/record.py --fast --out "$out"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  echo "kernel-live: the recorder failed (exit $rc); what it did not write counts as failed"
 fi
-n=$(ls "$out"/*.json 2>/dev/null | wc -l)
-if [ "$n" -eq 0 ]; then
-  echo "kernel-live: the recorder wrote no recording"
-  echo "kernel-live: 0 passed, 1 failed"
-  exit 1
-fi
-echo "kernel-live: comparing $n fresh recordings with the simulator"
-if TCPSIM_KERNEL_FIXTURES="$out" cargo test -q -p tcpsim --test kernel_fixtures -- --nocapture; then
-  echo "kernel-live: $n passed, 0 failed"
+
+log="$out/cargo-test.log"
+if ls "$out"/*.json >/dev/null 2>&1; then
+  echo "kernel-live: comparing $(ls "$out"/*.json | wc -l) fresh recordings with the simulator"
+  # stdout has one line per test ("test recording::NAME ... ok"); notes and
+  # cargo's own output go to stderr.
+  TCPSIM_KERNEL_FIXTURES="$out" cargo test -p tcpsim --test kernel_fixtures -- --color never |
+    tee "$log"
 else
-  echo "kernel-live: 0 passed, $n failed"
-  exit 1
+  echo "kernel-live: the recorder wrote no recording"
+  : >"$log"
 fi
+
+passed=0
+failed=0
+for name in $names; do
+  if [ ! -f "$out/$name.json" ]; then
+    verdict="FAILED (not recorded)"
+  elif grep -Eq "^test recording::$name +\.\.\. ok$" "$log"; then
+    verdict="ok"
+  else
+    verdict="FAILED"
+  fi
+  echo "kernel-live: $name: $verdict"
+  if [ "$verdict" = ok ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+done
+echo "kernel-live: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

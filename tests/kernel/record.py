@@ -12,13 +12,26 @@ Topology (all created here, removed on exit, stale ones removed at start):
                 AF_PACKET sniffer sees server->client traffic, like a hub).
 The capture is taken by tcpdump on v-s inside tcl-s (the server's interface).
 
-The same file is also the helper run inside each namespace (--role ...).
+The same file is also the helper run inside each namespace (--role ... --netns NAME: it joins
+the namespace itself with setns(2); see enter_netns()).
 Python 3.11 stdlib only.
+
+Timing: t0 is the client's first connect() call. Every step of a recording's script is
+done at t0 + its offset: the orchestrator's own steps (kill, crash, reboot) by the
+orchestrator, the others by a process started before t0 that waits for the step's
+absolute time (the reconnecting client, the rebooted host's listener, the attacker; each
+makes its sockets only when released), and the server's sends by the server itself, told
+the absolute time ahead. No step waits for a process to start. Each step's scheduled
+offset and the time it was really carried out are written to the recording (`steps`).
+
+One recorder at a time: the namespace names are fixed, so a second one waits on a lock.
 """
 import argparse
 import atexit
+import ctypes
 import datetime
 import errno
+import fcntl
 import json
 import os
 import random
@@ -37,7 +50,10 @@ NS = ["tcl-c", "tcl-s", "tcl-a", "tcl-br"]
 IPS = {"client": "10.0.0.1", "server": "10.0.0.2", "attacker": "10.0.0.3"}
 MACS = {"client": "02:00:00:00:00:01", "server": "02:00:00:00:00:02", "attacker": "02:00:00:00:00:03"}
 SERVER_PORT = 8080
+LOCK = "/run/lock/tcp-crash-lab-record.lock" if os.path.isdir("/run/lock") else "/tmp/tcp-crash-lab-record.lock"
+RT_PRIORITY = 10  # SCHED_FIFO priority of the recorder and (inherited) every process it starts
 TCP_CONGESTION = 13
+CLONE_NEWNET = 0x40000000
 SYSCTLS = ["tcp_retries2", "tcp_rto_min_us", "tcp_rto_max_ms", "tcp_keepalive_time", "tcp_keepalive_intvl",
            "tcp_keepalive_probes", "tcp_invalid_ratelimit", "tcp_syn_retries", "tcp_syn_linear_timeouts",
            "tcp_early_retrans", "tcp_sack"]
@@ -50,14 +66,57 @@ def emit(obj):
     sys.stdout.flush()
 
 
-def app(host, call, result, lport=None, rport=None, t=None):
+def app(host, call, result, lport=None, rport=None, t=None, ret=None):
     """Log one call. `t` is when it returned, except for connect(): there `t` is when it was
-    called (the client's first connect() is t0) and `t_return` when it returned."""
-    now = time.time()
+    called (the client's first connect() is t0) and `t_return` when it returned. `ret`: when
+    it returned, for a call logged after the fact (default: now)."""
+    now = time.time() if ret is None else ret
     a = {"t": now if t is None else t, "host": host, "call": call, "result": result, "lport": lport, "rport": rport}
     if t is not None:
         a["t_return"] = now
     emit({"app": a})
+
+
+def enter_netns(name):
+    """Join network namespace NAME, as `ip netns exec` does but without its private mount
+    namespace: a killed process tears that down (waiting for an RCU grace period) before its
+    files are closed, so its FIN or RST left up to 74 ms after SIGKILL on a busy machine
+    (median 4 ms; with setns() alone: at most 1.1 ms, in 40 kills each under two CPU hogs)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            e = ctypes.get_errno()
+            raise OSError(e, "setns(%s): %s" % (name, os.strerror(e)))
+    finally:
+        os.close(fd)
+
+
+def wait_until(t):
+    """Sleep until the wall clock reads `t` (time.time() seconds)."""
+    while True:
+        d = t - time.time()
+        if d <= 0:
+            return
+        time.sleep(min(d, 0.05))
+
+
+def released():
+    """A helper started ahead of its step says it is ready, then waits for the orchestrator's
+    `go ID AT` (sent once every earlier step has been carried out). Returns ID (the step's
+    index, for the `step` message) and AT (the step's absolute time)."""
+    emit({"ready": True})
+    w = sys.stdin.readline().split()
+    if not w or w[0] != "go":
+        sys.exit(0)  # the orchestrator went away before this step
+    return int(w[1]), float(w[2])
+
+
+def gate():
+    """released(), then wait for the step's time. Returns the step's index."""
+    sid, at = released()
+    wait_until(at)
+    return sid
 
 
 def ename(e):
@@ -98,20 +157,31 @@ def role_server(cfg):
             if d:
                 app(host, "recv", len(d), SERVER_PORT, rport)
                 continue
-            app(host, "recv", "EOF", SERVER_PORT, rport)
+            # EOF: react first, log after. The simulator's server reacts at the FIN's instant;
+            # every microsecond spent here first is a chance for the kernel's delayed ACK of
+            # the FIN (next timer tick) to go out alone before the write or close.
+            eof = time.time()
+            done = [("recv", "EOF", eof)]
             if on_eof == "write_twice":
                 for i in range(2):
                     if i:
+                        for call, res, at in done:
+                            app(host, call, res, SERVER_PORT, rport, ret=at)
+                        done = []
                         time.sleep(1.0)
                     try:
                         n = c.send(b"x" * cfg["send_bytes"])
-                        app(host, "send", n, SERVER_PORT, rport)
                     except OSError as e:
-                        app(host, "send", ename(e), SERVER_PORT, rport)
+                        n = ename(e)
+                    done.append(("send", n, time.time()))
             elif on_eof.startswith("close_after:"):
+                app(host, "recv", "EOF", SERVER_PORT, rport, ret=eof)
+                done = []
                 time.sleep(float(on_eof.split(":")[1]))
             c.close()
-            app(host, "close", "OK", SERVER_PORT, rport)
+            done.append(("close", "OK", time.time()))
+            for call, res, at in done:
+                app(host, call, res, SERVER_PORT, rport, ret=at)
             return
 
     def acceptor():
@@ -124,20 +194,31 @@ def role_server(cfg):
 
     threading.Thread(target=acceptor, daemon=True).start()
     emit({"ready": True})
+    # `send ID AT CONN BYTES`: at the absolute time AT, send BYTES on the CONN-th accepted
+    # connection. The orchestrator writes each line ahead of time (as soon as every earlier
+    # step is done), so the send does not wait for a pipe round trip at its moment.
     for line in sys.stdin:
         w = line.split()
         if w and w[0] == "send":
-            c, rport = conns[int(w[1])]
+            sid, at, ci, nbytes = int(w[1]), float(w[2]), int(w[3]), int(w[4])
+            wait_until(at)
+            while len(conns) <= ci and time.time() < at + 5:
+                time.sleep(0.001)
+            c, rport = conns[ci]
+            t = time.time()
             try:
-                n = c.send(b"x" * int(w[2]))
+                n = c.send(b"x" * nbytes)
                 app(host, "send", n, SERVER_PORT, rport)
             except OSError as e:
                 app(host, "send", ename(e), SERVER_PORT, rport)
+            emit({"step": {"id": sid, "t": t}})
     time.sleep(3600)
 
 
 def role_client(cfg):
     host = "client"
+    # The reconnecting client is started ahead and gated: no socket exists before its time.
+    sid = gate() if cfg.get("gated") else None
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     cubic(s)
@@ -148,7 +229,11 @@ def role_client(cfg):
         app(host, "connect", "OK", cfg["port"], SERVER_PORT, t=t)
     except OSError as e:
         app(host, "connect", ename(e), cfg["port"], SERVER_PORT, t=t)
+        if sid is not None:
+            emit({"step": {"id": sid, "t": t}})
         time.sleep(3600)
+    if sid is not None:
+        emit({"step": {"id": sid, "t": t}})
     if not cfg.get("reads", True):
         time.sleep(3600)
     while True:
@@ -164,11 +249,14 @@ def role_client(cfg):
 
 
 def role_listener(cfg):
+    sid = gate()
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((IPS["client"], cfg["port"]))
+    t = time.time()
     s.listen(16)
     app("client", "listen", "OK", cfg["port"], None)
+    emit({"step": {"id": sid, "t": t}})
     while True:
         c, addr = s.accept()
         app("client", "accept", "OK", cfg["port"], addr[1])
@@ -196,17 +284,23 @@ def forge(src, dst, sport, dport, seq, ack, flags):
 
 
 def role_attacker(cfg):
+    sid, at = released()
+    # The sockets are made on release, not at the attack time: binding an AF_PACKET socket
+    # takes milliseconds. They touch no TCP state; frames sniffed before the attack are
+    # thrown away just before it.
     sn = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
     sn.bind(("v-a", 0))
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     raw.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
-    emit({"ready": True})
-    while time.time() < cfg["fire_at"]:
-        time.sleep(min(0.01, max(0.0, cfg["fire_at"] - time.time())))
+    wait_until(at)
+    while select.select([sn], [], [], 0)[0]:
+        sn.recv(2048)
     cport = cfg["port"]
     seq = random.randint(0, 2**32 - 1)
+    t = time.time()
     raw.sendto(forge(IPS["client"], IPS["server"], cport, SERVER_PORT, seq, 0, 0x02), (IPS["server"], 0))
     emit({"forged": {"t": time.time(), "flags": "SYN", "seq": seq}})
+    emit({"step": {"id": sid, "t": t}})
     deadline = time.time() + 5
     while time.time() < deadline:
         r, _, _ = select.select([sn], [], [], 0.1)
@@ -267,8 +361,8 @@ def setup():
 class Helper:
     def __init__(self, rec, ns, role, cfg):
         self.rec, self.role = rec, role
-        self.p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, SELF, "--role", role, "--cfg",
-                                   json.dumps(cfg)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.p = subprocess.Popen([sys.executable, SELF, "--role", role, "--netns", ns, "--cfg", json.dumps(cfg)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.ready = threading.Event()
         threading.Thread(target=self.read, daemon=True).start()
 
@@ -308,6 +402,7 @@ class Recording:
         self.stop = float("inf")
         self.t0_evt = threading.Event()
         self.helpers = []
+        self.steps = []  # per scheduled step: what, at (scheduled, s after t0), t (observed, absolute)
 
     def on_msg(self, m):
         with self.lock:
@@ -321,6 +416,8 @@ class Recording:
                 self.forged.append(m["forged"])
             if "sniffed" in m:
                 self.sniffed.append(m["sniffed"])
+            if "step" in m:
+                self.steps[m["step"]["id"]]["t"] = m["step"]["t"]
 
     def spawn(self, ns, role, cfg):
         h = Helper(self, ns, role, cfg)
@@ -328,15 +425,18 @@ class Recording:
         return h
 
     def fault(self, what):
-        self.faults.append({"t": time.time(), "what": what})
+        t = time.time()
+        self.faults.append({"t": t, "what": what})
+        return t
 
     def crash(self, client):
         p = subprocess.run(["ip", "netns", "exec", "tcl-c", "nft", "-f", "-"], input=DROP, text=True,
                            capture_output=True)
         if p.returncode:
             raise RuntimeError("nft: " + p.stderr)
-        self.fault("host crash: nft drop-all in tcl-c; client process SIGKILLed (its FIN is dropped)")
+        t = self.fault("host crash: nft drop-all in tcl-c; client process SIGKILLed (its FIN is dropped)")
         client.kill()
+        return t
 
     def reboot(self):
         sh(["ss", "-K", "-tan"], ns="tcl-c", check=False)
@@ -344,7 +444,7 @@ class Recording:
         if left:
             raise RuntimeError("sockets survived ss -K: %r" % left)
         sh(["nft", "delete", "table", "inet", "tcl_crash"], ns="tcl-c")
-        self.fault("reboot done: ss -K destroyed every client socket under the drop, then the drop was removed")
+        return self.fault("reboot done: ss -K destroyed every client socket under the drop, then the drop was removed")
 
     def run(self):
         s = self.spec
@@ -360,33 +460,48 @@ class Recording:
             raise RuntimeError("tcpdump: " + line)
         time.sleep(0.3)
         try:
+            # Every process a step needs is started now, before t0, and waits (gate()) for
+            # its absolute time: a Python start-up (60-150 ms, more on a busy machine) never
+            # delays a step. Server sends are scheduled on the running server the same way.
             srv = self.spawn("tcl-s", "server", s["server"])
-            srv.ready.wait(5)
+            sched = sorted(s["steps"], key=lambda x: x[0])
+            ahead = {}
+            for i, (at, what, *arg) in enumerate(sched):
+                if what == "listen":
+                    ahead[i] = self.spawn("tcl-c", "listener", {"port": 40000})
+                elif what == "connect":
+                    ahead[i] = self.spawn("tcl-c", "client", {"port": arg[0], "reads": True, "gated": True})
+                elif what == "attack":
+                    ahead[i] = self.spawn("tcl-a", "attacker", {"port": 40000})
+            for h in [srv] + list(ahead.values()):
+                if not h.ready.wait(30):
+                    raise RuntimeError("the %s helper did not start" % h.role)
             time.sleep(0.2)
             cli = self.spawn("tcl-c", "client", {"port": 40000, "reads": s.get("client_reads", True)})
-            if not self.t0_evt.wait(5):
+            if not self.t0_evt.wait(10):
                 raise RuntimeError("client never connected")
             t0 = self.t0
-            sched = sorted(s["steps"], key=lambda x: x[0])
-            for at, what, *arg in sched:
-                while time.time() < t0 + at:
-                    time.sleep(min(0.005, t0 + at - time.time()))
-                if what == "kill":
-                    self.fault("process crash: client process SIGKILLed")
-                    cli.kill()
-                elif what == "crash":
-                    self.crash(cli)
-                elif what == "reboot":
-                    self.reboot()
+            self.steps = [{"what": what, "at": at, "t": None} for at, what, *_ in sched]
+            # In order: the orchestrator's own steps (kill, crash, reboot) at their time; a
+            # helper's step is released ("go"/"send" with its absolute time) once every earlier
+            # step is done, so e.g. the listener never listens before the reboot has happened.
+            for i, (at, what, *arg) in enumerate(sched):
+                when = t0 + at
+                if what in ("kill", "crash", "reboot"):
+                    wait_until(when)
+                    if what == "kill":
+                        t = self.fault("process crash: client process SIGKILLed")
+                        cli.kill()
+                    elif what == "crash":
+                        t = self.crash(cli)
+                    else:
+                        t = self.reboot()
+                    with self.lock:
+                        self.steps[i]["t"] = t
                 elif what == "send":
-                    srv.cmd("send %d %d" % (arg[0], arg[1]))
-                elif what == "listen":
-                    self.spawn("tcl-c", "listener", {"port": 40000})
-                elif what == "connect":
-                    self.spawn("tcl-c", "client", {"port": arg[0], "reads": True})
-                elif what == "attack":
-                    a = self.spawn("tcl-a", "attacker", {"fire_at": t0 + arg[0], "port": 40000})
-                    a.ready.wait(5)
+                    srv.cmd("send %d %r %d %d" % (i, when, arg[0], arg[1]))
+                else:
+                    ahead[i].cmd("go %d %r" % (i, when))
             end = t0 + s["end"]
             while time.time() < end:
                 if s.get("until") and self.until(s["until"]):
@@ -467,6 +582,7 @@ class Recording:
             "rtt_measured_ms": rtt, "sysctls": sysctls, "fault_method": s["fault_method"],
             "capture_point": "server", "t0": t0,
             "faults": [{**f, "t": round(f["t"] - t0, 6)} for f in self.faults],
+            "steps": [{**x, "t": None if x["t"] is None else round(x["t"] - t0, 6)} for x in self.steps],
             "attacker": {"forged": [{**f, "t": round(f["t"] - t0, 6)} for f in self.forged],
                          "sniffed": [{**f, "t": round(f["t"] - t0, 6)} for f in self.sniffed]} if self.forged else None,
             "packets": out, "app": apps,
@@ -589,7 +705,7 @@ def recordings():
              server={}, steps=[(1, "crash"), (6, "reboot"), (7, "connect", 40000)], end=9,
              fault_method=REBOOT + "; reconnect from the same 10.0.0.1:40000"),
         dict(name="kill-from-outside", scenario="kill-from-outside", fast=True,
-             params=dict(BASE, attack_at=1, observe_s=2), server={}, steps=[(0, "attack", 1)], end=3,
+             params=dict(BASE, attack_at=1, observe_s=2), server={}, steps=[(1, "attack")], end=3,
              fault_method="attacker in tcl-a (bridge floods, learning off): raw IP_HDRINCL socket forges a SYN "
                           "10.0.0.1:40000->10.0.0.2:8080 with a random seq, an AF_PACKET sniffer catches the "
                           "server's challenge ACK, a forged RST with seq = its ack number follows"),
@@ -603,20 +719,19 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--role")
     ap.add_argument("--cfg")
+    ap.add_argument("--netns", help="(helpers) the network namespace to join first")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--only", action="append")
     ap.add_argument("--fast", action="store_true", help="only recordings that take under ~20 s (total < 2 min)")
     ap.add_argument("--out", default=os.path.join(HERE, "fixtures"))
     a = ap.parse_args()
     if a.role:
+        if a.netns:
+            enter_netns(a.netns)
         {"server": role_server, "client": role_client, "listener": role_listener,
          "attacker": role_attacker}[a.role](json.loads(a.cfg))
         return 0
     recs = recordings()
-    if a.list:
-        for r in recs:
-            print("%-32s %-30s %s" % (r["name"], r["scenario"], "fast" if r["fast"] else "slow"))
-        return 0
     if a.only:
         known = {r["name"] for r in recs}
         bad = [n for n in a.only if n not in known]
@@ -626,9 +741,30 @@ def main():
         recs = [r for r in recs if r["name"] in a.only]
     if a.fast:
         recs = [r for r in recs if r["fast"]]
+    if a.list:
+        for r in recs:
+            print("%-32s %-30s %s" % (r["name"], r["scenario"], "fast" if r["fast"] else "slow"))
+        return 0
     if os.geteuid() != 0:
         print("SKIP: record.py needs root (network namespaces, nftables, tcpdump)")
         return 0
+    # The namespace names are fixed: a second recorder would tear this one's down.
+    lock = open(LOCK, "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("waiting for another record.py to finish (%s)" % LOCK, flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    # The simulator's applications react at once. On a busy machine ours would not: under two
+    # CPU hogs the server woke 4 ms after the client's FIN to write on EOF, so the FIN's
+    # delayed ACK went out alone first. Real-time scheduling, inherited by every helper,
+    # tcpdump, nft and ss, makes them run as soon as they wake. None of them spins: they
+    # sleep, block or wait on timers. (A killed client's late FIN was another cause: see
+    # enter_netns().)
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(RT_PRIORITY))
+    except (OSError, AttributeError) as e:
+        print("note: no real-time scheduling (%s): on a busy machine the processes may react late" % e)
     try:
         setup()
     except Exception as e:  # noqa: BLE001
@@ -640,11 +776,30 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: sys.exit(1))
     os.makedirs(a.out, exist_ok=True)
+    failed = []
     for r in recs:
         t = time.time()
-        doc = Recording(r, a.out, print).run()
-        print("%-32s %5.1f s  %3d packets  app: %s" % (r["name"], time.time() - t, len(doc["packets"]),
-              ", ".join("%s %s %s@%.3f" % (x["host"], x["call"], x["result"], x["t"]) for x in doc["app"])))
+        try:
+            doc = Recording(r, a.out, print).run()
+        except Exception as e:  # noqa: BLE001 -- one recording failing does not stop the others
+            failed.append(r["name"])
+            print("%-32s FAILED: %s" % (r["name"], e))
+            continue
+        # Each step as carried out: how late, in ms, after its scheduled time.
+        late = " ".join("%s%+.1f" % (x["what"], (x["t"] - x["at"]) * 1000) for x in doc["steps"]
+                        if x["t"] is not None)
+        print("%-32s %5.1f s  %3d packets  steps (ms late): %s  app: %s" % (
+            r["name"], time.time() - t, len(doc["packets"]), late or "-",
+            ", ".join("%s %s %s@%.3f" % (x["host"], x["call"], x["result"], x["t"]) for x in doc["app"])))
+        missed = [x["what"] for x in doc["steps"] if x["t"] is None]
+        if missed:
+            failed.append(r["name"])
+            print("%-32s FAILED: step(s) not carried out: %s" % (r["name"], ", ".join(missed)))
+            path = os.path.join(a.out, r["name"] + ".json")
+            os.replace(path, path + ".incomplete")  # kept for a look, not compared
+    if failed:
+        print("recorder: %d of %d recordings failed: %s" % (len(failed), len(recs), ", ".join(failed)))
+        return 1
     return 0
 
 

@@ -1,22 +1,60 @@
 //! The simulator against real Linux: every recording in tests/kernel/fixtures
 //! (made by tests/kernel/record.py in network namespaces) is replayed with
 //! the same parameters and compared segment by segment as the server's
-//! capture saw them: direction, flags, relative numbers, length, the gaps
-//! between segments, and every application result.
+//! capture saw them: direction, flags, relative numbers, length, when each
+//! segment came, and every application result.
 //!
 //! Set `TCPSIM_KERNEL_FIXTURES=DIR` to compare a fresh recording instead
 //! (the live mode of tests/kernel/live.sh).
 //!
+//! A custom harness (libtest-mimic): each recording is its own test,
+//! `recording::<name>`, so a run says how many recordings match and which do
+//! not. Two more tests: `every_recording_reads_as_a_trace_for_the_page`, and
+//! `every_scenario_has_a_recording` (committed fixtures only; ignored in live
+//! mode). A recording's test also checks that it reads as a trace for the
+//! page, so that its verdict is complete on its own.
+//!
+//! When a segment came: the anchor. In short: a segment that a script step
+//! sends itself is timed from that step; every other segment from the
+//! segment before it. In full: a script step is something the script
+//! does at a chosen time: connect(), send(), killing the client process, the
+//! attacker's forged SYN (and the host crash, the reboot, the listener after
+//! the reboot). The simulator does it exactly at its scheduled time; the
+//! recorder does it a little late (scheduling, a process waking up), and
+//! logs when it really did: connect()'s `t` is when it was called, send()'s
+//! `t` when it returned, a fault's `t` when it was carried out, the forged
+//! SYN's `t` when it was sent. Steps are matched between the simulation and
+//! the recording by kind and order (the second connect() with the second
+//! connect()). A segment that a step itself puts on the wire (its own
+//! segment: the SYN of connect(), the data of send(), the FIN or RST of the
+//! killed process, the forged SYN) is timed from its step: from the step's
+//! scheduled time in the simulation, from the step's logged time in the
+//! recording. Every other segment is timed from the segment before it. The
+//! own segment is picked out in the simulation, where it is certain: the
+//! segment with the step's reason (`why`) that left the step's host at the
+//! step's very instant. The crash, the reboot and listen() put nothing on
+//! the wire (the crashed host's FIN is dropped; a listener sends nothing), so
+//! no segment is timed from them: what follows them is timer-driven (a
+//! retransmission, a keepalive probe) or a reply to another segment, and its
+//! time from the segment before it is what Linux's timers decide. Timing a
+//! segment from a step, not from the segment before it, keeps the recorder's
+//! lateness out of the comparison: a reconnect 142 ms late on a busy machine
+//! moves its SYN and everything after it, not the measured times.
+//! Application results keep their own, looser check: the same calls and
+//! results in order on each host, within `50 ms + t/8` of the simulated
+//! time after t0.
+//!
 //! Tolerance: Linux arms its timers on a timer wheel that rounds every
 //! expiry up, by one jiffy (4 ms at HZ=250) for short timers and by up to
 //! about an eighth of the delay for long ones; the simulator fires timers
-//! exactly. A gap of `d` seconds therefore matches if the kernel's gap is
+//! exactly. A time `d` (from the anchor) therefore matches if the kernel's is
 //! within `15 ms + d/8` of it. Where the simulator deliberately differs,
 //! the difference is named in `KNOWN_DIFFERENCES` and printed.
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use tcpsim::trace::{AppResult, EventKind, Trace};
+use tcpsim::trace::{AppCall, AppResult, EventKind, Fault, Trace, Why};
 
 /// Recordings whose comparison is relaxed, and why. Each entry says exactly
 /// what is skipped; nothing else is.
@@ -33,7 +71,9 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 /// delayed ACK (one full jiffy), which gives the same segments; the
 /// comparison is otherwise as strict as any other.
 fn lost_fin_ack_race(fx: &Value) -> Option<i64> {
-    if fx["params"]["close_delay_ms"].as_i64() != Some(0) {
+    if fx["params"]["close_delay_ms"].as_i64() != Some(0)
+        || fx["params"]["server_writes"].as_i64() == Some(1)
+    {
         return None;
     }
     let pk = fx["packets"].as_array()?;
@@ -61,6 +101,49 @@ fn lost_fin_ack_race(fx: &Value) -> Option<i64> {
     Some((delay_ms.ceil() as i64).max(5))
 }
 
+/// The same race when the server writes on EOF (`server_writes` = 1), where
+/// the simulator cannot be set up to lose it: its server writes at the FIN's
+/// instant, so its data carries the ACK of the FIN, and no parameter delays
+/// that write. The recorder's server writes about 0.1 ms after the FIN
+/// arrives; when a timer tick falls in that window, Linux's delayed ACK of
+/// the FIN goes out alone just before the data (seen on an idle machine; on
+/// a busy one the server used to wake 4 ms late and lose it for sure, which
+/// real-time scheduling in the recorder now prevents). Both orders are Linux.
+/// Returns the index of that lone ACK, the one captured segment then left
+/// out: the server's first segment after the client's FIN, a pure ACK (no
+/// payload) acknowledging the FIN, within one jiffy and a millisecond of it,
+/// and followed by the server's data. All else is compared as strictly as
+/// anywhere, the data's time from its send().
+fn lone_ack_before_write(fx: &Value) -> Option<usize> {
+    if fx["params"]["server_writes"].as_i64() != Some(1) {
+        return None;
+    }
+    let pk = fx["packets"].as_array()?;
+    let flags = |p: &Value| -> Vec<String> {
+        let mut v: Vec<String> = p["flags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str().map(str::to_string))
+            .collect();
+        v.sort();
+        v
+    };
+    let fin_at = pk
+        .iter()
+        .position(|p| p["src"] == "client" && flags(p).iter().any(|f| f == "FIN"))?;
+    let fin = &pk[fin_at];
+    let mut server = (fin_at + 1..pk.len()).filter(|&i| pk[i]["src"] == "server");
+    let (ack_at, next) = (server.next()?, server.next()?);
+    let ack = &pk[ack_at];
+    let lone = flags(ack) == ["ACK"]
+        && ack["len"].as_u64() == Some(0)
+        && ack["ack"].as_u64() == Some(fin["seq"].as_u64()? + 1)
+        && ack["t"].as_f64()? - fin["t"].as_f64()? <= 0.005
+        && pk[next]["len"].as_u64().unwrap_or(0) > 0;
+    lone.then_some(ack_at)
+}
+
 fn fixtures_dir() -> PathBuf {
     match std::env::var_os("TCPSIM_KERNEL_FIXTURES") {
         Some(d) => PathBuf::from(d),
@@ -70,7 +153,11 @@ fn fixtures_dir() -> PathBuf {
 
 #[derive(Debug, Clone, PartialEq)]
 struct Seg {
+    /// When the server's capture sees it.
     t: f64,
+    /// Simulation only: when it left its sender, and why it was sent.
+    sent: f64,
+    why: Option<Why>,
     src: String,
     dst: String,
     flags: String,
@@ -123,6 +210,8 @@ fn sim_view(t: &Trace) -> Vec<Seg> {
                 .collect();
             Some(Seg {
                 t: at,
+                sent: p.sent_at,
+                why: Some(p.why),
                 src: p.src.clone(),
                 dst: p.dst.clone(),
                 flags: flag_string(&flags),
@@ -150,6 +239,8 @@ fn kernel_view(fx: &Value) -> Vec<Seg> {
                 .collect();
             Seg {
                 t: p["t"].as_f64().unwrap(),
+                sent: p["t"].as_f64().unwrap(),
+                why: None,
                 src: p["src"].as_str().unwrap().to_string(),
                 dst: p["dst"].as_str().unwrap().to_string(),
                 flags: flag_string(&flags),
@@ -163,6 +254,146 @@ fn kernel_view(fx: &Value) -> Vec<Seg> {
 
 fn tolerance(d: f64) -> f64 {
     0.015 + d.abs() / 8.0
+}
+
+/// The script steps that put a segment of their own on the wire (see the
+/// header); the crash, the reboot and listen() do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepKind {
+    Connect,
+    Send,
+    Kill,
+    Attack,
+}
+
+impl StepKind {
+    fn name(self) -> &'static str {
+        match self {
+            StepKind::Connect => "connect()",
+            StepKind::Send => "send()",
+            StepKind::Kill => "the process kill",
+            StepKind::Attack => "the attack",
+        }
+    }
+
+    /// Whether a simulated segment is of the kind this step sends itself.
+    fn sends(self, s: &Seg) -> bool {
+        let why = |w: &[Why]| s.why.is_some_and(|x| w.contains(&x));
+        match self {
+            StepKind::Connect => s.src == "client" && why(&[Why::Connect]),
+            StepKind::Send => s.src == "server" && why(&[Why::Data]),
+            StepKind::Kill => s.src == "client" && why(&[Why::Fin, Why::RstUnreadData]),
+            StepKind::Attack => s.src == "attacker" && why(&[Why::ForgedSyn]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    kind: StepKind,
+    /// Scheduled (simulation) or carried out (recording), seconds after t0.
+    t: f64,
+}
+
+fn sorted(mut v: Vec<Step>) -> Vec<Step> {
+    v.sort_by(|a, b| a.t.total_cmp(&b.t));
+    v
+}
+
+/// The steps as the simulator scheduled them.
+fn sim_steps(t: &Trace) -> Vec<Step> {
+    let mut v: Vec<Step> = t
+        .events
+        .iter()
+        .filter_map(|e| {
+            let (kind, at) = match &e.kind {
+                EventKind::App {
+                    call: AppCall::Connect,
+                    since,
+                    ..
+                } => (StepKind::Connect, since.unwrap_or(e.at)),
+                EventKind::App {
+                    call: AppCall::Send,
+                    ..
+                } => (StepKind::Send, e.at),
+                EventKind::Fault {
+                    fault: Fault::ProcessKill,
+                } => (StepKind::Kill, e.at),
+                _ => return None,
+            };
+            Some(Step { kind, t: at })
+        })
+        .collect();
+    v.extend(
+        t.packets
+            .iter()
+            .filter(|p| p.why == Why::ForgedSyn)
+            .map(|p| Step {
+                kind: StepKind::Attack,
+                t: p.sent_at,
+            }),
+    );
+    sorted(v)
+}
+
+/// The steps as the recorder logged them: connect()'s call time, send()'s
+/// return, the process kill's fault entry, the forged SYN.
+fn kernel_steps(fx: &Value) -> Vec<Step> {
+    let mut v = Vec::new();
+    for a in fx["app"].as_array().into_iter().flatten() {
+        let kind = match a["call"].as_str() {
+            Some("connect") => StepKind::Connect,
+            Some("send") => StepKind::Send,
+            _ => continue,
+        };
+        if let Some(t) = a["t"].as_f64() {
+            v.push(Step { kind, t });
+        }
+    }
+    for f in fx["faults"].as_array().into_iter().flatten() {
+        let what = f["what"].as_str().unwrap_or("").to_ascii_lowercase();
+        if what.starts_with("process crash") {
+            if let Some(t) = f["t"].as_f64() {
+                v.push(Step {
+                    kind: StepKind::Kill,
+                    t,
+                });
+            }
+        }
+    }
+    for f in fx["attacker"]["forged"].as_array().into_iter().flatten() {
+        if f["flags"] == "SYN" {
+            if let Some(t) = f["t"].as_f64() {
+                v.push(Step {
+                    kind: StepKind::Attack,
+                    t,
+                });
+            }
+        }
+    }
+    sorted(v)
+}
+
+/// The `n`-th step of a kind (0-based).
+fn nth(steps: &[Step], kind: StepKind, n: usize) -> Option<Step> {
+    steps.iter().filter(|s| s.kind == kind).nth(n).copied()
+}
+
+/// For each simulated segment, the step whose own segment it is, as (kind,
+/// n-th step of that kind): the segment of the step's kind that left the
+/// step's host at the step's very instant.
+fn own_segments(sim: &[Seg], steps: &[Step]) -> Vec<Option<(StepKind, usize)>> {
+    let mut out = vec![None; sim.len()];
+    for (j, st) in steps.iter().enumerate() {
+        let n = steps[..j].iter().filter(|x| x.kind == st.kind).count();
+        let own = (0..sim.len()).find(|&i| {
+            out[i].is_none() && st.kind.sends(&sim[i]) && (sim[i].sent - st.t).abs() < 1e-9
+        });
+        if let Some(i) = own {
+            out[i] = Some((st.kind, n));
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -219,8 +450,9 @@ fn kernel_apps(fx: &Value, until: f64) -> Vec<App> {
         .collect()
 }
 
-/// Compare one recording; returns the problems found.
-fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
+/// Compare one recording; returns the problems found. Remarks that are not
+/// problems go to `notes`.
+fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String>, String> {
     let scenario = fx["scenario"].as_str().ok_or("no scenario")?;
     let mut params = tcpsim::defaults(scenario).map_err(|e| e.to_string())?;
     for (k, v) in fx["params"].as_object().ok_or("no params")? {
@@ -228,17 +460,26 @@ fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
         params.set(k, v).map_err(|e| format!("{name}: {e}"))?;
     }
     if let Some(ms) = lost_fin_ack_race(fx) {
-        println!(
-            "  {name}: the server's delayed ACK of the FIN went out before its close(); \
+        notes.push(format!(
+            "{name}: the server's delayed ACK of the FIN went out before its close(); \
              compared with close_delay_ms = {ms} (see lost_fin_ack_race)"
-        );
+        ));
         params
             .set("close_delay_ms", ms)
             .map_err(|e| e.to_string())?;
     }
     let trace = tcpsim::run(scenario, &params).map_err(|e| e.to_string())?;
     let sim = sim_view(&trace);
-    let real = kernel_view(fx);
+    let mut real = kernel_view(fx);
+    if let Some(i) = lone_ack_before_write(fx) {
+        notes.push(format!(
+            "{name}: the server's delayed ACK of the FIN went out alone before its write \
+             (segment {i}, left out; see lone_ack_before_write)"
+        ));
+        real.remove(i);
+    }
+    let (sim_st, real_st) = (sim_steps(&trace), kernel_steps(fx));
+    let own = own_segments(&sim, &sim_st);
     let mut problems = Vec::new();
     if sim.len() != real.len() {
         problems.push(format!(
@@ -259,18 +500,46 @@ fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
             problems.push(format!("segment {i}: simulated {s}, captured {k}"));
             continue;
         }
-        if i > 0 {
-            let ds = s.t - sim[i - 1].t;
-            let dk = k.t - real[i - 1].t;
-            if (ds - dk).abs() > tolerance(ds) {
-                problems.push(format!(
-                    "segment {i} ({}): gap {:.4} s simulated, {:.4} s captured (tolerance {:.4})",
-                    k.flags,
-                    ds,
-                    dk,
-                    tolerance(ds)
-                ));
+        // The anchor: the step that sends this segment, or the segment before.
+        let (ds, dk, from) = match own[i] {
+            Some((kind, n)) => {
+                let (Some(ss), Some(ks)) = (nth(&sim_st, kind, n), nth(&real_st, kind, n)) else {
+                    problems.push(format!(
+                        "segment {i} ({}) is sent by {} #{} in the simulation; the recording \
+                         has no such step",
+                        k.flags,
+                        kind.name(),
+                        n + 1
+                    ));
+                    continue;
+                };
+                (
+                    s.t - ss.t,
+                    k.t - ks.t,
+                    format!(
+                        "after {} #{} (at {:.4} s / {:.4} s)",
+                        kind.name(),
+                        n + 1,
+                        ss.t,
+                        ks.t
+                    ),
+                )
             }
+            None if i > 0 => (
+                s.t - sim[i - 1].t,
+                k.t - real[i - 1].t,
+                "after the segment before".to_string(),
+            ),
+            None => continue,
+        };
+        if (ds - dk).abs() > tolerance(ds) {
+            problems.push(format!(
+                "segment {i} ({}): {:.4} s simulated, {:.4} s captured {from} (tolerance {:.4})",
+                k.flags,
+                ds,
+                dk,
+                tolerance(ds)
+            ));
         }
     }
     // Application results, in order. The recorder tears its processes down
@@ -317,10 +586,10 @@ fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
                     k.call, k.result, k.t
                 ));
             } else {
-                println!(
-                    "  {name}: after the simulated run: {host} {}() -> {} at {:.4} s (recorder teardown)",
+                notes.push(format!(
+                    "{name}: after the simulated run: {host} {}() -> {} at {:.4} s (recorder teardown)",
                     k.call, k.result, k.t
-                );
+                ));
             }
         }
     }
@@ -339,77 +608,159 @@ fn compare(name: &str, fx: &Value) -> Result<Vec<String>, String> {
                     .join("\n")
             ),
         );
+        let steps = |v: &[Step]| {
+            v.iter()
+                .map(|s| format!("{} {:.4}", s.kind.name(), s.t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        problems.insert(
+            1,
+            format!(
+                "steps simulated: {}\n  steps recorded:  {}",
+                steps(&sim_st),
+                steps(&real_st)
+            ),
+        );
     }
     Ok(problems)
 }
 
-#[test]
-fn simulator_matches_every_kernel_recording() {
-    let dir = fixtures_dir();
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect(),
-        Err(e) => panic!("no kernel fixtures at {}: {e}", dir.display()),
-    };
+/// The recordings in `dir`, sorted by name.
+fn recordings(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| format!("no kernel fixtures at {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
     files.sort();
-    assert!(!files.is_empty(), "no recordings in {}", dir.display());
-    let mut failures = Vec::new();
-    let mut covered = std::collections::BTreeSet::new();
-    for f in &files {
-        let name = f.file_stem().unwrap().to_string_lossy().to_string();
-        let fx: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
-        if let Some((_, why)) = KNOWN_DIFFERENCES.iter().find(|(n, _)| *n == name) {
-            println!("known difference, compared loosely: {name}: {why}");
-        }
-        covered.insert(fx["scenario"].as_str().unwrap_or("").to_string());
-        match compare(&name, &fx) {
-            Ok(p) if p.is_empty() => println!("matches the kernel: {name}"),
-            Ok(p) => failures.push(p.join("\n  ")),
-            Err(e) => failures.push(format!("--- {name}: {e}")),
-        }
+    if files.is_empty() {
+        return Err(format!("no recordings in {}", dir.display()));
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} recordings differ:\n{}",
-        failures.len(),
-        files.len(),
-        failures.join("\n")
-    );
-    if std::env::var_os("TCPSIM_KERNEL_FIXTURES").is_none() {
-        // The committed set covers the whole catalogue.
-        for s in tcpsim::SCENARIOS {
-            assert!(covered.contains(s.id), "no kernel recording of {}", s.id);
+    Ok(files)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().to_string()
+}
+
+/// What the page needs of a recording: it reads as a `Capture` and turns
+/// into a trace of captured segments.
+fn reads_as_a_trace_for_the_page(path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let cap: tcpsim::capture::Capture =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let t = cap.to_trace();
+    let check = |ok: bool, what: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{}: {what}", cap.name))
         }
+    };
+    check(
+        t.packets.len() == cap.packets.len(),
+        "the trace has another number of segments",
+    )?;
+    check(
+        t.packets.windows(2).all(|w| w[0].sent_at <= w[1].sent_at),
+        "segments out of time order",
+    )?;
+    check(
+        t.packets
+            .iter()
+            .all(|p| p.why == tcpsim::trace::Why::Captured),
+        "a segment is not marked captured",
+    )?;
+    // Segments sent into a crashed host count as lost.
+    if cap.name.starts_with("host-crash-data") {
+        check(
+            t.packets.iter().any(|p| p.lost.is_some()),
+            "no segment counts as lost",
+        )?;
+    }
+    check(
+        !cap.kernel.is_empty() && cap.recorded_at.len() >= 10,
+        "no kernel or date",
+    )
+}
+
+/// One recording's test: it reads for the page and matches the simulator.
+fn check_recording(path: &Path) -> Result<(), Failed> {
+    let name = stem(path);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let fx: Value = serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
+    reads_as_a_trace_for_the_page(path)
+        .map_err(|e| format!("does not read as a trace for the page: {e}"))?;
+    if let Some((_, why)) = KNOWN_DIFFERENCES.iter().find(|(n, _)| *n == name) {
+        eprintln!("known difference, compared loosely: {name}: {why}");
+    }
+    let mut notes = Vec::new();
+    let problems = compare(&name, &fx, &mut notes).map_err(|e| format!("--- {name}: {e}"))?;
+    // Notes go to stderr, so that stdout keeps one line per test.
+    for n in &notes {
+        eprintln!("  {n}");
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n  ").into())
     }
 }
 
-#[test]
-fn every_recording_reads_as_a_trace_for_the_page() {
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
     let dir = fixtures_dir();
-    let mut n = 0;
-    for e in std::fs::read_dir(&dir).unwrap() {
-        let path = e.unwrap().path();
-        if path.extension().is_none_or(|x| x != "json") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
-        let cap: tcpsim::capture::Capture =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let t = cap.to_trace();
-        assert_eq!(t.packets.len(), cap.packets.len(), "{}", cap.name);
-        assert!(t.packets.windows(2).all(|w| w[0].sent_at <= w[1].sent_at));
-        assert!(t
-            .packets
-            .iter()
-            .all(|p| p.why == tcpsim::trace::Why::Captured));
-        // Segments sent into a crashed host count as lost.
-        if cap.name.starts_with("host-crash-data") {
-            assert!(t.packets.iter().any(|p| p.lost.is_some()), "{}", cap.name);
-        }
-        assert!(!cap.kernel.is_empty() && cap.recorded_at.len() >= 10);
-        n += 1;
-    }
-    assert!(n > 0);
+    let live = std::env::var_os("TCPSIM_KERNEL_FIXTURES").is_some();
+    let files = recordings(&dir);
+    let mut trials: Vec<Trial> = files
+        .iter()
+        .flatten()
+        .map(|f| {
+            let f = f.clone();
+            Trial::test(format!("recording::{}", stem(&f)), move || {
+                check_recording(&f)
+            })
+        })
+        .collect();
+    let all = files.clone();
+    trials.push(Trial::test(
+        "every_recording_reads_as_a_trace_for_the_page",
+        move || {
+            let bad: Vec<String> = all?
+                .iter()
+                .filter_map(|f| reads_as_a_trace_for_the_page(f).err())
+                .collect();
+            if bad.is_empty() {
+                Ok(())
+            } else {
+                Err(bad.join("\n").into())
+            }
+        },
+    ));
+    // The committed set covers the whole catalogue (a live run records the
+    // fast ones only).
+    trials.push(
+        Trial::test("every_scenario_has_a_recording", move || {
+            let mut covered = std::collections::BTreeSet::new();
+            for f in files? {
+                let text = std::fs::read_to_string(&f).map_err(|e| e.to_string())?;
+                let fx: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                covered.insert(fx["scenario"].as_str().unwrap_or("").to_string());
+            }
+            let missing: Vec<&str> = tcpsim::SCENARIOS
+                .iter()
+                .map(|s| s.id)
+                .filter(|id| !covered.contains(*id))
+                .collect();
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("no kernel recording of {}", missing.join(", ")).into())
+            }
+        })
+        .with_ignored_flag(live),
+    );
+    libtest_mimic::run(&args, trials).exit_code()
 }
