@@ -1,0 +1,1242 @@
+//! One connection's segments to a trace: each segment's reason (`why`) in
+//! the simulator's vocabulary, the states both sides must have passed
+//! through, kernel notes, and what each application learned.
+//!
+//! The classifier keeps, for each side, what a TCP would know (its ISN, the
+//! highest sequence number it sent, the highest acknowledgment it sent, its
+//! FIN, the bytes it sent and how often) and reads every segment in time
+//! order. The rules, in the order they are tried:
+//!
+//! - A segment with the claimed sender's IP address but another source MAC
+//!   address (or, for a SYN or RST, another TTL) than that side's usual one
+//!   is forged: `forged_syn`, `forged_rst`, sent by `attacker`.
+//! - RST: `rst_bad_ack` from a side in SYN_SENT answering an unacceptable
+//!   ACK (its SEQ is that ACK's number); `rst_no_socket` when it answers the
+//!   peer's last segment the way a kernel without the connection does (SEQ =
+//!   that segment's ACK, or ACK = its end when it had none), or
+//!   `rst_data_after_close` when the sender had closed (sent FIN) and the
+//!   answered segment carried data; otherwise, unprompted: `forged_rst` when
+//!   its SEQ is neither the receiver's RCV.NXT nor the sender's SND.NXT,
+//!   `rst_keepalive_timeout` after unanswered keepalive probes,
+//!   `rst_unread_data` when the sender had received data, else `captured`.
+//! - SYN: `connect`, or `syn_retransmit` for a SYN with an ISN already sent
+//!   (`resend` counts). A SYN on a synchronized connection calls for a
+//!   challenge ACK. SYN-ACK: `syn_ack` (`resend` when repeated).
+//! - The first ACK of the peer's SYN-ACK: `handshake_ack`.
+//! - A zero-length (or one-byte) ACK with SEQ = the peer's RCV.NXT − 1,
+//!   nothing outstanding, after at least half a second of silence:
+//!   `keepalive_probe`; the same while the peer advertises a zero window is
+//!   a zero-window probe, which has no reason of its own yet: `captured`.
+//! - Bytes (or a FIN) below the highest sequence number the side has sent:
+//!   a retransmission, `resend` = how often those bytes were sent before.
+//!   The first resend of the side's last bytes is a `tail_loss_probe` when
+//!   the next resend of them comes after about the same wait (an RTO timer
+//!   re-armed after a probe) rather than twice it (an RTO backing off), or,
+//!   with no next resend, when it came within 2 × RTT + 200 ms, and SACK was
+//!   not refused in the handshake (Linux sends loss probes only with SACK).
+//!   Every other resend is `retransmit`.
+//! - New bytes: `fin` when the segment carries a FIN, else `data`.
+//! - A pure ACK that acknowledges nothing new, answering the peer's last
+//!   segment: `challenge_ack` after a SYN on a synchronized connection or a
+//!   RST in the window but not at RCV.NXT; `timewait_ack` for a FIN resent
+//!   to a side in TIME_WAIT; `dup_ack` after any other unacceptable segment
+//!   (a keepalive probe, bytes already acknowledged, bytes beyond a hole).
+//! - A pure ACK of new bytes or a FIN: `delayed_ack` when it left at least
+//!   1 ms (and a quarter of the round trip) later than an immediate ACK
+//!   would have, else `ack`. An immediate ACK's delay is the side's round
+//!   trip from the capture point, the smallest gap seen between a segment to
+//!   it and its acknowledgment (the handshake's gives it).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use tcpsim::outcome::{Outcome, Since};
+use tcpsim::trace::{
+    relativize, AppCall, AppResult, Event, EventKind, Flag, HostInfo, KernelNote, Origin, Packet,
+    ResultWord, StopReason, TcpState, Trace, Why, WireKey,
+};
+
+use crate::decode::{NO_WSCALE, OPT_SACK_OK};
+use crate::diagnose::Ending;
+use crate::table::{seq_lt, Seg, ACK, FIN, RST, SYN};
+use crate::Side;
+
+/// What the classifier needs besides the segments.
+pub(crate) struct Input<'a> {
+    /// One connection's segments, in time order.
+    pub segs: &'a [Seg],
+    /// Whether the table's endpoint `a` is the client.
+    pub client_is_a: bool,
+    /// Address text, port and address id of each side.
+    pub client: (String, u16, u32),
+    pub server: (String, u16, u32),
+    /// The capture's last instant (ns since the epoch).
+    pub capture_end: i64,
+    /// A MAC address's text by its id.
+    pub mac_text: &'a dyn Fn(u32) -> Option<String>,
+}
+
+pub(crate) struct Output {
+    pub trace: Trace,
+    pub ending: Ending,
+}
+
+const CLIENT: usize = 0;
+const SERVER: usize = 1;
+
+fn side(i: usize) -> Side {
+    if i == CLIENT {
+        Side::Client
+    } else {
+        Side::Server
+    }
+}
+
+fn name(i: usize) -> &'static str {
+    side(i).as_str()
+}
+
+/// Seconds, to the microsecond.
+fn us(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Something the peer's last segment calls for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pending {
+    /// A SYN on a synchronized connection, or a RST in the window but not at
+    /// RCV.NXT: a challenge ACK (RFC 5961).
+    Challenge,
+    /// An unacceptable segment: an ACK restating where we are.
+    Dup,
+    /// A FIN resent to a side in TIME_WAIT.
+    TimeWaitFin,
+}
+
+/// Bytes sent, by position relative to the side's first sequence number.
+#[derive(Clone, Copy, Debug)]
+struct Sent {
+    end: u64,
+    /// Times sent so far.
+    count: u32,
+    /// When last sent (seconds).
+    last: f64,
+}
+
+/// What one side must know, as far as the wire shows it.
+#[derive(Default)]
+struct Tcb {
+    st: Option<TcpState>,
+    iss: Option<u32>,
+    /// SYNs sent: (ISN, times).
+    syns: Vec<(u32, u32)>,
+    /// SYN-ACKs sent: (ISN, times).
+    synacks: Vec<(u32, u32)>,
+    /// Highest sequence number sent (end of a segment).
+    snd_nxt: Option<u32>,
+    /// Highest acknowledgment number sent.
+    rcv_nxt: Option<u32>,
+    /// The sequence number of its FIN.
+    fin_seq: Option<u32>,
+    fin_acked: bool,
+    /// It has acknowledged the peer's FIN.
+    peer_fin_acked: bool,
+    /// Position bookkeeping for `sent` (see [`Tcb::pos`]).
+    base: Option<u32>,
+    last_pos: u64,
+    high_pos: u64,
+    max_seg: u64,
+    sent: BTreeMap<u64, Sent>,
+    /// Last window advertised, unscaled, and its scale.
+    win: Option<u16>,
+    wscale: Option<u8>,
+    sack_ok: Option<bool>,
+    /// Keepalive probes sent since it last heard from the peer; all probes
+    /// sent; probes answered.
+    probes: u32,
+    probes_total: u32,
+    probes_answered: u32,
+    /// When it first probed in the current run of unanswered probes.
+    probing_since: Option<f64>,
+    got_data: bool,
+    /// Its last segment; the peer's last segment.
+    last_tx: Option<f64>,
+    last_heard: Option<f64>,
+    pending: Option<Pending>,
+    /// First transmission of its oldest unacknowledged data, and the resends
+    /// since (for retries and outcomes).
+    unacked_since: Option<f64>,
+    resends: u32,
+    last_resend: Option<(f64, f64)>,
+    /// News its application got first: (time, call, result, since, from).
+    news: Option<(f64, AppCall, ResultWord, f64, Since)>,
+}
+
+impl Tcb {
+    /// A position in an unbounded sequence space: `seq` relative to the
+    /// side's first sequence number, unwrapped next to the last position.
+    fn pos(&mut self, seq: u32) -> u64 {
+        let base = *self.base.get_or_insert(seq);
+        let off = seq.wrapping_sub(base) as u64;
+        let hi = self.last_pos & !0xffff_ffff;
+        let mut p = hi | off;
+        // Pick the candidate nearest the last position.
+        let near = |a: u64, b: u64| a.abs_diff(b);
+        if p > self.last_pos && p - self.last_pos > 1 << 31 && p >= 1 << 32 {
+            p -= 1 << 32;
+        } else if p < self.last_pos && self.last_pos - p > 1 << 31 {
+            let q = p + (1 << 32);
+            if near(q, self.last_pos) < near(p, self.last_pos) {
+                p = q;
+            }
+        }
+        self.last_pos = p;
+        p
+    }
+
+    /// A new incarnation (a SYN or SYN-ACK with a new ISN): forget the old
+    /// one's numbers.
+    fn restart(&mut self, isn: u32) {
+        let syns = std::mem::take(&mut self.syns);
+        let synacks = std::mem::take(&mut self.synacks);
+        let news = self.news;
+        let last_tx = self.last_tx;
+        let last_heard = self.last_heard;
+        *self = Tcb {
+            syns,
+            synacks,
+            news,
+            last_tx,
+            last_heard,
+            ..Tcb::default()
+        };
+        self.iss = Some(isn);
+        self.snd_nxt = Some(isn.wrapping_add(1));
+        self.base = Some(isn);
+    }
+
+    fn synchronized(&self) -> bool {
+        !matches!(
+            self.st,
+            Some(TcpState::SynSent | TcpState::SynReceived | TcpState::Closed | TcpState::Listen)
+        )
+    }
+
+    /// The receive window in bytes, as far as the options tell.
+    fn window(&self) -> u32 {
+        let w = self.win.unwrap_or(u16::MAX) as u32;
+        (w << self.wscale.unwrap_or(0)).max(1)
+    }
+}
+
+/// A first resend that may be a tail loss probe, decided once the next
+/// resend (if any) is known.
+struct TlpCandidate {
+    packet: usize,
+    side: usize,
+    pos: u64,
+    /// The wait before it (since the bytes were last sent).
+    wait: f64,
+    at: f64,
+}
+
+struct Run<'a> {
+    input: &'a Input<'a>,
+    t0: i64,
+    tcb: [Tcb; 2],
+    packets: Vec<Packet>,
+    events: Vec<Event>,
+    /// Per side, segments from the other side awaiting its ACK: (end, time).
+    unacked: [VecDeque<(u32, f64)>; 2],
+    rtt: [f64; 2],
+    tlp: Vec<TlpCandidate>,
+    /// Resends by side and position, in order: (packet, time).
+    resends: Vec<(usize, u64, usize, f64)>,
+    forged: Vec<bool>,
+    story: Story,
+    attacker_mac: Option<u32>,
+}
+
+/// What the diagnosis needs to know.
+#[derive(Default)]
+struct Story {
+    fins: [Option<f64>; 2],
+    /// The first RST that ended something: (sender, why, time, accepted,
+    /// the peer's last sign of life before it, resend count of what it answered).
+    rst: Option<(usize, Why, f64, bool, f64, Option<u32>)>,
+    /// A forged RST accepted, and the first forged segment's time.
+    forged_rst: Option<(usize, f64)>,
+    forged_syn: Option<f64>,
+    /// A SYN from a side on a synchronized connection (a reconnect).
+    syn_on_established: Option<(usize, f64)>,
+    /// A handshake completed after it.
+    rehandshake: bool,
+    last_seg: f64,
+}
+
+impl Run<'_> {
+    fn at(&self, ts: i64) -> f64 {
+        us((ts - self.t0) as f64 / 1e9)
+    }
+
+    fn side_of(&self, s: &Seg) -> usize {
+        if s.from_a == self.input.client_is_a {
+            CLIENT
+        } else {
+            SERVER
+        }
+    }
+
+    fn ports(&self, x: usize) -> (u16, u16) {
+        let (c, s) = (self.input.client.1, self.input.server.1);
+        if x == CLIENT {
+            (c, s)
+        } else {
+            (s, c)
+        }
+    }
+
+    fn state(&mut self, x: usize, to: TcpState, at: f64) {
+        let from = self.tcb[x].st.unwrap_or(TcpState::Established);
+        if self.tcb[x].st == Some(to) {
+            return;
+        }
+        self.tcb[x].st = Some(to);
+        let (lport, rport) = self.ports(x);
+        self.events.push(Event {
+            at,
+            host: name(x).to_string(),
+            kind: EventKind::State {
+                lport,
+                rport,
+                from,
+                to,
+            },
+        });
+    }
+
+    fn note(&mut self, x: usize, what: KernelNote, packet: Option<usize>, at: f64) {
+        let (lport, rport) = self.ports(x);
+        self.events.push(Event {
+            at,
+            host: name(x).to_string(),
+            kind: EventKind::Kernel {
+                what,
+                packet,
+                lport,
+                rport,
+            },
+        });
+    }
+
+    /// The application on side `x` learns something (kept if it is its first news).
+    fn news(&mut self, x: usize, at: f64, call: AppCall, result: ResultWord, fault: f64) {
+        let t = &mut self.tcb[x];
+        if t.news.is_some() {
+            return;
+        }
+        let (since, from) = match t.unacked_since {
+            Some(w) if w <= at => (w, Since::Write),
+            _ => (fault.min(at), Since::Fault),
+        };
+        t.news = Some((at, call, result, since, from));
+    }
+
+    /// Smallest gap between a segment needing an answer and the other side's
+    /// first ACK of it: that side's round trip from the capture point.
+    fn estimate_rtt(&mut self) {
+        let mut best = [f64::INFINITY; 2];
+        let mut waiting: [VecDeque<(u32, f64)>; 2] = Default::default();
+        for s in self.input.segs {
+            let x = self.side_of(s);
+            let t = self.at(s.ts);
+            if s.has(RST) {
+                continue;
+            }
+            if s.has(ACK) {
+                let mut answered = None;
+                while let Some(&(end, t1)) = waiting[x].front() {
+                    if seq_lt(s.ack, end) {
+                        break;
+                    }
+                    answered = Some(t1);
+                    waiting[x].pop_front();
+                }
+                if let Some(t1) = answered {
+                    best[x] = best[x].min(t - t1);
+                }
+            }
+            if s.space() > 0 {
+                let end = s.seq.wrapping_add(s.space());
+                let q = &mut waiting[1 - x];
+                if q.len() > 4096 {
+                    q.pop_front();
+                }
+                q.push_back((end, t));
+            }
+        }
+        for (r, b) in self.rtt.iter_mut().zip(best) {
+            *r = if b.is_finite() { b.max(0.0) } else { 0.0 };
+        }
+    }
+
+    /// The usual source MAC and TTL of each side: the most frequent, ties
+    /// going to the one seen first.
+    fn usual(&self) -> [(u32, u8); 2] {
+        let mut out = [(0u32, 0u8); 2];
+        for (x, slot) in out.iter_mut().enumerate() {
+            let mut macs: Vec<(u32, u32)> = Vec::new();
+            let mut ttls: Vec<(u8, u32)> = Vec::new();
+            for s in self.input.segs.iter().filter(|s| self.side_of(s) == x) {
+                match macs.iter().position(|(m, _)| *m == s.mac) {
+                    Some(k) => macs[k].1 += 1,
+                    None if macs.len() < 64 => macs.push((s.mac, 1)),
+                    None => {}
+                }
+                match ttls.iter().position(|(m, _)| *m == s.ttl) {
+                    Some(k) => ttls[k].1 += 1,
+                    None if ttls.len() < 64 => ttls.push((s.ttl, 1)),
+                    None => {}
+                }
+            }
+            // max_by_key keeps the last of equal counts: scan reversed.
+            let mac = macs.iter().rev().max_by_key(|(_, n)| *n).map_or(0, |m| m.0);
+            let ttl = ttls.iter().rev().max_by_key(|(_, n)| *n).map_or(0, |m| m.0);
+            *slot = (mac, ttl);
+        }
+        out
+    }
+
+    fn run(&mut self) {
+        let segs = self.input.segs;
+        self.estimate_rtt();
+        let usual = self.usual();
+        self.forged = segs
+            .iter()
+            .map(|s| {
+                let (mac, ttl) = usual[self.side_of(s)];
+                let other_mac = s.mac != 0 && mac != 0 && s.mac != mac;
+                let forgeable = s.has(RST) || (s.has(SYN) && !s.has(ACK));
+                other_mac || (forgeable && s.ttl != ttl)
+            })
+            .collect();
+        // Relative numbers, tcpdump's way, with forged segments counted as
+        // their claimed sender's (which is what their IP header says).
+        let keys: Vec<WireKey> = segs
+            .iter()
+            .map(|s| {
+                let x = self.side_of(s);
+                let (src, dst) = if x == CLIENT {
+                    (self.input.client.2, self.input.server.2)
+                } else {
+                    (self.input.server.2, self.input.client.2)
+                };
+                let (sport, dport) = self.ports(x);
+                WireKey {
+                    src_ip: src,
+                    sport,
+                    dst_ip: dst,
+                    dport,
+                    syn: s.has(SYN),
+                    abs_seq: s.seq,
+                    abs_ack: if s.has(ACK) { s.ack } else { 0 },
+                }
+            })
+            .collect();
+        let rel = relativize(&keys);
+        for (i, s) in segs.iter().enumerate() {
+            let (why, resend) = self.segment(i, s);
+            let x = self.side_of(s);
+            let t = self.at(s.ts);
+            let forged = self.forged[i];
+            if forged && self.attacker_mac.is_none() && s.mac != 0 {
+                self.attacker_mac = Some(s.mac);
+            }
+            let mut flags = Vec::new();
+            for (bit, f) in [
+                (SYN, Flag::Syn),
+                (FIN, Flag::Fin),
+                (RST, Flag::Rst),
+                (0x08, Flag::Psh),
+                (ACK, Flag::Ack),
+            ] {
+                if s.has(bit) {
+                    flags.push(f);
+                }
+            }
+            // Forged by MAC or TTL: the attacker sent it, in the victim's name.
+            let by_attacker = forged && matches!(why, Why::ForgedSyn | Why::ForgedRst);
+            self.packets.push(Packet {
+                id: i,
+                sent_at: t,
+                arrived_at: Some(t),
+                lost: None,
+                lost_at: None,
+                src: if by_attacker { "attacker" } else { name(x) }.to_string(),
+                dst: name(1 - x).to_string(),
+                spoofed_as: by_attacker.then(|| name(x).to_string()),
+                sport: self.ports(x).0,
+                dport: self.ports(x).1,
+                flags,
+                seq: rel[i].0,
+                ack: s.has(ACK).then_some(rel[i].1),
+                abs_seq: s.seq,
+                abs_ack: if s.has(ACK) { s.ack } else { 0 },
+                len: s.len,
+                resend,
+                win: s.win,
+                why,
+            });
+            self.story.last_seg = t;
+        }
+        self.decide_tlps();
+    }
+
+    /// Classify segment `i` and update both sides' knowledge.
+    fn segment(&mut self, i: usize, s: &Seg) -> (Why, Option<u32>) {
+        let x = self.side_of(s);
+        let y = 1 - x;
+        let t = self.at(s.ts);
+        let gap = if i > 0 {
+            t - self.at(self.input.segs[i - 1].ts)
+        } else {
+            f64::INFINITY
+        };
+        if self.forged[i] {
+            return self.forged_segment(i, s, x, t);
+        }
+        let pending = self.tcb[x].pending.take();
+        // The peer has heard from x: its keepalive probes are answered.
+        if self.tcb[y].probes > 0 {
+            self.tcb[y].probes_answered += self.tcb[y].probes;
+            self.tcb[y].probes = 0;
+            self.tcb[y].probing_since = None;
+        }
+        self.tcb[y].last_heard = Some(t);
+        let out = if s.has(RST) {
+            self.rst(i, s, x, t)
+        } else if s.has(SYN) && !s.has(ACK) {
+            self.syn(s, x, t)
+        } else if s.has(SYN) {
+            self.syn_ack(s, x, t)
+        } else {
+            self.other(i, s, x, t, gap, pending)
+        };
+        self.tcb[x].last_tx = Some(t);
+        out
+    }
+
+    fn forged_segment(&mut self, i: usize, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
+        let y = 1 - x;
+        if s.has(RST) {
+            if self.rst_lands(i, s, x, t, true) && self.story.forged_rst.is_none() {
+                self.story.forged_rst = Some((x, t));
+            }
+            (Why::ForgedRst, None)
+        } else if s.has(SYN) && !s.has(ACK) {
+            self.story.forged_syn.get_or_insert(t);
+            if self.tcb[y].synchronized() {
+                self.tcb[y].pending = Some(Pending::Challenge);
+            }
+            (Why::ForgedSyn, None)
+        } else {
+            (Why::Captured, None)
+        }
+    }
+
+    /// A RST from `x` reaches `y`: does `y` accept it? Notes, states and
+    /// news follow. Returns whether it was accepted.
+    fn rst_lands(&mut self, i: usize, s: &Seg, x: usize, t: f64, forged: bool) -> bool {
+        let y = 1 - x;
+        // A side that stopped answering (its peer probes or resends to it)
+        // may not be there to accept anything: say nothing about it.
+        if !forged && (self.tcb[x].probes > 0 || self.tcb[x].resends > 0) {
+            return false;
+        }
+        let ty = &self.tcb[y];
+        let accepted = match ty.st {
+            Some(TcpState::SynSent) => {
+                s.has(ACK) && ty.iss.map(|v| v.wrapping_add(1)) == Some(s.ack)
+            }
+            Some(TcpState::Closed) => false,
+            _ => ty.rcv_nxt.is_none_or(|r| r == s.seq),
+        };
+        let in_window = ty.rcv_nxt.is_some_and(|r| {
+            let d = s.seq.wrapping_sub(r);
+            d > 0 && d < self.tcb[x].window()
+        });
+        if accepted {
+            self.note(y, KernelNote::RstAccepted, Some(i), t);
+            let connecting = self.tcb[y].st == Some(TcpState::SynSent);
+            self.state(y, TcpState::Closed, t);
+            if self.tcb[y].fin_seq.is_none() {
+                let fault = if forged {
+                    self.story.forged_syn.unwrap_or(t)
+                } else {
+                    t
+                };
+                if connecting {
+                    self.news(y, t, AppCall::Connect, ResultWord::Econnrefused, fault);
+                } else {
+                    self.news(y, t, AppCall::Recv, ResultWord::Econnreset, fault);
+                }
+            }
+        } else if in_window && self.tcb[y].synchronized() {
+            self.note(y, KernelNote::RstInexact, Some(i), t);
+            self.tcb[y].pending = Some(Pending::Challenge);
+        } else if self.tcb[y].st != Some(TcpState::Closed) {
+            self.note(y, KernelNote::RstIgnored, Some(i), t);
+        }
+        accepted
+    }
+
+    fn rst(&mut self, i: usize, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
+        let y = 1 - x;
+        let segs = self.input.segs;
+        // The peer's last segment, if x has sent nothing since: what this
+        // RST may be answering.
+        let last_x = self.tcb[x].last_tx.unwrap_or(f64::NEG_INFINITY);
+        let prev = (0..i)
+            .rev()
+            .find(|&j| self.side_of(&segs[j]) == y && !self.forged[j])
+            .filter(|&j| self.at(segs[j].ts) >= last_x);
+        let reply_to = prev.filter(|&j| {
+            let p = &segs[j];
+            if p.has(ACK) {
+                !s.has(ACK) && s.seq == p.ack
+            } else {
+                s.has(ACK) && s.ack == p.seq.wrapping_add(p.space())
+            }
+        });
+        let silent_since = self.tcb[x].last_heard.unwrap_or(0.0);
+        let tx = &self.tcb[x];
+        let why = if let (Some(TcpState::SynSent), Some(j)) = (tx.st, reply_to) {
+            let bad = tx.iss.map(|v| v.wrapping_add(1)) != Some(segs[j].ack);
+            if bad {
+                Why::RstBadAck
+            } else {
+                Why::RstNoSocket
+            }
+        } else if let Some(j) = reply_to {
+            if tx.fin_seq.is_some() && segs[j].len > 0 {
+                Why::RstDataAfterClose
+            } else {
+                Why::RstNoSocket
+            }
+        } else {
+            let inexact_rcv = self.tcb[y].rcv_nxt.is_some_and(|r| r != s.seq);
+            let inexact_snd = tx.snd_nxt.is_some_and(|n| n != s.seq);
+            if inexact_rcv && inexact_snd {
+                Why::ForgedRst
+            } else if tx.probes > 0 {
+                Why::RstKeepaliveTimeout
+            } else if tx.got_data {
+                Why::RstUnreadData
+            } else {
+                Why::Captured
+            }
+        };
+        // The previous sign of life from y, before what this RST answers.
+        let answered_resend = reply_to.and_then(|j| {
+            self.packets
+                .get(j)
+                .and_then(|p| p.resend)
+                .filter(|_| matches!(self.packets[j].why, Why::Retransmit | Why::TailLossProbe))
+        });
+        let peer_quiet_since = reply_to
+            .and_then(|j| (0..j).rev().find(|&k| self.side_of(&segs[k]) == x))
+            .map(|k| self.at(segs[k].ts))
+            .unwrap_or(silent_since);
+        if why == Why::RstKeepaliveTimeout {
+            self.note(x, KernelNote::KeepaliveExhausted, None, t);
+            let since = self.tcb[x].last_heard.unwrap_or(0.0);
+            self.news(x, t, AppCall::Recv, ResultWord::Etimedout, since);
+        }
+        let accepted = self.rst_lands(i, s, x, t, why == Why::ForgedRst);
+        match why {
+            // SYN_SENT resets and undoes, and resends its SYN soon.
+            Why::RstBadAck => {
+                if let Some(j) = reply_to {
+                    self.note(x, KernelNote::SynResendSoon, Some(j), t);
+                }
+            }
+            // No socket sent it: there is no state to leave.
+            Why::RstNoSocket => self.tcb[x].st = Some(TcpState::Closed),
+            Why::ForgedRst => {}
+            _ => self.state(x, TcpState::Closed, t),
+        }
+        if self.story.rst.is_none() && why != Why::ForgedRst {
+            self.story.rst = Some((x, why, t, accepted, peer_quiet_since, answered_resend));
+        }
+        (why, None)
+    }
+
+    fn syn(&mut self, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
+        let y = 1 - x;
+        if let Some(e) = self.tcb[x].syns.iter_mut().find(|e| e.0 == s.seq) {
+            let n = e.1;
+            e.1 += 1;
+            return (Why::SynRetransmit, Some(n));
+        }
+        self.tcb[x].syns.push((s.seq, 1));
+        if self.tcb[y].synchronized() && self.tcb[y].st.is_some() {
+            // A SYN on a live connection: a rebooted peer reconnecting from
+            // the same port. The other side answers with a challenge ACK.
+            self.tcb[y].pending = Some(Pending::Challenge);
+            self.story.syn_on_established.get_or_insert((x, t));
+        }
+        // A new incarnation: whatever x had on this four-tuple is gone (a
+        // reboot), and its new socket starts from CLOSED.
+        self.tcb[x].restart(s.seq);
+        self.tcb[x].sack_ok = Some(s.opts & OPT_SACK_OK != 0);
+        self.tcb[x].wscale = (s.wscale != NO_WSCALE).then_some(s.wscale);
+        self.tcb[x].win = Some(s.win);
+        self.tcb[x].st = Some(TcpState::Closed);
+        self.state(x, TcpState::SynSent, t);
+        (Why::Connect, None)
+    }
+
+    fn syn_ack(&mut self, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
+        let y = 1 - x;
+        if let Some(e) = self.tcb[x].synacks.iter_mut().find(|e| e.0 == s.seq) {
+            let n = e.1;
+            e.1 += 1;
+            return (Why::SynAck, Some(n));
+        }
+        self.tcb[x].synacks.push((s.seq, 1));
+        self.tcb[x].restart(s.seq);
+        self.tcb[x].rcv_nxt = Some(s.ack);
+        self.tcb[x].sack_ok = Some(s.opts & OPT_SACK_OK != 0);
+        self.tcb[x].wscale = (s.wscale != NO_WSCALE).then_some(s.wscale);
+        self.tcb[x].win = Some(s.win);
+        self.tcb[x].st = Some(TcpState::Listen);
+        self.state(x, TcpState::SynReceived, t);
+        if self.tcb[y].st.is_none() {
+            self.tcb[y].st = Some(TcpState::SynSent);
+        }
+        if self.story.syn_on_established.is_some() {
+            self.story.rehandshake = true;
+        }
+        (Why::SynAck, None)
+    }
+
+    /// Segments without SYN or RST.
+    fn other(
+        &mut self,
+        i: usize,
+        s: &Seg,
+        x: usize,
+        t: f64,
+        gap: f64,
+        pending: Option<Pending>,
+    ) -> (Why, Option<u32>) {
+        let y = 1 - x;
+        let space = s.space();
+        let ack_new = s.has(ACK) && self.tcb[x].rcv_nxt.is_none_or(|r| seq_lt(r, s.ack));
+        let handshake = s.has(ACK)
+            && self.tcb[y].st == Some(TcpState::SynReceived)
+            && self.tcb[y].iss.map(|v| v.wrapping_add(1)) == Some(s.ack)
+            && self.tcb[x].rcv_nxt != Some(s.ack);
+        // Which of y's segments this ACK covers, and when the last of them came.
+        let covered = if s.has(ACK) {
+            self.take_acked(x, s.ack)
+        } else {
+            None
+        };
+        if s.has(ACK) {
+            self.acked(x, s, t);
+        }
+        if handshake {
+            if self.tcb[x].st.is_none() || self.tcb[x].st == Some(TcpState::SynSent) {
+                self.tcb[x].st.get_or_insert(TcpState::SynSent);
+                self.state(x, TcpState::Established, t);
+            }
+            self.state(y, TcpState::Established, t);
+            if self.tcb[x].sack_ok.is_none() {
+                self.tcb[x].sack_ok = self.tcb[y].sack_ok;
+            }
+            if self.story.syn_on_established.is_some() {
+                self.story.rehandshake = true;
+            }
+        }
+        let why = if handshake && space == 0 {
+            Why::HandshakeAck
+        } else if let Some(w) = self.probe(s, x, t, gap) {
+            w
+        } else if space > 0 {
+            return self.bytes(i, s, x, t);
+        } else {
+            match pending {
+                Some(Pending::Challenge) if !ack_new => Why::ChallengeAck,
+                Some(Pending::TimeWaitFin) if !ack_new => Why::TimewaitAck,
+                Some(Pending::Dup) if !ack_new => Why::DupAck,
+                _ if ack_new => match covered {
+                    Some(t1) if self.late(x, t - t1) => Why::DelayedAck,
+                    _ => Why::Ack,
+                },
+                _ => Why::Ack,
+            }
+        };
+        if s.len > 0 {
+            self.tcb[y].got_data = true;
+        }
+        (why, None)
+    }
+
+    /// An ACK that left `delay` after the segment it covers came: later than
+    /// an immediate one by at least a millisecond and a quarter of a round trip?
+    fn late(&self, x: usize, delay: f64) -> bool {
+        let rtt = self.rtt[x];
+        delay - rtt >= 0.001_f64.max(rtt / 4.0)
+    }
+
+    /// Pop the peer's segments this ACK covers; the time of the last one.
+    fn take_acked(&mut self, x: usize, ack: u32) -> Option<f64> {
+        let mut last = None;
+        while let Some(&(end, t1)) = self.unacked[x].front() {
+            if seq_lt(ack, end) {
+                break;
+            }
+            last = Some(t1);
+            self.unacked[x].pop_front();
+        }
+        last
+    }
+
+    /// What an ACK from `x` tells about `y`'s bytes and FIN.
+    fn acked(&mut self, x: usize, s: &Seg, t: f64) {
+        let y = 1 - x;
+        if self.tcb[x].rcv_nxt.is_none_or(|r| seq_lt(r, s.ack)) {
+            self.tcb[x].rcv_nxt = Some(s.ack);
+        }
+        self.tcb[x].win = Some(s.win);
+        let ty = &mut self.tcb[y];
+        if ty.snd_nxt.is_some_and(|n| !seq_lt(s.ack, n)) {
+            ty.unacked_since = None;
+            ty.resends = 0;
+            ty.last_resend = None;
+        }
+        if let Some(f) = ty.fin_seq {
+            if !seq_lt(s.ack, f.wrapping_add(1)) {
+                self.tcb[x].peer_fin_acked = true;
+                if !self.tcb[y].fin_acked {
+                    self.tcb[y].fin_acked = true;
+                    match self.tcb[y].st {
+                        Some(TcpState::FinWait1) => self.state(y, TcpState::FinWait2, t),
+                        Some(TcpState::Closing) => self.state(y, TcpState::TimeWait, t),
+                        Some(TcpState::LastAck) => self.state(y, TcpState::Closed, t),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// A keepalive or zero-window probe, if this is one.
+    fn probe(&mut self, s: &Seg, x: usize, t: f64, gap: f64) -> Option<Why> {
+        let y = 1 - x;
+        if s.has(FIN) || !s.has(ACK) || s.len > 1 {
+            return None;
+        }
+        let una = self.tcb[y].rcv_nxt?;
+        if s.seq != una.wrapping_sub(1) || self.tcb[x].snd_nxt.is_some_and(|n| n != una) {
+            return None;
+        }
+        self.tcb[y].pending = Some(Pending::Dup);
+        if self.tcb[y].win == Some(0) || gap < 0.5 {
+            // A zero-window probe (no reason of its own in the vocabulary),
+            // or a probe too soon after traffic to be keepalive's.
+            return Some(Why::Captured);
+        }
+        let tx = &mut self.tcb[x];
+        tx.probes += 1;
+        tx.probes_total += 1;
+        tx.probing_since.get_or_insert(t);
+        Some(Why::KeepaliveProbe)
+    }
+
+    /// A segment carrying bytes or a FIN (no SYN, no RST).
+    fn bytes(&mut self, i: usize, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
+        let y = 1 - x;
+        let space = s.space() as u64;
+        let tx = &mut self.tcb[x];
+        if tx.base.is_none() {
+            tx.base = Some(s.seq);
+        }
+        let pos = tx.pos(s.seq);
+        let end = pos + space;
+        tx.max_seg = tx.max_seg.max(space);
+        let resent = pos < tx.high_pos || (tx.high_pos == 0 && tx.sent.contains_key(&pos));
+        let mut before = 0u32;
+        let mut last_sent = t;
+        if resent {
+            for (&p, r) in tx.sent.range(..end).rev() {
+                if p + tx.max_seg <= pos {
+                    break;
+                }
+                if r.end > pos && r.count >= before {
+                    before = r.count;
+                    last_sent = r.last;
+                }
+            }
+        }
+        let why = if resent && before > 0 {
+            let tail = end >= tx.high_pos;
+            let sack = tx.sack_ok != Some(false) && self.tcb[y].sack_ok != Some(false);
+            let tx = &mut self.tcb[x];
+            tx.resends += 1;
+            let wait = t - last_sent;
+            tx.last_resend = Some((t, wait));
+            if before == 1 && tail && sack {
+                self.tlp.push(TlpCandidate {
+                    packet: i,
+                    side: x,
+                    pos,
+                    wait,
+                    at: t,
+                });
+            }
+            self.resends.push((i, pos, x, t));
+            Why::Retransmit
+        } else if s.has(FIN) {
+            Why::Fin
+        } else {
+            Why::Data
+        };
+        let tx = &mut self.tcb[x];
+        let rec = tx.sent.entry(pos).or_insert(Sent {
+            end,
+            count: 0,
+            last: t,
+        });
+        rec.end = rec.end.max(end);
+        rec.count = rec.count.max(before) + 1;
+        rec.last = t;
+        if end > tx.high_pos {
+            tx.high_pos = end;
+        }
+        let seq_end = s.seq.wrapping_add(s.space());
+        if tx.snd_nxt.is_none_or(|n| seq_lt(n, seq_end)) {
+            tx.snd_nxt = Some(seq_end);
+        }
+        if s.len > 0 && tx.unacked_since.is_none() {
+            tx.unacked_since = Some(t);
+        }
+        // The receiver's view: old bytes, bytes past a hole, or in order.
+        let ry = &self.tcb[y];
+        if let Some(r) = ry.rcv_nxt {
+            let old = !seq_lt(r, seq_end);
+            let beyond = seq_lt(r, s.seq);
+            if old && s.has(FIN) && ry.peer_fin_acked && ry.fin_acked {
+                self.tcb[y].pending = Some(Pending::TimeWaitFin);
+            } else if old || beyond {
+                self.tcb[y].pending = Some(Pending::Dup);
+            }
+        }
+        let q = &mut self.unacked[y];
+        if q.len() > 4096 {
+            q.pop_front();
+        }
+        q.push_back((seq_end, t));
+        if s.len > 0 {
+            self.tcb[y].got_data = true;
+        }
+        if s.has(FIN) && why == Why::Fin {
+            self.fin(x, s, t);
+        }
+        let resend = (why == Why::Retransmit).then_some(before);
+        (why, resend)
+    }
+
+    /// A first FIN from `x`.
+    fn fin(&mut self, x: usize, s: &Seg, t: f64) {
+        let y = 1 - x;
+        self.tcb[x].fin_seq = Some(s.seq.wrapping_add(s.len));
+        self.story.fins[x].get_or_insert(t);
+        match self.tcb[x].st {
+            Some(TcpState::CloseWait) => self.state(x, TcpState::LastAck, t),
+            Some(TcpState::Established) | None => self.state(x, TcpState::FinWait1, t),
+            _ => {}
+        }
+        match self.tcb[y].st {
+            Some(TcpState::Established) | None => self.state(y, TcpState::CloseWait, t),
+            Some(TcpState::FinWait1) => self.state(y, TcpState::Closing, t),
+            Some(TcpState::FinWait2) => self.state(y, TcpState::TimeWait, t),
+            _ => {}
+        }
+        if self.tcb[y].fin_seq.is_none() {
+            self.news(y, t, AppCall::Recv, ResultWord::Eof, t);
+        }
+    }
+
+    /// First resends that may be tail loss probes: decide now that every
+    /// resend is known.
+    fn decide_tlps(&mut self) {
+        for c in std::mem::take(&mut self.tlp) {
+            let next = self
+                .resends
+                .iter()
+                .find(|(p, pos, x, t)| *x == c.side && *pos == c.pos && *t > c.at && *p != c.packet)
+                .map(|r| r.3 - c.at);
+            let rtt = self.rtt[0] + self.rtt[1];
+            let probe = match next {
+                // An RTO backs off: twice the wait. After a probe the RTO
+                // timer starts again: about the same wait.
+                Some(g) => g < 1.5 * c.wait,
+                None => c.wait <= 2.0 * rtt + 0.2 + 0.015 + c.wait / 8.0,
+            };
+            if probe {
+                self.packets[c.packet].why = Why::TailLossProbe;
+            }
+        }
+    }
+
+    /// After the last segment: a retransmission timer that must have run out
+    /// while the capture went on.
+    fn retries(&mut self, capture_end: f64) -> Option<(usize, f64)> {
+        for x in [SERVER, CLIENT] {
+            let tx = &self.tcb[x];
+            let (Some(since), Some((last, wait))) = (tx.unacked_since, tx.last_resend) else {
+                continue;
+            };
+            let heard = tx.last_heard.is_some_and(|h| h > since);
+            if heard || tx.resends == 0 {
+                continue;
+            }
+            let quiet = tx.last_heard.unwrap_or(0.0);
+            // The timer after the last resend backs off to twice its wait.
+            let due = last + 2.0 * wait;
+            if capture_end > due + wait.max(0.2) {
+                let at = us(due);
+                self.note(x, KernelNote::RetriesExhausted, None, at);
+                self.state(x, TcpState::Closed, at);
+                self.news(x, at, AppCall::Recv, ResultWord::Etimedout, quiet);
+                return Some((x, at));
+            }
+        }
+        None
+    }
+}
+
+pub(crate) fn classify(input: &Input<'_>) -> Output {
+    let segs = input.segs;
+    let t0 = segs.first().map_or(0, |s| s.ts);
+    let mut run = Run {
+        input,
+        t0,
+        tcb: Default::default(),
+        packets: Vec::with_capacity(segs.len()),
+        events: Vec::new(),
+        unacked: Default::default(),
+        rtt: [0.0; 2],
+        tlp: Vec::new(),
+        resends: Vec::new(),
+        forged: Vec::new(),
+        story: Story::default(),
+        attacker_mac: None,
+    };
+    run.run();
+    let capture_end = us((input.capture_end.max(t0) - t0) as f64 / 1e9);
+    let gave_up = run.retries(capture_end);
+    let ending = ending(&run, gave_up, capture_end);
+    let mut outcome: Vec<Outcome> = (0..2)
+        .filter_map(|x| {
+            let (at, call, result, since, from) = run.tcb[x].news?;
+            Some(Outcome {
+                host: name(x).to_string(),
+                call,
+                result: AppResult::Word(result),
+                at,
+                after: us(at - since),
+                from,
+            })
+        })
+        .collect();
+    outcome.sort_by(|a, b| a.at.total_cmp(&b.at));
+    let mut events = run.events;
+    events.sort_by(|a, b| a.at.total_cmp(&b.at));
+    let last = run.packets.last().map_or(0.0, |p| p.sent_at);
+    let open = matches!(
+        ending,
+        Ending::Open { .. }
+            | Ending::Unanswered { .. }
+            | Ending::KeepaliveUnanswered { .. }
+            | Ending::HalfClosed { .. }
+            | Ending::RetriesExhausted { .. }
+            | Ending::SynUnanswered { .. }
+    );
+    let end_at = events
+        .iter()
+        .map(|e| e.at)
+        .fold(last, f64::max)
+        .max(if open { capture_end } else { 0.0 });
+    let mut hosts = vec![
+        HostInfo {
+            name: "client".into(),
+            ip: input.client.0.clone(),
+        },
+        HostInfo {
+            name: "server".into(),
+            ip: input.server.0.clone(),
+        },
+    ];
+    if run.packets.iter().any(|p| p.src == "attacker") {
+        let ip = run
+            .attacker_mac
+            .and_then(|m| (input.mac_text)(m))
+            .unwrap_or_else(|| "?".to_string());
+        hosts.push(HostInfo {
+            name: "attacker".into(),
+            ip,
+        });
+    }
+    let trace = Trace {
+        scenario: "capture".into(),
+        origin: Origin::Capture,
+        params: Default::default(),
+        hosts,
+        packets: run.packets,
+        events,
+        end_at,
+        stop: StopReason::Quiet,
+        outcome,
+    };
+    Output { trace, ending }
+}
+
+/// How the connection ended, from what the run saw.
+fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> Ending {
+    let st = &run.story;
+    if let Some((x, at)) = st.forged_rst {
+        return Ending::ThirdParty {
+            victim: side(x),
+            at,
+            syn_at: st.forged_syn,
+        };
+    }
+    if let Some((x, why, at, _accepted, quiet, resend)) = st.rst {
+        let by = side(x);
+        match why {
+            Why::RstKeepaliveTimeout => {
+                let t = &run.tcb[x];
+                return Ending::KeepaliveGaveUp {
+                    by,
+                    probes: t.probes_total,
+                    silent_since: t.last_heard.unwrap_or(0.0),
+                    at,
+                };
+            }
+            Why::RstBadAck => {
+                let syn_at = st.syn_on_established.map_or(at, |s| s.1);
+                return Ending::Reconnected {
+                    by,
+                    syn_at,
+                    at,
+                    new_handshake: st.rehandshake,
+                };
+            }
+            Why::RstNoSocket => {
+                let refused = run
+                    .packets
+                    .iter()
+                    .all(|p| !matches!(p.why, Why::SynAck | Why::HandshakeAck));
+                if refused {
+                    return Ending::Refused { at };
+                }
+                return Ending::PeerRebooted {
+                    by,
+                    silent_since: quiet,
+                    at,
+                    answered_resend: resend,
+                };
+            }
+            Why::RstDataAfterClose => {
+                return Ending::ResetAfterClose {
+                    by,
+                    fin_at: st.fins[x].unwrap_or(at),
+                    at,
+                }
+            }
+            Why::RstUnreadData => return Ending::ResetUnreadData { by, at },
+            _ => return Ending::Reset { by, at },
+        }
+    }
+    match st.fins {
+        [Some(a), Some(b)] => {
+            let (first, at, second_at) = if a <= b {
+                (Side::Client, a, b)
+            } else {
+                (Side::Server, b, a)
+            };
+            return Ending::Closed {
+                first,
+                at,
+                second_at,
+            };
+        }
+        [Some(a), None] => {
+            return Ending::HalfClosed {
+                by: Side::Client,
+                at: a,
+            }
+        }
+        [None, Some(b)] => {
+            return Ending::HalfClosed {
+                by: Side::Server,
+                at: b,
+            }
+        }
+        _ => {}
+    }
+    for x in [SERVER, CLIENT] {
+        let t = &run.tcb[x];
+        if t.probes > 0 {
+            return Ending::KeepaliveUnanswered {
+                by: side(x),
+                probes: t.probes,
+                silent_since: t.last_heard.unwrap_or(0.0),
+            };
+        }
+    }
+    if let Some((x, at)) = gave_up {
+        let t = &run.tcb[x];
+        return Ending::RetriesExhausted {
+            by: side(x),
+            resends: t.resends,
+            first: t.unacked_since.unwrap_or(0.0),
+            at,
+        };
+    }
+    for x in [SERVER, CLIENT] {
+        let t = &run.tcb[x];
+        if let (Some(first), Some((last, _))) = (t.unacked_since, t.last_resend) {
+            if t.resends > 0 && !t.last_heard.is_some_and(|h| h > first) {
+                return Ending::Unanswered {
+                    by: side(x),
+                    resends: t.resends,
+                    first,
+                    last,
+                };
+            }
+        }
+    }
+    let synacked = run.packets.iter().any(|p| p.why == Why::SynAck);
+    let syns: Vec<f64> = run
+        .packets
+        .iter()
+        .filter(|p| matches!(p.why, Why::Connect | Why::SynRetransmit))
+        .map(|p| p.sent_at)
+        .collect();
+    if !synacked && !syns.is_empty() {
+        return Ending::SynUnanswered {
+            sends: syns.len() as u32,
+            first: syns[0],
+            last: *syns.last().unwrap_or(&syns[0]),
+        };
+    }
+    let answered = run.tcb[0].probes_answered + run.tcb[1].probes_answered;
+    Ending::Open {
+        idle_since: st.last_seg,
+        until: capture_end,
+        keepalive_answered: answered,
+    }
+}
