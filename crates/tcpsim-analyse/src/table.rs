@@ -195,13 +195,7 @@ impl Table {
         self.segs.push(seg);
     }
 
-    fn new_conn(
-        &mut self,
-        key: (End, End),
-        a: End,
-        b: End,
-        ts: i64,
-    ) -> u32 {
+    fn new_conn(&mut self, key: (End, End), a: End, b: End, ts: i64) -> u32 {
         let idx = self.conns.len() as u32;
         self.conns.push(Conn {
             a,

@@ -5,6 +5,8 @@
 //! tcpsim params <scenario>
 //! tcpsim run <scenario> [--set NAME=VALUE]... [--format text|json|pcap|svg]
 //!                       [--lang zh|en] [-o FILE]
+//! tcpsim explain FILE [--conn INDEX|ADDR:PORT-ADDR:PORT] [--format text|json|svg]
+//!                     [--lang en|zh] [-o FILE]
 //! tcpsim help | --help | -h
 //! tcpsim --version | -V
 //! ```
@@ -18,6 +20,8 @@ use std::process::ExitCode;
 
 use tcpsim::{Params, Trace, SCENARIOS};
 
+mod explain;
+
 const USAGE: &str = "\
 tcpsim: what a server's TCP connection does when its peer dies, on Linux's timers
 
@@ -27,6 +31,9 @@ USAGE:
     tcpsim run <scenario> [OPTIONS]  run a scenario and print what happened
     tcpsim capture <recording.json> [--format text|json|svg] [--lang en|zh] [-o FILE]
                                      draw a real-kernel recording (tests/kernel/fixtures)
+    tcpsim explain <FILE.pcap|FILE.pcapng> [--conn INDEX|ADDR:PORT-ADDR:PORT]
+                   [--format text|json|svg] [--lang en|zh] [-o FILE]
+                                     list a capture's TCP connections, or explain one
     tcpsim css                       print the page palette (line 1) and the stylesheet the
                                      SVG diagrams embed (line 2), for a page that inlines
                                      several diagrams and links the rules once
@@ -106,7 +113,7 @@ fn main() -> ExitCode {
 fn real_main(args: &[String]) -> Result<(), Failure> {
     let Some(cmd) = args.first() else {
         return usage(
-            "no command given; try `tcpsim help` (commands: list, params, run, capture, css, catalog, help)",
+            "no command given; try `tcpsim help` (commands: list, params, run, capture, css, catalog, help, explain)",
         );
     };
     let rest = &args[1..];
@@ -150,8 +157,9 @@ fn real_main(args: &[String]) -> Result<(), Failure> {
         }
         "run" => run(rest),
         "capture" => capture(rest),
+        "explain" => explain::explain(rest),
         other => usage(format!(
-            "unknown command '{other}'; commands: list, params, run, capture, css, catalog, help"
+            "unknown command '{other}'; commands: list, params, run, capture, css, catalog, help, explain"
         )),
     }
 }
