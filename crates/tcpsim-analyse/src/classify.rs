@@ -32,7 +32,7 @@
 //!   The first resend of the side's last bytes is a `tail_loss_probe` when
 //!   the next resend of them comes after about the same wait (an RTO timer
 //!   re-armed after a probe) rather than twice it (an RTO backing off), or,
-//!   with no next resend, when it came within 2 × RTT + 200 ms, and SACK was
+//!   with no next resend, when it came within 2 × RTT + 200 ms and SACK was
 //!   not refused in the handshake (Linux sends loss probes only with SACK).
 //!   Every other resend is `retransmit`.
 //! - New bytes: `fin` when the segment carries a FIN, else `data`.
@@ -237,6 +237,8 @@ struct TlpCandidate {
     /// The wait before it (since the bytes were last sent).
     wait: f64,
     at: f64,
+    /// Neither side refused SACK in the handshake.
+    sack: bool,
 }
 
 struct Run<'a> {
@@ -886,13 +888,14 @@ impl Run<'_> {
             tx.resends += 1;
             let wait = t - last_sent;
             tx.last_resend = Some((t, wait));
-            if before == 1 && tail && sack {
+            if before == 1 && tail {
                 self.tlp.push(TlpCandidate {
                     packet: i,
                     side: x,
                     pos,
                     wait,
                     at: t,
+                    sack,
                 });
             }
             self.resends.push((i, pos, x, t));
@@ -982,7 +985,9 @@ impl Run<'_> {
                 // An RTO backs off: twice the wait. After a probe the RTO
                 // timer starts again: about the same wait.
                 Some(g) => g < 1.5 * c.wait,
-                None => c.wait <= 2.0 * rtt + 0.2 + 0.015 + c.wait / 8.0,
+                // Without a next resend, only the wait tells, and Linux
+                // probes only with SACK.
+                None => c.sack && c.wait <= 2.0 * rtt + 0.2 + 0.015 + c.wait / 8.0,
             };
             if probe {
                 self.packets[c.packet].why = Why::TailLossProbe;
@@ -1063,6 +1068,7 @@ pub(crate) fn classify(input: &Input<'_>) -> Output {
             | Ending::HalfClosed { .. }
             | Ending::RetriesExhausted { .. }
             | Ending::SynUnanswered { .. }
+            | Ending::HandshakeIncomplete { .. }
     );
     let end_at = events
         .iter()
@@ -1231,6 +1237,15 @@ fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> End
             sends: syns.len() as u32,
             first: syns[0],
             last: *syns.last().unwrap_or(&syns[0]),
+        };
+    }
+    let established = run.packets.iter().any(|p| p.why == Why::HandshakeAck);
+    if synacked && !established {
+        let count = |w: &[Why]| run.packets.iter().filter(|p| w.contains(&p.why)).count() as u32;
+        return Ending::HandshakeIncomplete {
+            syns: count(&[Why::Connect, Why::SynRetransmit]),
+            synacks: count(&[Why::SynAck]),
+            last: st.last_seg,
         };
     }
     let answered = run.tcb[0].probes_answered + run.tcb[1].probes_answered;

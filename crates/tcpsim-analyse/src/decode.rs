@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 
 use etherparse::{
-    err::Layer, EtherType, LaxNetSlice, LaxSlicedPacket, LenSource, LinkSlice, TcpOptionElement,
+    err::Layer, EtherType, LaxNetSlice, LaxSlicedPacket, LinkSlice, TcpOptionElement,
     TransportSlice,
 };
 use pcap_parser::data::{get_packetdata, PacketData};
@@ -100,9 +100,11 @@ fn segment(p: &LaxSlicedPacket<'_>, mac: Option<[u8; 6]>) -> Result<Wire, Skip> 
             let pl = v4.payload();
             let start = h.slice().as_ptr() as usize;
             let offset = (pl.payload.as_ptr() as usize).saturating_sub(start);
-            let declared = match pl.len_source {
-                LenSource::Slice => pl.payload.len(),
-                _ => (h.total_len() as usize).saturating_sub(offset),
+            // Cut by the snapshot length: the header says how long it was.
+            let declared = if pl.incomplete {
+                (h.total_len() as usize).saturating_sub(offset)
+            } else {
+                pl.payload.len()
             };
             (
                 IpAddr::from(h.source()),
@@ -118,9 +120,10 @@ fn segment(p: &LaxSlicedPacket<'_>, mac: Option<[u8; 6]>) -> Result<Wire, Skip> 
             let pl = v6.payload();
             let start = h.slice().as_ptr() as usize;
             let offset = (pl.payload.as_ptr() as usize).saturating_sub(start);
-            let declared = match pl.len_source {
-                LenSource::Slice => pl.payload.len(),
-                _ => (40 + h.payload_length() as usize).saturating_sub(offset),
+            let declared = if pl.incomplete {
+                (40 + h.payload_length() as usize).saturating_sub(offset)
+            } else {
+                pl.payload.len()
             };
             (
                 IpAddr::from(h.source()),

@@ -81,6 +81,9 @@ pub enum Ending {
     },
     /// The SYN was sent `sends` times with no answer.
     SynUnanswered { sends: u32, first: f64, last: f64 },
+    /// The server answered `syns` SYNs with `synacks` SYN-ACKs, the last
+    /// segment at `last`, and the client never acknowledged one.
+    HandshakeIncomplete { syns: u32, synacks: u32, last: f64 },
     /// Another RST (an abort), from `by` at `at`.
     Reset { by: Side, at: f64 },
     /// Still open at the end of the capture (`until`), idle since
@@ -109,6 +112,7 @@ impl Ending {
             Ending::RetriesExhausted { .. } => "retries_exhausted",
             Ending::Unanswered { .. } => "unanswered",
             Ending::SynUnanswered { .. } => "syn_unanswered",
+            Ending::HandshakeIncomplete { .. } => "handshake_incomplete",
             Ending::Reset { .. } => "reset",
             Ending::Open { .. } => "open",
         }
@@ -408,6 +412,20 @@ pub(crate) fn diagnose(e: &Ending) -> Diagnosis {
                 "SYN 在 {}内发了 {} 次都没有回应：服务端不可达，或者 SYN 被丢弃了",
                 t_zh(last - first),
                 sends
+            ),
+        ),
+        Ending::HandshakeIncomplete { syns, synacks, last } => (
+            format!(
+                "the handshake never completed: the client sent its SYN {} times and the server answered with {} SYN-ACKs up to {}, none of them acknowledged (the SYN-ACKs do not reach the client, or its ACK does not come back)",
+                syns,
+                synacks,
+                t_en(last)
+            ),
+            format!(
+                "三次握手始终没有完成：客户端发了 {} 次 SYN，服务端回了 {} 个 SYN-ACK（直到 {}），没有一个得到确认（SYN-ACK 到不了客户端，或者客户端的 ACK 回不来）",
+                syns,
+                synacks,
+                t_zh(last)
             ),
         ),
         Ending::Reset { by, at } => (

@@ -482,10 +482,9 @@ impl Reader {
         }
         let mut table = self.table;
         table.skipped.link_type = c.unsupported.iter().map(|(_, n)| n).sum();
-        let end = match (table.end, c.end_time) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        let end = table
+            .end
+            .map(|last| c.end_time(last).map_or(last, |e| e.max(last)));
         let stats = Stats {
             packets: c.records,
             segments: table.segs.len() as u64,

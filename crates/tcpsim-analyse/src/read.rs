@@ -127,8 +127,9 @@ pub(crate) struct Container {
     pub unsupported: Vec<(i32, u64)>,
     /// Whether any interface had a link type we decode.
     pub any_supported: bool,
-    /// The latest `isb_endtime` of a pcapng interface statistics block.
-    pub end_time: Option<i64>,
+    /// The `isb_endtime` of pcapng interface statistics blocks, raw, with
+    /// their interface's resolution and offset (see [`Container::end_time`]).
+    isb_ends: Vec<(u64, Option<u64>, i64)>,
     /// Timestamp of the previous record, for [`Container::backwards`].
     last_ts: Option<i64>,
     /// Records whose timestamp is earlier than the one before.
@@ -147,7 +148,7 @@ impl Container {
             records: 0,
             unsupported: Vec::new(),
             any_supported: false,
-            end_time: None,
+            isb_ends: Vec::new(),
             last_ts: None,
             backwards: 0,
             last_any_ts: 0,
@@ -200,6 +201,23 @@ impl Container {
             _ => {}
         }
         self.carry = Vec::new();
+    }
+
+    /// The capture's end as its interface statistics tell it, if they do
+    /// and it is plausible: not before the `last` packet, and within a day
+    /// of it. dumpcap 4.0 writes the end time in microseconds whatever the
+    /// interface's resolution, so that reading is tried too.
+    pub fn end_time(&self, last: i64) -> Option<i64> {
+        const DAY: i64 = 86_400 * 1_000_000_000;
+        self.isb_ends
+            .iter()
+            .filter_map(|&(raw, units, offset)| {
+                [units, Some(1_000_000)]
+                    .into_iter()
+                    .map(|u| ts_nanos(raw, u, offset))
+                    .find(|t| *t >= last && *t - last <= DAY)
+            })
+            .max()
     }
 
     fn damage(&mut self, at: usize, what: String) {
@@ -498,8 +516,9 @@ impl Container {
                     (isb.isb_endtime(), self.iface(isb.if_id))
                 {
                     let raw = ((hi as u64) << 32) | lo as u64;
-                    let t = ts_nanos(raw, iface.units, iface.offset);
-                    self.end_time = Some(self.end_time.map_or(t, |e| e.max(t)));
+                    if self.isb_ends.len() < 1024 {
+                        self.isb_ends.push((raw, iface.units, iface.offset));
+                    }
                 }
             }
             _ => {}
