@@ -136,12 +136,20 @@ impl Diagnosis {
     }
 }
 
+/// Seconds with three decimals, by integer arithmetic (float formatting
+/// would add some 20 KB to the wasm build).
+fn fixed3(x: f64) -> String {
+    let ms = (x.abs() * 1000.0).round() as u64;
+    let sign = if x < 0.0 && ms > 0 { "-" } else { "" };
+    format!("{sign}{}.{:03}", ms / 1000, ms % 1000)
+}
+
 fn t_en(x: f64) -> String {
-    format!("{x:.3} s")
+    format!("{} s", fixed3(x))
 }
 
 fn t_zh(x: f64) -> String {
-    format!("{x:.3} 秒")
+    format!("{} 秒", fixed3(x))
 }
 
 /// "the 6th retransmission", "第 6 次重传".
@@ -470,5 +478,38 @@ pub(crate) fn diagnose(e: &Ending) -> Diagnosis {
         ending: e.clone(),
         zh,
         en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_have_three_decimals_like_float_formatting() {
+        for x in [
+            0.0, 0.0004, 0.0005, 1.0, 2.0206, 8.8146, 6.81299, 924.6, 7875.030,
+        ] {
+            assert_eq!(
+                fixed3(x),
+                format!("{x:.3}").replace("-0.000", "0.000"),
+                "{x}"
+            );
+        }
+        assert_eq!(fixed3(-1.5), "-1.500");
+    }
+
+    #[test]
+    fn ordinals() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .map(nth_en)
+            .to_vec();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
     }
 }

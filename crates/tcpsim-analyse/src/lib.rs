@@ -532,6 +532,15 @@ pub struct Capture {
     list: Vec<Connection>,
 }
 
+impl fmt::Debug for Capture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Capture")
+            .field("stats", &self.stats)
+            .field("warning", &self.warning)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Capture {
     /// Every TCP connection, in the order of its first segment.
     pub fn connections(&self) -> &[Connection] {

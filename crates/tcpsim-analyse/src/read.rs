@@ -9,11 +9,17 @@
 //! record's worth of bytes beyond the chunk it was given: a record that
 //! claims more than [`MAX_RECORD`] bytes is damage, not a reason to wait.
 
-use pcap_parser::nom::{Err as NomErr, Needed};
+use pcap_parser::nom::{Err as NomErr, IResult, Needed};
 use pcap_parser::pcap::{
     parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header,
 };
-use pcap_parser::pcapng::{parse_block_be, parse_block_le, Block};
+use pcap_parser::pcapng::{
+    parse_enhancedpacketblock_be, parse_enhancedpacketblock_le, parse_interfacedescriptionblock_be,
+    parse_interfacedescriptionblock_le, parse_interfacestatisticsblock_be,
+    parse_interfacestatisticsblock_le, parse_sectionheaderblock, parse_simplepacketblock_be,
+    parse_simplepacketblock_le, parse_unknownblock_be, parse_unknownblock_le, Block, EPB_MAGIC,
+    IDB_MAGIC, ISB_MAGIC, SHB_MAGIC, SPB_MAGIC,
+};
 use pcap_parser::{Linktype, PcapError};
 
 use crate::table::Table;
@@ -185,6 +191,15 @@ impl Container {
             Format::Start if self.offset == 0 && self.carry.is_empty() => {
                 self.stop = Some(Stop::Fatal(Error::Empty));
             }
+            Format::Start if is_pcap_magic(&self.carry) => {
+                self.stop = Some(Stop::Fatal(Error::Corrupt {
+                    offset: 0,
+                    what: format!(
+                        "the file ends inside its 24-byte pcap header ({} bytes)",
+                        self.carry.len()
+                    ),
+                }));
+            }
             Format::Start => {
                 self.stop = Some(Stop::Fatal(not_a_capture(&self.carry)));
             }
@@ -260,16 +275,8 @@ impl Container {
         if rest.len() < 4 {
             return Step::More;
         }
-        let magic = [rest[0], rest[1], rest[2], rest[3]];
-        match magic {
-            // pcap: micro- or nanosecond, either byte order; and the
-            // "modified" (Alexey Kuznetsov) variant.
-            [0xd4, 0xc3, 0xb2, 0xa1]
-            | [0xa1, 0xb2, 0xc3, 0xd4]
-            | [0x4d, 0x3c, 0xb2, 0xa1]
-            | [0xa1, 0xb2, 0x3c, 0x4d]
-            | [0x34, 0xcd, 0xb2, 0xa1]
-            | [0xa1, 0xb2, 0xcd, 0x34] => {
+        match [rest[0], rest[1], rest[2], rest[3]] {
+            _ if is_pcap_magic(rest) => {
                 if rest.len() < 24 {
                     return Step::More;
                 }
@@ -409,11 +416,7 @@ impl Container {
                 return Step::More;
             }
         }
-        let parsed = if be {
-            parse_block_be(rest)
-        } else {
-            parse_block_le(rest)
-        };
+        let parsed = block(rest, be);
         let (r, block) = match parsed {
             Ok(x) => x,
             Err(NomErr::Incomplete(n)) => return self.incomplete(rest, pos, n, 0),
@@ -545,6 +548,20 @@ impl Container {
     }
 }
 
+/// pcap's magic numbers: micro- or nanosecond, either byte order, and the
+/// "modified" (Alexey Kuznetsov) variant.
+fn is_pcap_magic(b: &[u8]) -> bool {
+    matches!(
+        b,
+        [0xd4, 0xc3, 0xb2, 0xa1, ..]
+            | [0xa1, 0xb2, 0xc3, 0xd4, ..]
+            | [0x4d, 0x3c, 0xb2, 0xa1, ..]
+            | [0xa1, 0xb2, 0x3c, 0x4d, ..]
+            | [0x34, 0xcd, 0xb2, 0xa1, ..]
+            | [0xa1, 0xb2, 0xcd, 0x34, ..]
+    )
+}
+
 enum Step {
     /// This many bytes were used.
     Used(usize),
@@ -553,6 +570,51 @@ enum Step {
     Again,
     /// Stop here: more input is needed, or reading has stopped.
     More,
+}
+
+/// One pcapng block, by pcap-parser. Only the kinds this reader uses are
+/// parsed as what they are (the others are skipped whole, as unknown
+/// blocks): `parse_block_le`/`_be` would link the parsers of every kind,
+/// both byte orders, into the browser build for nothing.
+fn block(i: &[u8], be: bool) -> IResult<&[u8], Block<'_>, PcapError<&[u8]>> {
+    if i.len() < 4 {
+        return Err(NomErr::Incomplete(Needed::new(4 - i.len())));
+    }
+    let t = [i[0], i[1], i[2], i[3]];
+    let kind = if be {
+        u32::from_be_bytes(t)
+    } else {
+        u32::from_le_bytes(t)
+    };
+    match (kind, be) {
+        (SHB_MAGIC, _) => parse_sectionheaderblock(i).map(|(r, b)| (r, Block::SectionHeader(b))),
+        (IDB_MAGIC, false) => {
+            parse_interfacedescriptionblock_le(i).map(|(r, b)| (r, Block::InterfaceDescription(b)))
+        }
+        (IDB_MAGIC, true) => {
+            parse_interfacedescriptionblock_be(i).map(|(r, b)| (r, Block::InterfaceDescription(b)))
+        }
+        (EPB_MAGIC, false) => {
+            parse_enhancedpacketblock_le(i).map(|(r, b)| (r, Block::EnhancedPacket(b)))
+        }
+        (EPB_MAGIC, true) => {
+            parse_enhancedpacketblock_be(i).map(|(r, b)| (r, Block::EnhancedPacket(b)))
+        }
+        (SPB_MAGIC, false) => {
+            parse_simplepacketblock_le(i).map(|(r, b)| (r, Block::SimplePacket(b)))
+        }
+        (SPB_MAGIC, true) => {
+            parse_simplepacketblock_be(i).map(|(r, b)| (r, Block::SimplePacket(b)))
+        }
+        (ISB_MAGIC, false) => {
+            parse_interfacestatisticsblock_le(i).map(|(r, b)| (r, Block::InterfaceStatistics(b)))
+        }
+        (ISB_MAGIC, true) => {
+            parse_interfacestatisticsblock_be(i).map(|(r, b)| (r, Block::InterfaceStatistics(b)))
+        }
+        (_, false) => parse_unknownblock_le(i).map(|(r, b)| (r, Block::Unknown(b))),
+        (_, true) => parse_unknownblock_be(i).map(|(r, b)| (r, Block::Unknown(b))),
+    }
 }
 
 /// A pcapng timestamp (`raw` units of `1/units` s, plus `offset` seconds) in
