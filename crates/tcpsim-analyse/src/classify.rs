@@ -29,12 +29,13 @@
 //!   a zero-window probe, which has no reason of its own yet: `captured`.
 //! - Bytes (or a FIN) below the highest sequence number the side has sent:
 //!   a retransmission, `resend` = how often those bytes were sent before.
-//!   The first resend of the side's last bytes is a `tail_loss_probe` when
-//!   the next resend of them comes after about the same wait (an RTO timer
-//!   re-armed after a probe) rather than twice it (an RTO backing off), or,
-//!   with no next resend, when it came within 2 × RTT + 200 ms and SACK was
-//!   not refused in the handshake (Linux sends loss probes only with SACK).
-//!   Every other resend is `retransmit`.
+//!   The first resend of the side's last bytes is a `tail_loss_probe`
+//!   unless SACK was refused in the handshake: Linux (and Windows, with
+//!   RACK-TLP) probe the tail before the RTO fires whenever SACK is on. The
+//!   wait cannot tell them apart: the probe comes after 2 × SRTT (plus the
+//!   RTO floor with one segment out) or after 1 s without an RTT sample,
+//!   capped at the RTO, and the RTO after it may be the same wait or twice
+//!   it. Every other resend is `retransmit`.
 //! - New bytes: `fin` when the segment carries a FIN, else `data`.
 //! - A pure ACK that acknowledges nothing new, answering the peer's last
 //!   segment: `challenge_ack` after a SYN on a synchronized connection or a
@@ -55,7 +56,7 @@ use tcpsim::trace::{
     ResultWord, StopReason, TcpState, Trace, Why, WireKey,
 };
 
-use crate::decode::{NO_WSCALE, OPT_SACK_OK};
+use crate::decode::{NO_WSCALE, OPT_ANY, OPT_SACK_OK};
 use crate::diagnose::Ending;
 use crate::table::{seq_lt, Seg, ACK, FIN, RST, SYN};
 use crate::Side;
@@ -95,6 +96,12 @@ fn name(i: usize) -> &'static str {
     side(i).as_str()
 }
 
+/// Whether a SYN offered SACK: unknown (`None`) for a SYN with no options
+/// at all, which no real stack sends (the simulator's pcaps do).
+fn sack_offered(s: &Seg) -> Option<bool> {
+    (s.opts & OPT_ANY != 0).then_some(s.opts & OPT_SACK_OK != 0)
+}
+
 /// Seconds, to the microsecond.
 fn us(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
@@ -129,8 +136,13 @@ struct Tcb {
     iss: Option<u32>,
     /// SYNs sent: (ISN, times).
     syns: Vec<(u32, u32)>,
-    /// SYN-ACKs sent: (ISN, times).
-    synacks: Vec<(u32, u32)>,
+    /// SYN-ACKs sent: (ISN, when first, resends by the timer).
+    synacks: Vec<(u32, f64, u32)>,
+    /// SYN-ACKs received and not yet answered (by the handshake ACK, or by
+    /// a challenge ACK when the side is synchronized already).
+    synacks_in: u32,
+    /// When the last of them came.
+    synack_in_at: f64,
     /// Highest sequence number sent (end of a segment).
     snd_nxt: Option<u32>,
     /// Highest acknowledgment number sent.
@@ -228,19 +240,6 @@ impl Tcb {
     }
 }
 
-/// A first resend that may be a tail loss probe, decided once the next
-/// resend (if any) is known.
-struct TlpCandidate {
-    packet: usize,
-    side: usize,
-    pos: u64,
-    /// The wait before it (since the bytes were last sent).
-    wait: f64,
-    at: f64,
-    /// Neither side refused SACK in the handshake.
-    sack: bool,
-}
-
 struct Run<'a> {
     input: &'a Input<'a>,
     t0: i64,
@@ -250,9 +249,6 @@ struct Run<'a> {
     /// Per side, segments from the other side awaiting its ACK: (end, time).
     unacked: [VecDeque<(u32, f64)>; 2],
     rtt: [f64; 2],
-    tlp: Vec<TlpCandidate>,
-    /// Resends by side and position, in order: (packet, time).
-    resends: Vec<(usize, u64, usize, f64)>,
     forged: Vec<bool>,
     story: Story,
     attacker_mac: Option<u32>,
@@ -490,7 +486,6 @@ impl Run<'_> {
             });
             self.story.last_seg = t;
         }
-        self.decide_tlps();
     }
 
     /// Classify segment `i` and update both sides' knowledge.
@@ -521,7 +516,7 @@ impl Run<'_> {
         } else if s.has(SYN) {
             self.syn_ack(s, x, t)
         } else {
-            self.other(i, s, x, t, gap, pending)
+            self.other(s, x, t, gap, pending)
         };
         self.tcb[x].last_tx = Some(t);
         out
@@ -677,6 +672,11 @@ impl Run<'_> {
         if let Some(e) = self.tcb[x].syns.iter_mut().find(|e| e.0 == s.seq) {
             let n = e.1;
             e.1 += 1;
+            if self.tcb[y].synchronized() && self.tcb[y].st.is_some() {
+                // Resent to a side still holding the old connection: another
+                // challenge ACK.
+                self.tcb[y].pending = Some(Pending::Challenge);
+            }
             return (Why::SynRetransmit, Some(n));
         }
         self.tcb[x].syns.push((s.seq, 1));
@@ -689,7 +689,7 @@ impl Run<'_> {
         // A new incarnation: whatever x had on this four-tuple is gone (a
         // reboot), and its new socket starts from CLOSED.
         self.tcb[x].restart(s.seq);
-        self.tcb[x].sack_ok = Some(s.opts & OPT_SACK_OK != 0);
+        self.tcb[x].sack_ok = sack_offered(s);
         self.tcb[x].wscale = (s.wscale != NO_WSCALE).then_some(s.wscale);
         self.tcb[x].win = Some(s.win);
         self.tcb[x].st = Some(TcpState::Closed);
@@ -699,15 +699,23 @@ impl Run<'_> {
 
     fn syn_ack(&mut self, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
         let y = 1 - x;
+        self.tcb[y].synacks_in += 1;
+        self.tcb[y].synack_in_at = t;
         if let Some(e) = self.tcb[x].synacks.iter_mut().find(|e| e.0 == s.seq) {
-            let n = e.1;
-            e.1 += 1;
-            return (Why::SynAck, Some(n));
+            // The same SYN-ACK again: from the timer (1 s after the first,
+            // then 3, 7, 15... as it backs off) or answering a resent SYN.
+            let k = e.2 + 1;
+            let due = e.1 + ((1u64 << k.min(20)) - 1) as f64;
+            if (t - due).abs() <= 0.015 + (due - e.1) / 8.0 {
+                e.2 = k;
+                return (Why::SynAck, Some(k));
+            }
+            return (Why::SynAck, None);
         }
-        self.tcb[x].synacks.push((s.seq, 1));
+        self.tcb[x].synacks.push((s.seq, t, 0));
         self.tcb[x].restart(s.seq);
         self.tcb[x].rcv_nxt = Some(s.ack);
-        self.tcb[x].sack_ok = Some(s.opts & OPT_SACK_OK != 0);
+        self.tcb[x].sack_ok = sack_offered(s);
         self.tcb[x].wscale = (s.wscale != NO_WSCALE).then_some(s.wscale);
         self.tcb[x].win = Some(s.win);
         self.tcb[x].st = Some(TcpState::Listen);
@@ -724,7 +732,6 @@ impl Run<'_> {
     /// Segments without SYN or RST.
     fn other(
         &mut self,
-        i: usize,
         s: &Seg,
         x: usize,
         t: f64,
@@ -748,6 +755,7 @@ impl Run<'_> {
             self.acked(x, s, t);
         }
         if handshake {
+            self.tcb[x].synacks_in = self.tcb[x].synacks_in.saturating_sub(1);
             if self.tcb[x].st.is_none() || self.tcb[x].st == Some(TcpState::SynSent) {
                 self.tcb[x].st.get_or_insert(TcpState::SynSent);
                 self.state(x, TcpState::Established, t);
@@ -765,10 +773,16 @@ impl Run<'_> {
         } else if let Some(w) = self.probe(s, x, t, gap) {
             w
         } else if space > 0 {
-            return self.bytes(i, s, x, t);
+            return self.bytes(s, x, t);
         } else {
             match pending {
                 Some(Pending::Challenge) if !ack_new => Why::ChallengeAck,
+                // A SYN-ACK that reached a synchronized side: RFC 5961's
+                // challenge ACK, as for any SYN.
+                _ if !ack_new && self.tcb[x].synacks_in > 0 && self.prompt(x, t) => {
+                    self.tcb[x].synacks_in -= 1;
+                    Why::ChallengeAck
+                }
                 Some(Pending::TimeWaitFin) if !ack_new => Why::TimewaitAck,
                 Some(Pending::Dup) if !ack_new => Why::DupAck,
                 _ if ack_new => match covered {
@@ -782,6 +796,14 @@ impl Run<'_> {
             self.tcb[y].got_data = true;
         }
         (why, None)
+    }
+
+    /// Whether a segment from `x` at `t` can be an immediate answer to the
+    /// last SYN-ACK it received (one that was lost on the way after the
+    /// capture point calls for nothing).
+    fn prompt(&self, x: usize, t: f64) -> bool {
+        let r = self.rtt[x];
+        t - self.tcb[x].synack_in_at <= 1.5 * r + 0.01
     }
 
     /// An ACK that left `delay` after the segment it covers came: later than
@@ -857,7 +879,7 @@ impl Run<'_> {
     }
 
     /// A segment carrying bytes or a FIN (no SYN, no RST).
-    fn bytes(&mut self, i: usize, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
+    fn bytes(&mut self, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
         let y = 1 - x;
         let space = s.space() as u64;
         let tx = &mut self.tcb[x];
@@ -888,18 +910,13 @@ impl Run<'_> {
             tx.resends += 1;
             let wait = t - last_sent;
             tx.last_resend = Some((t, wait));
-            if before == 1 && tail {
-                self.tlp.push(TlpCandidate {
-                    packet: i,
-                    side: x,
-                    pos,
-                    wait,
-                    at: t,
-                    sack,
-                });
+            // The first resend of the last bytes sent: Linux's tail loss
+            // probe, which comes before the RTO whenever SACK is on.
+            if before == 1 && tail && sack {
+                Why::TailLossProbe
+            } else {
+                Why::Retransmit
             }
-            self.resends.push((i, pos, x, t));
-            Why::Retransmit
         } else if s.has(FIN) {
             Why::Fin
         } else {
@@ -946,7 +963,7 @@ impl Run<'_> {
         if s.has(FIN) && why == Why::Fin {
             self.fin(x, s, t);
         }
-        let resend = (why == Why::Retransmit).then_some(before);
+        let resend = matches!(why, Why::Retransmit | Why::TailLossProbe).then_some(before);
         (why, resend)
     }
 
@@ -968,30 +985,6 @@ impl Run<'_> {
         }
         if self.tcb[y].fin_seq.is_none() {
             self.news(y, t, AppCall::Recv, ResultWord::Eof, t);
-        }
-    }
-
-    /// First resends that may be tail loss probes: decide now that every
-    /// resend is known.
-    fn decide_tlps(&mut self) {
-        for c in std::mem::take(&mut self.tlp) {
-            let next = self
-                .resends
-                .iter()
-                .find(|(p, pos, x, t)| *x == c.side && *pos == c.pos && *t > c.at && *p != c.packet)
-                .map(|r| r.3 - c.at);
-            let rtt = self.rtt[0] + self.rtt[1];
-            let probe = match next {
-                // An RTO backs off: twice the wait. After a probe the RTO
-                // timer starts again: about the same wait.
-                Some(g) => g < 1.5 * c.wait,
-                // Without a next resend, only the wait tells, and Linux
-                // probes only with SACK.
-                None => c.sack && c.wait <= 2.0 * rtt + 0.2 + 0.015 + c.wait / 8.0,
-            };
-            if probe {
-                self.packets[c.packet].why = Why::TailLossProbe;
-            }
         }
     }
 
@@ -1033,8 +1026,6 @@ pub(crate) fn classify(input: &Input<'_>) -> Output {
         events: Vec::new(),
         unacked: Default::default(),
         rtt: [0.0; 2],
-        tlp: Vec::new(),
-        resends: Vec::new(),
         forged: Vec::new(),
         story: Story::default(),
         attacker_mac: None,

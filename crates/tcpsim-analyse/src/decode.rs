@@ -34,7 +34,7 @@ pub(crate) struct Wire {
     pub ip_id: u16,
     /// Source MAC address, when the link layer has one.
     pub mac: Option<[u8; 6]>,
-    /// Option bits: [`OPT_SACK_OK`], [`OPT_SACK`].
+    /// Option bits: [`OPT_SACK_OK`], [`OPT_SACK`], [`OPT_ANY`].
     pub opts: u8,
     /// The window scale option's shift, or [`NO_WSCALE`].
     pub wscale: u8,
@@ -47,6 +47,9 @@ pub(crate) const NO_WSCALE: u8 = 0xff;
 pub(crate) const OPT_SACK_OK: u8 = 1;
 /// The segment carries SACK blocks.
 pub(crate) const OPT_SACK: u8 = 2;
+/// The segment carries TCP options at all (every real stack's SYN does:
+/// MSS at least; a SYN without any tells nothing about SACK).
+pub(crate) const OPT_ANY: u8 = 4;
 
 /// Why a frame is not a segment the analyser uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,7 +162,7 @@ fn segment(p: &LaxSlicedPacket<'_>, mac: Option<[u8; 6]>) -> Result<Wire, Skip> 
     };
     let header = tcp.header_slice().len();
     let len = declared.saturating_sub(header);
-    let mut opts = 0;
+    let mut opts = if tcp.options().is_empty() { 0 } else { OPT_ANY };
     let mut wscale = NO_WSCALE;
     for o in tcp.options_iterator() {
         match o {
