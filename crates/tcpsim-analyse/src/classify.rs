@@ -7,9 +7,9 @@
 //! FIN, the bytes it sent and how often) and reads every segment in time
 //! order. The rules, in the order they are tried:
 //!
-//! - A segment with the claimed sender's IP address but another source MAC
-//!   address (or, for a SYN or RST, another TTL) than that side's usual one
-//!   is forged: `forged_syn`, `forged_rst`, sent by `attacker`.
+//! - A SYN or RST with the claimed sender's IP address but another source
+//!   MAC address or TTL than that side's usual ones (the most frequent) is
+//!   forged: `forged_syn`, `forged_rst`, sent by `attacker`.
 //! - RST: `rst_bad_ack` from a side in SYN_SENT answering an unacceptable
 //!   ACK (its SEQ is that ACK's number); `rst_no_socket` when it answers the
 //!   peer's last segment the way a kernel without the connection does (SEQ =
@@ -173,7 +173,11 @@ struct Tcb {
     /// Its last segment; the peer's last segment.
     last_tx: Option<f64>,
     last_heard: Option<f64>,
+    /// What the peer's last unacceptable segments call for, how many
+    /// answers, and when the last of them came (an answer is immediate).
     pending: Option<Pending>,
+    pending_n: u32,
+    pending_at: f64,
     /// First transmission of its oldest unacknowledged data, and the resends
     /// since (for retries and outcomes).
     unacked_since: Option<f64>,
@@ -413,8 +417,11 @@ impl Run<'_> {
             .map(|s| {
                 let (mac, ttl) = usual[self.side_of(s)];
                 let other_mac = s.mac != 0 && mac != 0 && s.mac != mac;
+                // Only what a blind third party sends: a SYN or a RST. Other
+                // segments from another MAC address (a failover, a second
+                // path) are the side's own.
                 let forgeable = s.has(RST) || (s.has(SYN) && !s.has(ACK));
-                other_mac || (forgeable && s.ttl != ttl)
+                forgeable && (other_mac || s.ttl != ttl)
             })
             .collect();
         // Relative numbers, tcpdump's way, with forged segments counted as
@@ -501,7 +508,9 @@ impl Run<'_> {
         if self.forged[i] {
             return self.forged_segment(i, s, x, t);
         }
-        let pending = self.tcb[x].pending.take();
+        let pending = self.tcb[x]
+            .pending
+            .filter(|_| self.prompt_after(x, t, self.tcb[x].pending_at));
         // The peer has heard from x: its keepalive probes are answered.
         if self.tcb[y].probes > 0 {
             self.tcb[y].probes_answered += self.tcb[y].probes;
@@ -532,7 +541,7 @@ impl Run<'_> {
         } else if s.has(SYN) && !s.has(ACK) {
             self.story.forged_syn.get_or_insert(t);
             if self.tcb[y].synchronized() {
-                self.tcb[y].pending = Some(Pending::Challenge);
+                self.call_for(y, Pending::Challenge, t);
             }
             (Why::ForgedSyn, None)
         } else {
@@ -579,7 +588,7 @@ impl Run<'_> {
             }
         } else if in_window && self.tcb[y].synchronized() {
             self.note(y, KernelNote::RstInexact, Some(i), t);
-            self.tcb[y].pending = Some(Pending::Challenge);
+            self.call_for(y, Pending::Challenge, t);
         } else if self.tcb[y].st != Some(TcpState::Closed) {
             self.note(y, KernelNote::RstIgnored, Some(i), t);
         }
@@ -675,7 +684,7 @@ impl Run<'_> {
             if self.tcb[y].synchronized() && self.tcb[y].st.is_some() {
                 // Resent to a side still holding the old connection: another
                 // challenge ACK.
-                self.tcb[y].pending = Some(Pending::Challenge);
+                self.call_for(y, Pending::Challenge, t);
             }
             return (Why::SynRetransmit, Some(n));
         }
@@ -683,7 +692,7 @@ impl Run<'_> {
         if self.tcb[y].synchronized() && self.tcb[y].st.is_some() {
             // A SYN on a live connection: a rebooted peer reconnecting from
             // the same port. The other side answers with a challenge ACK.
-            self.tcb[y].pending = Some(Pending::Challenge);
+            self.call_for(y, Pending::Challenge, t);
             self.story.syn_on_established.get_or_insert((x, t));
         }
         // A new incarnation: whatever x had on this four-tuple is gone (a
@@ -775,16 +784,23 @@ impl Run<'_> {
         } else if space > 0 {
             return self.bytes(s, x, t);
         } else {
-            match pending {
-                Some(Pending::Challenge) if !ack_new => Why::ChallengeAck,
+            let answered = match pending {
+                Some(p) if !ack_new => {
+                    self.answered(x);
+                    Some(p)
+                }
+                _ => None,
+            };
+            match answered {
+                Some(Pending::Challenge) => Why::ChallengeAck,
                 // A SYN-ACK that reached a synchronized side: RFC 5961's
                 // challenge ACK, as for any SYN.
                 _ if !ack_new && self.tcb[x].synacks_in > 0 && self.prompt(x, t) => {
                     self.tcb[x].synacks_in -= 1;
                     Why::ChallengeAck
                 }
-                Some(Pending::TimeWaitFin) if !ack_new => Why::TimewaitAck,
-                Some(Pending::Dup) if !ack_new => Why::DupAck,
+                Some(Pending::TimeWaitFin) => Why::TimewaitAck,
+                Some(Pending::Dup) => Why::DupAck,
                 _ if ack_new => match covered {
                     Some(t1) if self.late(x, t - t1) => Why::DelayedAck,
                     _ => Why::Ack,
@@ -802,8 +818,35 @@ impl Run<'_> {
     /// last SYN-ACK it received (one that was lost on the way after the
     /// capture point calls for nothing).
     fn prompt(&self, x: usize, t: f64) -> bool {
-        let r = self.rtt[x];
-        t - self.tcb[x].synack_in_at <= 1.5 * r + 0.01
+        self.prompt_after(x, t, self.tcb[x].synack_in_at)
+    }
+
+    /// Whether a segment from `x` at `t` can be an immediate answer to one
+    /// that reached it at `at`: within one and a half of its round trips
+    /// from the capture point, and 10 ms.
+    fn prompt_after(&self, x: usize, t: f64, at: f64) -> bool {
+        t - at <= 1.5 * self.rtt[x] + 0.01
+    }
+
+    /// A segment from `x`'s peer calls for an immediate answer from `x`.
+    fn call_for(&mut self, x: usize, what: Pending, at: f64) {
+        let tx = &mut self.tcb[x];
+        tx.pending_n = if tx.pending == Some(what) {
+            tx.pending_n + 1
+        } else {
+            1
+        };
+        tx.pending = Some(what);
+        tx.pending_at = at;
+    }
+
+    /// `x` answered one of the segments that called for it.
+    fn answered(&mut self, x: usize) {
+        let tx = &mut self.tcb[x];
+        tx.pending_n = tx.pending_n.saturating_sub(1);
+        if tx.pending_n == 0 {
+            tx.pending = None;
+        }
     }
 
     /// An ACK that left `delay` after the segment it covers came: later than
@@ -865,7 +908,7 @@ impl Run<'_> {
         if s.seq != una.wrapping_sub(1) || self.tcb[x].snd_nxt.is_some_and(|n| n != una) {
             return None;
         }
-        self.tcb[y].pending = Some(Pending::Dup);
+        self.call_for(y, Pending::Dup, t);
         if self.tcb[y].win == Some(0) || gap < 0.5 {
             // A zero-window probe (no reason of its own in the vocabulary),
             // or a probe too soon after traffic to be keepalive's.
@@ -947,9 +990,9 @@ impl Run<'_> {
             let old = !seq_lt(r, seq_end);
             let beyond = seq_lt(r, s.seq);
             if old && s.has(FIN) && ry.peer_fin_acked && ry.fin_acked {
-                self.tcb[y].pending = Some(Pending::TimeWaitFin);
+                self.call_for(y, Pending::TimeWaitFin, t);
             } else if old || beyond {
-                self.tcb[y].pending = Some(Pending::Dup);
+                self.call_for(y, Pending::Dup, t);
             }
         }
         let q = &mut self.unacked[y];
@@ -1245,4 +1288,210 @@ fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> End
         until: capture_end,
         keepalive_answered: answered,
     }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Rules that the recordings and captures do not exercise, on segments
+    //! written out by hand. `c` and `s` build a segment from the client or
+    //! the server: time in ms, flags, absolute seq and ack, length.
+
+    use super::*;
+    use crate::decode::OPT_ANY;
+
+    const CISN: u32 = 1000;
+    const SISN: u32 = 5000;
+
+    fn seg(from_a: bool, ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
+        Seg {
+            ts: (ms * 1e6) as i64,
+            seq,
+            ack,
+            len,
+            conn: 0,
+            mac: if from_a { 1 } else { 2 },
+            win: 65535,
+            ip_id: 0,
+            iface: 0,
+            flags,
+            ttl: 64,
+            from_a,
+            opts: if flags & SYN != 0 {
+                OPT_ANY | OPT_SACK_OK
+            } else {
+                0
+            },
+            wscale: NO_WSCALE,
+        }
+    }
+    fn c(ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
+        seg(true, ms, flags, seq, ack, len)
+    }
+    fn s(ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
+        seg(false, ms, flags, seq, ack, len)
+    }
+
+    /// The handshake at 0, 1, 2 ms.
+    fn handshake() -> Vec<Seg> {
+        vec![
+            c(0.0, SYN, CISN, 0, 0),
+            s(1.0, SYN | ACK, SISN, CISN + 1, 0),
+            c(2.0, ACK, CISN + 1, SISN + 1, 0),
+        ]
+    }
+
+    fn run(segs: &[Seg]) -> Output {
+        let end = segs.last().map_or(0, |s| s.ts);
+        classify(&Input {
+            segs,
+            client_is_a: true,
+            client: ("10.0.0.1".into(), 40000, 0),
+            server: ("10.0.0.2".into(), 8080, 1),
+            capture_end: end,
+            mac_text: &|_| Some("02:00:00:00:00:03".into()),
+        })
+    }
+
+    fn whys(o: &Output) -> Vec<Why> {
+        o.trace.packets.iter().map(|p| p.why).collect()
+    }
+
+    #[test]
+    fn a_data_ack_40_ms_late_is_delayed_and_an_immediate_one_is_not() {
+        let mut v = handshake();
+        v.push(c(100.0, PSH_ACK, CISN + 1, SISN + 1, 10));
+        v.push(s(100.2, ACK, SISN + 1, CISN + 11, 0));
+        v.push(c(200.0, PSH_ACK, CISN + 11, SISN + 1, 10));
+        v.push(s(240.0, ACK, SISN + 1, CISN + 21, 0));
+        let w = whys(&run(&v));
+        assert_eq!(&w[3..], [Why::Data, Why::Ack, Why::Data, Why::DelayedAck]);
+    }
+
+    #[test]
+    fn data_past_a_hole_draws_a_duplicate_ack() {
+        let mut v = handshake();
+        v.push(c(100.0, PSH_ACK, CISN + 1, SISN + 1, 10));
+        // 1 + 10 .. 21 was lost before the capture point; 21 .. 31 arrives.
+        v.push(c(100.1, PSH_ACK, CISN + 21, SISN + 1, 10));
+        v.push(s(100.3, ACK, SISN + 1, CISN + 11, 0));
+        v.push(s(100.4, ACK, SISN + 1, CISN + 11, 0));
+        let w = whys(&run(&v));
+        assert_eq!(&w[3..], [Why::Data, Why::Data, Why::Ack, Why::DupAck]);
+    }
+
+    #[test]
+    fn a_zero_window_probe_has_no_reason_of_its_own() {
+        let mut v = handshake();
+        let mut full = s(100.0, ACK, SISN + 1, CISN + 1, 0);
+        full.win = 0;
+        v.push(full);
+        v.push(c(300.0, ACK, CISN, SISN + 1, 0));
+        let mut still = s(300.1, ACK, SISN + 1, CISN + 1, 0);
+        still.win = 0;
+        v.push(still);
+        let w = whys(&run(&v));
+        assert_eq!(&w[3..], [Why::Ack, Why::Captured, Why::DupAck]);
+    }
+
+    #[test]
+    fn a_rst_in_the_window_but_not_at_rcv_nxt_is_forged_and_challenged() {
+        let mut v = handshake();
+        v.push(c(1000.0, RST, CISN + 5000, 0, 0));
+        v.push(s(1000.1, ACK, SISN + 1, CISN + 1, 0));
+        let o = run(&v);
+        assert_eq!(&whys(&o)[3..], [Why::ForgedRst, Why::ChallengeAck]);
+        assert!(o.trace.events.iter().any(|e| matches!(
+            e.kind,
+            EventKind::Kernel {
+                what: KernelNote::RstInexact,
+                ..
+            }
+        ) && e.host == "server"));
+        // Not accepted: nobody learned anything, the connection is open.
+        assert!(o.trace.outcome.is_empty());
+        assert_eq!(o.ending.kind(), "open");
+    }
+
+    #[test]
+    fn a_rst_with_another_ttl_comes_from_a_third_party() {
+        let mut v = handshake();
+        let mut r = c(1000.0, RST, CISN + 1, 0, 0);
+        r.mac = 0;
+        r.ttl = 51;
+        v.push(r);
+        let o = run(&v);
+        let p = &o.trace.packets[3];
+        assert_eq!((p.why, p.src.as_str()), (Why::ForgedRst, "attacker"));
+        assert_eq!(p.spoofed_as.as_deref(), Some("client"));
+        assert_eq!(o.ending.kind(), "third_party_reset");
+        let names: Vec<&str> = o.trace.hosts.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, ["client", "server", "attacker"]);
+        assert_eq!(o.trace.outcome[0].result.as_string(), "ECONNRESET");
+    }
+
+    #[test]
+    fn a_fin_resent_to_time_wait_is_acked_again() {
+        let mut v = handshake();
+        v.push(c(100.0, FIN | ACK, CISN + 1, SISN + 1, 0));
+        v.push(s(100.1, FIN | ACK, SISN + 1, CISN + 2, 0));
+        v.push(c(100.2, ACK, CISN + 2, SISN + 2, 0));
+        // The last ACK was lost after the capture point: the server resends
+        // its FIN (an RTO: SACK refused, so no loss probe), the client's
+        // TIME_WAIT answers.
+        v.push(s(400.1, FIN | ACK, SISN + 1, CISN + 2, 0));
+        v.push(c(400.2, ACK, CISN + 2, SISN + 2, 0));
+        v[1].opts = OPT_ANY;
+        let o = run(&v);
+        assert_eq!(
+            &whys(&o)[3..],
+            [
+                Why::Fin,
+                Why::Fin,
+                Why::Ack,
+                Why::Retransmit,
+                Why::TimewaitAck
+            ]
+        );
+        assert_eq!(o.trace.packets[6].resend, Some(1));
+        assert_eq!(o.ending.kind(), "closed");
+    }
+
+    #[test]
+    fn states_follow_the_fins() {
+        let mut v = handshake();
+        v.push(c(100.0, FIN | ACK, CISN + 1, SISN + 1, 0));
+        v.push(s(150.0, ACK, SISN + 1, CISN + 2, 0));
+        v.push(s(300.0, FIN | ACK, SISN + 1, CISN + 2, 0));
+        v.push(c(300.1, ACK, CISN + 2, SISN + 2, 0));
+        let o = run(&v);
+        let states: Vec<(String, TcpState)> = o
+            .trace
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::State { to, .. } => Some((e.host.clone(), to)),
+                _ => None,
+            })
+            .collect();
+        use TcpState::*;
+        let want = [
+            ("client", SynSent),
+            ("server", SynReceived),
+            ("client", Established),
+            ("server", Established),
+            ("client", FinWait1),
+            ("server", CloseWait),
+            ("client", FinWait2),
+            ("server", LastAck),
+            ("client", TimeWait),
+            ("server", Closed),
+        ];
+        let want: Vec<(String, TcpState)> = want.iter().map(|(h, s)| (h.to_string(), *s)).collect();
+        assert_eq!(states, want);
+        assert_eq!(o.trace.outcome.len(), 1);
+        assert_eq!(o.trace.outcome[0].host, "server");
+        assert_eq!(o.trace.outcome[0].result.as_string(), "EOF");
+    }
+
+    const PSH_ACK: u8 = 0x08 | ACK;
 }

@@ -25,9 +25,9 @@
 //! `stop` is `quiet`. Its hosts are `client` (the side that sent the first
 //! SYN; without one, the side with the higher port, the usual ephemeral
 //! one) and `server`, with their real addresses (IPv4 dotted, IPv6 as text),
-//! and an `attacker` when a segment carries one side's address but not its
-//! MAC address (or, for a SYN or RST, not its TTL): its "address" is then the
-//! MAC address it used. Each segment is one packet, captured at one point,
+//! and an `attacker` when a SYN or RST carries one side's address but not
+//! its usual MAC address or TTL: its "address" is then the MAC address it
+//! used (`?` without one). Each segment is one packet, captured at one point,
 //! so `arrived_at` equals `sent_at` (seconds since the connection's first
 //! segment, to the microsecond); `lost` is null. Sequence numbers are made
 //! relative with [`tcpsim::trace::relativize`], as tcpdump does.

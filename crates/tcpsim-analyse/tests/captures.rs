@@ -441,3 +441,42 @@ fn the_simulators_lossy_pcaps_read_back_with_its_reasons() {
     println!("{segments} segments, {lost_rst} challenge ACKs after a lost RST");
     assert!(segments > 2000);
 }
+
+/// When the capture goes on (here: another connection's segment 30 s
+/// later) past the moment the next retransmission was due, the sender must
+/// have given up: retries exhausted, ETIMEDOUT, inferred.
+#[test]
+fn a_capture_that_goes_on_shows_the_retransmissions_given_up() {
+    let orig = bytes("kernel/fixtures/host-crash-data-no-reboot.pcap");
+    let mut p = Pcap::parse(&orig);
+    let (s, us, orig_len, mut frame) = p.records[2].clone();
+    // The handshake ACK again, from another client port, 30 s later.
+    frame[14 + 20] ^= 0x01;
+    p.records.push((s + 30, us, orig_len, frame));
+    let c = read(&p.write(false, false)).unwrap();
+    assert_eq!(c.connections().len(), 2);
+    let a = c.explain(0).unwrap();
+    assert_eq!(a.diagnosis.ending.kind(), "retries_exhausted");
+    assert!(
+        a.diagnosis.en.contains("gave up at about"),
+        "{}",
+        a.diagnosis.en
+    );
+    let o = &a.trace.outcome;
+    assert_eq!((o.len(), o[0].host.as_str()), (1, "server"));
+    assert_eq!(o[0].result.as_string(), "ETIMEDOUT");
+    // Linux gave up at 15.42 s in this recording; the inference is the
+    // last retransmission's timer, doubled: 8.81 + 2 x 3.49.
+    assert!((o[0].at - 15.79).abs() < 0.05, "{}", o[0].at);
+    assert!(a.trace.events.iter().any(|e| matches!(
+        e.kind,
+        tcpsim::trace::EventKind::Kernel {
+            what: tcpsim::trace::KernelNote::RetriesExhausted,
+            ..
+        }
+    )));
+    // Without the later segment the capture stops at the last
+    // retransmission, too soon to tell.
+    let a = read(&orig).unwrap().explain(0).unwrap();
+    assert_eq!(a.diagnosis.ending.kind(), "unanswered");
+}
