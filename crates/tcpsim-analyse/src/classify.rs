@@ -601,8 +601,10 @@ impl Run<'_> {
         // The peer's last segment, if x has sent nothing since: what this
         // RST may be answering.
         let last_x = self.tcb[x].last_tx.unwrap_or(f64::NEG_INFINITY);
+        // (A bounded look back: a flood of RSTs must not cost n².)
         let prev = (0..i)
             .rev()
+            .take(256)
             .find(|&j| self.side_of(&segs[j]) == y && !self.forged[j])
             .filter(|&j| self.at(segs[j].ts) >= last_x);
         let reply_to = prev.filter(|&j| {
@@ -649,7 +651,12 @@ impl Run<'_> {
                 .filter(|_| matches!(self.packets[j].why, Why::Retransmit | Why::TailLossProbe))
         });
         let peer_quiet_since = reply_to
-            .and_then(|j| (0..j).rev().find(|&k| self.side_of(&segs[k]) == x))
+            .and_then(|j| {
+                (0..j)
+                    .rev()
+                    .take(4096)
+                    .find(|&k| self.side_of(&segs[k]) == x)
+            })
             .map(|k| self.at(segs[k].ts))
             .unwrap_or(silent_since);
         if why == Why::RstKeepaliveTimeout {

@@ -152,6 +152,15 @@ fn t_zh(x: f64) -> String {
     format!("{} 秒", fixed3(x))
 }
 
+/// "once", "twice", "3 times".
+fn times_en(n: u32) -> String {
+    match n {
+        1 => "once".to_string(),
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    }
+}
+
 /// "the 6th retransmission", "第 6 次重传".
 fn nth_en(n: u32) -> String {
     let suffix = match (n % 10, n % 100) {
@@ -376,9 +385,9 @@ pub(crate) fn diagnose(e: &Ending) -> Diagnosis {
             at,
         } => (
             format!(
-                "the {} retransmitted {} times from {} with no answer and gave up at about {} (inferred: Linux sends nothing then; recv() returns ETIMEDOUT)",
+                "the {} retransmitted {} from {} with no answer and gave up at about {} (inferred: Linux sends nothing then; recv() returns ETIMEDOUT)",
                 w(by),
-                resends,
+                times_en(resends),
                 t_en(first),
                 t_en(at)
             ),
@@ -397,9 +406,9 @@ pub(crate) fn diagnose(e: &Ending) -> Diagnosis {
             last,
         } => (
             format!(
-                "the {} retransmitted {} times over {} with no answer; the capture ends before the {} gave up",
+                "the {} retransmitted {} over {} with no answer; the capture ends before the {} gave up",
                 w(by),
-                resends,
+                times_en(resends),
                 t_en(last - first),
                 w(by)
             ),
@@ -410,10 +419,14 @@ pub(crate) fn diagnose(e: &Ending) -> Diagnosis {
                 resends
             ),
         ),
+        Ending::SynUnanswered { sends: 1, .. } => (
+            "the SYN got no answer before the capture ended".to_string(),
+            "SYN 在抓包结束前没有得到任何回应".to_string(),
+        ),
         Ending::SynUnanswered { sends, first, last } => (
             format!(
-                "the SYN was sent {} times over {} with no answer: the server is unreachable or drops it",
-                sends,
+                "the SYN was sent {} over {} with no answer: the server is unreachable or drops it",
+                times_en(sends),
                 t_en(last - first)
             ),
             format!(
@@ -424,8 +437,8 @@ pub(crate) fn diagnose(e: &Ending) -> Diagnosis {
         ),
         Ending::HandshakeIncomplete { syns, synacks, last } => (
             format!(
-                "the handshake never completed: the client sent its SYN {} times and the server answered with {} SYN-ACKs up to {}, none of them acknowledged (the SYN-ACKs do not reach the client, or its ACK does not come back)",
-                syns,
+                "the handshake never completed: the client sent its SYN {} and the server answered with {} SYN-ACKs up to {}, none of them acknowledged (the SYN-ACKs do not reach the client, or its ACK does not come back)",
+                times_en(syns),
                 synacks,
                 t_en(last)
             ),
