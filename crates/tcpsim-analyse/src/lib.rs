@@ -68,16 +68,16 @@
 //! more is needed), both are maintained. What decided it is the browser: a
 //! test module that reads every packet of a capture and pulls the TCP fields
 //! out with etherparse, built like the page's wasm (opt-level z, LTO, abort
-//! on panic, lol_alloc, `wasm-opt -Oz` from npm's binaryen 132), is 11.5 KB
-//! gzipped with pcap-parser and 19.9 KB with pcap-file; etherparse alone is
-//! 3.4 KB of either. pcap-file also leaves the Linux cooked headers to its
+//! on panic, lol_alloc, `wasm-opt -Oz` from npm's binaryen 132), is 11.2 KB
+//! gzipped with pcap-parser and 19.4 KB with pcap-file; etherparse alone is
+//! 3.3 KB of either (KB are 1024 bytes here, as in the README). pcap-file also leaves the Linux cooked headers to its
 //! caller, which this crate would have had to parse by hand. Of pcapng's
 //! block kinds, only those the analyser uses are given to pcap-parser's
 //! parsers (the others are skipped whole), which keeps the rest out of the
 //! wasm.
 //!
 //! The whole browser module (crates/tcpsim-analyse-wasm: this crate, the
-//! SVG renderer, the wasm-bindgen glue) is 195 KB, 81.7 KB gzipped, after
+//! SVG renderer, the wasm-bindgen glue) is 190.6 KB, 79.8 KB gzipped, after
 //! `wasm-opt -Oz`; it is loaded only when a reader opens a capture.
 //!
 //! # Speed and memory
