@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The binding API's tests, in headless Chromium. Ends with
+# The binding APIs' tests (the simulator's and the capture analyser's), in headless Chromium. Ends with
 # "wasm: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 log=$(mktemp)
 wasm-pack test --headless --chrome crates/tcpsim-wasm --features tools 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+wasm-pack test --headless --chrome crates/tcpsim-analyse-wasm 2>&1 | tee -a "$log"
+rc2=${PIPESTATUS[0]}
+[ "$rc" -eq 0 ] && rc=$rc2
 pass=0
 fail=0
 while read -r p f; do

@@ -6,6 +6,8 @@
 //! tcpsim run <scenario> [--set NAME=VALUE]... [--format text|json|pcap|svg]
 //!                       [--lang zh|en] [-o FILE]
 //! tcpsim ss <scenario> --at SECONDS [--set NAME=VALUE]... [-o FILE]
+//! tcpsim explain FILE [--conn INDEX|ADDR:PORT-ADDR:PORT] [--format text|json|svg]
+//!                     [--lang en|zh] [-o FILE]
 //! tcpsim help | --help | -h
 //! tcpsim --version | -V
 //! ```
@@ -19,6 +21,8 @@ use std::process::ExitCode;
 
 use tcpsim::{Lang, Params, Trace, SCENARIOS};
 
+mod explain;
+
 const USAGE: &str = "\
 tcpsim: what a server's TCP connection does when its peer dies, on Linux's timers
 
@@ -31,6 +35,9 @@ USAGE:
                                      moment of the run (state, queues, timer, retrans)
     tcpsim capture <recording.json> [--format text|json|svg] [--lang en|zh] [-o FILE]
                                      draw a real-kernel recording (tests/kernel/fixtures)
+    tcpsim explain <FILE.pcap|FILE.pcapng> [--conn INDEX|ADDR:PORT-ADDR:PORT]
+                   [--format text|json|svg] [--lang en|zh] [-o FILE]
+                                     list a capture's TCP connections, or explain one
     tcpsim css                       print the page palette (line 1) and the stylesheet the
                                      SVG diagrams embed (line 2), for a page that inlines
                                      several diagrams and links the rules once
@@ -150,7 +157,7 @@ fn note(msg: &str) -> Result<(), Failure> {
 fn real_main(args: &[String]) -> Result<(), Failure> {
     let Some(cmd) = args.first() else {
         return usage(
-            "no command given; try `tcpsim help` (commands: list, params, run, ss, capture, css, catalog, help)",
+            "no command given; try `tcpsim help` (commands: list, params, run, ss, capture, explain, css, catalog, help)",
         );
     };
     let rest = &args[1..];
@@ -195,8 +202,9 @@ fn real_main(args: &[String]) -> Result<(), Failure> {
         "run" => run(rest),
         "ss" => ss(rest),
         "capture" => capture(rest),
+        "explain" => explain::explain(rest),
         other => usage(format!(
-            "unknown command '{other}'; commands: list, params, run, ss, capture, css, catalog, help"
+            "unknown command '{other}'; commands: list, params, run, ss, capture, explain, css, catalog, help"
         )),
     }
 }

@@ -1,0 +1,290 @@
+//! The JavaScript face of tcpsim-analyse, for a Web Worker that reads a
+//! reader's capture file in slices. A thin layer, like tcpsim-wasm: values
+//! in, the analyser and the renderer called, values out. Errors are values
+//! (`{ok: false, error}`, one line saying what was wrong and what is
+//! allowed), never exceptions; a panic hook reports instead of leaving a
+//! dead worker.
+//!
+//! One capture at a time:
+//!
+//! ```js
+//! import init, { begin, feed, connections, explain } from "./tcpsim_analyse_wasm.js";
+//! await init();
+//! begin(file.size);
+//! for (let at = 0; at < file.size; at += 1 << 20) {
+//!   const r = feed(new Uint8Array(await file.slice(at, at + (1 << 20)).arrayBuffer()));
+//!   if (!r.ok) { show(r.error); break; }
+//!   progress(r.progress.fraction);          // 0..1
+//! }
+//! const list = connections();               // {ok, connections, stats, warning}
+//! const one = explain(0, "zh");             // {ok, trace, svg, diagnosis, connection}
+//! ```
+//!
+//! - `begin(total_bytes)`: start a capture (forgetting the last one);
+//!   `total_bytes` (the file's size, or `undefined`) is for the progress
+//!   fraction. Returns `{ok: true}`.
+//! - `feed(chunk: Uint8Array)`: the next slice, in order. Returns `{ok:
+//!   true, progress: {bytes, total, fraction}}` (`total` and `fraction` are
+//!   `null` without a size), or `{ok: false, error}` when the file cannot be
+//!   read at all (not a capture, a link type the analyser does not decode);
+//!   every later call repeats that error. Damage after the first packets
+//!   stops the reading quietly and comes back as `warning`.
+//! - `connections()`: ends the reading (the first call after the last
+//!   `feed`) and returns `{ok: true, connections: [...], stats: {...},
+//!   warning: string|null}`; each connection is `{index, client: {ip, port},
+//!   server, first_at, last_at, packets_from_client, packets_from_server,
+//!   bytes_from_client, bytes_from_server, handshake, end, end_by,
+//!   timestamps_backwards}`, and `stats` is `{packets, segments, connections,
+//!   skipped: {not_ip, not_tcp, fragment, tcp_header_cut, malformed,
+//!   link_type, duplicate}, timestamps_backwards, start, duration}`. Or
+//!   `{ok: false, error}`.
+//! - `explain(index, lang)`: one connection, `lang` "zh" (default) or "en":
+//!   `{ok: true, trace, svg, diagnosis: {ending, zh, en, text}, connection}`.
+//!   `trace` is the JSON text of the trace (`Trace::to_json`, the CLI's
+//!   `--format json` document, origin `capture`), for `JSON.parse`; `svg` is
+//!   the diagram without its stylesheet (the page links `tcpsim css` once),
+//!   titled with the diagnosis; `diagnosis.text` is the line in `lang`.
+
+use std::cell::RefCell;
+
+use tcpsim_analyse::{Capture, Error, Lang, Reader};
+use tcpsim_diagram::{svg, SvgOptions};
+use wasm_bindgen::prelude::*;
+
+// The worker runs one thread; lol_alloc's free-list allocator is far smaller
+// than the default dlmalloc.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let mut msg = String::from("tcpsim-analyse panicked");
+        if let Some(loc) = info.location() {
+            msg.push_str(" at ");
+            msg.push_str(loc.file());
+        }
+        let payload = info.payload();
+        if let Some(s) = payload.downcast_ref::<&str>() {
+            msg.push_str(": ");
+            msg.push_str(s);
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            msg.push_str(": ");
+            msg.push_str(s);
+        }
+        report_panic(&msg);
+    }));
+}
+
+/// What the panic hook does with its message: log it, and leave it in
+/// `globalThis.__tcpsimAnalysePanic` for the page (or worker) to read when
+/// the trap that follows reaches JavaScript.
+fn report_panic(msg: &str) {
+    web_sys::console::error_1(&JsValue::from_str(msg));
+    if let Some(w) = js_sys::global().dyn_ref::<js_sys::Object>() {
+        let _ = js_sys::Reflect::set(
+            w,
+            &JsValue::from_str("__tcpsimAnalysePanic"),
+            &JsValue::from_str(msg),
+        );
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn a_panic_report_reaches_the_page() {
+        report_panic("tcpsim-analyse panicked at x.rs: test");
+        let v = js_sys::Reflect::get(
+            &js_sys::global(),
+            &JsValue::from_str("__tcpsimAnalysePanic"),
+        )
+        .unwrap();
+        assert_eq!(
+            v.as_string().as_deref(),
+            Some("tcpsim-analyse panicked at x.rs: test")
+        );
+    }
+}
+
+/// Where the one capture is.
+enum Session {
+    /// Nothing begun.
+    Idle,
+    Reading(Reader),
+    Read(Capture),
+    /// Reading failed; every call says why.
+    Failed(Error),
+}
+
+thread_local! {
+    static SESSION: RefCell<Session> = const { RefCell::new(Session::Idle) };
+}
+
+fn set(obj: &js_sys::Object, k: &str, v: &JsValue) {
+    let _ = js_sys::Reflect::set(obj, &JsValue::from_str(k), v);
+}
+
+fn ok() -> js_sys::Object {
+    let o = js_sys::Object::new();
+    set(&o, "ok", &JsValue::TRUE);
+    o
+}
+
+fn failure(msg: &str) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "ok", &JsValue::FALSE);
+    set(&o, "error", &JsValue::from_str(msg));
+    o.into()
+}
+
+fn json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+const NOT_BEGUN: &str = "no capture: call begin(total_bytes) and feed(chunk) first";
+
+/// Start a capture of `total_bytes` (or unknown size).
+#[wasm_bindgen]
+pub fn begin(total_bytes: JsValue) -> JsValue {
+    let reader = match total_bytes.as_f64() {
+        Some(t) if t.is_finite() && t >= 0.0 => Reader::with_total(t as u64),
+        _ => Reader::new(),
+    };
+    SESSION.with(|s| *s.borrow_mut() = Session::Reading(reader));
+    ok().into()
+}
+
+/// The next slice of the file.
+#[wasm_bindgen]
+pub fn feed(chunk: &[u8]) -> JsValue {
+    SESSION.with(|s| {
+        let mut s = s.borrow_mut();
+        match &mut *s {
+            Session::Reading(r) => match r.feed(chunk) {
+                Ok(p) => {
+                    let o = ok();
+                    let prog = js_sys::Object::new();
+                    set(&prog, "bytes", &JsValue::from_f64(p.bytes as f64));
+                    let num = |x: Option<f64>| x.map_or(JsValue::NULL, JsValue::from_f64);
+                    set(&prog, "total", &num(p.total.map(|t| t as f64)));
+                    set(&prog, "fraction", &num(p.fraction()));
+                    set(&o, "progress", &prog);
+                    o.into()
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    *s = Session::Failed(e);
+                    failure(&msg)
+                }
+            },
+            Session::Failed(e) => failure(&e.to_string()),
+            Session::Read(_) => failure("the capture is read already: call begin() for another"),
+            Session::Idle => failure(NOT_BEGUN),
+        }
+    })
+}
+
+/// End the reading if it is not ended, and run `f` on the capture.
+fn with_capture(f: impl FnOnce(&Capture) -> JsValue) -> JsValue {
+    SESSION.with(|s| {
+        let mut s = s.borrow_mut();
+        if matches!(&*s, Session::Reading(_)) {
+            let Session::Reading(r) = std::mem::replace(&mut *s, Session::Idle) else {
+                unreachable!()
+            };
+            *s = match r.finish() {
+                Ok(c) => Session::Read(c),
+                Err(e) => Session::Failed(e),
+            };
+        }
+        match &*s {
+            Session::Read(c) => f(c),
+            Session::Failed(e) => failure(&e.to_string()),
+            _ => failure(NOT_BEGUN),
+        }
+    })
+}
+
+/// The connection list, the file's figures, and any warning.
+#[wasm_bindgen]
+pub fn connections() -> JsValue {
+    with_capture(|c| {
+        let o = ok();
+        set(&o, "connections", &json(&c.connections_json()));
+        set(&o, "stats", &json(&c.stats().to_json()));
+        set(
+            &o,
+            "warning",
+            &c.warning().map_or(JsValue::NULL, JsValue::from_str),
+        );
+        o.into()
+    })
+}
+
+/// One connection: its trace (JSON text), its diagram and its diagnosis.
+#[wasm_bindgen]
+pub fn explain(index: JsValue, lang: JsValue) -> JsValue {
+    with_capture(|c| {
+        let n = c.connections().len();
+        let Some(i) = index
+            .as_f64()
+            .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x < n as f64)
+        else {
+            let shown = index
+                .as_f64()
+                .map(tcpsim_diagram::trim_num)
+                .or_else(|| index.as_string())
+                .unwrap_or_else(|| "that".to_string());
+            return failure(&match n {
+                0 => format!("no connection {shown}: the capture has no TCP connection"),
+                _ => format!(
+                    "no connection {shown}: an index is a whole number from 0 to {}",
+                    n - 1
+                ),
+            });
+        };
+        let a = match c.explain(i as usize) {
+            Ok(a) => a,
+            Err(e) => return failure(&e.to_string()),
+        };
+        let lang = lang
+            .as_string()
+            .and_then(|s| Lang::parse(&s))
+            .unwrap_or_default();
+        let o = ok();
+        set(&o, "trace", &JsValue::from_str(&a.trace.to_json()));
+        let text = a.diagnosis.get(lang).to_string();
+        let drawing = svg(
+            &a.trace,
+            &SvgOptions {
+                lang,
+                style: false,
+                title: Some(text.clone()),
+                ..SvgOptions::default()
+            },
+        );
+        set(&o, "svg", &JsValue::from_str(&drawing));
+        let d = json(&a.diagnosis.to_json());
+        if let Some(obj) = d.dyn_ref::<js_sys::Object>() {
+            set(obj, "text", &JsValue::from_str(&text));
+        }
+        set(&o, "diagnosis", &d);
+        set(&o, "connection", &json(&a.connection.to_json()));
+        o.into()
+    })
+}
+
+/// The crate version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,140 @@
+//! The connection list, the file's figures and a diagnosis as JSON text,
+//! written by hand like tcpsim's trace (no serde machinery or float
+//! formatting in the wasm build). Times are seconds, to the microsecond.
+
+use std::fmt::Write;
+
+use tcpsim::push_json_string as string;
+
+use crate::{Capture, Connection, Diagnosis, Endpoint, Stats};
+
+/// A number of seconds, to the microsecond, as serde_json would print the
+/// rounded value (`2.5`, `0.0`, `-1.25`).
+pub(crate) fn num(o: &mut String, x: f64) {
+    if !x.is_finite() {
+        o.push_str("null");
+        return;
+    }
+    let us = (x.abs() * 1e6).round() as u64;
+    if x < 0.0 && us != 0 {
+        o.push('-');
+    }
+    let _ = write!(o, "{}", us / 1_000_000);
+    let frac = us % 1_000_000;
+    if frac == 0 {
+        o.push_str(".0");
+    } else {
+        let f = format!("{frac:06}");
+        o.push('.');
+        o.push_str(f.trim_end_matches('0'));
+    }
+}
+
+fn endpoint(o: &mut String, e: &Endpoint) {
+    o.push_str("{\"ip\":");
+    string(o, &e.ip);
+    let _ = write!(o, ",\"port\":{}}}", e.port);
+}
+
+impl Connection {
+    /// `{"index": 0, "client": {"ip", "port"}, "server": {...}, "first_at",
+    /// "last_at", "packets_from_client", "packets_from_server",
+    /// "bytes_from_client", "bytes_from_server", "handshake", "end",
+    /// "end_by", "timestamps_backwards"}`.
+    pub fn to_json(&self) -> String {
+        let mut o = String::with_capacity(320);
+        let _ = write!(o, "{{\"index\":{},\"client\":", self.index);
+        endpoint(&mut o, &self.client);
+        o.push_str(",\"server\":");
+        endpoint(&mut o, &self.server);
+        o.push_str(",\"first_at\":");
+        num(&mut o, self.first_at);
+        o.push_str(",\"last_at\":");
+        num(&mut o, self.last_at);
+        let _ = write!(
+            o,
+            ",\"packets_from_client\":{},\"packets_from_server\":{},\"bytes_from_client\":{},\"bytes_from_server\":{},\"handshake\":{},\"end\":",
+            self.packets_from_client,
+            self.packets_from_server,
+            self.bytes_from_client,
+            self.bytes_from_server,
+            self.handshake
+        );
+        string(&mut o, self.end.as_str());
+        o.push_str(",\"end_by\":");
+        match self.end.by() {
+            Some(s) => string(&mut o, s.as_str()),
+            None => o.push_str("null"),
+        }
+        let _ = write!(
+            o,
+            ",\"timestamps_backwards\":{}}}",
+            self.timestamps_backwards
+        );
+        o
+    }
+}
+
+impl Stats {
+    /// `{"packets", "segments", "connections", "skipped": {reason: count},
+    /// "timestamps_backwards", "start", "duration"}`.
+    pub fn to_json(&self) -> String {
+        let mut o = String::with_capacity(256);
+        let _ = write!(
+            o,
+            "{{\"packets\":{},\"segments\":{},\"connections\":{},\"skipped\":{{",
+            self.packets, self.segments, self.connections
+        );
+        for (i, (k, v)) in self.skipped.by_reason().iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            string(&mut o, k);
+            let _ = write!(o, ":{v}");
+        }
+        let _ = write!(
+            o,
+            "}},\"timestamps_backwards\":{},\"start\":",
+            self.timestamps_backwards
+        );
+        match self.start {
+            Some(s) => num(&mut o, s),
+            None => o.push_str("null"),
+        }
+        o.push_str(",\"duration\":");
+        num(&mut o, self.duration);
+        o.push('}');
+        o
+    }
+}
+
+impl Diagnosis {
+    /// `{"ending": kind, "zh": "...", "en": "..."}`.
+    pub fn to_json(&self) -> String {
+        let mut o = String::with_capacity(self.zh.len() + self.en.len() + 64);
+        o.push_str("{\"ending\":");
+        string(&mut o, self.ending.kind());
+        o.push_str(",\"zh\":");
+        string(&mut o, &self.zh);
+        o.push_str(",\"en\":");
+        string(&mut o, &self.en);
+        o.push('}');
+        o
+    }
+}
+
+impl Capture {
+    /// Every connection, as a JSON array of [`Connection::to_json`].
+    pub fn connections_json(&self) -> String {
+        let mut o = String::with_capacity(self.connections().len() * 320 + 2);
+        o.push('[');
+        for (i, c) in self.connections().iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            o.push_str(&c.to_json());
+        }
+        o.push(']');
+        o
+    }
+}

@@ -1,0 +1,315 @@
+//! The connection table: every TCP segment of the capture, kept compactly
+//! (40 bytes each) for the connection a reader picks later, and a running
+//! summary per connection, so the list is ready the moment the last chunk is
+//! read.
+//!
+//! A connection is a four-tuple; a new SYN on a four-tuple whose last
+//! connection was over (closed both ways, or reset) starts the next one, so
+//! a port reused after TIME_WAIT is a connection of its own, while a SYN
+//! that lands on a live connection (a rebooted client reconnecting from the
+//! same port, a forged SYN) stays in the connection it disturbs.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use crate::decode::{decode, Wire};
+use crate::read::Frame;
+
+pub(crate) const FIN: u8 = 0x01;
+pub(crate) const SYN: u8 = 0x02;
+pub(crate) const RST: u8 = 0x04;
+pub(crate) const ACK: u8 = 0x10;
+
+/// One segment, as kept for the classifier.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Seg {
+    /// Nanoseconds since the epoch.
+    pub ts: i64,
+    pub seq: u32,
+    pub ack: u32,
+    pub len: u32,
+    /// Index of its connection.
+    pub conn: u32,
+    /// Interned source MAC (0: the link layer had none).
+    pub mac: u32,
+    pub win: u16,
+    pub ip_id: u16,
+    pub iface: u16,
+    pub flags: u8,
+    pub ttl: u8,
+    /// Sent by the connection's endpoint `a` (else by `b`).
+    pub from_a: bool,
+    pub opts: u8,
+    /// Window scale shift from a SYN's option, or `decode::NO_WSCALE`.
+    pub wscale: u8,
+}
+
+impl Seg {
+    pub fn has(&self, f: u8) -> bool {
+        self.flags & f != 0
+    }
+    /// Sequence space used: payload, plus one for SYN and for FIN.
+    pub fn space(&self) -> u32 {
+        self.len
+            .wrapping_add(self.has(SYN) as u32)
+            .wrapping_add(self.has(FIN) as u32)
+    }
+}
+
+/// `a` is before `b` in sequence space (RFC 9293's modular comparison).
+pub(crate) fn seq_lt(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) < 0
+}
+
+/// A running summary of one connection.
+#[derive(Clone, Debug)]
+pub(crate) struct Conn {
+    /// Address id and port of the endpoint that sent the first segment seen.
+    pub a: (u32, u16),
+    pub b: (u32, u16),
+    pub first: i64,
+    pub last: i64,
+    /// Per direction, index 0 for segments from `a`.
+    pub pkts: [u64; 2],
+    pub bytes: [u64; 2],
+    /// Direction of the first SYN without ACK, and of the first SYN-ACK.
+    pub first_syn: Option<usize>,
+    pub first_synack: Option<usize>,
+    /// Since the last handshake: FINs and the last RST, per direction.
+    pub fin: [bool; 2],
+    pub rst: Option<usize>,
+    /// Each side's current initial sequence number, once seen.
+    pub isn: [Option<u32>; 2],
+    /// Each side's highest sequence number sent (end of its segment).
+    pub high: [Option<u32>; 2],
+    /// The trailing run of segments from one direction: which, how many, and
+    /// how many of them resent something.
+    pub tail: (usize, u32, u32),
+    /// Segments whose timestamp is earlier than the previous one's.
+    pub backwards: u64,
+    /// Over: closed both ways, or reset. A SYN with a new ISN then starts
+    /// the next connection on the four-tuple.
+    pub over: bool,
+    last_seg: Option<Seg>,
+}
+
+/// An address id and a port.
+type End = (u32, u16);
+
+/// Every segment and connection of a capture, and what was skipped.
+#[derive(Default)]
+pub(crate) struct Table {
+    pub addrs: Vec<IpAddr>,
+    addr_ids: HashMap<IpAddr, u32>,
+    macs: HashMap<[u8; 6], u32>,
+    tuples: HashMap<(End, End), u32>,
+    pub conns: Vec<Conn>,
+    pub segs: Vec<Seg>,
+    pub skipped: crate::Skipped,
+    /// Earliest and latest timestamp of a decoded frame.
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+}
+
+impl Table {
+    fn addr(&mut self, ip: IpAddr) -> u32 {
+        // IPv4-mapped IPv6 addresses are the IPv4 host they name.
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        if let Some(id) = self.addr_ids.get(&ip) {
+            return *id;
+        }
+        let id = self.addrs.len() as u32;
+        self.addrs.push(ip);
+        self.addr_ids.insert(ip, id);
+        id
+    }
+
+    fn mac(&mut self, mac: Option<[u8; 6]>) -> u32 {
+        let Some(m) = mac else { return 0 };
+        let next = self.macs.len() as u32 + 1;
+        *self.macs.entry(m).or_insert(next)
+    }
+
+    /// Take one frame.
+    pub fn frame(&mut self, f: &Frame<'_>) {
+        self.start = Some(self.start.map_or(f.ts, |s| s.min(f.ts)));
+        self.end = Some(self.end.map_or(f.ts, |e| e.max(f.ts)));
+        match decode(f.link, f.data) {
+            Ok(w) => self.segment(&w, f.ts, f.iface),
+            Err(s) => self.skipped.count(s),
+        }
+    }
+
+    fn segment(&mut self, w: &Wire, ts: i64, iface: u32) {
+        let src = (self.addr(w.src), w.sport);
+        let dst = (self.addr(w.dst), w.dport);
+        let key = if src <= dst { (src, dst) } else { (dst, src) };
+        let mac = self.mac(w.mac);
+        let syn_only = w.flags & (SYN | ACK) == SYN;
+        let existing = self.tuples.get(&key).copied();
+        let idx = match existing {
+            Some(i) => {
+                let c = &self.conns[i as usize];
+                let from_a = c.a == src;
+                let d = if from_a { 0 } else { 1 };
+                let new_isn = c.isn[d] != Some(w.seq);
+                if syn_only && c.over && new_isn {
+                    self.new_conn(key, src, dst, ts)
+                } else {
+                    i
+                }
+            }
+            None => self.new_conn(key, src, dst, ts),
+        };
+        let c = &mut self.conns[idx as usize];
+        let from_a = c.a == src;
+        let seg = Seg {
+            ts,
+            seq: w.seq,
+            ack: w.ack,
+            len: w.len,
+            conn: idx,
+            mac,
+            win: w.win,
+            ip_id: w.ip_id,
+            iface: iface.min(u16::MAX as u32) as u16,
+            flags: w.flags & 0x1f,
+            ttl: w.ttl,
+            from_a,
+            opts: w.opts,
+            wscale: w.wscale,
+        };
+        if let Some(p) = &c.last_seg {
+            if is_duplicate(p, &seg) {
+                self.skipped.duplicate += 1;
+                return;
+            }
+            if ts < p.ts {
+                c.backwards += 1;
+            }
+        }
+        c.account(&seg);
+        self.segs.push(seg);
+    }
+
+    fn new_conn(&mut self, key: (End, End), a: End, b: End, ts: i64) -> u32 {
+        let idx = self.conns.len() as u32;
+        self.conns.push(Conn {
+            a,
+            b,
+            first: ts,
+            last: ts,
+            pkts: [0; 2],
+            bytes: [0; 2],
+            first_syn: None,
+            first_synack: None,
+            fin: [false; 2],
+            rst: None,
+            isn: [None; 2],
+            high: [None; 2],
+            tail: (0, 0, 0),
+            backwards: 0,
+            over: false,
+            last_seg: None,
+        });
+        self.tuples.insert(key, idx);
+        idx
+    }
+
+    /// A MAC address as text, by its id.
+    pub fn mac_text(&self, id: u32) -> Option<String> {
+        self.macs.iter().find(|(_, v)| **v == id).map(|(m, _)| {
+            m.iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(":")
+        })
+    }
+
+    /// The segments of one connection, in capture order.
+    pub fn segments_of(&self, conn: u32) -> Vec<Seg> {
+        self.segs
+            .iter()
+            .filter(|s| s.conn == conn)
+            .copied()
+            .collect()
+    }
+}
+
+/// The same segment seen twice (on two interfaces, or by a capture on a
+/// host that forwards it): every field equal, within a millisecond. Pure
+/// ACKs without an IPv4 identification to tell them apart are kept: two
+/// duplicate ACKs in a row are a real thing.
+fn is_duplicate(p: &Seg, s: &Seg) -> bool {
+    p.from_a == s.from_a
+        && p.seq == s.seq
+        && p.ack == s.ack
+        && p.flags == s.flags
+        && p.len == s.len
+        && p.win == s.win
+        && p.ip_id == s.ip_id
+        && p.opts == s.opts
+        && (s.ts - p.ts).abs() <= 1_000_000
+        && (p.iface != s.iface || s.ip_id != 0 || s.len > 0 || s.flags & (SYN | FIN | RST) != 0)
+}
+
+impl Conn {
+    fn account(&mut self, s: &Seg) {
+        let d = if s.from_a { 0 } else { 1 };
+        self.first = self.first.min(s.ts);
+        self.last = self.last.max(s.ts);
+        self.pkts[d] += 1;
+        self.bytes[d] += s.len as u64;
+        let syn = s.has(SYN);
+        if syn && !s.has(ACK) && self.first_syn.is_none() {
+            self.first_syn = Some(d);
+        }
+        if syn && s.has(ACK) {
+            if self.first_synack.is_none() {
+                self.first_synack = Some(d);
+            }
+            // A handshake answered: a new connection's story starts.
+            self.fin = [false; 2];
+            self.rst = None;
+            self.over = false;
+        }
+        // Resent: SYN with the ISN already seen, or data or FIN below the
+        // highest sequence number this side has sent.
+        let resent = if syn {
+            let again = self.isn[d] == Some(s.seq);
+            self.isn[d] = Some(s.seq);
+            self.high[d] = Some(s.seq.wrapping_add(s.space()));
+            again
+        } else if s.space() > 0 {
+            let end = s.seq.wrapping_add(s.space());
+            let again = self.high[d].is_some_and(|h| seq_lt(s.seq, h));
+            if self.high[d].is_none_or(|h| seq_lt(h, end)) {
+                self.high[d] = Some(end);
+            }
+            again
+        } else {
+            // A zero-length segment one below what was sent: a keepalive
+            // (or window) probe, which counts as unanswered like a resend.
+            self.high[d].is_some_and(|h| s.seq == h.wrapping_sub(1)) && !s.has(RST)
+        };
+        if s.has(FIN) {
+            self.fin[d] = true;
+        }
+        if s.has(RST) {
+            self.rst = Some(d);
+        }
+        if self.rst.is_some() || (self.fin[0] && self.fin[1]) {
+            self.over = true;
+        }
+        if self.tail.1 > 0 && self.tail.0 == d {
+            self.tail.1 += 1;
+            self.tail.2 += resent as u32;
+        } else {
+            self.tail = (d, 1, resent as u32);
+        }
+        self.last_seg = Some(*s);
+    }
+}
