@@ -15,7 +15,7 @@ pub static MIDDLEBOX_IDLE_TIMEOUT: Scenario = Scenario {
     ),
     steps: &[
         text!(
-            "客户端和服务端之间有一台有状态的中间设备：NAT 网关、云上的负载均衡、conntrack 防火墙。它为每条连接记一个流表项，SYN 建立，之后每个报文都让空闲计时从头开始。",
+            "客户端和服务端之间有一台有状态的中间设备：NAT 网关、云上的负载均衡器、conntrack 防火墙。它为每条连接记一个流表项，SYN 建立，之后每个报文都让空闲计时从头开始。",
             "A stateful middlebox sits between client and server: a NAT gateway, a cloud load balancer, a conntrack firewall. It keeps a flow entry per connection, created by the SYN; every segment restarts its idle timer."
         ),
         text!(
