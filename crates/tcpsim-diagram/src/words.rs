@@ -14,18 +14,18 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
         Why::Ack => ("确认", "ACK"),
         Why::DelayedAck => ("延迟确认", "delayed ACK"),
         Why::TimewaitAck => ("TIME_WAIT 中再次确认 FIN", "ACK again from TIME_WAIT"),
-        Why::Retransmit => ("超时重传 (RTO)", "retransmission (RTO)"),
-        Why::TailLossProbe => ("尾部丢失探测 (TLP)", "tail loss probe"),
+        Why::Retransmit => ("超时重传（RTO）", "retransmission (RTO)"),
+        Why::TailLossProbe => ("尾部丢包探测（TLP）", "tail loss probe (TLP)"),
         Why::Fin => ("关闭：FIN", "close: FIN"),
         Why::KeepaliveProbe => ("保活探测", "keepalive probe"),
-        Why::DupAck => ("回应：重申序号", "reply restating SND.NXT/RCV.NXT"),
+        Why::DupAck => ("回 ACK，告知当前序号", "ACK with its SND.NXT/RCV.NXT"),
         Why::ChallengeAck => ("挑战 ACK", "challenge ACK"),
         Why::RstNoSocket => ("无此连接，回 RST", "no such connection: RST"),
         Why::RstListener => (
-            "监听套接字不认 ACK，回 RST",
-            "a listener answers an ACK with RST",
+            "监听套接字收到带 ACK 的报文，回 RST",
+            "a listener gets a segment with ACK: RST",
         ),
-        Why::RstBadAck => ("ACK 不对，回 RST", "unacceptable ACK: RST"),
+        Why::RstBadAck => ("ACK 不可接受，回 RST", "unacceptable ACK: RST"),
         Why::RstUnreadData => ("有未读数据，关闭时发 RST", "unread data at close: RST"),
         Why::RstKeepaliveTimeout => ("保活放弃，发 RST", "keepalive gives up: RST"),
         Why::RstDataAfterClose => ("已关闭仍收到数据，回 RST", "data after close: RST"),
@@ -40,7 +40,7 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
 /// A fault marker.
 pub fn fault_text(f: Fault, lang: Lang) -> &'static str {
     let (zh, en) = match f {
-        Fault::ProcessKill => ("☠ 进程被杀 (SIGKILL)", "☠ process killed (SIGKILL)"),
+        Fault::ProcessKill => ("☠ 进程被杀（SIGKILL）", "☠ process killed (SIGKILL)"),
         Fault::HostCrash => ("✕ 主机崩溃", "✕ host crashed"),
         Fault::RebootDone => ("↻ 重启完成（无旧连接）", "↻ rebooted (no old sockets)"),
         Fault::PathDown => ("✂ 网络路径中断", "✂ path down"),
@@ -56,11 +56,11 @@ pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
         KernelNote::RstIgnored => ("忽略 RST", "RST ignored"),
         KernelNote::RstInexact => ("RST 序号不精确", "inexact RST"),
         KernelNote::ChallengeAckRateLimited => ("挑战 ACK 被限速", "challenge ACK rate-limited"),
-        KernelNote::RetriesExhausted => ("重传预算耗尽", "retransmission budget spent"),
-        KernelNote::KeepaliveExhausted => ("保活探测用完", "keepalive probes exhausted"),
+        KernelNote::RetriesExhausted => ("重传时长已到上限", "retransmission time limit reached"),
+        KernelNote::KeepaliveExhausted => ("保活探测次数用完", "keepalive probes exhausted"),
         KernelNote::SynResendSoon => ("SYN 定时器缩到最短", "SYN timer cut to minimum"),
         KernelNote::Dropped => ("丢弃", "dropped"),
-        KernelNote::Observed => ("窥见挑战 ACK 的序号", "reads SEQ/ACK off the wire"),
+        KernelNote::Observed => ("从挑战 ACK 里读出序号", "reads SEQ/ACK off the wire"),
         KernelNote::FlowCreated => ("建立流表项", "flow entry created"),
         KernelNote::FlowExpired => ("流表项空闲超时，被删除", "idle flow entry forgotten"),
         KernelNote::FlowDropped => ("查不到流表项，丢弃", "no flow entry: dropped"),
@@ -305,9 +305,9 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
         let late = span_text(resumed - healed, lang);
         let when = trim_num(resumed);
         if zh {
-            format!("连接挺过来了，两端的应用都没有收到错误：网络恢复后，下一次重传（{when} 秒，晚了 {late}）得到了确认。")
+            format!("连接挺过来了，两端的应用都没有收到错误：网络恢复 {late}后，服务端的下一次重传（第 {when} 秒）得到了确认。")
         } else {
-            format!("The connection survives and neither application sees an error: the first retransmission after the path came back ({when} s, {late} later) is acknowledged.")
+            format!("The connection survives and neither application sees an error: the server's next retransmission, {late} after the path came back (at {when} s), is acknowledged.")
         }
     } else if let Some(at) = fault_time(trace) {
         let watched = span_text(trace.end_at - at, lang);

@@ -95,7 +95,7 @@ catalogue! {
         max: 127,
         default: 6,
         label: text!("SYN 重传次数", "SYN retransmissions"),
-        help: text!("connect() 失败之前最多重传几次 SYN（sysctl）", "SYN retransmissions before connect() fails (sysctl)"),
+        help: text!("connect() 失败之前重传 SYN 的次数，另加 tcp_syn_linear_timeouts 次线性重传（sysctl）", "SYN retransmissions before connect() fails, on top of the tcp_syn_linear_timeouts linear ones (sysctl)"),
     }
     TcpSynLinearTimeouts {
         name: "tcp_syn_linear_timeouts",
@@ -113,7 +113,7 @@ catalogue! {
         max: 120000,
         default: 200,
         label: text!("RTO 下限（毫秒）", "RTO floor (ms)"),
-        help: text!("重传超时（RTO）的下限（sysctl tcp_rto_min_us，这里以毫秒计）", "lower bound of the retransmission timeout (sysctl tcp_rto_min_us, in ms here)"),
+        help: text!("重传超时（RTO）的下限（sysctl tcp_rto_min_us，Linux 6.11 起，这里以毫秒计；更早的内核只能按路由设置 rto_min）", "lower bound of the retransmission timeout (sysctl tcp_rto_min_us since Linux 6.11, in ms here; older kernels set it per route only, rto_min)"),
     }
     TcpRtoMax {
         name: "tcp_rto_max",
@@ -122,7 +122,7 @@ catalogue! {
         max: 120000,
         default: 120000,
         label: text!("RTO 上限（毫秒）", "RTO ceiling (ms)"),
-        help: text!("重传超时（RTO）的上限（sysctl tcp_rto_max_ms）", "upper bound of the retransmission timeout (sysctl tcp_rto_max_ms)"),
+        help: text!("重传超时（RTO）的上限（sysctl tcp_rto_max_ms，Linux 6.14 之后加入；更早的内核固定为 120 秒）", "upper bound of the retransmission timeout (sysctl tcp_rto_max_ms, added after Linux 6.14; older kernels: a constant 120 s)"),
     }
     TcpInvalidRatelimit {
         name: "tcp_invalid_ratelimit",

@@ -279,8 +279,9 @@ impl Why {
         }
         match self {
             Why::Connect => same!("RFC 9293 3.5; Linux tcp_v4_connect / tcp_connect"),
-            Why::SynRetransmit => same!(
-                "RFC 6298 5; Linux tcp_retransmit_timer, tcp_write_timeout (tcp_syn_retries, tcp_syn_linear_timeouts)"
+            Why::SynRetransmit => text!(
+                "RFC 6298 5；Linux tcp_retransmit_timer、tcp_write_timeout（tcp_syn_retries；tcp_syn_linear_timeouts 自 6.5 起）",
+                "RFC 6298 5; Linux tcp_retransmit_timer, tcp_write_timeout (tcp_syn_retries; tcp_syn_linear_timeouts since 6.5)"
             ),
             Why::SynAck => same!("RFC 9293 3.10.7.2; Linux tcp_conn_request / tcp_v4_send_synack"),
             Why::HandshakeAck => same!("RFC 9293 3.10.7.3; Linux tcp_rcv_synsent_state_process"),
@@ -298,32 +299,41 @@ impl Why {
             }
             Why::Fin => same!("RFC 9293 3.10.4; Linux tcp_close / tcp_send_fin"),
             Why::KeepaliveProbe => {
-                same!("RFC 9293 3.8.4; Linux tcp_keepalive_timer / tcp_xmit_probe_skb")
+                same!("RFC 9293 3.8.4; Linux tcp_keepalive_timer / tcp_write_wakeup / tcp_xmit_probe_skb")
             }
             Why::DupAck => text!(
-                "RFC 9293 3.10.7.4（不可接受的报文段）；Linux tcp_send_dupack",
-                "RFC 9293 3.10.7.4 (unacceptable segment); Linux tcp_send_dupack"
+                "RFC 9293 3.10.7.4（不可接受的报文段）；Linux tcp_validate_incoming / tcp_send_dupack",
+                "RFC 9293 3.10.7.4 (unacceptable segment); Linux tcp_validate_incoming / tcp_send_dupack"
             ),
-            Why::ChallengeAck => {
-                same!("RFC 5961 4.2; Linux tcp_validate_incoming / tcp_send_challenge_ack")
-            }
+            Why::ChallengeAck => text!(
+                "RFC 5961 4.2；Linux tcp_validate_incoming / tcp_send_challenge_ack（3.6 起）",
+                "RFC 5961 4.2; Linux tcp_validate_incoming / tcp_send_challenge_ack (since 3.6)"
+            ),
             Why::RstNoSocket => same!("RFC 9293 3.10.7.1; Linux tcp_v4_rcv (no_tcp_socket) / tcp_v4_send_reset"),
             Why::RstListener => text!(
-                "RFC 9293 3.10.7.2；Linux tcp_rcv_state_process（TCP_LISTEN 收到带 ACK 的报文，返回 1）/ tcp_v4_send_reset",
-                "RFC 9293 3.10.7.2; Linux tcp_rcv_state_process (TCP_LISTEN, a segment with ACK: returns 1) / tcp_v4_send_reset"
+                "RFC 9293 3.10.7.2；Linux tcp_rcv_state_process（TCP_LISTEN 收到带 ACK 的报文，返回非零）/ tcp_v4_send_reset",
+                "RFC 9293 3.10.7.2; Linux tcp_rcv_state_process (TCP_LISTEN, a segment with ACK: returns non-zero) / tcp_v4_send_reset"
             ),
             Why::RstBadAck => same!(
                 "RFC 9293 3.10.7.3, 3.10.7.4; Linux tcp_rcv_synsent_state_process (reset_and_undo), tcp_check_req"
             ),
-            Why::RstUnreadData => same!("RFC 1122 4.2.2.13, RFC 2525 2.17; Linux tcp_close"),
+            Why::RstUnreadData => {
+                same!("RFC 1122 4.2.2.13, RFC 2525 2.17; Linux tcp_close / __tcp_close")
+            }
             Why::RstKeepaliveTimeout => {
-                same!("Linux tcp_keepalive_timer -> tcp_send_active_reset")
+                same!("Linux tcp_keepalive_timer -> tcp_send_active_reset, tcp_write_err")
             }
             Why::RstDataAfterClose => {
                 same!("RFC 1122 4.2.2.13; Linux tcp_rcv_state_process (TCPABORTONDATA)")
             }
-            Why::ForgedSyn => text!("第三方（RFC 5961 1.1 的威胁模型）", "third party (RFC 5961 1.1 threat model)"),
-            Why::ForgedRst => text!("第三方（RFC 5961 3）", "third party (RFC 5961 3)"),
+            Why::ForgedSyn => text!(
+                "第三方伪造，冒用客户端的四元组；服务端按 RFC 5961 4.2 回挑战 ACK",
+                "forged by a third party with the client's four-tuple; the server answers with a challenge ACK (RFC 5961 4.2)"
+            ),
+            Why::ForgedRst => text!(
+                "第三方伪造；序号恰为 RCV.NXT 的 RST 被接受（RFC 5961 3.2；Linux tcp_validate_incoming -> tcp_reset）",
+                "forged by a third party; a RST at exactly RCV.NXT is accepted (RFC 5961 3.2; Linux tcp_validate_incoming -> tcp_reset)"
+            ),
             Why::MiddleboxRst => text!(
                 "有状态的中间设备（NAT、负载均衡、防火墙）忘掉了这条流；序号按 RFC 9293 3.10.7.1 的规则填写",
                 "a stateful middlebox (NAT, load balancer, firewall) that forgot the flow; numbers as RFC 9293 3.10.7.1 has them"

@@ -15,7 +15,7 @@ pub static MIDDLEBOX_IDLE_TIMEOUT: Scenario = Scenario {
     ),
     steps: &[
         text!(
-            "客户端和服务端之间有一台有状态的中间设备：NAT 网关、云上的负载均衡、conntrack 防火墙。它为每条连接记一个流表项，SYN 建立，之后每个报文都让空闲计时从头开始。",
+            "客户端和服务端之间有一台有状态的中间设备：NAT 网关、云上的负载均衡器、conntrack 防火墙。它为每条连接记一个流表项，SYN 建立，之后每个报文都让空闲计时从头开始。",
             "A stateful middlebox sits between client and server: a NAT gateway, a cloud load balancer, a conntrack firewall. It keeps a flow entry per connection, created by the SYN; every segment restarts its idle timer."
         ),
         text!(
@@ -27,8 +27,8 @@ pub static MIDDLEBOX_IDLE_TIMEOUT: Scenario = Scenario {
             "Then the server writes (<code>write_at</code>). With <code>middlebox_reset</code> = 0 the middlebox drops it, and the server retransmits until the time <code>tcp_retries2</code> stands for runs out: ETIMEDOUT. With 1 the middlebox answers with a RST in the client's name, and the server gets ECONNRESET at once."
         ),
         text!(
-            "把 <code>so_keepalive</code> 打开并让 <code>tcp_keepalive_time</code>（或 <code>tcp_keepidle</code>）小于空闲超时，保活探测就会定期刷新表项，连接得以保住。各家设备的默认超时见页面上的预设。",
-            "Turn <code>so_keepalive</code> on with <code>tcp_keepalive_time</code> (or <code>tcp_keepidle</code>) below the idle timeout and the probes refresh the entry: the connection survives. The presets give common devices' defaults."
+            "把 <code>so_keepalive</code> 打开并让 <code>tcp_keepalive_time</code>（或 <code>tcp_keepidle</code>）小于空闲超时，保活探测就会定期刷新表项，连接得以保住。常见的默认空闲超时：AWS NLB 350 秒（即这里的默认值），Azure 负载均衡器 4 分钟，GCP Cloud NAT 1200 秒，Linux conntrack 5 天。",
+            "Turn <code>so_keepalive</code> on with <code>tcp_keepalive_time</code> (or <code>tcp_keepidle</code>) below the idle timeout and the probes refresh the entry: the connection survives. Common default idle timeouts: AWS NLB 350 s (the default here), Azure Load Balancer 4 min, GCP Cloud NAT 1200 s, Linux conntrack 5 days."
         ),
     ],
     params: &[

@@ -20,8 +20,8 @@ pub static PARTITION_HEALS: Scenario = Scenario {
             "Both hosts are fine; only the path between them drops everything from <code>partition_at</code> for <code>partition_s</code> seconds (a switch reboots, routes reconverge): nothing gets across meanwhile."
         ),
         text!(
-            "断网期间服务端写数据。数据和它的重传都丢在半路，RTO 每次翻倍：0.2 秒、0.4 秒、0.8 秒……最长到 <code>tcp_rto_max</code>（默认 120 秒）。",
-            "The server writes during the outage. The data and its retransmissions die on the way, and the RTO doubles each time: 0.2 s, 0.4 s, 0.8 s… up to <code>tcp_rto_max</code> (120 s by default)."
+            "断网期间服务端写数据。数据、随后的尾部丢包探测和每一次重传都丢在半路，RTO 每次翻倍：0.22 秒、0.44 秒、0.88 秒……最长到 <code>tcp_rto_max</code>（默认 120 秒）。",
+            "The server writes during the outage. The data, the tail loss probe and every retransmission die on the way, and the RTO doubles each time: 0.22 s, 0.44 s, 0.88 s… up to <code>tcp_rto_max</code> (120 s by default)."
         ),
         text!(
             "路径恢复后，内核并不知道：它要等下一次 RTO 到期才重传。这一次到达了，对端回 ACK，退避清零，两端的应用都没有收到任何错误。",
