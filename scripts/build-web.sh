@@ -68,7 +68,7 @@ if command -v esbuild >/dev/null; then
       --entry-names='[name]' --chunk-names='[name]-[hash]' --outdir=target/web-bundle
     cp target/web-bundle/*.js "$out/"
   done
-  rm -f "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-en.js" "$out/rules.js" "$out/diagram-css.js" "$out/common.js" "$out/pkg/tcpsim_wasm.js" "$out/pkg/tcpsim_tools.js"
+  rm -f "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-en.js" "$out/rules.js" "$out/diagram-css.js" "$out/article.js" "$out/common.js" "$out/pkg/tcpsim_wasm.js" "$out/pkg/tcpsim_tools.js"
   esbuild "$out/style.css" --minify --charset=utf8 --log-level=warning --allow-overwrite --outfile="$out/style.css"
 else
   echo "build-web: esbuild from npm not found (run scripts/setup.sh); JS and CSS left as they are"
@@ -81,7 +81,7 @@ import pathlib, sys
 out = pathlib.Path(sys.argv[1])
 css = (out / "style.css").read_text()
 link = '<link rel="stylesheet" href="style.css">'
-for page in ("index.html", "embed.html"):
+for page in ("index.html", "embed.html", "article.html"):
     p = out / page
     html = p.read_text()
     if link not in html:

@@ -18,7 +18,11 @@ parameter's label and help). This writes, in OUT_DIR:
   function) in both languages, fetched when a reader first inspects a
   segment;
 - diagram-css.js: the diagrams' rules (line 2 of `tcpsim css`), fetched when a
-  reader saves a diagram as an SVG file, which must carry them.
+  reader saves a diagram as an SVG file, which must carry them;
+- article.js and article.html: the body of index.html's long "对照原文"
+  section, taken out of the first load (a module the page fetches when the
+  section comes near the viewport) and kept whole on a page of its own for
+  readers without JavaScript, which index.html links to in its place.
 
 The wasm carries none of these texts (tcpsim is built without its `texts`
 feature for the browser).
@@ -30,6 +34,38 @@ import re
 import sys
 
 MARKER = re.compile(r"[ \t]*<!-- scenario sections:.*?-->\n", re.S)
+ARTICLE = re.compile(r'(<section class="article" id="article"[^>]*>\s*<h2[^>]*>.*?</h2>)(.*?)(\s*</section>)', re.S)
+STUB = (
+    '\n      <div class="article-body" data-lazy="article"><p><a href="article.html" data-i18n="article.more">'
+    "逐条对照原文（单独页面）</a></p></div>"
+)
+CSP = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
+
+
+def article_page(index_html, body):
+    """The article section alone, for readers without JavaScript."""
+    csp = CSP.search(index_html)
+    body = body.replace('href="#', 'href="index.html#')
+    return f"""<!doctype html>
+<html lang="zh-CN" data-theme="auto">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  {csp.group(0) if csp else ""}
+  <title>对照原文 · TCP 崩溃实验室</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="style.css">
+</head>
+<body>
+  <header class="top"><p class="brand"><a href="index.html">TCP 崩溃实验室</a></p></header>
+  <main>
+    <section class="article" id="article">
+      <h2>对照原文</h2>{body}
+    </section>
+  </main>
+</body>
+</html>
+"""
 
 
 def plain(text):
@@ -80,8 +116,18 @@ def main():
         page = f.read()
     if not MARKER.search(page):
         sys.exit(f"page-texts: no '<!-- scenario sections: ... -->' marker in {index}")
+    page = MARKER.sub(lambda _: "".join(section(s) for s in zh["scenarios"]), page, count=1)
+    art = ARTICLE.search(page)
+    if not art:
+        sys.exit(f"page-texts: no <section class=\"article\" id=\"article\"> with an <h2> in {index}")
+    body = art.group(2)
+    with open(os.path.join(out, "article.js"), "w", encoding="utf-8") as f:
+        f.write(HEADER + f"export const HTML = {json.dumps(body.strip(), ensure_ascii=False)};\n")
+    with open(os.path.join(out, "article.html"), "w", encoding="utf-8") as f:
+        f.write(article_page(page, body))
+    page = page[: art.start(2)] + STUB + page[art.end(2) :]
     with open(index, "w", encoding="utf-8") as f:
-        f.write(MARKER.sub(lambda _: "".join(section(s) for s in zh["scenarios"]), page, count=1))
+        f.write(page)
     with open(os.path.join(out, "texts-zh.js"), "w", encoding="utf-8") as f:
         f.write(module(zh, with_steps=False))
     with open(os.path.join(out, "texts-en.js"), "w", encoding="utf-8") as f:

@@ -60,6 +60,50 @@ async function loadEnglish() {
 // page's own markup.
 const texts = () => (state.lang === "en" ? EN_TEXTS : ZH_TEXTS);
 
+// The page's own texts (marked data-i18n) under `root`, in the language shown.
+function translate(root) {
+  for (const el of root.querySelectorAll("[data-i18n]")) {
+    if (!state.zhOriginals.has(el)) state.zhOriginals.set(el, el.innerHTML);
+    const key = el.dataset.i18n;
+    el.innerHTML = state.lang === "en" && EN[key] ? EN[key] : state.zhOriginals.get(el);
+  }
+}
+
+// The article section's body (long, and read after everything else) is a
+// module of its own, written at build time from index.html (which keeps a
+// link to article.html, the same text for readers without JavaScript). It
+// is fetched when the section comes near the viewport.
+let articleLoading = null;
+function loadArticle() {
+  articleLoading =
+    articleLoading ||
+    import("./article.js").then(({ HTML }) => {
+      const stub = document.querySelector('#article [data-lazy="article"]');
+      if (!stub) return;
+      const box = document.createElement("div");
+      box.innerHTML = HTML;
+      stub.replaceWith(...box.childNodes);
+      translate(document.getElementById("article"));
+    });
+  articleLoading.catch(() => {});
+  return articleLoading;
+}
+
+function watchArticle() {
+  const section = document.getElementById("article");
+  if (!section || !section.querySelector('[data-lazy="article"]')) return;
+  const seen = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        seen.disconnect();
+        loadArticle();
+      }
+    },
+    { rootMargin: "1500px 0px" },
+  );
+  seen.observe(section);
+}
+
 async function applyLang(lang) {
   if (lang === "en") {
     try {
@@ -79,11 +123,7 @@ async function applyLang(lang) {
     $("h2 .title", section).innerHTML = texts().titles[id];
     steps.innerHTML = lang === "en" ? EN_TEXTS.steps[id].map((t) => `<li>${t}</li>`).join("") : state.zhOriginals.get(steps);
   }
-  for (const el of document.querySelectorAll("[data-i18n]")) {
-    if (!state.zhOriginals.has(el)) state.zhOriginals.set(el, el.innerHTML);
-    const key = el.dataset.i18n;
-    el.innerHTML = lang === "en" && EN[key] ? EN[key] : state.zhOriginals.get(el);
-  }
+  translate(document);
   for (const el of document.querySelectorAll("[data-i18n-aria]")) {
     if (!el.dataset.zhAria) el.dataset.zhAria = el.getAttribute("aria-label") || "";
     el.setAttribute("aria-label", lang === "en" ? EN[el.dataset.i18nAria] : el.dataset.zhAria);
@@ -120,7 +160,16 @@ function toggleTheme() {
 function readHash() {
   const raw = location.hash.replace(/^#/, "");
   if (!raw) return null;
-  if (!raw.includes("=")) return { s: raw, params: {}, lang: null };
+  if (!raw.includes("=")) {
+    // A plain anchor to another part of the page (#article, #detect-faster):
+    // the browser's own business, not a scenario link.
+    let id = raw;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {}
+    if (!state.info.has(id) && document.getElementById(id)) return null;
+    return { s: id, params: {}, lang: null };
+  }
   const q = parseQuery(raw);
   const { s = null, lang = null, ...params } = q;
   return { s, lang, params };
@@ -160,8 +209,9 @@ function simulateSection(id, params) {
   if (live.run) live.run.free();
   if (live.inspect) live.inspect.free();
   live.inspect = null;
+  live.trace = null;
   live.run = res.run;
-  live.trace = res.run.trace();
+  live.n = res.run.packets();
   live.drawn = { ...params };
   live.params = { ...params };
   show(id);
@@ -184,7 +234,7 @@ function show(id) {
   capBox.hidden = !cap;
   const textalt = $(".textalt", section);
   if (textalt && textalt.open) fillTable(id);
-  const n = live.trace.packets.length;
+  const n = live.n;
   const scrub = $(".scrub", section);
   scrub.max = String(n);
   if (live.cursor == null || live.cursor > n) live.cursor = n;
@@ -247,7 +297,7 @@ async function inspected(id) {
 function setCursor(id, k) {
   const live = state.live.get(id);
   const section = document.getElementById(id);
-  const n = live.trace ? live.trace.packets.length : 0;
+  const n = live.n;
   live.cursor = Math.max(0, Math.min(n, k));
   const pkts = section.querySelectorAll("[data-packet]");
   for (const g of pkts) {
@@ -265,10 +315,28 @@ function setCursor(id, k) {
 
 function inspect(id, pid, focus) {
   const live = state.live.get(id);
-  const p = live.trace && live.trace.packets[pid];
-  if (!p) return;
+  if (!(pid >= 0 && pid < live.n)) return;
   live.shown = pid;
   const box = $(".inspector-body", document.getElementById(id));
+  // The segment's fields come from the tools module (the run's trace),
+  // fetched the first time a reader inspects a segment, with each reason's
+  // source (a module of its own) and the reasons in words.
+  if (!live.inspect || !rules) {
+    if (!live.inspect) {
+      const dd = document.createElement("dd");
+      dd.textContent = "…";
+      box.replaceChildren(dd);
+    }
+    Promise.all([loadRules(), inspected(id)]).then(
+      ([, run]) => {
+        if (run && live.shown === pid) inspect(id, pid, focus);
+      },
+      () => {},
+    );
+    if (!live.inspect) return;
+  }
+  if (!live.trace) live.trace = live.inspect.trace();
+  const p = live.trace.packets[pid];
   const rows = [
     [ui("time"), fmtTime(p.sent_at) + (p.arrived_at != null ? ` → ${fmtTime(p.arrived_at)} (${ui("arrived")})` : p.lost_at != null ? ` → ${fmtTime(p.lost_at)} (${ui("lost")}: ${p.lost})` : "")],
     [ui("dir"), `${p.src}${p.spoofed_as ? ` (as ${p.spoofed_as})` : ""} → ${p.dst}   ${p.sport} → ${p.dport}`],
@@ -280,7 +348,7 @@ function inspect(id, pid, focus) {
     [ui("rule"), rules ? rules[state.lang][p.why] || "" : "…"],
   ];
   // What ss -tnoi shows on each host just after this segment left.
-  const ss = live.inspect ? live.inspect.ss(p.sent_at) : "…";
+  const ss = live.inspect.ss(p.sent_at);
   const ssTitle = document.createElement("dt");
   ssTitle.className = "ss-title";
   ssTitle.textContent = ui("ssAt").replace("T", fmtTime(p.sent_at));
@@ -303,17 +371,6 @@ function inspect(id, pid, focus) {
   if (focus) {
     const g = document.getElementById(id).querySelector(`[data-packet="${pid}"]`);
     if (g) g.focus();
-  }
-  // Each reason's source (RFC section, Linux function) is a module of its
-  // own, and the reasons in words and the ss view come from the tools
-  // module: both are fetched the first time a reader inspects a segment.
-  if (!rules || !live.inspect) {
-    Promise.all([loadRules(), inspected(id)]).then(
-      ([, run]) => {
-        if (run && live.shown === pid) inspect(id, pid, false);
-      },
-      () => {},
-    );
   }
 }
 
@@ -500,7 +557,7 @@ function wire(id) {
 function step(id, d) {
   stop(id);
   const live = state.live.get(id);
-  const n = live.trace.packets.length;
+  const n = live.n;
   const from = live.cursor >= n && d > 0 ? 0 : live.cursor;
   setCursor(id, from + d);
 }
@@ -522,7 +579,7 @@ function togglePlay(id) {
   const live = state.live.get(id);
   if (live.timer) return stop(id);
   if (reduceMotion) return step(id, +1);
-  const n = live.trace.packets.length;
+  const n = live.n;
   if (live.cursor >= n) setCursor(id, 0);
   const b = $(".play", document.getElementById(id));
   b.setAttribute("aria-pressed", "true");
@@ -671,6 +728,7 @@ async function inSlices(items, work, budget = 30) {
 }
 
 async function start() {
+  watchArticle();
   $("#lang-toggle").addEventListener("click", async () => {
     await applyLang(state.lang === "zh" ? "en" : "zh");
     const focus = document.querySelector("section.scenario:target") || null;
@@ -697,7 +755,7 @@ async function start() {
   const ids = [];
   for (const id of state.info.keys()) {
     if (!document.getElementById(id)) continue;
-    state.live.set(id, { params: defaults(id), drawn: null, run: null, trace: null, inspect: null, shown: null, cursor: null, timer: null, controls: false });
+    state.live.set(id, { params: defaults(id), drawn: null, run: null, n: 0, trace: null, inspect: null, shown: null, cursor: null, timer: null, controls: false });
     buildStage(id);
     wire(id);
     ids.push(id);

@@ -76,7 +76,7 @@ async function start() {
   const full = new URL(`index.html#${toQuery({ s: id, lang: lang === "zh" ? null : lang, ...params })}`, location.href);
   $(".full").href = full.href;
 
-  const n = run.trace().packets.length;
+  const n = run.packets();
   let cursor = n;
   let timer = null;
   const scrub = $(".scrub");

@@ -31,6 +31,7 @@ export const EN = {
     "<li>A third party wants the connection closed → <a href=\"#s=kill-from-outside\">forged SYN and RST</a></li>" +
     "<li>Which of the article's claims hold, and which do not → <a href=\"#article\">the article, claim by claim</a></li>",
   "article.h": "The article, claim by claim",
+  "article.more": "The article, claim by claim (a page of its own)",
   "article.intro":
     "<p>The scenarios on this page come from xiaolincoding's article “<a href=\"https://xiaolincoding.com/network/3_tcp/tcp_down_and_crash.html\">TCP 连接，一端断电和进程崩溃有什么区别？</a>” (“One end of a TCP connection loses power, or its process crashes: what is the difference?”). We worked from a copy reposted elsewhere: its body is taken from the original with some paragraphs left out, among them the explanation of <code>tcp_retries2</code> and the reminder that keepalive needs <code>SO_KEEPALIVE</code>; at its end the reposter added a section of their own, “an established TCP connection receives a SYN: what happens?”, whose source we could not find (xiaolincoding has an article on the same question: “<a href=\"https://xiaolincoding.com/network/3_tcp/challenge_ack.html\">已建立连接的 TCP，收到 SYN 会发生什么？</a>”).</p>" +
     "<p>Below, each of the article's claims in our own words, with our verdict after checking it against the Linux sources (<b>accurate</b>, <b>imprecise</b> or <b>wrong</b>), and links to the scenario and parameters that show it.</p>",

@@ -180,6 +180,8 @@ test("step, scrub and inspect by keyboard", async () => {
   await s.page.keyboard.press("End");
   assert.equal(await shown(), n);
   await sec.locator('[data-packet="0"]').focus();
+  // (The segment's fields come from the tools module, fetched on first use.)
+  await s.page.waitForFunction(() => /SYN/.test(document.querySelector("#process-crash .inspector-body").textContent));
   const details = await sec.locator(".inspector-body").textContent();
   assert.match(details, /SYN/);
   assert.match(details, /connect/i);
@@ -408,4 +410,31 @@ test("the inspector shows what ss -tnoi prints at that segment, from the tools m
   // The reason is in words now that the tools module is here.
   assert.match(await sec.locator(".inspector-body").textContent(), /\(retransmit\)/);
   await done(s);
+});
+
+test("the article section: a plain #article link is no scenario, its text comes when near, in either language, and whole on article.html", async () => {
+  const s = await open("/index.html#article");
+  await ready(s.page);
+  await s.page.waitForFunction(() => document.querySelectorAll("#article h3").length >= 3);
+  assert.equal(await s.page.locator("#notice").isHidden(), true, "no 'unknown scenario' notice");
+  assert.equal(await s.page.locator('#article [data-lazy="article"]').count(), 0);
+  await s.page.locator("#lang-toggle").click();
+  await s.page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.match(await s.page.locator("#article").textContent(), /claim by claim/);
+  assert.match(await s.page.locator("#article").textContent(), /Accurate/);
+  await done(s);
+  // From the top, the section's body is not part of the first load.
+  const t = await open("/index.html");
+  const fetched = [];
+  t.page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  await ready(t.page);
+  assert.ok(!fetched.some((p) => p.includes("article")), fetched.join(" "));
+  await t.page.locator("#article").scrollIntoViewIfNeeded();
+  await t.page.waitForFunction(() => document.querySelectorAll("#article h3").length >= 3);
+  await done(t);
+  // Without JavaScript: the same text on a page of its own.
+  const n = await open("/article.html", { javaScriptEnabled: false });
+  assert.ok((await n.page.locator("#article h3").count()) >= 3);
+  assert.match(await n.page.locator("#article a[href^='index.html#s=']").first().getAttribute("href"), /^index\.html#s=/);
+  await done(n);
 });

@@ -6,10 +6,11 @@
 //! It is built twice. The module the page loads first has what drawing
 //! needs: `scenarios()` (ids and parameters), `simulate(id, params)` (one
 //! simulation, kept as a `Run` the page draws from: `render` (diagram,
-//! headline, cap note) and `trace`), `version()`. With the `tools` feature
-//! it also has what a reader asks for later, and the page fetches it then:
-//! `inspect(id, params)` (the same run as an `Inspect`: `table`, `pcap`, and
-//! `ss`, what `ss -tnoi` shows at a moment) and `why_texts(lang)` (each
+//! headline, cap note) and `packets` (how many)), `version()`. With the
+//! `tools` feature it also has what a reader asks for later, and the page
+//! fetches it then: `inspect(id, params)` (the same run as an `Inspect`:
+//! `trace` (the JSON contract), `table`, `pcap`, and `ss`, what `ss -tnoi`
+//! shows at a moment) and `why_texts(lang)` (each
 //! segment reason in words). The texts the page carries itself (titles,
 //! steps, labels, each reason's source, the diagrams' stylesheet) are in
 //! neither: tcpsim is built without its `texts` feature and the renderer
@@ -217,10 +218,9 @@ pub struct Run {
 
 #[wasm_bindgen]
 impl Run {
-    /// The trace as a plain object: the JSON contract (the same document as
-    /// the CLI's `--format json`), written by the core, parsed by the browser.
-    pub fn trace(&self) -> JsValue {
-        js_sys::JSON::parse(&self.trace.to_json()).unwrap_or(JsValue::NULL)
+    /// How many segments the run has (the diagram's `data-packet` count).
+    pub fn packets(&self) -> u32 {
+        self.trace.packets.len() as u32
     }
 
     /// What a section shows of the run, in `lang`: `{svg, headline, cap}`.
@@ -303,6 +303,12 @@ pub struct Inspect {
 #[cfg(feature = "tools")]
 #[wasm_bindgen]
 impl Inspect {
+    /// The trace as a plain object: the JSON contract (the same document as
+    /// the CLI's `--format json`), written by the core, parsed by the browser.
+    pub fn trace(&self) -> JsValue {
+        js_sys::JSON::parse(&self.trace.to_json()).unwrap_or(JsValue::NULL)
+    }
+
     /// The text alternative: one table row per segment.
     pub fn table(&self, lang: JsValue) -> String {
         tcpsim_diagram::table_html(&self.trace, lang_of(&lang))

@@ -46,8 +46,8 @@ fn render(run: &Run, lang: &str) -> (String, String, Option<String>) {
     )
 }
 
-/// The trace a run hands to JS, read back into the Rust type.
-fn trace_of(run: &Run) -> tcpsim::Trace {
+/// The trace the tools build hands to JS, read back into the Rust type.
+fn trace_of(run: &Inspect) -> tcpsim::Trace {
     let json = js_sys::JSON::stringify(&run.trace()).unwrap();
     serde_json::from_str(&String::from(json)).unwrap()
 }
@@ -56,10 +56,11 @@ fn trace_of(run: &Run) -> tcpsim::Trace {
 fn every_scenario_gives_the_native_trace() {
     for s in tcpsim::SCENARIOS {
         let run = run_of(simulate(s.id, JsValue::NULL));
-        let trace = trace_of(&run);
+        let trace = trace_of(&inspect_of(inspect(s.id, JsValue::NULL)));
         let native = tcpsim::run(s.id, &tcpsim::defaults(s.id).unwrap()).unwrap();
         assert_eq!(trace, native, "{}", s.id);
         assert!(!trace.packets.is_empty());
+        assert_eq!(run.packets() as usize, native.packets.len());
         let svg = render(&run, "en").0;
         assert!(svg.contains(&format!("data-scenario=\"{}\"", s.id)));
         assert_eq!(
@@ -76,7 +77,9 @@ fn parameters_change_the_run() {
         ("tcp_keepalive_probes", JsValue::from_f64(3.0)),
         ("tcp_keepalive_time", JsValue::from_str("60")),
     ]);
-    let trace = trace_of(&run_of(simulate("keepalive-peer-dead", p)));
+    let drawn = run_of(simulate("keepalive-peer-dead", p.clone()));
+    let trace = trace_of(&inspect_of(inspect("keepalive-peer-dead", p)));
+    assert_eq!(drawn.packets() as usize, trace.packets.len());
     let probes = trace
         .packets
         .iter()
@@ -84,7 +87,7 @@ fn parameters_change_the_run() {
         .count();
     assert_eq!(probes, 3);
     let switch = obj(&[("so_keepalive", JsValue::FALSE)]);
-    let trace = trace_of(&run_of(simulate("keepalive-peer-dead", switch)));
+    let trace = trace_of(&inspect_of(inspect("keepalive-peer-dead", switch)));
     assert!(trace
         .packets
         .iter()
@@ -103,8 +106,9 @@ fn one_run_draws_everything_the_page_shows() {
 #[wasm_bindgen_test]
 fn the_tools_build_inspects_the_same_run() {
     let id = "host-crash-data-no-reboot";
-    let drawn = trace_of(&run_of(simulate(id, JsValue::NULL)));
+    let drawn = tcpsim::run(id, &tcpsim::defaults(id).unwrap()).unwrap();
     let run = inspect_of(inspect(id, JsValue::NULL));
+    assert_eq!(trace_of(&run), drawn);
     let table = run.table(JsValue::from_str("zh"));
     assert!(table.contains("<table"));
     assert_eq!(
@@ -139,8 +143,9 @@ fn the_permalink_that_froze_the_page_stops_at_the_cap() {
         ("tcp_keepalive_intvl", JsValue::from_f64(1.0)),
         ("observe_s", JsValue::from_f64(1_000_000.0)),
     ]);
-    let run = run_of(simulate("keepalive-peer-alive", p));
-    let trace = trace_of(&run);
+    let run = run_of(simulate("keepalive-peer-alive", p.clone()));
+    let trace = trace_of(&inspect_of(inspect("keepalive-peer-alive", p)));
+    assert_eq!(run.packets() as usize, trace.packets.len());
     assert_eq!(trace.stop, tcpsim::trace::StopReason::EventLimit);
     assert!(trace.packets.len() <= tcpsim::scenarios::MAX_SEGMENTS + 4);
     let note = render(&run, "zh").2.unwrap();
