@@ -85,6 +85,7 @@ async function applyLang(lang) {
     if (!el.dataset.zhAria) el.dataset.zhAria = el.getAttribute("aria-label") || "";
     el.setAttribute("aria-label", lang === "en" ? EN[el.dataset.i18nAria] : el.dataset.zhAria);
   }
+  if (explorerLang) explorerLang(lang);
   const toggle = $("#lang-toggle");
   toggle.textContent = lang === "zh" ? "English" : "中文";
   toggle.lang = lang === "zh" ? "en" : "zh-CN";
@@ -547,6 +548,31 @@ function defaults(id) {
   return out;
 }
 
+// ---- the "detect it faster" explorer ----------------------------------------
+
+// A chunk of its own (web/explorer.js), fetched when its section comes near
+// the viewport or its button is pressed; it draws with this page's `sim`.
+let explorerLang = null; // the explorer's setLang, once it is mounted
+function loadExplorer() {
+  const section = document.getElementById("detect-faster");
+  if (!section) return;
+  const button = $(".explorer-open", section);
+  let loading = null;
+  const load = () => {
+    if (loading) return;
+    observer.disconnect();
+    loading = import("./explorer.js")
+      // The two functions it calls, not the module object: passing `sim`
+      // itself makes esbuild emit a helper chunk that the first load fetches.
+      .then((m) => m.mount(section, { sim: { simulate: sim.simulate, scenarios: sim.scenarios }, lang: () => state.lang, onLang: (fn) => (explorerLang = fn) }))
+      .catch((e) => notice(`${ui("fatal")}${e}`));
+  };
+  const observer = new IntersectionObserver((es) => es.some((e) => e.isIntersecting) && load(), { rootMargin: "200px 0px" });
+  observer.observe(section);
+  button.hidden = false;
+  button.addEventListener("click", load);
+}
+
 // ---- start ------------------------------------------------------------------
 
 // The parameters a link asks for a section: checked by simulating them
@@ -662,6 +688,7 @@ async function start() {
   });
   performance.mark("controls-ready");
   document.documentElement.dataset.ready = "1";
+  loadExplorer();
 }
 
 start();
