@@ -543,6 +543,8 @@ function applyPreset(id) {
 
 function wire() {
   const box = S.box;
+  // Enter in a field submits nothing: every change is drawn as it is typed.
+  box.addEventListener("submit", (e) => e.preventDefault());
   box.addEventListener("input", (e) => {
     const t = e.target;
     if (!t.name || !KNOBS[t.name]) return;
@@ -609,6 +611,7 @@ function rebuild(focusId) {
 
 export function mount(section, { sim, lang, onLang } = {}) {
   if (S) return;
+  const t0 = performance.now();
   const box = section.querySelector(".explorer-mount") || section;
   S = {
     sim,
@@ -632,6 +635,7 @@ export function mount(section, { sim, lang, onLang } = {}) {
   build();
   simulate();
   section.dataset.mounted = "1";
+  performance.measure("explorer-mount", { start: t0, end: performance.now() });
   if (typeof onLang === "function") onLang(setLang);
 }
 

@@ -30,7 +30,7 @@ export const EN = {
     "<li>A third party wants the connection closed → <a href=\"#s=kill-from-outside\">forged SYN and RST</a></li>",
   "explorer.h": "Detect it faster: how long until your application knows the peer is gone?",
   "explorer.intro":
-    "<p>After a failover your client hung for 15 minutes before it saw an error: why, and what should you set? Pick what the connection was doing when the peer died, pick a starting point (Linux's defaults, or the documented defaults of a common language or library), then change the socket options and kernel settings. The diagram, the detection time and the code to copy follow, all computed on the spot by the same simulator.</p>",
+    "<p>After a failover your client hung for 15 minutes before it saw an error: why, and what should you set? Pick what the connection was doing and a starting point, change the settings, and see the simulated diagram, the detection time and code to copy.</p>",
   "explorer.open": "Open the explorer",
   footer:
     "The diagrams come from a deterministic simulator written in Rust (compiled to WebAssembly); its rules are taken from RFC 9293, RFC 5961 and the Linux sources. This page loads nothing from third parties.",
