@@ -267,6 +267,18 @@ pub fn simulate(id: &str, params: JsValue) -> JsValue {
     }
 }
 
+/// In the tools build a `Run` also hands over its trace (the page's
+/// explorer reads the outcome and the segments from it).
+#[cfg(feature = "tools")]
+#[wasm_bindgen]
+impl Run {
+    /// The trace as a plain object: the JSON contract (the same document as
+    /// the CLI's `--format json`), written by the core, parsed by the browser.
+    pub fn trace(&self) -> JsValue {
+        js_sys::JSON::parse(&self.trace.to_json()).unwrap_or(JsValue::NULL)
+    }
+}
+
 /// The same run as `simulate` makes, for what a reader asks of it after
 /// the first drawing: `{ok: true, run}` (an [`Inspect`]) or `{ok: false,
 /// error, param}`. (The `tools` build only.)

@@ -1,0 +1,475 @@
+// The "detect it faster" explorer (web/explorer.js) on the built site (dist/)
+// in Debian's Chromium, driven by playwright-core: a chunk fetched only when
+// needed, diagrams equal to the CLI's for the same parameters, the
+// interplay of TCP_USER_TIMEOUT with TCP_KEEPCNT and tcp_retries2 as drawn,
+// snippets that carry the values (and compile, where a compiler is here),
+// both languages. Run with `node --test tests/web/` after
+// `bash scripts/build-web.sh` (scripts/test-page.sh does both).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const dist = path.join(root, "dist");
+const cli = path.join(root, "target/release/tcpsim");
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+  ".pcap": "application/vnd.tcpdump.pcap",
+};
+
+let server;
+let base;
+let browser;
+
+function cliJson(id, query) {
+  const sets = query ? query.split("&") : [];
+  const args = ["run", id, "--format", "json", ...sets.flatMap((s) => ["--set", s])];
+  return JSON.parse(execFileSync(cli, args, { encoding: "utf8" }));
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, "pkg/tcpsim_wasm_bg.wasm")), "dist/ is not built (bash scripts/build-web.sh)");
+  assert.ok(fs.existsSync(cli), "target/release/tcpsim is missing");
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    const file = path.join(dist, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404);
+      return res.end("not found");
+    }
+    res.writeHead(200, { "content-type": MIME[path.extname(file)] || "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+// A fresh page that records console errors and any request leaving 127.0.0.1.
+async function open(url, opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...opts });
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (!["127.0.0.1", ""].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) problems.push(`request: ${r.url()}`);
+  });
+  await page.goto(base + url);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 15000 });
+  return { ctx, page, problems };
+}
+
+async function done({ ctx, problems }) {
+  await ctx.close();
+  assert.deepEqual(problems, [], "no console errors and no requests beyond 127.0.0.1");
+}
+
+const fetchedExplorer = (page) => page.evaluate(() => performance.getEntriesByType("resource").filter((r) => /\/explorer[^/]*\.js/.test(r.name)).map((r) => r.name));
+const mounted = (page) => page.waitForFunction(() => document.getElementById("detect-faster").dataset.mounted === "1", null, { timeout: 10000 });
+const drawnCount = (page) => page.evaluate(() => performance.getEntriesByName("explorer-drawn").length);
+
+// Open the page with the explorer mounted (its button pressed).
+async function openExplorer(url = "/index.html", opts) {
+  const s = await open(url, opts);
+  await s.page.locator("#detect-faster .explorer-open").click();
+  await mounted(s.page);
+  return s;
+}
+
+const X = (page) => page.locator("#detect-faster");
+
+// What the explorer drew: the parameters it simulated, the segments, when
+// your application learned (seconds, or "never").
+async function drawn(page) {
+  return page.evaluate(() => {
+    const sec = document.getElementById("detect-faster");
+    const d = sec.querySelector(".explorer-diagram");
+    return {
+      scenario: d.dataset.scenario,
+      params: d.dataset.params,
+      packets: d.querySelectorAll("[data-packet]").length,
+      after: sec.querySelector(".explorer-detect").dataset.after,
+    };
+  });
+}
+
+// After a change: wait until the explorer has drawn `count` runs in all.
+async function drawnAt(page, count) {
+  await page.waitForFunction((n) => performance.getEntriesByName("explorer-drawn").length >= n, count, { timeout: 10000 });
+  return drawn(page);
+}
+
+// Check a radio button and wait for the one simulation it causes; false if
+// it was already checked (no change, nothing drawn).
+async function choose(page, selector) {
+  const radio = X(page).locator(selector);
+  if (await radio.isChecked()) return false;
+  const n = await drawnCount(page);
+  await radio.check();
+  await drawnAt(page, n + 1);
+  return true;
+}
+
+// A case, and a preset (applied afresh even if it was the one checked).
+async function pick(page, caseId, presetId) {
+  await choose(page, `#xp-case-${caseId}`);
+  if (presetId && !(await choose(page, `#xp-preset-${presetId}`))) {
+    await choose(page, `#xp-preset-${presetId === "linux" ? "go" : "linux"}`);
+    await choose(page, `#xp-preset-${presetId}`);
+  }
+  return drawn(page);
+}
+
+// Set a field and wait for the one simulation it causes.
+async function setField(page, name, value) {
+  const n = await drawnCount(page);
+  await X(page).locator(`input[name="${name}"]`).fill(String(value));
+  return drawnAt(page, n + 1);
+}
+
+// The CLI's outcome for the application whose socket is yours.
+function cliAfter(trace, host) {
+  const o = trace.outcome.find((x) => x.host === host);
+  return o ? String(o.after) : "never";
+}
+
+test("the explorer is a chunk of its own, fetched when its button is pressed or a link names it", async () => {
+  // The page from the top, the section in view: nothing fetched until asked.
+  const s = await open("/index.html");
+  await X(s.page).scrollIntoViewIfNeeded();
+  await s.page.waitForTimeout(400);
+  assert.deepEqual(await fetchedExplorer(s.page), [], "not fetched on first load");
+  assert.equal(await X(s.page).getAttribute("data-mounted"), null);
+  // The first load's module does not import it statically.
+  const app = fs.readFileSync(path.join(dist, "app.js"), "utf8");
+  assert.doesNotMatch(app, /from\s*"\.\/explorer/);
+  assert.match(app, /import\("\.\/explorer-[A-Z0-9]+\.js"\)/, "a dynamic import of the hashed chunk");
+  // Its button: fetched and mounted, drawn once.
+  await X(s.page).locator(".explorer-open").click();
+  await mounted(s.page);
+  assert.equal((await fetchedExplorer(s.page)).length, 1);
+  assert.equal(await drawnCount(s.page), 1);
+  assert.equal(await X(s.page).locator(".explorer-diagram [data-packet]").count() > 0, true);
+  await done(s);
+  // A link to the section opens it.
+  const t = await open("/index.html#detect-faster");
+  await mounted(t.page);
+  assert.equal((await fetchedExplorer(t.page)).length, 1);
+  await done(t);
+});
+
+test("picking a case and a preset draws the run the CLI gives for the same parameters", async () => {
+  const s = await openExplorer();
+  const cases = [
+    ["idle", "go", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=15&tcp_keepintvl=15&tcp_keepcnt=9&tcp_user_timeout=0", "server"],
+    ["idle", "linux", "keepalive-peer-dead", "so_keepalive=0&tcp_keepidle=0&tcp_keepintvl=0&tcp_keepcnt=0&tcp_user_timeout=0", "server"],
+    ["idle", "node", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=0&tcp_keepintvl=1&tcp_keepcnt=10&tcp_user_timeout=0", "server"],
+    ["idle", "libpq", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=0&tcp_keepintvl=0&tcp_keepcnt=0&tcp_user_timeout=0", "server"],
+    ["data", "linux", "host-crash-data-no-reboot", "tcp_user_timeout=0&tcp_retries2=15", "server"],
+    ["data", "grpc", "host-crash-data-no-reboot", "tcp_user_timeout=20000&tcp_retries2=15", "server"],
+    ["connect", "go", "connect-dead-host", "client_tcp_user_timeout=0&tcp_syn_retries=6&tcp_syn_linear_timeouts=4", "client"],
+  ];
+  for (const [c, p, scenario, params, host] of cases) {
+    const d = await pick(s.page, c, p);
+    assert.equal(d.scenario, scenario, `${c}/${p}`);
+    assert.equal(d.params, params, `${c}/${p}: the parameters sent`);
+    const trace = cliJson(scenario, params);
+    assert.equal(d.packets, trace.packets.length, `${c}/${p}: one element per segment of tcpsim run ${scenario} ${params}`);
+    assert.equal(d.after, cliAfter(trace, host), `${c}/${p}: the detection time is the CLI's outcome`);
+  }
+  // The figures a reader sees.
+  await pick(s.page, "data", "linux");
+  assert.match(await X(s.page).locator(".explorer-detect").textContent(), /检测时间\s*15 分 45 秒/);
+  await pick(s.page, "idle", "linux");
+  assert.match(await X(s.page).locator(".explorer-detect").textContent(), /永远发现不了/);
+  // Parameters a scenario does not take are never sent.
+  for (const [c, scenario] of [["idle", "keepalive-peer-dead"], ["data", "host-crash-data-no-reboot"], ["connect", "connect-dead-host"]]) {
+    const d = await pick(s.page, c);
+    const takes = execFileSync(cli, ["params", scenario], { encoding: "utf8" }).split("\n").slice(1).map((l) => l.split(/\s+/)[0]);
+    for (const kv of d.params.split("&")) assert.ok(takes.includes(kv.split("=")[0]), `${scenario} takes ${kv}`);
+  }
+  // Each change simulated once; the section's own diagrams are untouched
+  // (the explorer's copy is not one of the scenario diagrams).
+  assert.equal(await s.page.locator("section.scenario svg[data-scenario]").count(), await s.page.locator("section.scenario").count());
+  assert.equal(await X(s.page).locator("svg[data-scenario]").count(), 0);
+  const ids = await s.page.evaluate(() => [...document.querySelectorAll("[id]")].map((e) => e.id));
+  assert.equal(new Set(ids).size, ids.length, "no duplicate ids");
+  await done(s);
+});
+
+test("on an idle connection TCP_USER_TIMEOUT makes detection earlier and TCP_KEEPCNT then changes nothing", async () => {
+  const s = await openExplorer();
+  let d = await pick(s.page, "idle", "go");
+  const base = Number(d.after);
+  assert.equal(d.after, cliAfter(cliJson(d.scenario, d.params), "server"));
+  // Without TCP_USER_TIMEOUT, TCP_KEEPCNT counts.
+  d = await setField(s.page, "tcp_keepcnt", 3);
+  assert.ok(Number(d.after) < base, `fewer probes, earlier: ${d.after} < ${base}`);
+  d = await setField(s.page, "tcp_keepcnt", 9);
+  assert.equal(Number(d.after), base);
+  // TCP_USER_TIMEOUT 30 s: earlier.
+  d = await setField(s.page, "user_timeout", 30000);
+  const withUt = d.after;
+  assert.ok(Number(withUt) < base, `${withUt} < ${base}`);
+  assert.equal(withUt, cliAfter(cliJson(d.scenario, d.params), "server"));
+  assert.match(await X(s.page).locator(".explorer-interplay").textContent(), /TCP_KEEPCNT 就不起作用了/);
+  // ...and TCP_KEEPCNT changes nothing now: not the time, not the segments.
+  const packets = d.packets;
+  for (const cnt of [1, 3, 127]) {
+    d = await setField(s.page, "tcp_keepcnt", cnt);
+    assert.equal(d.after, withUt, `tcp_keepcnt=${cnt}`);
+    assert.equal(d.packets, packets, `tcp_keepcnt=${cnt}`);
+  }
+  // A TCP_USER_TIMEOUT beyond what TCP_KEEPCNT allows: probing goes on past
+  // TCP_KEEPCNT, until the first keepalive timer at or after it.
+  await pick(s.page, "idle", "linux");
+  const k = await drawnCount(s.page);
+  await X(s.page).locator('input[name="so_keepalive"]').check();
+  await drawnAt(s.page, k + 1);
+  d = await setField(s.page, "user_timeout", 10000000);
+  const long = d.after;
+  const trace = cliJson(d.scenario, d.params);
+  assert.equal(long, cliAfter(trace, "server"));
+  assert.equal(long, "10040.03", "7200 + 38 x 75 s after the last segment, the crash 10 s later");
+  assert.equal(trace.packets.filter((p) => p.why === "keepalive_probe").length, 38);
+  d = await setField(s.page, "tcp_keepcnt", 2);
+  assert.equal(d.after, long);
+  // With data in flight, TCP_USER_TIMEOUT replaces tcp_retries2's budget.
+  d = await pick(s.page, "data", "linux");
+  const r15 = d.after;
+  d = await setField(s.page, "tcp_retries2", 8);
+  assert.ok(Number(d.after) < Number(r15));
+  d = await setField(s.page, "user_timeout", 20000);
+  const ut = d.after;
+  assert.equal(ut, cliAfter(cliJson(d.scenario, d.params), "server"));
+  for (const r of [3, 15, 50]) {
+    d = await setField(s.page, "tcp_retries2", r);
+    assert.equal(d.after, ut, `tcp_retries2=${r}`);
+  }
+  assert.match(await X(s.page).locator(".explorer-interplay").textContent(), /取代了 tcp_retries2/);
+  await done(s);
+});
+
+test("a bad value shows the simulator's error beside its field, then goes back to the value drawn", async () => {
+  const s = await openExplorer();
+  await pick(s.page, "idle", "go");
+  const before = await drawnCount(s.page);
+  const input = X(s.page).locator('input[name="tcp_keepidle"]');
+  await input.fill("40000");
+  await s.page.waitForFunction(() => document.querySelector('#detect-faster input[name="tcp_keepidle"]').getAttribute("aria-invalid") === "true");
+  const msg = X(s.page).locator("#xp-tcp_keepidle-err");
+  assert.match(await msg.textContent(), /tcp_keepidle/);
+  assert.match(await msg.textContent(), /0\.\.=32767/);
+  assert.equal(await drawnCount(s.page), before, "nothing drawn");
+  await input.blur();
+  assert.equal(await input.inputValue(), "15");
+  assert.equal(await input.getAttribute("aria-invalid"), null);
+  assert.equal(await msg.isVisible(), true, "the message stays");
+  // The connect case's TCP_USER_TIMEOUT is the client's.
+  await pick(s.page, "connect");
+  const ut = X(s.page).locator('input[name="user_timeout"]');
+  await ut.fill("-1");
+  await s.page.waitForFunction(() => document.querySelector('#detect-faster input[name="user_timeout"]').getAttribute("aria-invalid") === "true");
+  assert.match(await X(s.page).locator("#xp-user_timeout-err").textContent(), /client_tcp_user_timeout/);
+  await done(s);
+});
+
+// The snippet of a language as shown.
+const code = (page, id) => page.locator(`#detect-faster #xp-panel-${id} code`).textContent();
+
+test("the snippets set exactly the values drawn", async () => {
+  const s = await openExplorer();
+  await pick(s.page, "idle", "go");
+  await setField(s.page, "user_timeout", 20000);
+  const c = await code(s.page, "c");
+  for (const x of ["int keepalive = 1;", "int idle = 15;", "int intvl = 15;", "int cnt = 9;", "unsigned int user_timeout = 20000;", "TCP_USER_TIMEOUT, &user_timeout"]) assert.ok(c.includes(x), `C has ${x}`);
+  const go = await code(s.page, "go");
+  for (const x of ["Idle:     15 * time.Second", "Interval: 15 * time.Second", "Count:    9,", "unix.TCP_USER_TIMEOUT, 20000)"]) assert.ok(go.includes(x), `Go has ${x}`);
+  const py = await code(s.page, "python");
+  for (const x of ["socket.TCP_KEEPIDLE, 15)", "socket.TCP_KEEPINTVL, 15)", "socket.TCP_KEEPCNT, 9)", "socket.TCP_USER_TIMEOUT, 20000)"]) assert.ok(py.includes(x), `Python has ${x}`);
+  const java = await code(s.page, "java");
+  for (const x of ["s.setKeepAlive(true);", "ExtendedSocketOptions.TCP_KEEPIDLE, 15)", "ExtendedSocketOptions.TCP_KEEPINTERVAL, 15)", "ExtendedSocketOptions.TCP_KEEPCOUNT, 9)", "JDK 没有这个选项"]) assert.ok(java.includes(x), `Java has ${x}`);
+  const node = await code(s.page, "node");
+  for (const x of ["setKeepAlive(true, 15000)", "TCP_KEEPINTVL 设成 1 秒", "Node.js 没有这个选项"]) assert.ok(node.includes(x), `Node has ${x}`);
+  const sys = await code(s.page, "sysctl");
+  for (const x of ["net.ipv4.tcp_keepalive_time=15", "net.ipv4.tcp_keepalive_intvl=15", "net.ipv4.tcp_keepalive_probes=9"]) assert.ok(sys.includes(x), `sysctl has ${x}`);
+  // 0 = not set: left alone, the system's value named; Go says -1.
+  await setField(s.page, "tcp_keepintvl", 0);
+  assert.ok(!(await code(s.page, "c")).includes("TCP_KEEPINTVL, &"));
+  assert.match(await code(s.page, "go"), /Interval: -1,/);
+  assert.ok((await code(s.page, "sysctl")).includes("net.ipv4.tcp_keepalive_intvl=75"));
+  // Data in flight and connecting.
+  await pick(s.page, "data", "linux");
+  await setField(s.page, "tcp_retries2", 8);
+  assert.ok((await code(s.page, "sysctl")).includes("net.ipv4.tcp_retries2=8"));
+  await setField(s.page, "user_timeout", 30000);
+  assert.ok((await code(s.page, "c")).includes("user_timeout = 30000;"));
+  assert.ok((await code(s.page, "java")).includes("s.setSoTimeout(30000);"));
+  await pick(s.page, "connect");
+  await setField(s.page, "tcp_syn_retries", 3);
+  await setField(s.page, "user_timeout", 5000);
+  assert.ok((await code(s.page, "python")).includes("socket.TCP_SYNCNT, 3)"));
+  assert.ok((await code(s.page, "go")).includes("unix.TCP_USER_TIMEOUT, 5000)"));
+  assert.ok((await code(s.page, "java")).includes("new InetSocketAddress(host, port), 5000)"));
+  assert.ok((await code(s.page, "sysctl")).includes("net.ipv4.tcp_syn_retries=3"));
+  await done(s);
+});
+
+// Compile (or parse) each snippet where the compiler is on this machine.
+function have(cmd) {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+test("the snippets are valid code in their language", async () => {
+  const s = await openExplorer();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "explorer-"));
+  const settings = [
+    ["idle", "go", { user_timeout: 20000 }],
+    ["idle", "linux", {}],
+    ["idle", "redis", {}],
+    ["data", "grpc", {}],
+    ["data", "linux", {}],
+    ["connect", "linux", { user_timeout: 5000 }],
+  ];
+  let checked = 0;
+  for (const [c, p, fields] of settings) {
+    await pick(s.page, c, p);
+    for (const [k, v] of Object.entries(fields)) await setField(s.page, k, v);
+    const tag = `${c}-${p}`;
+    if (have("gcc")) {
+      const f = path.join(dir, `${tag}.c`);
+      fs.writeFileSync(f, await code(s.page, "c"));
+      const r = spawnSync("gcc", ["-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", f], { encoding: "utf8" });
+      assert.equal(r.status, 0, `C ${tag}: ${r.stderr}`);
+      checked++;
+    }
+    if (have("python3")) {
+      const r = spawnSync("python3", ["-c", "import ast,sys; ast.parse(sys.stdin.read())"], { input: await code(s.page, "python"), encoding: "utf8" });
+      assert.equal(r.status, 0, `Python ${tag}: ${r.stderr}`);
+      checked++;
+    }
+    {
+      const f = path.join(dir, `${tag}.cjs`);
+      fs.writeFileSync(f, await code(s.page, "node"));
+      const r = spawnSync(process.execPath, ["--check", f], { encoding: "utf8" });
+      assert.equal(r.status, 0, `Node.js ${tag}: ${r.stderr}`);
+      checked++;
+    }
+    if (have("javac")) {
+      const jd = path.join(dir, tag);
+      fs.mkdirSync(jd);
+      fs.writeFileSync(path.join(jd, "Timeouts.java"), await code(s.page, "java"));
+      const r = spawnSync("javac", ["-Xlint:all", "-Werror", "-d", jd, path.join(jd, "Timeouts.java")], { encoding: "utf8" });
+      assert.equal(r.status, 0, `Java ${tag}: ${r.stderr}`);
+      checked++;
+    }
+    if (have("gofmt")) {
+      const r = spawnSync("gofmt", ["-e"], { input: `package x\n\n${await code(s.page, "go")}\n`, encoding: "utf8" });
+      assert.equal(r.status, 0, `Go ${tag}: ${r.stderr}`);
+      checked++;
+    }
+    const sys = await code(s.page, "sysctl");
+    for (const line of sys.split("\n")) assert.match(line, /^(# .*|sysctl -w net\.ipv4\.[a-z0-9_]+=\d+)$/, `sysctl ${tag}`);
+  }
+  assert.ok(checked >= settings.length, "at least the Node.js snippets were checked");
+  fs.rmSync(dir, { recursive: true, force: true });
+  await done(s);
+});
+
+test("switching language switches the explorer, without simulating again", async () => {
+  const s = await openExplorer();
+  await pick(s.page, "data", "linux");
+  const x = X(s.page);
+  assert.match(await x.locator("h2").textContent(), /检测得更快/);
+  assert.match(await x.locator(".explorer-cases legend").textContent(), /出事时/);
+  assert.match(await x.locator(".explorer-detect").textContent(), /检测时间/);
+  assert.match(await x.locator(".explorer-code code").first().textContent(), /重传多久|不设置/);
+  const headlineZh = await x.locator(".headline").textContent();
+  const n = await drawnCount(s.page);
+  await s.page.click("#lang-toggle");
+  await s.page.waitForFunction(() => document.documentElement.lang === "en");
+  await s.page.waitForFunction(() => /What was the connection doing/.test(document.querySelector("#detect-faster .explorer-cases legend").textContent));
+  assert.match(await x.locator("h2").textContent(), /Detect it faster/);
+  assert.match(await x.locator(".explorer-detect").textContent(), /Detected after 15 min 45 s/);
+  assert.match(await x.locator(".explorer-interplay").textContent(), /tcp_retries2 decides/);
+  const headlineEn = await x.locator(".headline").textContent();
+  assert.notEqual(headlineEn, headlineZh);
+  assert.match(headlineEn, /ETIMEDOUT/);
+  assert.equal(await x.locator('svg[lang="en"]').count(), 1, "the diagram is redrawn in English");
+  assert.match(await x.locator("#xp-panel-sysctl code").textContent(), /System-wide/);
+  assert.equal(await drawnCount(s.page), n, "a language switch simulates nothing");
+  // The values stay.
+  assert.equal(await x.locator('input[name="tcp_retries2"]').inputValue(), "15");
+  // And back.
+  await s.page.click("#lang-toggle");
+  await s.page.waitForFunction(() => document.documentElement.lang === "zh-CN");
+  assert.match(await x.locator(".explorer-detect").textContent(), /检测时间/);
+  // Mounted while the page is in English: it starts in English.
+  await done(s);
+  const t = await openExplorer("/index.html#lang=en");
+  assert.match(await X(t.page).locator(".explorer-cases legend").textContent(), /What was the connection doing/);
+  await done(t);
+});
+
+test("keyboard: cases, presets, fields and code tabs; copying a snippet", async () => {
+  const s = await openExplorer();
+  await s.ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+  const x = X(s.page);
+  // Radio groups by keyboard: arrows move the choice.
+  await x.locator("#xp-case-data").focus();
+  let n = await drawnCount(s.page);
+  await s.page.keyboard.press("ArrowDown");
+  await drawnAt(s.page, n + 1);
+  assert.equal((await drawn(s.page)).scenario, "connect-dead-host");
+  assert.equal(await s.page.evaluate(() => document.activeElement.id), "xp-case-connect", "focus stays on the choice");
+  // Every field has a label.
+  for (const id of await x.locator("input").evaluateAll((es) => es.map((e) => e.id))) {
+    assert.equal(await x.locator(`label[for="${id}"]`).count(), 1, `label for ${id}`);
+  }
+  // Tabs: arrows, Home, End.
+  await x.locator('[role="tab"][aria-selected="true"]').focus();
+  await s.page.keyboard.press("ArrowRight");
+  assert.equal(await s.page.evaluate(() => document.activeElement.dataset.tab), "go");
+  assert.equal(await x.locator("#xp-panel-go").isVisible(), true);
+  assert.equal(await x.locator("#xp-panel-c").isVisible(), false);
+  await s.page.keyboard.press("End");
+  assert.equal(await s.page.evaluate(() => document.activeElement.dataset.tab), "sysctl");
+  await s.page.keyboard.press("Home");
+  assert.equal(await s.page.evaluate(() => document.activeElement.dataset.tab), "c");
+  // Copy: to the clipboard.
+  await x.locator("#xp-panel-c .explorer-copy").click();
+  await s.page.waitForFunction(() => document.querySelector("#xp-panel-c .explorer-copied").textContent !== "");
+  assert.equal(await s.page.evaluate(() => navigator.clipboard.readText()), await code(s.page, "c"));
+  // Without a clipboard: the snippet is selected instead.
+  await s.page.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new Error("denied"));
+  });
+  await x.locator('[role="tab"][data-tab="python"]').click();
+  await x.locator("#xp-panel-python .explorer-copy").click();
+  await s.page.waitForFunction(() => document.querySelector("#xp-panel-python .explorer-copied").textContent !== "");
+  assert.equal(await s.page.evaluate(() => String(window.getSelection())), await code(s.page, "python"));
+  await done(s);
+});

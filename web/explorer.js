@@ -1,0 +1,651 @@
+// "Detect it faster" (检测得更快): the section that answers "my client hung
+// for 15 minutes after a failover: why, and what do I set?". The reader
+// picks a case (idle, data in flight, connecting) and a starting point (Linux's
+// defaults or a common stack's documented ones), changes the settings, and
+// sees the simulated timeline, the detection time, and code that sets those
+// values.
+//
+// A chunk of its own, fetched by app.js when the section comes near the
+// viewport or its button is pressed:
+//   mount(section, {sim, lang: () => "zh" | "en", onLang})
+//   setLang(lang)
+// `sim` is the page's wasm module (this file never imports the glue, so the
+// first load stays as it is); `onLang(fn)`, if given, is how the page calls
+// `fn(lang)` on a language switch. Nothing here is shared with app.js: an
+// import the two had in common would become a chunk of the first load.
+//
+// Like the scenario sections: each change is simulated once (debounced, 60
+// ms), the run is kept and drawn in either language without simulating
+// again, a bad value shows the simulator's error beside its field, and a
+// field left invalid goes back to the value drawn.
+import { CASES, CASE_ORDER, KNOBS, PRESETS, paramOf } from "./explorer-data.js";
+import { snippets } from "./explorer-code.js";
+
+const T = {
+  zh: {
+    legendCase: "1. 出事时，连接处在什么状态？",
+    cases: {
+      idle: ["连接空闲", "对端主机宕机时，两边都没有数据要发（比如连接池里闲着的连接）。"],
+      data: ["有数据在途", "你的应用刚发出请求或查询，对端主机已经不在了，没有人确认。"],
+      connect: ["正在建连", "connect() 连向一台已经宕机的主机（比如故障切换后还在连旧主库的地址）。"],
+    },
+    yours: {
+      idle: "你的应用的套接字是图中的“服务端”：对端主机宕机后还活着的那一端。握手完成以后，两端的保活和重传规则完全一样，所以如果你的应用是主动连过去的一方（比如连数据库的客户端），把图中的“服务端”当成它就行。",
+      data: "你的应用的套接字是图中的“服务端”：对端主机宕机后，它写入数据，然后一直等确认。握手完成以后两端规则完全一样，所以如果你的应用是主动连过去的一方（比如连数据库的客户端），把图中的“服务端”当成它就行。",
+      connect: "你的应用的套接字是图中的“客户端”：它正在调用 connect()，而对端主机已经不在了。",
+    },
+    scenarioLink: "这个场景的完整图解",
+    legendPreset: "2. 从哪里开始？",
+    presetHint: "选一个起点，它的值会填进下面的设置；每一项旁边是资料来源。",
+    sources: "来源：",
+    legendKnobs: "3. 你的套接字选项和内核参数",
+    socket: "套接字选项",
+    sysctl: "内核参数（sysctl）",
+    on: "开启",
+    help: {
+      so_keepalive: () => "开启 TCP 保活：连接空闲时定期发探测",
+      tcp_keepidle: (sys) => `连接空闲多久后发第一个探测，单位秒；0 表示不设置，用系统的 tcp_keepalive_time（${sys.tcp_keepalive_time} 秒）`,
+      tcp_keepintvl: (sys) => `两个探测之间隔多久，单位秒；0 表示用系统的 tcp_keepalive_intvl（${sys.tcp_keepalive_intvl} 秒）`,
+      tcp_keepcnt: (sys) => `连续几个探测没有回应就放弃；0 表示用系统的 tcp_keepalive_probes（${sys.tcp_keepalive_probes}）`,
+      user_timeout: () => "已发出的数据或保活探测最多可以多久得不到确认，单位毫秒；0 表示不设置",
+      user_timeout_connect: () => "从第一个 SYN 算起，建连最多等多久，单位毫秒；0 表示不设置",
+      tcp_retries2: () => "重传预算，内核把它换算成一段时间（见下文）",
+      tcp_syn_retries: () => "SYN 重传次数上限（另加下面的线性重传次数）；单个套接字可以用 TCP_SYNCNT 覆盖",
+      tcp_syn_linear_timeouts: () => "前几次 SYN 重传固定间隔 1 秒，之后才开始翻倍（Linux 6.5 起）",
+    },
+    unused: {
+      idle: "这里用不上 tcp_retries2：空闲连接上没有要重传的数据。",
+      data: "这里用不上保活（SO_KEEPALIVE、TCP_KEEPIDLE、TCP_KEEPINTVL、TCP_KEEPCNT）：只要还有数据没被确认，保活定时器就不发探测，连接归重传定时器管。",
+      connect: "这里用不上保活和 tcp_retries2：连接还没建立，管事的是 SYN 重传。",
+    },
+    ka: {
+      off: "SO_KEEPALIVE 没开：空闲连接上内核一个报文也不发，所以永远发现不了对端已经不在，连接一直停在 ESTABLISHED。单独设置 TCP_USER_TIMEOUT 也没用：它只盯着已经发出、却没被确认的数据或保活探测，而这里什么都没发。",
+      count: (x) =>
+        `没有设置 TCP_USER_TIMEOUT：保活在连续 TCP_KEEPCNT 个探测都没有回应之后放弃，也就是最后一次收到对端报文之后 TCP_KEEPIDLE + TCP_KEEPCNT × TCP_KEEPINTVL = ${x.idle} + ${x.cnt} × ${x.intvl} = ${x.total} 秒；然后内核发出一个 RST，recv() 返回 ETIMEDOUT。`,
+      ut: (x) =>
+        `设置了 TCP_USER_TIMEOUT，TCP_KEEPCNT 就不起作用了：保活定时器每次到期时，只要已经发出过至少一个探测，并且距离最后一次收到对端报文已经满 TCP_USER_TIMEOUT（${x.ut}），连接就被放弃。所以连接死在第一个不早于 TCP_USER_TIMEOUT 的保活定时器上：这里是最后一次收到报文之后 ${x.idle} + ${x.k} × ${x.intvl} = ${x.total} 秒，一共发出 ${x.k} 个探测。TCP_USER_TIMEOUT 比 TCP_KEEPIDLE 还短时，照样要等第一个探测发出、再过一个间隔；比 TCP_KEEPIDLE + TCP_KEEPCNT × TCP_KEEPINTVL 还长时，探测会超过 TCP_KEEPCNT 个继续发下去。`,
+    },
+    rt: {
+      count: (x) =>
+        `没有设置 TCP_USER_TIMEOUT：内核按 tcp_retries2 决定何时放弃。这个值不是“重传几次”：内核把它换算成一段时间（假设重传超时从 200 毫秒起每次翻倍、最多 ${x.rtoMax} 秒），tcp_retries2 = ${x.r} 折合 ${x.budget} 秒，从第一次超时重传算起；时间用完之后，下一次重传定时器到期时连接被放弃，recv() 返回 ETIMEDOUT。默认的 15 就是这样变成一刻钟以上的。`,
+      ut: (x) =>
+        `设置了 TCP_USER_TIMEOUT，它就取代了 tcp_retries2 的时间预算：从第一次超时重传算起满 ${x.ut}，数据仍然没有被确认，连接就被放弃（重传定时器会被截短，正好在那一刻到期）。这时改 tcp_retries2 不会有任何变化。`,
+    },
+    syn: {
+      count: (x) =>
+        `没有设置 TCP_USER_TIMEOUT：SYN 重传满 tcp_syn_retries + tcp_syn_linear_timeouts = ${x.a} + ${x.b} = ${x.n} 次仍然没有回应，connect() 就放弃；前 ${x.b} 次间隔 1 秒，之后每次翻倍。另有一个按 tcp_syn_retries 换算的时间预算（${x.budget} 秒，从第一个 SYN 算起），两者谁先到算谁。`,
+      ut: (x) =>
+        `设置了 TCP_USER_TIMEOUT，它也管建连：从第一个 SYN 算起满 ${x.ut} 还没连上，connect() 就返回 ETIMEDOUT（重传定时器会被截短，正好在那一刻到期）；如果 SYN 重传次数先用完，则更早放弃。`,
+    },
+    detect: "检测时间",
+    from: { fault: "从对端主机宕机算起", write: "从你的应用写入数据算起", call: "从调用 connect() 算起" },
+    returns: (call, result) => `${call}() 返回 ${result}`,
+    never: "永远发现不了",
+    neverQuiet: "内核再也没有定时器要到期，连接一直停在 ESTABLISHED",
+    neverCap: "模拟结束时还没有发现",
+    codeH: "设置这些值的代码",
+    codeTabs: "编程语言",
+    copy: "复制",
+    copied: "已复制到剪贴板。",
+    selected: "无法直接写入剪贴板，已选中全部代码，请按 Ctrl+C（macOS 上按 ⌘C）复制。",
+    simError: "模拟器报错：",
+    msAs: (s) => `即 ${s}`,
+    gap: (g) => `下面的检测时间从宕机算起，而对端最后一个报文比宕机早 ${g} 到达。`,
+  },
+  en: {
+    legendCase: "1. What was the connection doing when the peer died?",
+    cases: {
+      idle: ["Idle", "neither side had anything to send when the peer's host died (say, a pooled connection waiting for work)."],
+      data: ["Data in flight", "your application had just sent a request or a query, and the peer's host is gone: nobody acknowledges it."],
+      connect: ["Connecting", "connect() to a host that is down (say, the old primary's address after a failover)."],
+    },
+    yours: {
+      idle: "Your application's socket is the one drawn as the server: the end still alive after the peer's host died. Once the handshake is done, both ends follow the same keepalive and retransmission rules, so if your application is the one that connected (a database client, say), read the diagram's “server” as your application.",
+      data: "Your application's socket is the one drawn as the server: after the peer's host died it writes, then waits for an acknowledgement. Once the handshake is done both ends follow the same rules, so if your application is the one that connected (a database client, say), read the diagram's “server” as your application.",
+      connect: "Your application's socket is the one drawn as the client: it is calling connect(), and the peer's host is gone.",
+    },
+    scenarioLink: "This scenario, explained step by step",
+    legendPreset: "2. Where do you start?",
+    presetHint: "Pick a starting point: its values go into the settings below; its sources are beside it.",
+    sources: "Sources: ",
+    legendKnobs: "3. Your socket options and kernel settings",
+    socket: "socket option",
+    sysctl: "kernel setting (sysctl)",
+    on: "on",
+    help: {
+      so_keepalive: () => "turn TCP keepalive on: probes while the connection is idle",
+      tcp_keepidle: (sys) => `idle time before the first probe, in seconds; 0 = not set, the system's tcp_keepalive_time (${sys.tcp_keepalive_time} s)`,
+      tcp_keepintvl: (sys) => `time between probes, in seconds; 0 = the system's tcp_keepalive_intvl (${sys.tcp_keepalive_intvl} s)`,
+      tcp_keepcnt: (sys) => `unanswered probes in a row before giving up; 0 = the system's tcp_keepalive_probes (${sys.tcp_keepalive_probes})`,
+      user_timeout: () => "how long sent data or keepalive probes may go unacknowledged, in milliseconds; 0 = not set",
+      user_timeout_connect: () => "how long connect() may take, counted from the first SYN, in milliseconds; 0 = not set",
+      tcp_retries2: () => "the retransmission budget, which the kernel turns into a time (see below)",
+      tcp_syn_retries: () => "SYN retransmissions (plus the linear ones below); TCP_SYNCNT overrides it for one socket",
+      tcp_syn_linear_timeouts: () => "the first SYN retransmissions come at a fixed 1 s before doubling starts (Linux 6.5+)",
+    },
+    unused: {
+      idle: "tcp_retries2 plays no part here: an idle connection has nothing to retransmit.",
+      data: "Keepalive (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT) plays no part here: while data is unacknowledged the keepalive timer sends no probes; the retransmission timer owns the connection.",
+      connect: "Neither keepalive nor tcp_retries2 plays a part here: the connection is not up yet; SYN retransmission decides.",
+    },
+    ka: {
+      off: "SO_KEEPALIVE is off: on an idle connection the kernel sends nothing at all, so it never finds out that the peer is gone, and the socket stays ESTABLISHED. TCP_USER_TIMEOUT alone does not help: it only watches data or keepalive probes that were sent and not acknowledged, and nothing is sent here.",
+      count: (x) =>
+        `TCP_USER_TIMEOUT is not set: keepalive gives up after TCP_KEEPCNT unanswered probes in a row, that is TCP_KEEPIDLE + TCP_KEEPCNT × TCP_KEEPINTVL = ${x.idle} + ${x.cnt} × ${x.intvl} = ${x.total} s after the last segment received from the peer; the kernel then sends a RST and recv() returns ETIMEDOUT.`,
+      ut: (x) =>
+        `TCP_USER_TIMEOUT is set, so TCP_KEEPCNT no longer counts: each time the keepalive timer fires, the connection is dropped if at least one probe is out and TCP_USER_TIMEOUT (${x.ut}) has passed since the last segment received from the peer. It dies at the first keepalive timer at or after TCP_USER_TIMEOUT: here ${x.idle} + ${x.k} × ${x.intvl} = ${x.total} s after the last segment received, after ${x.k} probe${x.k === 1 ? "" : "s"}. A TCP_USER_TIMEOUT shorter than TCP_KEEPIDLE still waits for one probe and one interval; one longer than TCP_KEEPIDLE + TCP_KEEPCNT × TCP_KEEPINTVL keeps probing past TCP_KEEPCNT.`,
+    },
+    rt: {
+      count: (x) =>
+        `TCP_USER_TIMEOUT is not set, so tcp_retries2 decides when to give up. It does not mean “retransmit this many times”: the kernel turns it into a time (assuming timeouts that start at 200 ms and double up to ${x.rtoMax} s), ${x.budget} s for tcp_retries2 = ${x.r}, counted from the first timeout retransmission; the first retransmission timer to fire after that drops the connection and recv() returns ETIMEDOUT. That is how the default 15 becomes more than a quarter of an hour.`,
+      ut: (x) =>
+        `TCP_USER_TIMEOUT is set, and it replaces tcp_retries2's time budget: once the data is still unacknowledged ${x.ut} after the first timeout retransmission, the connection is dropped (the retransmission timer is shortened to fire right then). Changing tcp_retries2 then changes nothing.`,
+    },
+    syn: {
+      count: (x) =>
+        `TCP_USER_TIMEOUT is not set: connect() gives up once tcp_syn_retries + tcp_syn_linear_timeouts = ${x.a} + ${x.b} = ${x.n} SYN retransmissions have gone unanswered; the first ${x.b} come 1 s apart, then the wait doubles. There is also a time budget derived from tcp_syn_retries (${x.budget} s from the first SYN); whichever runs out first ends it.`,
+      ut: (x) =>
+        `TCP_USER_TIMEOUT is set, and it bounds the handshake too: if the connection is not up ${x.ut} after the first SYN, connect() returns ETIMEDOUT (the retransmission timer is shortened to fire right then); if the SYN retransmissions run out first, it gives up sooner.`,
+    },
+    detect: "Detected after",
+    from: { fault: "counted from the peer's host crash", write: "counted from your application's write", call: "counted from the connect() call" },
+    returns: (call, result) => `${call}() returns ${result}`,
+    never: "Never detected",
+    neverQuiet: "the kernel has no timer left to fire; the socket stays ESTABLISHED",
+    neverCap: "not detected by the end of the simulated run",
+    codeH: "Code that sets these values",
+    codeTabs: "Languages",
+    copy: "Copy",
+    copied: "Copied to the clipboard.",
+    selected: "The clipboard could not be written: the whole snippet is selected, press Ctrl+C (⌘C on macOS) to copy it.",
+    simError: "The simulator says: ",
+    msAs: (s) => `that is ${s}`,
+    gap: (g) => `The detection time below counts from the crash; the peer's last segment arrived ${g} before it.`,
+  },
+};
+
+// ---- state -------------------------------------------------------------------
+
+let S = null;
+const tx = () => T[S.lang] || T.zh;
+
+const esc = (v) =>
+  String(v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+// A duration in words, as the renderer writes it (tcpsim-diagram's
+// span_text): 340 ms, 20.4 s, 15 min 45 s, 2 h 11 min.
+function span(secs, lang) {
+  const s = Math.max(0, secs);
+  const zh = lang === "zh";
+  if (s < 1) {
+    const ms = String(Number((s * 1000).toFixed(3)));
+    return zh ? `${ms} 毫秒` : `${ms} ms`;
+  }
+  if (s < 60) {
+    const v = s.toFixed(1).replace(/\.0$/, "");
+    return zh ? `${v} 秒` : `${v} s`;
+  }
+  const total = Math.round(s);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const r = total % 60;
+  const parts = [];
+  if (h) parts.push(zh ? `${h} 小时` : `${h} h`);
+  if (m) parts.push(zh ? `${m} 分` : `${m} min`);
+  if (r && !h) parts.push(zh ? `${r} 秒` : `${r} s`);
+  return parts.join(" ");
+}
+
+// Linux tcp_model_timeout (crates/tcpsim/src/tcb.rs): a retransmission
+// count as a time, for timeouts that start at `base` and double up to `max`.
+function modelTimeout(boundary, base, max) {
+  const thresh = Math.floor(Math.log2(Math.max(1, Math.floor(max / base))));
+  if (boundary <= thresh) return (2 ** (boundary + 1) - 1) * base;
+  return (2 ** (thresh + 1) - 1) * base + (boundary - thresh) * max;
+}
+
+const num = (x) => Number(x);
+const trim = (x) => String(Number(x.toFixed(3)));
+
+// The scenario's parameter specs ({name, unit, min, max, default}), from the
+// catalogue the page already has in the wasm.
+function specsOf(sim) {
+  const out = {};
+  for (const s of sim.scenarios()) out[s.id] = Object.fromEntries(s.params.map((p) => [p.name, p]));
+  return out;
+}
+
+function sysDefaults() {
+  const p = S.specs[CASES.idle.scenario] || {};
+  const d = (name, fallback) => (p[name] ? Number(p[name].default) : fallback);
+  return {
+    tcp_keepalive_time: d("tcp_keepalive_time", 7200),
+    tcp_keepalive_intvl: d("tcp_keepalive_intvl", 75),
+    tcp_keepalive_probes: d("tcp_keepalive_probes", 9),
+  };
+}
+
+// Keepalive as the kernel will run it for these values: the effective idle,
+// interval and count, and, with TCP_USER_TIMEOUT, after how many probes it
+// gives up (tcb.rs keepalive_step: at the first keepalive timer at or after
+// the user timeout, counted from the last segment received, once a probe is
+// out).
+function keepalivePlan(v) {
+  const sys = sysDefaults();
+  const idle = num(v.tcp_keepidle) || sys.tcp_keepalive_time;
+  const intvl = num(v.tcp_keepintvl) || sys.tcp_keepalive_intvl;
+  const cnt = num(v.tcp_keepcnt) || sys.tcp_keepalive_probes;
+  const ut = num(v.user_timeout) / 1000;
+  const k = ut > 0 ? Math.max(1, Math.ceil((ut - idle) / intvl)) : cnt;
+  return { idle, intvl, cnt, ut, k, total: idle + k * intvl, span: idle + cnt * intvl };
+}
+
+// What is sent to the simulator for a case: exactly the scenario's own
+// parameters for the settings shown. One more for the idle case: the
+// scenario watches until keepalive's TCP_KEEPCNT would have given up
+// (crates/tcpsim/src/scenarios/keepalive.rs), so with a TCP_USER_TIMEOUT that
+// outlasts it the run needs a longer watch (observe_s) to reach the end.
+function simParams(caseId, values) {
+  const out = {};
+  for (const k of CASES[caseId].knobs) out[paramOf(caseId, k)] = String(values[k]);
+  if (caseId === "idle" && num(values.so_keepalive) === 1 && num(values.user_timeout) > 0) {
+    const plan = keepalivePlan(values);
+    if (Number.isFinite(plan.total) && plan.total > plan.span) {
+      const spec = S.specs[CASES.idle.scenario].observe_s;
+      const crash = Number(S.specs[CASES.idle.scenario].crash_at.default);
+      const want = Math.ceil(plan.total - plan.span) + crash + Number(spec.default);
+      out.observe_s = String(Math.min(Number(spec.max), want));
+    }
+  }
+  return out;
+}
+
+// ---- building the form ----------------------------------------------------------
+
+function knobRow(caseId, knob) {
+  const L = tx();
+  const k = KNOBS[knob];
+  const param = paramOf(caseId, knob);
+  const spec = S.specs[CASES[caseId].scenario][param];
+  const id = `xp-${knob}`;
+  const v = S.values[caseId][knob];
+  const helpKey = knob === "user_timeout" && caseId === "connect" ? "user_timeout_connect" : knob;
+  const help = L.help[helpKey](sysDefaults());
+  const level = k.level === "socket" ? L.socket : L.sysctl;
+  const range = k.kind === "bool" ? "" : ` · ${spec.min}…${spec.max}`;
+  const input =
+    k.kind === "bool"
+      ? `<input id="${id}" name="${knob}" type="checkbox" aria-describedby="${id}-help ${id}-err"${num(v) === 1 ? " checked" : ""}> <span class="explorer-on">${esc(L.on)}</span>`
+      : `<input id="${id}" name="${knob}" type="number" min="${spec.min}" max="${spec.max}" step="1" inputmode="numeric" aria-describedby="${id}-help ${id}-err" value="${esc(v)}">` +
+        (knob === "user_timeout" ? ` <output class="explorer-as" for="${id}"></output>` : "");
+  return (
+    `<div class="explorer-param" data-knob="${knob}">` +
+    `<label for="${id}"><code>${esc(k.name)}</code> <span class="explorer-level">${esc(level)}</span></label>` +
+    `<span class="explorer-input">${input}</span>` +
+    `<small id="${id}-help" class="explorer-help">${esc(help)}${esc(range)}</small>` +
+    `<span id="${id}-err" class="explorer-error" role="alert" hidden></span></div>`
+  );
+}
+
+function links(p) {
+  return p.sources.map((s) => `<a href="${esc(s.href)}" rel="noopener noreferrer">${esc(s.text)}</a>`).join(" · ");
+}
+
+function build() {
+  const L = tx();
+  const c = S.caseId;
+  const sep = S.lang === "zh" ? "：" : ": ";
+  const cases = CASE_ORDER.map((id) => {
+    const [title, desc] = L.cases[id];
+    return (
+      `<div class="explorer-choice"><input type="radio" name="xp-case" id="xp-case-${id}" value="${id}"${id === c ? " checked" : ""}>` +
+      `<label for="xp-case-${id}"><b>${esc(title)}</b>${sep}${esc(desc)}</label></div>`
+    );
+  });
+  const presets = PRESETS.map(
+    (p) =>
+      `<div class="explorer-choice"><input type="radio" name="xp-preset" id="xp-preset-${p.id}" value="${p.id}"${p.id === S.presetId ? " checked" : ""}>` +
+      `<label for="xp-preset-${p.id}">${esc(p.name[S.lang])}</label> <span class="explorer-sources">${esc(L.sources)}${links(p)}</span></div>`,
+  );
+  const knobs = CASES[c].knobs.map((k) => knobRow(c, k)).join("");
+  S.box.innerHTML =
+    `<form class="explorer-form" novalidate>` +
+    `<fieldset class="explorer-cases"><legend>${esc(L.legendCase)}</legend>${cases.join("")}` +
+    `<p class="explorer-yours">${esc(L.yours[c])} <a href="#s=${CASES[c].scenario}">${esc(L.scenarioLink)}</a></p></fieldset>` +
+    `<fieldset class="explorer-presets"><legend>${esc(L.legendPreset)}</legend><p class="explorer-hint">${esc(L.presetHint)}</p>${presets.join("")}` +
+    `<p class="explorer-note" aria-live="polite"></p></fieldset>` +
+    `<fieldset class="explorer-knobs"><legend>${esc(L.legendKnobs)}</legend><div class="explorer-params">${knobs}</div>` +
+    `<p class="explorer-unused">${esc(L.unused[c])}</p><p class="explorer-interplay" aria-live="polite"></p></fieldset>` +
+    `</form>` +
+    `<div class="explorer-result">` +
+    `<p class="explorer-detect" aria-live="polite"></p>` +
+    `<p class="headline"></p>` +
+    `<div class="explorer-sim-error" role="alert" hidden></div>` +
+    `<p class="cap-note" role="note" hidden></p>` +
+    `<div class="explorer-diagram live-diagram"></div></div>` +
+    `<div class="explorer-code"><h3>${esc(L.codeH)}</h3><div class="explorer-tabs" role="tablist" aria-label="${esc(L.codeTabs)}"></div><div class="explorer-panels"></div></div>`;
+  showPresetNote();
+  for (const k of CASES[c].knobs) showAs(k);
+}
+
+const $ = (sel) => S.box.querySelector(sel);
+
+function showPresetNote() {
+  const p = PRESETS.find((x) => x.id === S.presetId);
+  $(".explorer-note").textContent = p ? p.note[S.lang] : "";
+}
+
+// "= 20 s" beside TCP_USER_TIMEOUT, for the value in the field.
+function showAs(knob) {
+  if (knob !== "user_timeout") return;
+  const out = $(".explorer-as");
+  const ms = Number(S.values[S.caseId].user_timeout);
+  out.textContent = Number.isFinite(ms) && ms > 0 ? tx().msAs(span(ms / 1000, S.lang)) : "";
+}
+
+// ---- simulating and drawing -------------------------------------------------
+
+function simulate() {
+  const c = S.caseId;
+  const params = simParams(c, S.values[c]);
+  let res;
+  try {
+    res = S.sim.simulate(CASES[c].scenario, params);
+  } catch (e) {
+    // A Rust panic (a bug): its message, as the page's error box shows it.
+    res = { ok: false, error: String(globalThis.__tcpsimPanic || e), param: null };
+  }
+  clearErrors();
+  if (!res.ok) {
+    showError(res);
+    return false;
+  }
+  if (S.run) S.run.free();
+  S.run = res.run;
+  S.trace = res.run.trace();
+  S.drawnCase = c;
+  S.drawnParams = params;
+  S.drawn[c] = { ...S.values[c] };
+  performance.mark("explorer-drawn");
+  show();
+  return true;
+}
+
+function knobOfParam(param) {
+  if (param === "tcp_user_timeout" || param === "client_tcp_user_timeout") return "user_timeout";
+  return KNOBS[param] ? param : null;
+}
+
+function showError(res) {
+  const knob = res.param ? knobOfParam(res.param) : null;
+  const input = knob ? S.box.querySelector(`[name="${knob}"]`) : null;
+  if (input) {
+    input.setAttribute("aria-invalid", "true");
+    const msg = input.closest(".explorer-param").querySelector(".explorer-error");
+    msg.textContent = res.error;
+    msg.hidden = false;
+  } else {
+    const box = $(".explorer-sim-error");
+    box.textContent = tx().simError + res.error;
+    box.hidden = false;
+  }
+}
+
+function clearErrors() {
+  for (const i of S.box.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
+  for (const m of S.box.querySelectorAll(".explorer-error")) m.hidden = true;
+  $(".explorer-sim-error").hidden = true;
+}
+
+// Everything drawn from the current run, in the current language.
+function show() {
+  if (!S.run) return;
+  const L = tx();
+  const { svg, headline, cap } = S.run.render(S.lang);
+  const diagram = $(".explorer-diagram");
+  diagram.innerHTML = svg;
+  // The same scenario's section draws the same diagram further down: this
+  // copy's ids (its title and description, which aria-labelledby names)
+  // get a prefix so they stay unique, and it is marked as the explorer's,
+  // not as a scenario section's diagram (svg[data-scenario]).
+  const el = diagram.querySelector("svg");
+  if (el) {
+    for (const x of el.querySelectorAll("[id]")) x.id = `xp-${x.id}`;
+    const by = el.getAttribute("aria-labelledby");
+    if (by) el.setAttribute("aria-labelledby", by.split(/\s+/).map((i) => `xp-${i}`).join(" "));
+    el.removeAttribute("data-scenario");
+  }
+  diagram.dataset.scenario = CASES[S.drawnCase].scenario;
+  diagram.dataset.params = Object.entries(S.drawnParams)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("&");
+  $(".headline").textContent = headline;
+  const capBox = $(".cap-note");
+  capBox.textContent = cap || "";
+  capBox.hidden = !cap;
+  // The detection time: when your application learns, from trace.outcome.
+  const o = S.trace.outcome.find((x) => x.host === CASES[S.drawnCase].you);
+  const detect = $(".explorer-detect");
+  if (o) {
+    detect.dataset.after = String(o.after);
+    detect.dataset.result = o.result;
+    detect.innerHTML =
+      `<span class="explorer-detect-label">${esc(L.detect)}</span> <strong>${esc(span(o.after, S.lang))}</strong> ` +
+      `<span class="explorer-detect-how">${esc(`${L.from[o.from] || o.from}${S.lang === "zh" ? "；" : "; "}${L.returns(o.call, o.result)}`)}</span>`;
+  } else {
+    detect.dataset.after = "never";
+    detect.dataset.result = "";
+    const why = S.trace.stop === "quiet" ? L.neverQuiet : L.neverCap;
+    detect.innerHTML = `<strong>${esc(L.never)}</strong> <span class="explorer-detect-how">${esc(why)}</span>`;
+  }
+  $(".explorer-interplay").textContent = interplay();
+  showCode();
+}
+
+// The interplay of the settings, in words, for the values drawn.
+function interplay() {
+  const L = tx();
+  const v = S.drawn[S.drawnCase];
+  const sec = (x) => trim(x);
+  if (S.drawnCase === "idle") {
+    if (num(v.so_keepalive) !== 1) return L.ka.off;
+    const p = keepalivePlan(v);
+    const words = p.ut > 0 ? L.ka.ut({ ...p, ut: span(p.ut, S.lang), total: sec(p.total) }) : L.ka.count({ ...p, total: sec(p.total) });
+    // The formula counts from the last segment received, the figure from
+    // the crash: say how far apart the two are in this run.
+    const crash = S.trace.events.find((e) => e.type === "fault" && e.fault === "host_crash");
+    const last = S.trace.packets.filter((x) => x.dst === CASES.idle.you && x.arrived_at != null && crash && x.arrived_at <= crash.at).pop();
+    const gap = crash && last ? crash.at - last.arrived_at : 0;
+    return gap >= 0.5 ? `${words}${S.lang === "zh" ? "" : " "}${L.gap(span(gap, S.lang))}` : words;
+  }
+  if (S.drawnCase === "data") {
+    if (num(v.user_timeout) > 0) return L.rt.ut({ ut: span(num(v.user_timeout) / 1000, S.lang) });
+    const spec = S.specs[CASES.data.scenario];
+    const rtoMax = spec.tcp_rto_max ? Number(spec.tcp_rto_max.default) / 1000 : 120;
+    const r = num(v.tcp_retries2);
+    return L.rt.count({ r, rtoMax, budget: sec(modelTimeout(r, 0.2, rtoMax)) });
+  }
+  if (num(v.user_timeout) > 0) return L.syn.ut({ ut: span(num(v.user_timeout) / 1000, S.lang) });
+  const a = num(v.tcp_syn_retries);
+  const b = num(v.tcp_syn_linear_timeouts);
+  return L.syn.count({ a, b, n: a + b, budget: sec(modelTimeout(a, 1, 120)) });
+}
+
+// ---- code -------------------------------------------------------------------
+
+function showCode() {
+  const L = tx();
+  const v = Object.fromEntries(Object.entries(S.drawn[S.drawnCase]).map(([k, x]) => [k, num(x)]));
+  const list = snippets(S.drawnCase, v, S.lang, sysDefaults());
+  if (!list.some((s) => s.id === S.tab)) S.tab = list[0].id;
+  const tabs = $(".explorer-tabs");
+  const panels = $(".explorer-panels");
+  tabs.innerHTML = list
+    .map(
+      (s) =>
+        `<button type="button" role="tab" id="xp-tab-${s.id}" aria-controls="xp-panel-${s.id}" aria-selected="${s.id === S.tab}" tabindex="${s.id === S.tab ? 0 : -1}" data-tab="${s.id}">${esc(s.label)}</button>`,
+    )
+    .join("");
+  panels.innerHTML = list
+    .map(
+      (s) =>
+        `<div class="explorer-panel" role="tabpanel" id="xp-panel-${s.id}" aria-labelledby="xp-tab-${s.id}" data-lang="${s.id}"${s.id === S.tab ? "" : " hidden"}>` +
+        `<pre tabindex="0"><code></code></pre>` +
+        `<p class="explorer-copy-row"><button type="button" class="explorer-copy">${esc(L.copy)} ${esc(s.label)}</button> <span class="explorer-copied" role="status"></span></p>` +
+        (s.note ? `<p class="explorer-code-note">${esc(s.note)}</p>` : "") +
+        `</div>`,
+    )
+    .join("");
+  list.forEach((s) => {
+    panels.querySelector(`#xp-panel-${s.id} code`).textContent = s.code;
+  });
+}
+
+function selectTab(id, focus) {
+  S.tab = id;
+  for (const b of S.box.querySelectorAll('[role="tab"]')) {
+    const on = b.dataset.tab === id;
+    b.setAttribute("aria-selected", String(on));
+    b.tabIndex = on ? 0 : -1;
+    if (on && focus) b.focus();
+  }
+  for (const p of S.box.querySelectorAll('[role="tabpanel"]')) p.hidden = p.dataset.lang !== id;
+}
+
+async function copy(panel) {
+  const L = tx();
+  const code = panel.querySelector("code").textContent;
+  const status = panel.querySelector(".explorer-copied");
+  try {
+    await navigator.clipboard.writeText(code);
+    status.textContent = L.copied;
+  } catch {
+    // No clipboard (an insecure context, a refused permission): select the
+    // snippet so that the reader's own copy command takes it.
+    const range = document.createRange();
+    range.selectNodeContents(panel.querySelector("pre"));
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    panel.querySelector("pre").focus();
+    status.textContent = L.selected;
+  }
+}
+
+// ---- events -----------------------------------------------------------------
+
+function applyPreset(id) {
+  const p = PRESETS.find((x) => x.id === id);
+  if (!p) return;
+  S.presetId = id;
+  for (const c of CASE_ORDER) S.values[c] = Object.fromEntries(Object.entries(p.values[c]).map(([k, x]) => [k, String(x)]));
+}
+
+function wire() {
+  const box = S.box;
+  // Enter in a field submits nothing: every change is drawn as it is typed.
+  box.addEventListener("submit", (e) => e.preventDefault());
+  box.addEventListener("input", (e) => {
+    const t = e.target;
+    if (!t.name || !KNOBS[t.name]) return;
+    S.values[S.caseId][t.name] = t.type === "checkbox" ? (t.checked ? "1" : "0") : t.value;
+    showAs(t.name);
+    clearTimeout(S.debounce);
+    S.debounce = setTimeout(simulate, 60);
+  });
+  box.addEventListener("change", (e) => {
+    const t = e.target;
+    if (t.name === "xp-case") {
+      clearTimeout(S.debounce);
+      if (S.drawn[S.caseId]) S.values[S.caseId] = { ...S.drawn[S.caseId] };
+      S.caseId = t.value;
+      rebuild("xp-case-" + t.value);
+      return;
+    }
+    if (t.name === "xp-preset") {
+      clearTimeout(S.debounce);
+      applyPreset(t.value);
+      rebuild("xp-preset-" + t.value);
+      return;
+    }
+    // A value left invalid goes back to the one drawn (its message stays):
+    // the controls always show what the diagram was drawn with.
+    if (!t.name || !KNOBS[t.name] || t.getAttribute("aria-invalid") !== "true") return;
+    const drawn = S.drawn[S.caseId];
+    if (!drawn) return;
+    clearTimeout(S.debounce);
+    if (t.type === "checkbox") t.checked = num(drawn[t.name]) === 1;
+    else t.value = String(drawn[t.name]);
+    S.values[S.caseId] = { ...drawn };
+    showAs(t.name);
+    t.removeAttribute("aria-invalid");
+  });
+  box.addEventListener("click", (e) => {
+    const t = e.target.closest ? e.target.closest("button") : null;
+    if (!t) return;
+    if (t.getAttribute("role") === "tab") selectTab(t.dataset.tab, false);
+    else if (t.classList.contains("explorer-copy")) copy(t.closest(".explorer-panel"));
+  });
+  box.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (t.getAttribute("role") !== "tab") return;
+    const tabs = [...box.querySelectorAll('[role="tab"]')];
+    const i = tabs.indexOf(t);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    selectTab(tabs[(next + tabs.length) % tabs.length].dataset.tab, true);
+  });
+}
+
+// After a change of case or preset: the form for the case, one simulation,
+// focus back on the radio button the reader used.
+function rebuild(focusId) {
+  build();
+  simulate();
+  const f = focusId && document.getElementById(focusId);
+  if (f) f.focus();
+}
+
+// ---- the module's API -------------------------------------------------------
+
+export function mount(section, { sim, lang, onLang } = {}) {
+  if (S) return;
+  const t0 = performance.now();
+  const box = section.querySelector(".explorer-mount") || section;
+  S = {
+    sim,
+    box,
+    lang: typeof lang === "function" ? lang() : lang || "zh",
+    specs: specsOf(sim),
+    caseId: "data",
+    presetId: "linux",
+    values: {},
+    drawn: {},
+    drawnCase: null,
+    drawnParams: null,
+    run: null,
+    trace: null,
+    debounce: null,
+    tab: "c",
+  };
+  applyPreset("linux");
+  box.classList.add("explorer-app");
+  wire();
+  build();
+  simulate();
+  section.dataset.mounted = "1";
+  performance.measure("explorer-mount", { start: t0, end: performance.now() });
+  if (typeof onLang === "function") onLang(setLang);
+}
+
+// Follow the page's language: the words change, the run stays.
+export function setLang(lang) {
+  if (!S || lang === S.lang || !T[lang]) return;
+  S.lang = lang;
+  build();
+  if (S.drawnCase === S.caseId && S.run) {
+    // Fields as typed, errors cleared: the run shown is unchanged.
+    show();
+  }
+}
