@@ -449,20 +449,47 @@ pub fn cap_text(note: &tcpsim::scenarios::CapNote, lang: Lang) -> String {
     let at = trim_num(note.at);
     let n = note.segments;
     let max = tcpsim::scenarios::MAX_SEGMENTS;
+    // Stopped by the segment cap, the bound on timer and kernel records, or
+    // (by elimination) the bound on events processed.
+    let by_segments = n >= max;
+    let by_records = !by_segments && note.records >= tcpsim::scenarios::MAX_RECORDS;
+    let steps = tcpsim::scenarios::MAX_STEPS;
     match lang {
         Lang::Zh => {
-            let mut s = format!(
-                "模拟在 {at} 秒处停下：已经发出 {n} 个报文段，一张图最多只画 {max} 个左右。"
-            );
+            let mut s = if by_segments {
+                format!(
+                    "模拟在 {at} 秒处停下：已经发出 {n} 个报文段，一张图最多只画 {max} 个左右。"
+                )
+            } else if !by_records {
+                format!(
+                    "模拟在 {at} 秒处停下：已经处理了 {steps} 个事件（报文到达、定时器到期），一次模拟最多处理这么多；只发出了 {n} 个报文段。"
+                )
+            } else {
+                format!(
+                    "模拟在 {at} 秒处停下：定时器和内核事件已有 {} 条（只发出了 {n} 个报文段），一次模拟最多记录这么多。",
+                    note.records
+                )
+            };
             if !changed.is_empty() {
                 s.push_str(&format!("与默认值不同的参数：{}。", joined(&changed, "，")));
             }
             s
         }
         Lang::En => {
-            let mut s = format!(
-                "The run stopped at {at} s after {n} segments, about the most a diagram shows ({max})."
-            );
+            let mut s = if by_segments {
+                format!(
+                    "The run stopped at {at} s after {n} segments, about the most a diagram shows ({max})."
+                )
+            } else if !by_records {
+                format!(
+                    "The run stopped at {at} s after {steps} events (arrivals, timer expiries), about the most a run processes; only {n} segments."
+                )
+            } else {
+                format!(
+                    "The run stopped at {at} s after {} timer and kernel records (and only {n} segments), about the most a run records.",
+                    note.records
+                )
+            };
             if !changed.is_empty() {
                 s.push_str(&format!(
                     " Changed from the defaults: {}.",
@@ -602,5 +629,30 @@ mod tests {
         assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
         assert_eq!(Lang::parse("EN"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn the_cap_note_names_the_bound_that_stopped_the_run() {
+        use tcpsim::scenarios::{CapNote, MAX_RECORDS, MAX_SEGMENTS, MAX_STEPS};
+        let note = |segments, records| CapNote {
+            segments,
+            records,
+            at: 12.5,
+            changed: Vec::new(),
+        };
+        let seg = cap_text(&note(MAX_SEGMENTS, 900), Lang::En);
+        assert!(
+            seg.contains(&format!("after {MAX_SEGMENTS} segments")),
+            "{seg}"
+        );
+        let rec = cap_text(&note(120, MAX_RECORDS), Lang::En);
+        assert!(
+            rec.contains(&format!("{MAX_RECORDS} timer and kernel records")),
+            "{rec}"
+        );
+        assert!(rec.contains("only 120 segments"), "{rec}");
+        let steps = cap_text(&note(120, 300), Lang::Zh);
+        assert!(steps.contains(&format!("{MAX_STEPS} 个事件")), "{steps}");
+        assert!(steps.contains("只发出了 120 个报文段"), "{steps}");
     }
 }

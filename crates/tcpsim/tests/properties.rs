@@ -8,7 +8,7 @@
 //! `TCPSIM_FUZZ_CASES=1000000 cargo test --release -p tcpsim --test properties`.
 
 use proptest::prelude::*;
-use tcpsim::scenarios::MAX_SEGMENTS;
+use tcpsim::scenarios::{MAX_RECORDS, MAX_SEGMENTS};
 use tcpsim::trace::{AppCall, AppResult, EventKind, Fault, Flag, Trace, Why};
 use tcpsim::{defaults, run, SCENARIOS};
 
@@ -52,8 +52,9 @@ fn bounded(t: &Trace) -> Result<(), TestCaseError> {
         "{} segments",
         t.packets.len()
     );
+    // (One step adds a few records past the bound at most.)
     prop_assert!(
-        t.events.len() <= 40 * MAX_SEGMENTS,
+        t.events.len() <= MAX_RECORDS + 20,
         "{} events",
         t.events.len()
     );
@@ -228,6 +229,33 @@ proptest! {
         prop_assert!(t.end_at.is_finite());
         check(&t).map_err(|e| TestCaseError::fail(format!("{e} in {} with {:?}", s.id, t.params)))?;
     }
+}
+
+/// Found by the fuzzer: keepalive every second on a connection whose data
+/// then sits in flight for days (a huge TCP_USER_TIMEOUT) made 39,693
+/// timer records (the keepalive timer re-arming each second behind the
+/// retransmission timer). Those re-arms are no longer recorded, and a run
+/// stops at MAX_RECORDS records in any case.
+#[test]
+fn keepalive_ticking_behind_a_long_retransmission_stays_small() {
+    let mut p = defaults("middlebox-idle-timeout").unwrap();
+    for (k, v) in [
+        ("so_keepalive", 1),
+        ("tcp_keepalive_time", 1),
+        ("tcp_keepintvl", 29_765),
+        ("tcp_user_timeout", 1_147_997_928),
+        ("write_at", 852_389),
+    ] {
+        p.set(k, v).unwrap();
+    }
+    let t = run("middlebox-idle-timeout", &p).unwrap();
+    check(&t).unwrap();
+    assert!(
+        t.events.len() < 4 * MAX_SEGMENTS,
+        "{} records",
+        t.events.len()
+    );
+    assert_eq!(t.stop, tcpsim::trace::StopReason::EventLimit);
 }
 
 #[test]

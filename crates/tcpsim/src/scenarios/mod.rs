@@ -95,11 +95,25 @@ pub const MAX_SEGMENTS: usize = 300;
 /// little. A run at the segment cap takes about 2,000.
 pub const MAX_STEPS: u64 = 20_000;
 
+/// The most records (state changes, timers, application calls, kernel
+/// notes) a trace keeps before the run stops: a third bound, so that the
+/// trace, its JSON and its diagram stay small whatever the timers do. Runs
+/// have 3 to 7 per segment (a run at the segment cap about 600-2,000).
+pub const MAX_RECORDS: usize = 4_000;
+
+/// Whether a run has reached one of its bounds.
+fn at_cap(w: &World) -> bool {
+    w.steps >= MAX_STEPS || w.packets.len() >= MAX_SEGMENTS || w.events.len() >= MAX_RECORDS
+}
+
 /// Why a run stopped at the cap, for the message a reader sees.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CapNote {
     /// Segments on the wire when it stopped.
     pub segments: usize,
+    /// Records in the trace when it stopped (a run busy with timers stops
+    /// on these, or on its steps, before it reaches the segment cap).
+    pub records: usize,
     /// When it stopped (seconds).
     pub at: f64,
     /// The parameters that differ from the scenario's defaults (what made
@@ -132,6 +146,7 @@ pub fn cap_note(trace: &Trace) -> Option<CapNote> {
     }
     Some(CapNote {
         segments: trace.packets.len(),
+        records: trace.events.len(),
         at: trace.end_at,
         changed,
     })
@@ -171,10 +186,7 @@ fn checked(id: &str, params: &Params) -> Result<&'static Scenario, Error> {
 pub fn ss_at(id: &str, params: &Params, at: Instant) -> Result<crate::ss::Snapshot, Error> {
     let (mut w, horizon) = checked(id, params)?.build(params);
     let until = at.min(horizon);
-    while w.next_at().is_some_and(|t| t <= until)
-        && w.steps < MAX_STEPS
-        && w.packets.len() < MAX_SEGMENTS
-    {
+    while w.next_at().is_some_and(|t| t <= until) && !at_cap(&w) {
         w.step();
     }
     w.now = w.now.max(at);
@@ -377,7 +389,7 @@ fn watch(mut w: World, horizon: Instant, scenario: &str, params: &Params) -> Tra
             }
             Some(_) => {}
         }
-        if w.steps >= MAX_STEPS || w.packets.len() >= MAX_SEGMENTS {
+        if at_cap(&w) {
             stop = StopReason::EventLimit;
             break;
         }

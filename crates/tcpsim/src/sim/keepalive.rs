@@ -27,7 +27,15 @@ impl World {
         let t = &self.sock_mut(host, sock).tcb;
         match t.keepalive_step(now, &sys) {
             KeepaliveStep::Off => {}
-            KeepaliveStep::Rearm(d) => self.arm(host, sock, TimerKind::Keepalive, d),
+            // With data in flight Linux re-arms for the idle time
+            // (tcp_keepalive_timer's `resched`: the retransmission timer
+            // owns the connection then). These no-op expiries stay out of
+            // the trace: with tcp_keepalive_time = 1 s and a long
+            // TCP_USER_TIMEOUT they would be two records a second.
+            KeepaliveStep::Rearm(d) => {
+                let record = !t.in_flight();
+                self.arm_as(host, sock, TimerKind::Keepalive, d, record)
+            }
             KeepaliveStep::GiveUp => {
                 let ports = t.ports();
                 self.note(host, KernelNote::KeepaliveExhausted, None, ports);

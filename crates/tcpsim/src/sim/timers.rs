@@ -83,6 +83,19 @@ impl World {
     /// Arm `kind` on a socket to fire `delay` from now (recorded in the
     /// trace, except the delayed ACK, which the diagrams leave out).
     pub(super) fn arm(&mut self, host: HostId, sock: usize, kind: TimerKind, delay: u64) {
+        let record = kind != TimerKind::DelayedAck;
+        self.arm_as(host, sock, kind, delay, record);
+    }
+
+    /// Arm a timer, recording the arming in the trace or not.
+    pub(super) fn arm_as(
+        &mut self,
+        host: HostId,
+        sock: usize,
+        kind: TimerKind,
+        delay: u64,
+        record: bool,
+    ) {
         let at = self.now + delay;
         let epoch = self.hosts[host].epoch;
         self.next_gen += 1;
@@ -94,7 +107,7 @@ impl World {
         let s = self.sock_mut(host, sock);
         s.timers.set(armed);
         let (lport, rport) = s.tcb.ports();
-        if kind != TimerKind::DelayedAck {
+        if record {
             self.ev(
                 host,
                 EventKind::Timer {
@@ -159,7 +172,11 @@ impl World {
         }
         let kind = armed.kind;
         let (lport, rport) = s.tcb.ports();
-        if kind != TimerKind::DelayedAck {
+        // A keepalive expiry while data is in flight only re-arms the timer
+        // (see keepalive.rs): left out of the trace, like the delayed ACK.
+        let quiet =
+            kind == TimerKind::DelayedAck || (kind == TimerKind::Keepalive && s.tcb.in_flight());
+        if !quiet {
             self.ev(
                 host,
                 EventKind::Timer {
