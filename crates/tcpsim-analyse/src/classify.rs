@@ -136,6 +136,8 @@ struct Tcb {
     iss: Option<u32>,
     /// SYNs sent: (ISN, times).
     syns: Vec<(u32, u32)>,
+    /// When it last sent a SYN again, until a SYN-ACK answers that copy.
+    resent_syn_at: Option<f64>,
     /// SYN-ACKs sent: (ISN, when first, resends by the timer).
     synacks: Vec<(u32, f64, u32)>,
     /// SYN-ACKs received and not yet answered (by the handshake ACK, or by
@@ -345,9 +347,17 @@ impl Run<'_> {
 
     /// Smallest gap between a segment needing an answer and the other side's
     /// first ACK of it: that side's round trip from the capture point.
+    /// Karn's rule (RFC 6298 3): a segment sent more than once gives no
+    /// sample, since the ACK may answer any of its copies; only when a side
+    /// has no other sample do those stand in, each timed from its latest
+    /// copy, the largest of them (an ACK sent at the very moment of the
+    /// latest copy answered an earlier one).
     fn estimate_rtt(&mut self) {
         let mut best = [f64::INFINITY; 2];
-        let mut waiting: [VecDeque<(u32, f64)>; 2] = Default::default();
+        let mut fallback = [f64::NEG_INFINITY; 2];
+        // (end, sent at, sent more than once), per direction of waiting.
+        let mut waiting: [VecDeque<(u32, f64, bool)>; 2] = Default::default();
+        let mut high: [Option<u32>; 2] = [None, None];
         for s in self.input.segs {
             let x = self.side_of(s);
             let t = self.at(s.ts);
@@ -356,28 +366,48 @@ impl Run<'_> {
             }
             if s.has(ACK) {
                 let mut answered = None;
-                while let Some(&(end, t1)) = waiting[x].front() {
+                while let Some(&(end, t1, again)) = waiting[x].front() {
                     if seq_lt(s.ack, end) {
                         break;
                     }
-                    answered = Some(t1);
+                    answered = Some((t1, again));
                     waiting[x].pop_front();
                 }
-                if let Some(t1) = answered {
-                    best[x] = best[x].min(t - t1);
+                match answered {
+                    Some((t1, false)) => best[x] = best[x].min(t - t1),
+                    Some((t1, true)) => fallback[x] = fallback[x].max(t - t1),
+                    None => {}
                 }
             }
             if s.space() > 0 {
                 let end = s.seq.wrapping_add(s.space());
                 let q = &mut waiting[1 - x];
+                let h = &mut high[x];
+                if h.is_some_and(|h| !seq_lt(h, end)) {
+                    // Sent before: every copy still waiting is ambiguous (the
+                    // fallback sample, if it comes to that, is taken from
+                    // the latest copy).
+                    for e in q.iter_mut().filter(|e| !seq_lt(e.0, end)) {
+                        e.1 = t;
+                        e.2 = true;
+                    }
+                    continue;
+                }
+                *h = Some(end);
                 if q.len() > 4096 {
                     q.pop_front();
                 }
-                q.push_back((end, t));
+                q.push_back((end, t, false));
             }
         }
-        for (r, b) in self.rtt.iter_mut().zip(best) {
-            *r = if b.is_finite() { b.max(0.0) } else { 0.0 };
+        for ((r, b), f) in self.rtt.iter_mut().zip(best).zip(fallback) {
+            *r = if b.is_finite() {
+                b.max(0.0)
+            } else if f.is_finite() {
+                f.max(0.0)
+            } else {
+                0.0
+            };
         }
     }
 
@@ -688,6 +718,7 @@ impl Run<'_> {
         if let Some(e) = self.tcb[x].syns.iter_mut().find(|e| e.0 == s.seq) {
             let n = e.1;
             e.1 += 1;
+            self.tcb[x].resent_syn_at = Some(t);
             if self.tcb[y].synchronized() && self.tcb[y].st.is_some() {
                 // Resent to a side still holding the old connection: another
                 // challenge ACK.
@@ -717,7 +748,18 @@ impl Run<'_> {
         let y = 1 - x;
         self.tcb[y].synacks_in += 1;
         self.tcb[y].synack_in_at = t;
+        // The peer's SYN came again just before: this copy answers it
+        // (tcp_check_req -> inet_rtx_syn_ack), whatever the timer's schedule.
+        let answers_syn = self.tcb[y]
+            .resent_syn_at
+            // (not before it could have reached x: half x's round trip from
+            // the capture point)
+            .is_some_and(|at| at + self.rtt[x] / 2.0 <= t && self.prompt_after(x, t, at));
         if let Some(e) = self.tcb[x].synacks.iter_mut().find(|e| e.0 == s.seq) {
+            if answers_syn {
+                self.tcb[y].resent_syn_at = None;
+                return (Why::SynAck, None);
+            }
             // The same SYN-ACK again: from the timer (1 s after the first,
             // then 3, 7, 15... as it backs off) or answering a resent SYN.
             let k = e.2 + 1;
@@ -729,6 +771,7 @@ impl Run<'_> {
             return (Why::SynAck, None);
         }
         self.tcb[x].synacks.push((s.seq, t, 0));
+        self.tcb[y].resent_syn_at = None;
         self.tcb[x].restart(s.seq);
         self.tcb[x].rcv_nxt = Some(s.ack);
         self.tcb[x].sack_ok = sack_offered(s);
@@ -832,7 +875,8 @@ impl Run<'_> {
     /// that reached it at `at`: within one and a half of its round trips
     /// from the capture point, and 10 ms.
     fn prompt_after(&self, x: usize, t: f64, at: f64) -> bool {
-        t - at <= 1.5 * self.rtt[x] + 0.01
+        // (A microsecond more: capture times are floats.)
+        t - at <= 1.5 * self.rtt[x] + 0.01 + 1e-6
     }
 
     /// A segment from `x`'s peer calls for an immediate answer from `x`.

@@ -373,6 +373,9 @@ fn the_simulators_own_pcaps_read_back_with_its_reasons() {
                     Why::RstListener => Why::RstNoSocket,
                     w => w,
                 };
+                if quick_delayed_ack(&t, p, m.why) {
+                    continue;
+                }
                 assert_eq!(
                     (m.why, m.resend),
                     (want, p.resend),
@@ -386,6 +389,23 @@ fn the_simulators_own_pcaps_read_back_with_its_reasons() {
     }
 }
 
+/// A delayed ACK the timer wheel ran within a tick (4 ms at HZ=250) of the
+/// segment it answers (the FIN's, armed for the current jiffy): a capture
+/// cannot tell it from an immediate ACK, and the analyser calls it one.
+fn quick_delayed_ack(t: &tcpsim::Trace, p: &tcpsim::trace::Packet, analysed: Why) -> bool {
+    if (p.why, analysed) != (Why::DelayedAck, Why::Ack) {
+        return false;
+    }
+    let answered = t
+        .packets
+        .iter()
+        .filter(|q| q.dst == p.src)
+        .filter_map(|q| q.arrived_at)
+        .filter(|&a| a <= p.sent_at)
+        .fold(f64::NEG_INFINITY, f64::max);
+    p.sent_at - answered <= 0.004 + 1e-9
+}
+
 /// The simulator's runs with 20% random loss (20 seeds of every scenario),
 /// as pcaps taken at each sender, so that lost segments are in them: the
 /// analyser gives the simulator's reasons, but where a capture point
@@ -394,7 +414,7 @@ fn the_simulators_own_pcaps_read_back_with_its_reasons() {
 /// (its connection still alive) reads as a plain ACK.
 #[test]
 fn the_simulators_lossy_pcaps_read_back_with_its_reasons() {
-    let (mut segments, mut lost_rst) = (0, 0);
+    let (mut segments, mut lost_rst, mut quick_delack) = (0, 0, 0);
     for s in tcpsim::SCENARIOS {
         for seed in 1..=20 {
             let mut p = tcpsim::defaults(s.id).unwrap();
@@ -425,6 +445,10 @@ fn the_simulators_lossy_pcaps_read_back_with_its_reasons() {
                     if (m.why, m.resend) == (want, p.resend) {
                         continue;
                     }
+                    if quick_delayed_ack(&t, p, m.why) {
+                        quick_delack += 1;
+                        continue;
+                    }
                     let rst_lost_before = t.packets.iter().any(|q| {
                         q.why == Why::RstBadAck && q.lost.is_some() && q.sent_at < p.sent_at
                     });
@@ -444,7 +468,9 @@ fn the_simulators_lossy_pcaps_read_back_with_its_reasons() {
             }
         }
     }
-    println!("{segments} segments, {lost_rst} challenge ACKs after a lost RST");
+    println!(
+        "{segments} segments, {lost_rst} challenge ACKs after a lost RST, {quick_delack} delayed ACKs within a tick"
+    );
     assert!(segments > 2000);
 }
 

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use tcpsim::trace::Why;
 use tcpsim::{defaults, run, Trace, SCENARIOS};
-use tcpsim_diagram::{svg, table_html, text, why_text, Lang, SvgOptions};
+use tcpsim_diagram::{
+    duration_text, span_text, svg, table_html, text, trim_num, why_text, Lang, SvgOptions,
+};
 
 /// A scenario run with its defaults.
 fn default_run(id: &str) -> Trace {
@@ -137,15 +139,29 @@ fn svgs_are_well_formed_and_bounded() {
 fn two_hours_of_idle_fold_into_a_labelled_break() {
     let t = default_run("keepalive-peer-dead");
     let en = svg_in(&t, Lang::En);
+    // From the crash (10 s) to the first probe, 7200 s after the last
+    // segment received plus the timer wheel's rounding.
+    let probe = t
+        .packets
+        .iter()
+        .find(|p| p.why == Why::KeepaliveProbe)
+        .unwrap()
+        .sent_at;
+    assert!(probe > 7200.0 && probe < 7200.0 + 132.0, "{probe}");
+    let gap = duration_text(probe - 10.0, Lang::En);
     assert!(
-        en.contains("1 h 59 min 50 s later"),
-        "the idle gap from the crash (10 s) to the first probe (7200.03 s) is labelled"
+        gap.starts_with("1 h 59 min") || gap.starts_with("2 h"),
+        "{gap}"
+    );
+    assert!(
+        en.contains(&format!("{gap} later")),
+        "the idle gap is labelled {gap}"
     );
     // The same unit style in Chinese (the SI symbols of the time axis).
     let zh = svg(&t, &SvgOptions::default());
-    assert!(zh.contains("过了 1 h 59 min 50 s"));
+    assert!(zh.contains(&format!("过了 {gap}")));
     // the axis keeps real times
-    assert!(en.contains(">7200.03 s<"));
+    assert!(en.contains(&format!(">{} s<", trim_num(probe))));
 }
 
 #[test]
@@ -261,7 +277,14 @@ fn arrows_run_between_lifelines_and_crosses_sit_where_segments_die() {
 fn one_break_per_long_silence() {
     let t = default_run("keepalive-peer-dead");
     let en = svg_in(&t, Lang::En);
-    assert_eq!(en.matches("1 h 59 min 50 s later").count(), 1);
+    let probe = t
+        .packets
+        .iter()
+        .find(|p| p.why == Why::KeepaliveProbe)
+        .unwrap()
+        .sent_at;
+    let gap = format!("{} later", duration_text(probe - 10.0, Lang::En));
+    assert_eq!(en.matches(&gap).count(), 1, "{gap}");
     // two hours of idle, then 9 probes and the final RST 75 s apart: each
     // silence folds once
     let gaps = t
@@ -340,11 +363,7 @@ fn the_headline_says_when_each_application_learns_what_happened() {
             "Nothing goes wrong: neither application sees an error.",
             "一切正常：两端的应用都不会收到任何错误。",
         ),
-        (
-            "host-crash-data-no-reboot",
-            "The server's recv() returns ETIMEDOUT 15 min 45 s after the write.",
-            "服务端的 recv() 在写入后 15 分 45 秒返回 ETIMEDOUT。",
-        ),
+
         (
             "kill-from-outside",
             "The server's recv() returns ECONNRESET 30 ms after the forged segment.",
@@ -356,12 +375,60 @@ fn the_headline_says_when_each_application_learns_what_happened() {
         assert_eq!(headline(&t, Lang::En), en, "{id}");
         assert_eq!(headline(&t, Lang::Zh), zh, "{id}");
     }
+    // The default give-up: tcp_model_timeout(15) = 924.6 s from the first
+    // RTO retransmission, at an expiry of the timer wheel: the time from the
+    // write, read off the trace, in the headline's words.
+    let t = default_run("host-crash-data-no-reboot");
+    let (write, at) = write_and_error(&t);
+    assert!(
+        at - write > 945.0 && at - write < 945.0 + 16.0 * 2.1,
+        "{}",
+        at - write
+    );
+    assert_eq!(
+        headline(&t, Lang::En),
+        format!(
+            "The server's recv() returns ETIMEDOUT {} after the write.",
+            span_text(at - write, Lang::En)
+        )
+    );
+    assert_eq!(
+        headline(&t, Lang::Zh),
+        format!(
+            "服务端的 recv() 在写入后 {}返回 ETIMEDOUT。",
+            span_text(at - write, Lang::Zh)
+        )
+    );
     // It follows the parameters: a shorter tcp_retries2 gives up sooner.
     let mut p = tcpsim::defaults("host-crash-data-no-reboot").unwrap();
     p.set("tcp_retries2", 5).unwrap();
     let t = tcpsim::run("host-crash-data-no-reboot", &p).unwrap();
+    let (write, at) = write_and_error(&t);
+    // tcp_model_timeout(5) = 12.6 s from the first RTO retransmission
+    // (0.44 s after the write), at the first expiry past it.
+    assert!(at - write > 13.0 && at - write < 20.0, "{}", at - write);
     assert_eq!(
         headline(&t, Lang::En),
-        "The server's recv() returns ETIMEDOUT 14.1 s after the write."
+        format!(
+            "The server's recv() returns ETIMEDOUT {} after the write.",
+            span_text(at - write, Lang::En)
+        )
     );
+}
+
+/// When the server wrote, and when its recv() returned the error.
+fn write_and_error(t: &Trace) -> (f64, f64) {
+    let write = t
+        .packets
+        .iter()
+        .find(|p| p.why == Why::Data)
+        .unwrap()
+        .sent_at;
+    let at = t
+        .app_events()
+        .find(|(e, c, _)| e.host == "server" && *c == tcpsim::trace::AppCall::Recv)
+        .unwrap()
+        .0
+        .at;
+    (write, at)
 }

@@ -17,6 +17,7 @@ pub mod tcb;
 pub mod text;
 pub mod time;
 pub mod trace;
+pub mod wheel;
 
 pub use json::{catalogue_json, push_json_string};
 pub use params::{Param, ParamError, ParamSpec, Params};

@@ -152,11 +152,20 @@ impl SockOpts {
     /// From the last segment received to keepalive's give-up, when nothing
     /// answers: idle + interval x count (0 without SO_KEEPALIVE).
     pub fn keepalive_span(&self, s: &Sysctls) -> u64 {
-        if self.keepalive {
-            self.keepidle(s) + self.keepintvl(s) * self.keepcnt(s) as u64
+        use crate::wheel::max_late;
+        if !self.keepalive {
+            return 0;
+        }
+        let (idle, intvl) = (self.keepidle(s), self.keepintvl(s));
+        // Each expiry may come a wheel bucket late (crate::wheel); with
+        // TCP_USER_TIMEOUT the end is the first expiry past it instead.
+        let by_count = idle + max_late(idle) + (intvl + max_late(intvl)) * self.keepcnt(s) as u64;
+        let by_ut = if self.user_timeout > 0 {
+            self.user_timeout.max(idle) + intvl + max_late(intvl) + max_late(idle)
         } else {
             0
-        }
+        };
+        by_count.max(by_ut)
     }
 }
 
@@ -396,14 +405,16 @@ impl Tcb {
 
     /// Linux `tcp_send_delayed_ack`, as after a FIN in ESTABLISHED (pingpong
     /// mode): the ACK timeout `ato`, at most TCP_DELACK_MAX and at most the
-    /// SRTT (itself at least TCP_ATO_MIN), in whole jiffies and at least one.
+    /// SRTT (itself at least TCP_ATO_MIN), in whole jiffies. With no data
+    /// received yet `ato` is 0: the timer is armed for the current jiffy,
+    /// and the timer wheel runs it at the next tick (`crate::wheel`).
     pub fn delayed_ack_timeout(&self) -> u64 {
         let mut ato = self.ato;
         if ato > 0 {
             let srtt = self.srtt().max(TCP_ATO_MIN);
             ato = ato.min(TCP_DELACK_MAX).min(srtt);
         }
-        round_up_to_jiffies(ato).max(JIFFY)
+        round_up_to_jiffies(ato)
     }
 
     /// TCP_KEEPIDLE or the sysctl.
@@ -660,8 +671,8 @@ mod tests {
     #[test]
     fn delayed_ack_timeout_is_ato_bounded_by_srtt_in_jiffies() {
         let mut t = Tcb::new(1, 2, 3, 1000, 0);
-        // No data received yet (ato 0): the next tick.
-        assert_eq!(t.delayed_ack_timeout(), JIFFY);
+        // No data received yet (ato 0): now (the wheel makes it the next tick).
+        assert_eq!(t.delayed_ack_timeout(), 0);
         // After data: ato = TCP_ATO_MIN (40 ms), SRTT 20 ms raised to 40 ms.
         t.ato = TCP_ATO_MIN;
         t.rtt_sample(20 * MS, 200 * MS, 120 * SEC);

@@ -76,9 +76,18 @@ fn keepalive_shows_its_probes_and_the_time_to_the_next() {
         assert_eq!(left, intvl - MS);
     }
     // Before the first probe: no probe out, the timer counting down the
-    // idle time.
-    let s = server(&at(id, &p, us(probes[0]) - SEC)).clone();
+    // idle time from the last segment received (ss counts down to the
+    // timer's expiry; the wheel runs it a little later).
+    let last_rx = trace
+        .packets
+        .iter()
+        .filter(|x| x.dst == "server")
+        .filter_map(|x| x.arrived_at)
+        .fold(0.0, f64::max);
+    let idle = p.get_or_default(tcpsim::Param::TcpKeepaliveTime) as u64 * SEC;
+    let s = server(&at(id, &p, us(last_rx) + idle - SEC)).clone();
     assert_eq!(s.timer, Some((SsTimer::Keepalive, SEC, 0)));
+    assert!(us(probes[0]) >= us(last_rx) + idle);
 }
 
 #[test]
@@ -122,10 +131,15 @@ fn close_wait_after_eof_and_time_wait_with_its_own_timer() {
     assert_eq!(c.timer, Some((SsTimer::Timewait, 50 * SEC, 0)));
     assert_eq!((c.recv_q, c.send_q), (0, 0));
     assert!(!c.text().contains('\n'), "no TCP information for TIME_WAIT");
-    // After 2MSL nothing is left on the client.
-    assert!(at(id, &p, us(tw) + 61 * SEC)
-        .iter()
-        .all(|l| l.host != "client"));
+    // After 2MSL (and the wheel's rounding of a 60 s timer) nothing is left
+    // on the client.
+    assert!(at(
+        id,
+        &p,
+        us(tw) + 60 * SEC + tcpsim::wheel::max_late(60 * SEC)
+    )
+    .iter()
+    .all(|l| l.host != "client"));
 }
 
 #[test]

@@ -24,8 +24,8 @@ pub static CONNECT_DEAD_HOST: Scenario = Scenario {
             "The client's kernel resends the SYN after the initial RTO (1 s). Since Linux 6.5 the first <code>tcp_syn_linear_timeouts</code> (4 by default) retransmissions keep that 1 s spacing before doubling starts: 1, 1, 1, 1, 1, 2, 4, 8, 16, 32 s…; 0 gives the pure exponential backoff of older kernels (1, 2, 4, 8…)."
         ),
         text!(
-            "<code>tcp_syn_retries</code>（默认 6）加上线性重传的次数用完，再等一个 RTO，<code>connect()</code> 返回 <b>ETIMEDOUT</b>：默认在第 131 秒左右。内核同时还按时间核算（以 <code>tcp_syn_retries</code> 和 1 秒为基数的 <code>tcp_model_timeout</code>，从第一个 SYN 算起），哪个先到就以哪个为准。",
-            "When <code>tcp_syn_retries</code> (6 by default) plus the linear retransmissions are used up, one more RTO later <code>connect()</code> returns <b>ETIMEDOUT</b>: about 131 s with the defaults. The kernel also keeps a clock (<code>tcp_model_timeout</code> on <code>tcp_syn_retries</code> and a 1 s base, counted from the first SYN), and whichever runs out first ends the attempt."
+            "<code>tcp_syn_retries</code>（默认 6）加上线性重传的次数用完，再等一个 RTO，<code>connect()</code> 返回 <b>ETIMEDOUT</b>：默认在第 131 秒左右（每个 RTO 还会因时间轮的取整晚到一点，图里约 133 秒）。内核同时还按时间核算（以 <code>tcp_syn_retries</code> 和 1 秒为基数的 <code>tcp_model_timeout</code>，从第一个 SYN 算起），哪个先到就以哪个为准。",
+            "When <code>tcp_syn_retries</code> (6 by default) plus the linear retransmissions are used up, one more RTO later <code>connect()</code> returns <b>ETIMEDOUT</b>: about 131 s with the defaults (each RTO also fires a little late, rounded up by the timer wheel: about 133 s in the diagram). The kernel also keeps a clock (<code>tcp_model_timeout</code> on <code>tcp_syn_retries</code> and a 1 s base, counted from the first SYN), and whichever runs out first ends the attempt."
         ),
         text!(
             "图里的 SYN 是悄无声息地丢掉的：对方主机不通，路上也没有谁回 ICMP 错误。如果对方和客户端在同一个局域网，ARP 解析会失败，客户端内核在本地生成 ICMP 主机不可达错误；在 SYN_SENT 状态这个错误是致命的（Linux <code>tcp_v4_err</code>），ARP 一放弃，<code>connect()</code> 就以 <b>EHOSTUNREACH</b>（No route to host）失败，用不着等 131 秒。",

@@ -40,10 +40,10 @@ pub static KEEPALIVE_PEER_DEAD: Scenario = Scenario {
     steps: &[
         text!("客户端主机在连接空闲时宕机。服务端内核在最后一次收到报文之后 7200 秒发出第一个探测，石沉大海。", "The client host dies while the connection is idle. 7200 s after the last segment it received, the server's kernel sends a first probe into the void."),
         text!("之后每隔 <code>tcp_keepalive_intvl</code>（75 秒）再探一次，总共 <code>tcp_keepalive_probes</code>（9）次。", "It probes again every <code>tcp_keepalive_intvl</code> (75 s), <code>tcp_keepalive_probes</code> (9) times in all."),
-        text!("最后一个探测之后再等一个间隔，内核放弃：发出一个 RST（对方早已收不到），并把 <b>ETIMEDOUT</b> 交给应用。默认值合计 7200 + 9 × 75 = 7875 秒。", "One interval after the last probe the kernel gives up: it sends a RST (which nobody receives) and hands <b>ETIMEDOUT</b> to the application. With the defaults: 7200 + 9 × 75 = 7875 s."),
+        text!("最后一个探测之后再等一个间隔，内核放弃：发出一个 RST（对方早已收不到），并把 <b>ETIMEDOUT</b> 交给应用。默认值合计 7200 + 9 × 75 = 7875 秒，再加上时间轮的取整（见下）。", "One interval after the last probe the kernel gives up: it sends a RST (which nobody receives) and hands <b>ETIMEDOUT</b> to the application. With the defaults: 7200 + 9 × 75 = 7875 s, plus the timer wheel's rounding (below)."),
         text!("宕机的主机即使和服务端在同一个局域网、ARP 解析失败产生了 ICMP 主机不可达，结果也一样：探测的序号是 SND.UNA − 1，不在 [SND.UNA, SND.NXT] 之内，Linux 的 <code>tcp_v4_err</code> 不理会这样的 ICMP，应用照样得到 ETIMEDOUT。", "The same holds when the dead host is on the server's LAN and failed ARP resolution produces ICMP host-unreachable errors: the probe's sequence number, SND.UNA − 1, lies outside [SND.UNA, SND.NXT], so Linux's <code>tcp_v4_err</code> ignores those errors and the application still gets ETIMEDOUT."),
         text!("设置了 <code>TCP_USER_TIMEOUT</code>（参数 <code>tcp_user_timeout</code>）时，探测次数不再起作用：至少发出过一个探测之后，保活定时器到期时只要离最后一次收到报文已超过这个时长，内核就放弃。", "With <code>TCP_USER_TIMEOUT</code> set (parameter <code>tcp_user_timeout</code>) the probe count no longer matters: once a probe has gone out, the kernel gives up at the first keepalive timer expiry that comes at least that long after the last segment it received."),
-        text!("真实内核的定时器挂在时间轮上，较长的定时器会按所在层的粒度向上取整。以 HZ=250 为例：7200 秒的定时器落在第 5 层，粒度 131.072 秒，所以第一个探测最多可能晚约 131 秒（2 分 11 秒）；75 秒的间隔落在第 3 层，粒度 2.048 秒，之后每个探测最多晚约 2 秒。模拟器里的定时器则准时触发。", "A real kernel keeps its timers on a timer wheel, which rounds a long timer up to the granularity of its level. At HZ=250 a 7200 s timer lands on level 5, whose granularity is 131.072 s, so the first probe can come up to about 131 s (2 min 11 s) late; a 75 s interval lands on level 3 (2.048 s), so each later probe can be up to about 2 s late. The simulator's timers fire on time."),
+        text!("真实内核的定时器挂在时间轮上，较长的定时器会按所在层的粒度向上取整。以 HZ=250 为例：7200 秒的定时器落在第 5 层，粒度 131.072 秒，所以第一个探测最多可能晚约 131 秒（2 分 11 秒）；75 秒的间隔落在第 3 层，粒度 2.048 秒，之后每个探测最多晚约 2 秒。模拟器按 Linux 6.18 在 HZ=250 下的时间轮同样取整，时钟落在哪个 jiffy 由参数 <code>seed</code> 决定：所以图里的时刻比公式晚一些，换一个 seed，晚多少也跟着变。", "A real kernel keeps its timers on a timer wheel, which rounds a long timer up to the granularity of its level. At HZ=250 a 7200 s timer lands on level 5, whose granularity is 131.072 s, so the first probe can come up to about 131 s (2 min 11 s) late; a 75 s interval lands on level 3 (2.048 s), so each later probe can be up to about 2 s late. The simulator rounds its timers the same way (Linux 6.18's wheel at HZ=250), with the jiffy its clock starts on drawn from the <code>seed</code> parameter: the diagram's times come a little after the formula's, by an amount that changes with the seed."),
     ],
     params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::CrashAt, Param::SoKeepalive, Param::TcpKeepaliveTime, Param::TcpKeepaliveIntvl, Param::TcpKeepaliveProbes, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::TcpUserTimeout, Param::ObserveS],
     overrides: &[(Param::SoKeepalive, 1), (Param::ObserveS, 60)],
@@ -58,7 +58,9 @@ fn idle_host_crash(s: &mut Script) -> Instant {
     crash.max(s.keepalive_span() + s.rtt()) + s.observe()
 }
 
-/// Nothing happens but keepalive: watch two idle periods.
+/// Nothing happens but keepalive: watch two idle periods (each timer may
+/// fire up to a wheel bucket late).
 fn peer_alive(s: &mut Script) -> Instant {
-    s.rtt() + 2 * s.server_app.opts.keepidle(&s.sys) + s.observe()
+    let idle = s.server_app.opts.keepidle(&s.sys);
+    s.rtt() + 2 * (idle + crate::wheel::max_late(idle)) + s.observe()
 }

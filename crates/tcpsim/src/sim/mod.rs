@@ -114,6 +114,8 @@ pub struct World {
     cuts: Vec<Cut>,
     /// A stateful middlebox on the path, if any.
     middlebox: Option<Middlebox>,
+    /// Where the run's clock sits on the kernel's timer wheel.
+    wheel: crate::wheel::Wheel,
 }
 
 /// Put `v` in a free slot of `slots` (or a new one) and return its index.
@@ -158,6 +160,7 @@ impl World {
             next_gen: 0,
             cuts: Vec::new(),
             middlebox: None,
+            wheel: crate::wheel::Wheel::from_seed(seed),
         }
     }
 

@@ -25,7 +25,7 @@ impl World {
                 // (keepalive); a timewait socket's own timer
                 // (inet_twsk_diag_fill).
                 let timer = if let Some(a) = s.timers.xmit() {
-                    Some((SsTimer::On, left(a.at), t.retransmits))
+                    Some((SsTimer::On, left(a.expires), t.retransmits))
                 } else if let Some(at) = s.timers.due(TimerKind::Keepalive) {
                     Some((SsTimer::Keepalive, left(at), t.probes_out))
                 } else {

@@ -17,7 +17,12 @@ use crate::trace::{EventKind, TcpState, TimerAction, TimerKind, Why};
 /// One arming of a timer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Armed {
+    /// When it fires: `expires` rounded up by Linux's timer wheel
+    /// (`crate::wheel`).
     pub at: Instant,
+    /// When it was asked to expire (`timer->expires`, what `ss -o` counts
+    /// down to and what TCP's own arithmetic reads).
+    pub expires: Instant,
     pub kind: TimerKind,
     /// Unique in the world: a re-arm at the same instant is a new arming.
     pub gen: u64,
@@ -44,9 +49,11 @@ impl Timers {
         self.0[0]
     }
 
-    /// When a timer of this kind is due, if armed.
+    /// When a timer of this kind was asked to expire, if armed.
     pub fn due(&self, kind: TimerKind) -> Option<Instant> {
-        self.0[slot(kind)].filter(|a| a.kind == kind).map(|a| a.at)
+        self.0[slot(kind)]
+            .filter(|a| a.kind == kind)
+            .map(|a| a.expires)
     }
 
     fn set(&mut self, a: Armed) {
@@ -96,11 +103,13 @@ impl World {
         delay: u64,
         record: bool,
     ) {
-        let at = self.now + delay;
+        let expires = self.now + delay;
+        let at = self.wheel.fires(self.now, delay);
         let epoch = self.hosts[host].epoch;
         self.next_gen += 1;
         let armed = Armed {
             at,
+            expires,
             kind,
             gen: self.next_gen,
         };
