@@ -477,7 +477,7 @@ function buildControls(id) {
   const embedUrl = new URL(`embed.html?scenario=${id}&lang=${state.lang}`, location.href).href;
   const snippet =
     `<iframe src="${embedUrl}" title="TCP Crash Lab: ${id}" width="100%" height="640" style="border:0" loading="lazy"></iframe>\n` +
-    `<script>addEventListener("message",e=>{if(e.data&&e.data.type==="tcpsim-embed-height")for(const f of document.querySelectorAll("iframe"))if(f.contentWindow===e.source)f.style.height=e.data.height+"px"})</script>`;
+    `<script>addEventListener("message",e=>{const h=e.data&&e.data.type==="tcpsim-embed-height"?Number(e.data.height):0;if(h>0&&h<1e5)for(const f of document.querySelectorAll("iframe"))if(f.contentWindow===e.source)f.style.height=h+"px"})</script>`;
   box.innerHTML =
     `<fieldset class="params"><legend>${escHtml(ui("params"))}</legend>${rows.join("")}<button type="button" class="reset">${escHtml(ui("reset"))}</button></fieldset>` +
     `<p class="downloads"><button type="button" class="dl-svg">${escHtml(ui("svg"))}</button> <button type="button" class="dl-pcap">${escHtml(ui("pcap"))}</button></p>` +

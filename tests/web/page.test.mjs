@@ -31,7 +31,15 @@ const PARENT = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data
 
 let server;
 let base;
+// A blog page with a snippet the test puts here (served as /__snippet.html).
+let snippetPage = "";
 let browser;
+
+// The headline the CLI prints for a run (the text diagram's third line).
+function cliHeadline(id, lang, sets = []) {
+  const args = ["run", id, "--format", "text", "--lang", lang, ...sets.flatMap((s) => ["--set", s])];
+  return execFileSync(cli, args, { encoding: "utf8" }).split("\n")[2].replace(/^(outcome: |结局：)/, "");
+}
 
 function cliJson(id, sets = []) {
   const args = ["run", id, "--format", "json", ...sets.flatMap((s) => ["--set", s])];
@@ -44,6 +52,10 @@ before(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
   server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://x");
+    if (url.pathname === "/__snippet.html") {
+      res.writeHead(200, { "content-type": MIME[".html"] });
+      return res.end(snippetPage);
+    }
     if (url.pathname === "/__parent.html") {
       res.writeHead(200, { "content-type": MIME[".html"] });
       return res.end(PARENT);
@@ -329,9 +341,13 @@ test("every section opens with its headline, which follows the parameters", asyn
     assert.ok(h.trim().length > 5, `${id} has a headline`);
   }
   const sec = s.page.locator("section#host-crash-data-no-reboot");
-  assert.equal(await sec.locator(".headline").textContent(), "服务端的 recv() 在写入后 15 分 45 秒返回 ETIMEDOUT。");
+  const want = cliHeadline("host-crash-data-no-reboot", "zh");
+  assert.match(want, /^服务端的 recv\(\) 在写入后 15 分 \d+ 秒返回 ETIMEDOUT。$/);
+  assert.equal(await sec.locator(".headline").textContent(), want);
   await sec.locator('input[name="tcp_retries2"]').fill("5");
-  await s.page.waitForFunction(() => document.querySelector("#host-crash-data-no-reboot .headline").textContent.includes("14.1 秒"));
+  const shorter = cliHeadline("host-crash-data-no-reboot", "zh", ["tcp_retries2=5"]);
+  assert.notEqual(shorter, want);
+  await s.page.waitForFunction((w) => document.querySelector("#host-crash-data-no-reboot .headline").textContent === w, shorter);
   await done(s);
 });
 
@@ -437,4 +453,31 @@ test("the article section: a plain #article link is no scenario, its text comes 
   assert.ok((await n.page.locator("#article h3").count()) >= 3);
   assert.match(await n.page.locator("#article a[href^='index.html#s=']").first().getAttribute("href"), /^index\.html#s=/);
   await done(n);
+});
+
+test("the embed snippet a blog pastes sizes its own iframe, and only from a number its iframe sends", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  const sec = s.page.locator("section#kill-from-outside");
+  await sec.locator("details.embed summary").click();
+  const snippet = await sec.locator("details.embed textarea").inputValue();
+  await done(s);
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html\?scenario=kill-from-outside&lang=zh"/);
+  snippetPage = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>blog</title>${snippet}`;
+  const b = await open("/__snippet.html");
+  const iframe = b.page.locator("iframe");
+  await b.page.waitForFunction(() => parseFloat(document.querySelector("iframe").style.height) > 200, null, { timeout: 15000 });
+  const fitted = await iframe.evaluate((f) => f.style.height);
+  // A message from the page itself, not its iframe: ignored.
+  await b.page.evaluate(() => window.postMessage({ type: "tcpsim-embed-height", height: 7 }, "*"));
+  // From the iframe, but not a sensible number: ignored.
+  const frame = b.page.frames().find((f) => f.url().includes("embed.html"));
+  await frame.evaluate(() => parent.postMessage({ type: "tcpsim-embed-height", height: "10px;background:red" }, "*"));
+  await frame.evaluate(() => parent.postMessage({ type: "tcpsim-embed-height", height: 1e9 }, "*"));
+  await b.page.waitForTimeout(200);
+  assert.equal(await iframe.evaluate((f) => f.style.height), fitted);
+  // A sensible one from the iframe: applied.
+  await frame.evaluate(() => parent.postMessage({ type: "tcpsim-embed-height", height: 321 }, "*"));
+  await b.page.waitForFunction(() => document.querySelector("iframe").style.height === "321px");
+  await done(b);
 });

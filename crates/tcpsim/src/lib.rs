@@ -37,15 +37,17 @@ pub enum Error {
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::UnknownScenario { id } => write!(
-                f,
-                "unknown scenario '{id}'; known: {}",
-                SCENARIOS
-                    .iter()
-                    .map(|s| s.id)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Error::UnknownScenario { id } => {
+                // (A loop, not `join`: the wasm build stays smaller.)
+                write!(f, "unknown scenario '{id}'; known: ")?;
+                for (i, s) in SCENARIOS.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(s.id)?;
+                }
+                Ok(())
+            }
             Error::Param(e) => e.fmt(f),
         }
     }

@@ -419,11 +419,16 @@ pub enum ParamError {
 impl fmt::Display for ParamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ParamError::Unknown { name, allowed } => write!(
-                f,
-                "unknown parameter '{name}' for this scenario; allowed: {}",
-                allowed.join(", ")
-            ),
+            ParamError::Unknown { name, allowed } => {
+                write!(f, "unknown parameter '{name}' for this scenario; allowed: ")?;
+                for (i, a) in allowed.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(a)?;
+                }
+                Ok(())
+            }
             ParamError::Malformed { name, value, spec } => write!(
                 f,
                 "parameter '{name}': '{value}' is not a whole number; allowed range {}..={} {}",
