@@ -14,7 +14,7 @@
 import init, * as sim from "./pkg/tcpsim_wasm.js";
 import { UI } from "./i18n.js";
 import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
-import { parseQuery, toQuery, cursorClasses, fmtTime, nextTask } from "./common.js";
+import { parseQuery, toQuery, cursorClasses, fmtTime, nextTask, drawSvg } from "./common.js";
 
 const $ = (sel, el = document) => el.querySelector(sel);
 const state = {
@@ -24,6 +24,7 @@ const state = {
   // (wasm Run), trace, cursor, timer, controls, debounce}
   live: new Map(),
   whyTexts: {},
+  drawing: new Set(), // diagrams still going in (drawSvg)
   zhOriginals: new Map(), // element -> zh innerHTML
 };
 const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -228,17 +229,21 @@ function show(id) {
   const live = state.live.get(id);
   const section = document.getElementById(id);
   const { svg, headline, cap } = live.run.render(state.lang);
-  $(".live-diagram", section).innerHTML = svg;
+  const n = live.n;
+  if (live.cursor == null || live.cursor > n) live.cursor = n;
+  // (A run at the cap goes in over several tasks; the player's classes
+  // are applied again once all of it is in.)
+  const whole = drawSvg($(".live-diagram", section), svg, () => setCursor(id, live.cursor));
+  state.drawing.add(whole);
+  whole.then(() => state.drawing.delete(whole));
   $(".headline", section).textContent = headline;
   const capBox = $(".cap-note", section);
   capBox.textContent = cap || "";
   capBox.hidden = !cap;
   const textalt = $(".textalt", section);
   if (textalt && textalt.open) fillTable(id);
-  const n = live.n;
   const scrub = $(".scrub", section);
   scrub.max = String(n);
-  if (live.cursor == null || live.cursor > n) live.cursor = n;
   setCursor(id, live.cursor);
 }
 
@@ -799,6 +804,7 @@ async function start() {
   await inSlices(order, (id) => {
     if (!state.live.get(id).run) simulateSection(id, defaults(id));
   });
+  await Promise.all([...state.drawing]);
   performance.mark("diagrams-drawn");
   window.addEventListener("hashchange", () => applyHash(false));
   // The controls, in the tasks after the diagrams.

@@ -44,3 +44,94 @@ export function nextTask() {
     ch.port2.postMessage(null);
   });
 }
+
+// Put a diagram's SVG into `box`. A big one (a run at the cap: some 250 KB,
+// 300 segments, 2,000 elements) would be one long task to parse, style and
+// lay out; it goes in as its frame first (lifelines and the full height),
+// then the contents of its big groups (the time axis, the timers, the
+// segments), a few dozen elements per task, so that the page can paint and
+// answer input in between. `done` runs once everything is in; the promise
+// returned settles then too (or when a later call for the same box abandons
+// what is left of this one). (Each task is measured as "slice", for
+// scripts/bench-web.mjs.)
+const drawing = new WeakMap();
+const CHUNKED = ["axis", "timer", "pkts"];
+export function drawSvg(box, svg, done = () => {}) {
+  let settle;
+  const finished = new Promise((r) => (settle = r));
+  const token = { settle };
+  const earlier = drawing.get(box);
+  if (earlier) earlier.settle();
+  drawing.set(box, token);
+  const parts = svg.length < 60000 ? null : splitGroups(svg);
+  if (!parts) {
+    box.innerHTML = svg;
+    done();
+    settle();
+    return finished;
+  }
+  box.innerHTML = parts.frame;
+  const queue = [];
+  for (const [cls, items] of parts.groups) {
+    const group = box.querySelector(`g.${cls}`);
+    for (let i = 0; i < items.length; i += 60) queue.push([group, items.slice(i, i + 60).join("")]);
+  }
+  let k = 0;
+  const step = () => {
+    if (drawing.get(box) !== token) return settle();
+    const t0 = performance.now();
+    const [group, html] = queue[k++];
+    if (group) group.insertAdjacentHTML("beforeend", html);
+    performance.measure("slice", { start: t0, end: performance.now() });
+    if (k < queue.length) nextTask().then(step);
+    else {
+      done();
+      settle();
+    }
+  };
+  if (queue.length) nextTask().then(step);
+  else {
+    done();
+    settle();
+  }
+  return finished;
+}
+
+// The SVG with the groups named in CHUNKED emptied (`frame`), and each
+// group's child elements as strings; null if the SVG is not shaped as
+// expected (it is then drawn whole).
+function splitGroups(svg) {
+  const groups = [];
+  let frame = "";
+  let at = 0;
+  for (const cls of CHUNKED) {
+    const open = svg.indexOf(`<g class="${cls}"`, at);
+    if (open < 0) continue;
+    const start = svg.indexOf(">", open) + 1;
+    const items = [];
+    let i = start;
+    while (svg.startsWith("<", i) && !svg.startsWith("</g>", i)) {
+      const end = elementEnd(svg, i);
+      if (end < 0) return null;
+      items.push(svg.slice(i, end));
+      i = end;
+    }
+    if (!svg.startsWith("</g>", i)) return null;
+    frame += svg.slice(at, start);
+    at = i;
+    groups.push([cls, items]);
+  }
+  return { frame: frame + svg.slice(at), groups };
+}
+
+// Where the element starting at `i` ends: after its "/>", or after the
+// closing tag of its name (its children never repeat its name).
+function elementEnd(svg, i) {
+  const m = /^<([a-zA-Z]+)/.exec(svg.slice(i, i + 20));
+  if (!m) return -1;
+  const tagEnd = svg.indexOf(">", i);
+  if (tagEnd < 0) return -1;
+  if (svg[tagEnd - 1] === "/") return tagEnd + 1;
+  const close = svg.indexOf(`</${m[1]}>`, tagEnd);
+  return close < 0 ? -1 : close + m[1].length + 3;
+}

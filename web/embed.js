@@ -2,7 +2,7 @@
 // the query string (?scenario=ID&lang=zh&tcp_keepalive_probes=3); the page
 // reports its height to the parent so the iframe can fit it.
 import init, * as sim from "./pkg/tcpsim_wasm.js";
-import { parseQuery, toQuery, cursorClasses } from "./common.js";
+import { parseQuery, toQuery, cursorClasses, drawSvg } from "./common.js";
 import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
 
 const $ = (s) => document.querySelector(s);
@@ -69,7 +69,10 @@ async function start() {
   document.title = `${$(".title").textContent} · TCP Crash Lab`;
   // The page carries the diagrams' rules (build-web inlines `tcpsim css`).
   const { svg, headline, cap } = run.render(lang);
-  $(".live-diagram").innerHTML = svg;
+  // A run at the cap goes in over several tasks (common.js).
+  let drawn;
+  const whole = new Promise((r) => (drawn = r));
+  drawSvg($(".live-diagram"), svg, () => drawn());
   $(".headline").textContent = headline;
   $(".cap-note").textContent = cap || "";
   $(".cap-note").hidden = !cap;
@@ -116,6 +119,8 @@ async function start() {
     $(".play").setAttribute("aria-pressed", "true");
     timer = setInterval(() => (cursor >= n ? stop() : set(cursor + 1)), 700);
   });
+  await whole;
+  set(cursor);
   performance.mark("diagrams-drawn");
   document.documentElement.dataset.ready = "1";
   reportHeight(id);

@@ -360,8 +360,10 @@ test("the permalink that froze the page: the run stops at the cap, the page says
   assert.equal(await note.isVisible(), true);
   assert.match(await note.textContent(), /observe_s = 1000000 秒/);
   assert.match(await sec.locator(".headline").textContent(), /已到上限/);
+  // (Drawn over several tasks: all of it by the time diagrams-drawn is set.)
   const n = await sec.locator("[data-packet]").count();
   assert.ok(n >= 300 && n < 310, `${n} segments drawn`);
+  assert.equal(await s.page.evaluate(() => performance.getEntriesByName("diagrams-drawn").length), 1);
   // The controls show what was drawn.
   assert.equal(await sec.locator('input[name="observe_s"]').inputValue(), "1000000");
   // Responsive: a click is handled, a parameter change redraws.
