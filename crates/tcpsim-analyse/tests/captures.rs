@@ -365,14 +365,7 @@ fn the_simulators_own_pcaps_read_back_with_its_reasons() {
                 .collect();
             assert_eq!(mine.len(), theirs.len(), "{}", s.id);
             for (m, p) in mine.iter().zip(&theirs) {
-                let want = match p.why {
-                    Why::ForgedSyn => Why::Connect,
-                    Why::ForgedRst => Why::RstBadAck,
-                    // A listener's RST and a closed port's are the same on
-                    // the wire.
-                    Why::RstListener => Why::RstNoSocket,
-                    w => w,
-                };
+                let want = on_the_wire(p.why);
                 if quick_delayed_ack(&t, p, m.why) {
                     continue;
                 }
@@ -386,6 +379,18 @@ fn the_simulators_own_pcaps_read_back_with_its_reasons() {
                 );
             }
         }
+    }
+}
+
+/// The simulator's reason as a capture can know it: a forged segment reads
+/// as what it imitates (nothing on the wire tells it apart), and a
+/// listener's RST as a closed port's.
+fn on_the_wire(w: Why) -> Why {
+    match w {
+        Why::ForgedSyn => Why::Connect,
+        Why::ForgedRst => Why::RstBadAck,
+        Why::RstListener => Why::RstNoSocket,
+        w => w,
     }
 }
 
@@ -434,14 +439,7 @@ fn the_simulators_lossy_pcaps_read_back_with_its_reasons() {
                 assert_eq!(mine.len(), theirs.len(), "{} seed {seed}", s.id);
                 for (m, p) in mine.iter().zip(&theirs) {
                     segments += 1;
-                    let want = match p.why {
-                        Why::ForgedSyn => Why::Connect,
-                        Why::ForgedRst => Why::RstBadAck,
-                        // A listener's RST and a closed port's are the
-                        // same on the wire.
-                        Why::RstListener => Why::RstNoSocket,
-                        w => w,
-                    };
+                    let want = on_the_wire(p.why);
                     if (m.why, m.resend) == (want, p.resend) {
                         continue;
                     }

@@ -22,113 +22,7 @@ use std::io::Read;
 
 use tcpsim_analyse::{Capture, Reader};
 
-use super::{emit, usage, Failure, Format, Lang, LANGS};
-
-const FORMATS: &str = "text, json, svg";
-
-struct Opts {
-    file: String,
-    conn: Option<String>,
-    format: Format,
-    lang: Lang,
-    output: Option<String>,
-}
-
-fn parse(rest: &[String]) -> Result<Opts, Failure> {
-    let mut file: Option<String> = None;
-    let mut conn = None;
-    let mut format = None;
-    let mut lang = None;
-    let mut output = None;
-    let mut i = 0;
-    while i < rest.len() {
-        let arg = rest[i].as_str();
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg, None),
-        };
-        let mut value = |what: &str| -> Result<String, Failure> {
-            if let Some(v) = inline.clone() {
-                return Ok(v);
-            }
-            i += 1;
-            match rest.get(i) {
-                Some(v) => Ok(v.clone()),
-                None => usage(format!("'{name}' needs a value ({what})")),
-            }
-        };
-        let once = |set: bool, flag: &str| -> Result<(), Failure> {
-            if set {
-                usage(format!("'{flag}' given more than once"))
-            } else {
-                Ok(())
-            }
-        };
-        match name {
-            "--conn" | "-c" => {
-                let v = value("INDEX or ADDR:PORT-ADDR:PORT")?;
-                once(conn.is_some(), "--conn")?;
-                conn = Some(v);
-            }
-            "--format" | "-f" => {
-                let v = value(FORMATS)?;
-                once(format.is_some(), "--format")?;
-                format = Some(match Format::parse(&v) {
-                    Some(f) if f != Format::Pcap => f,
-                    Some(_) => {
-                        return usage(format!(
-                            "the capture is already a pcap; formats here: {FORMATS}"
-                        ))
-                    }
-                    None => return usage(format!("unknown format '{v}'; formats: {FORMATS}")),
-                });
-            }
-            "--lang" | "-l" => {
-                let v = value(LANGS)?;
-                once(lang.is_some(), "--lang")?;
-                lang = Some(match v.as_str() {
-                    "en" => Lang::En,
-                    "zh" => Lang::Zh,
-                    _ => return usage(format!("unknown language '{v}'; languages: {LANGS}")),
-                });
-            }
-            "--output" | "-o" => {
-                let v = value("a file name")?;
-                once(output.is_some(), "--output")?;
-                if v.is_empty() {
-                    return usage("'--output' needs a non-empty file name");
-                }
-                output = Some(v);
-            }
-            _ if arg.starts_with('-') && arg.len() > 1 => {
-                return usage(format!(
-                    "unknown option '{arg}'; options: --conn INDEX|ADDR:PORT-ADDR:PORT, --format {{{}}}, --lang {{{}}}, -o FILE",
-                    FORMATS.replace(", ", "|"),
-                    LANGS.replace(", ", "|")
-                ))
-            }
-            _ => {
-                if let Some(first) = &file {
-                    return usage(format!(
-                        "unexpected argument '{arg}' (capture '{first}' already given)"
-                    ));
-                }
-                file = Some(arg.to_string());
-            }
-        }
-        i += 1;
-    }
-    let Some(file) = file else {
-        return usage("'explain' needs a capture file (pcap or pcapng)");
-    };
-    Ok(Opts {
-        file,
-        conn,
-        format: format.unwrap_or(Format::Text),
-        lang: lang.unwrap_or(Lang::En),
-        output,
-    })
-}
+use super::{emit, parse_run, usage, warn, Failure, Format, Lang, EXPLAIN};
 
 /// Read the capture in chunks, as the page's worker does.
 fn read(path: &str) -> Result<Capture, Failure> {
@@ -157,10 +51,13 @@ fn read(path: &str) -> Result<Capture, Failure> {
 }
 
 pub fn explain(rest: &[String]) -> Result<(), Failure> {
-    let o = parse(rest)?;
-    let cap = read(&o.file)?;
+    let o = parse_run(rest, &EXPLAIN)?;
+    let file = &o.id;
+    let cap = read(file)?;
     if let Some(w) = cap.warning() {
-        eprintln!("tcpsim: warning: {}: {w}", o.file);
+        // (Through the CLI's own stderr writer: one escaped line, and a
+        // stderr that cannot be written is exit 1, not a panic.)
+        warn(&format!("{file}: {w}"))?;
     }
     let lang = match o.lang {
         Lang::En => tcpsim::Lang::En,

@@ -154,6 +154,12 @@ fn note(msg: &str) -> Result<(), Failure> {
     say(&format!("note: {msg}")).map_err(|e| Failure::Io(format!("could not write to stderr: {e}")))
 }
 
+/// A warning on stderr beside a result; exit 1 if it cannot be written.
+fn warn(msg: &str) -> Result<(), Failure> {
+    say(&format!("warning: {msg}"))
+        .map_err(|e| Failure::Io(format!("could not write to stderr: {e}")))
+}
+
 fn real_main(args: &[String]) -> Result<(), Failure> {
     let Some(cmd) = args.first() else {
         return usage(
@@ -319,27 +325,91 @@ fn params_table(id: &str) -> Result<String, Failure> {
     Ok(out)
 }
 
-/// Parsed `run` options.
+/// Options of the commands that take a subject and flags (`run`, `ss`,
+/// `capture`, `explain`): one parser, each command saying which flags it
+/// takes.
 struct RunOpts {
+    /// The scenario id, or the file for `capture` and `explain`.
     id: String,
     sets: Vec<String>,
     format: Format,
     lang: Lang,
     output: Option<String>,
-    /// `--at SECONDS` (only `ss` takes it).
+    /// `--at SECONDS` (`ss`).
     at: Option<String>,
-    /// Whether --format or --lang was given.
-    format_given: bool,
-    lang_given: bool,
+    /// `--conn INDEX|ADDR:PORT-ADDR:PORT` (`explain`).
+    conn: Option<String>,
 }
 
-fn parse_run(rest: &[String], cmd: &str) -> Result<RunOpts, Failure> {
+/// What a command takes.
+struct Cmd {
+    name: &'static str,
+    /// Its flags, as the "unknown option" message lists them.
+    flags: &'static [&'static str],
+    /// The formats it writes.
+    formats: &'static str,
+    /// What its one positional argument is ("scenario", "capture"...).
+    subject: &'static str,
+    /// The message when the subject is missing.
+    missing: fn() -> String,
+}
+
+const RUN: Cmd = Cmd {
+    name: "run",
+    flags: &["--set", "--format", "--lang", "-o"],
+    formats: FORMATS,
+    subject: "scenario",
+    missing: || format!("'run' needs a scenario id; scenarios: {}", scenario_ids()),
+};
+const SS: Cmd = Cmd {
+    name: "ss",
+    flags: &["--at", "--set", "-o"],
+    formats: "",
+    subject: "scenario",
+    missing: || format!("'ss' needs a scenario id; scenarios: {}", scenario_ids()),
+};
+const CAPTURE: Cmd = Cmd {
+    name: "capture",
+    flags: &["--format", "--lang", "-o"],
+    formats: "text, json, svg",
+    subject: "recording",
+    missing: || "'capture' needs a recording file (tests/kernel/fixtures/*.json)".to_string(),
+};
+pub(crate) const EXPLAIN: Cmd = Cmd {
+    name: "explain",
+    flags: &["--conn", "--format", "--lang", "-o"],
+    formats: "text, json, svg",
+    subject: "capture",
+    missing: || "'explain' needs a capture file (pcap or pcapng)".to_string(),
+};
+
+impl Cmd {
+    /// The flags it takes, with their values, for a message.
+    fn options(&self) -> String {
+        let mut out = Vec::new();
+        for f in self.flags {
+            out.push(match *f {
+                "--set" => "--set NAME=VALUE".to_string(),
+                "--format" => format!("--format {{{}}}", self.formats.replace(", ", "|")),
+                "--lang" => format!("--lang {{{}}}", LANGS.replace(", ", "|")),
+                "-o" => "-o FILE".to_string(),
+                "--at" => "--at SECONDS".to_string(),
+                "--conn" => "--conn INDEX|ADDR:PORT-ADDR:PORT".to_string(),
+                other => other.to_string(),
+            });
+        }
+        out.join(", ")
+    }
+}
+
+fn parse_run(rest: &[String], cmd: &Cmd) -> Result<RunOpts, Failure> {
     let mut id: Option<String> = None;
     let mut sets = Vec::new();
     let mut format = None;
     let mut lang = None;
     let mut output = None;
     let mut at = None;
+    let mut conn = None;
     let mut i = 0;
     while i < rest.len() {
         let arg = rest[i].as_str();
@@ -348,6 +418,22 @@ fn parse_run(rest: &[String], cmd: &str) -> Result<RunOpts, Failure> {
             Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
             _ => (arg, None),
         };
+        // The short forms stand for their long ones.
+        let flag = match name {
+            "-s" => "--set",
+            "-f" => "--format",
+            "-l" => "--lang",
+            "--output" => "-o",
+            "-c" => "--conn",
+            n => n,
+        };
+        let takes = cmd.flags.contains(&flag);
+        if arg.starts_with('-') && arg.len() > 1 && !takes {
+            return usage(format!(
+                "unknown option '{arg}'; options: {}",
+                cmd.options()
+            ));
+        }
         let mut value = |what: &str| -> Result<String, Failure> {
             if let Some(v) = inline.clone() {
                 return Ok(v);
@@ -358,58 +444,67 @@ fn parse_run(rest: &[String], cmd: &str) -> Result<RunOpts, Failure> {
                 None => usage(format!("'{name}' needs a value ({what})")),
             }
         };
-        match name {
-            "--set" | "-s" => sets.push(value("NAME=VALUE")?),
-            "--format" | "-f" => {
-                let v = value(FORMATS)?;
-                if format.is_some() {
-                    return usage("'--format' given more than once");
-                }
-                format = Some(
-                    Format::parse(&v).ok_or_else(|| {
-                        Failure::Usage(format!("unknown format '{v}'; formats: {FORMATS}"))
-                    })?,
-                );
+        let once = |set: bool, flag: &str| -> Result<(), Failure> {
+            if set {
+                usage(format!("'{flag}' given more than once"))
+            } else {
+                Ok(())
             }
-            "--lang" | "-l" => {
+        };
+        match flag {
+            "--set" => sets.push(value("NAME=VALUE")?),
+            "--format" => {
+                let v = value(cmd.formats)?;
+                once(format.is_some(), "--format")?;
+                format = Some(match Format::parse(&v) {
+                    Some(f) if cmd.formats.split(", ").any(|x| Format::parse(x) == Some(f)) => f,
+                    Some(Format::Pcap) if cmd.name == "explain" => {
+                        return usage(format!(
+                            "the capture is already a pcap; formats here: {}",
+                            cmd.formats
+                        ))
+                    }
+                    Some(Format::Pcap) => {
+                        return usage(format!(
+                            "the recording's own pcap sits beside its JSON file; formats here: {}",
+                            cmd.formats
+                        ))
+                    }
+                    _ => return usage(format!("unknown format '{v}'; formats: {}", cmd.formats)),
+                });
+            }
+            "--lang" => {
                 let v = value(LANGS)?;
-                if lang.is_some() {
-                    return usage("'--lang' given more than once");
-                }
+                once(lang.is_some(), "--lang")?;
                 lang = Some(match v.as_str() {
                     "en" => Lang::En,
                     "zh" => Lang::Zh,
                     _ => return usage(format!("unknown language '{v}'; languages: {LANGS}")),
                 });
             }
-            "--at" => {
-                let v = value("seconds into the run")?;
-                if at.is_some() {
-                    return usage("'--at' given more than once");
-                }
-                at = Some(v);
-            }
-            "--output" | "-o" => {
+            "-o" => {
                 let v = value("a file name")?;
-                if output.is_some() {
-                    return usage("'--output' given more than once");
-                }
+                once(output.is_some(), "--output")?;
                 if v.is_empty() {
                     return usage("'--output' needs a non-empty file name");
                 }
                 output = Some(v);
             }
-            _ if arg.starts_with('-') && arg.len() > 1 => {
-                return usage(format!(
-                    "unknown option '{arg}'; options: --set NAME=VALUE, --format {{{}}}, --lang {{{}}}, -o FILE, --at SECONDS (ss)",
-                    FORMATS.replace(", ", "|"),
-                    LANGS.replace(", ", "|")
-                ))
+            "--at" => {
+                let v = value("seconds into the run")?;
+                once(at.is_some(), "--at")?;
+                at = Some(v);
+            }
+            "--conn" => {
+                let v = value("INDEX or ADDR:PORT-ADDR:PORT")?;
+                once(conn.is_some(), "--conn")?;
+                conn = Some(v);
             }
             _ => {
                 if let Some(first) = &id {
                     return usage(format!(
-                        "unexpected argument '{arg}' (scenario '{first}' already given)"
+                        "unexpected argument '{arg}' ({} '{first}' already given)",
+                        cmd.subject
                     ));
                 }
                 id = Some(arg.to_string());
@@ -418,23 +513,16 @@ fn parse_run(rest: &[String], cmd: &str) -> Result<RunOpts, Failure> {
         i += 1;
     }
     let Some(id) = id else {
-        if cmd == "capture" {
-            return usage("'capture' needs a recording file (tests/kernel/fixtures/*.json)");
-        }
-        return usage(format!(
-            "'{cmd}' needs a scenario id; scenarios: {}",
-            scenario_ids()
-        ));
+        return usage((cmd.missing)());
     };
     Ok(RunOpts {
         id,
         sets,
-        format_given: format.is_some(),
-        lang_given: lang.is_some(),
         format: format.unwrap_or(Format::Text),
         lang: lang.unwrap_or(Lang::En),
         output,
         at,
+        conn,
     })
 }
 
@@ -457,10 +545,7 @@ const MAX_AT_S: f64 = 86_400.0;
 
 /// `tcpsim ss ID --at SECONDS`: the ss view of every host at that moment.
 fn ss(rest: &[String]) -> Result<(), Failure> {
-    let o = parse_run(rest, "ss")?;
-    if o.format_given || o.lang_given {
-        return usage("'ss' prints ss's own format: it takes no --format or --lang");
-    }
+    let o = parse_run(rest, &SS)?;
     let params = scenario_params(&o)?;
     let Some(at) = &o.at else {
         return usage("'ss' needs --at SECONDS (a moment of the run, e.g. --at 30 or --at 2.5)");
@@ -480,10 +565,7 @@ fn ss(rest: &[String]) -> Result<(), Failure> {
 }
 
 fn run(rest: &[String]) -> Result<(), Failure> {
-    let o = parse_run(rest, "run")?;
-    if o.at.is_some() {
-        return usage("'--at' belongs to 'tcpsim ss'; 'run' prints the whole run");
-    }
+    let o = parse_run(rest, &RUN)?;
     let params = scenario_params(&o)?;
     if o.format == Format::Pcap && o.output.is_none() && std::io::stdout().is_terminal() {
         return usage(
@@ -503,22 +585,11 @@ fn run(rest: &[String]) -> Result<(), Failure> {
 /// `tcpsim capture FILE.json`: draw a real-kernel recording
 /// (tests/kernel/fixtures) with the same renderer as a simulated run.
 fn capture(rest: &[String]) -> Result<(), Failure> {
-    let o = parse_run(rest, "capture")?;
-    if !o.sets.is_empty() {
-        return usage("'capture' takes no --set: a recording's parameters are fixed");
-    }
-    if o.at.is_some() {
-        return usage("'capture' takes no --at: it draws the whole recording");
-    }
+    let o = parse_run(rest, &CAPTURE)?;
     let text = std::fs::read_to_string(&o.id)
         .map_err(|e| Failure::Usage(format!("cannot read recording '{}': {e}", o.id)))?;
     let cap: tcpsim::capture::Capture = serde_json::from_str(&text)
         .map_err(|e| Failure::Usage(format!("'{}' is not a tests/kernel recording: {e}", o.id)))?;
-    if o.format == Format::Pcap {
-        return usage(
-            "the recording's own pcap sits beside its JSON file; formats here: text, json, svg",
-        );
-    }
     let trace = cap.to_trace();
     let bytes = render(&trace, o.format, o.lang)?;
     emit(&bytes, o.output.as_deref())

@@ -318,18 +318,7 @@ pub fn summary(trace: &Trace, lang: Lang) -> String {
         .last()
         .map(|(e, c, r)| (e.at, app_text(c, r)));
     // The state the server's side of the first connection was left in.
-    let first = trace.packets.first().map(|p| (p.sport, p.dport));
-    let server_state = trace
-        .events
-        .iter()
-        .rev()
-        .filter(|e| e.host == "server")
-        .find_map(|e| match e.kind {
-            EventKind::State {
-                lport, rport, to, ..
-            } if first.is_some_and(|(a, b)| (lport, rport) == (b, a)) => Some(to.as_str()),
-            _ => None,
-        });
+    let server_state = tcpsim::outcome::server_end_state(trace).map(|s| s.as_str());
     summary_text(
         &trace.scenario,
         trace.packets.len(),
