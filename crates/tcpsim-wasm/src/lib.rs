@@ -110,6 +110,7 @@ fn lang_of(lang: &JsValue) -> Lang {
 /// form or a URL, a boolean from a checkbox) as text for `Params::set_str`,
 /// which names the parameter and its range when the text is wrong. Anything
 /// else (an object, `null`) is passed on as its JSON, and refused there.
+#[cfg(not(feature = "swb"))]
 fn value_text(v: &JsValue) -> String {
     if let Some(s) = v.as_string() {
         s
@@ -142,12 +143,44 @@ fn absent(v: &JsValue) -> bool {
 }
 
 /// A plain object (not an array, a number or a string).
+#[cfg(not(feature = "swb"))]
 fn plain_object(v: &JsValue) -> bool {
     v.is_object() && !js_sys::Array::is_array(v)
 }
 
+#[cfg(feature = "swb")]
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Val {
+    N(f64),
+    B(bool),
+    S(String),
+}
+
+#[cfg(feature = "swb")]
+fn params_from(id: &str, params: &JsValue) -> Result<Params, Error> {
+    let mut p = defaults(id)?;
+    if !absent(params) {
+        let map: std::collections::BTreeMap<String, Val> =
+            serde_wasm_bindgen::from_value(params.clone())
+                .map_err(|e| bad_shape(&e.to_string()))?;
+        for (name, v) in map {
+            let text = match v {
+                Val::N(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", n as i64),
+                Val::N(n) => tcpsim_diagram::fixed(n, 6),
+                Val::B(b) => if b { "1" } else { "0" }.to_string(),
+                Val::S(s) => s,
+            };
+            p.set_str(&name, &text)?;
+        }
+    }
+    p.validate()?;
+    Ok(p)
+}
+
 /// Build a scenario's parameters from a plain JS object of name: value;
 /// unknown names and bad values are errors that name them.
+#[cfg(not(feature = "swb"))]
 fn params_from(id: &str, params: &JsValue) -> Result<Params, Error> {
     let mut p = defaults(id)?;
     if !absent(params) {
@@ -319,6 +352,15 @@ impl Inspect {
     /// the CLI's `--format json`), written by the core, parsed by the browser.
     pub fn trace(&self) -> JsValue {
         js_sys::JSON::parse(&self.trace.to_json()).unwrap_or(JsValue::NULL)
+    }
+
+    /// The trace through serde-wasm-bindgen (measurement only).
+    #[cfg(feature = "swb")]
+    pub fn trace_swb(&self) -> JsValue {
+        use serde::Serialize;
+        self.trace
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .unwrap_or(JsValue::NULL)
     }
 
     /// The text alternative: one table row per segment.
