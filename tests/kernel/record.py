@@ -649,6 +649,9 @@ class Recording:
             nft("tcl-r", MIDDLEBOX % ("reject with tcp reset" if mb["reset"] else "drop"))
             sh(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_timeout_established=%d" % mb["idle"]], ns="tcl-r")
             sh(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_loose=0"], ns="tcl-r")
+        if s.get("server_unplugged"):
+            sh(["ip", "link", "set", "b-s", "down"], ns="tcl-br")
+            self.fault("server unplugged before t0: its bridge port b-s set down (its ARP replies never arrive)")
         if s.get("server_down"):
             # The server's host is down before anything starts: nothing in or out, and no
             # process (ARP is not in the inet family: the host still answers it).
@@ -1093,7 +1096,7 @@ def recordings():
              fault_method=CRASH + "; preset Go 1.23+ net.Dialer: keepalive idle 15 s, interval 15 s, 9 probes"),
         dict(name="preset-redis-idle", scenario="keepalive-peer-dead", fast=False, ss_every=1,
              params=dict(BASE, so_keepalive=1, tcp_keepidle=300, crash_at=1, observe_s=2),
-             server={"keepalive": True, "keepidle": 300}, steps=[(1, "crash")], end=1010, until=SRV_ERR,
+             server={"keepalive": True, "keepidle": 300}, steps=[(1, "crash")], end=1060, until=SRV_ERR,
              grace=1.5, fault_method=CRASH + "; preset Redis tcp-keepalive 300: TCP_KEEPIDLE 300 s, interval "
                                              "and count the sysctls' (75 s, 9)"),
         dict(name="preset-linux-connect", scenario="connect-dead-host", fast=False, ss_every=0.5,
@@ -1105,7 +1108,7 @@ def recordings():
     R += [
         dict(name="host-crash-data-default", scenario="host-crash-data-no-reboot", fast=False, ss_every=1,
              params=dict(BASE, crash_at=1, send_at=1, send_bytes=100, tcp_retries2=15, observe_s=2),
-             server={}, steps=[(1, "crash"), (2, "send", 0, 100)], end=1000, until=SRV_ERR, grace=1.5,
+             server={}, steps=[(1, "crash"), (2, "send", 0, 100)], end=1100, until=SRV_ERR, grace=1.5,
              fault_method=CRASH + "; every sysctl at its default (tcp_retries2 15)"),
     ]
     # Observations (tests/kernel/observed/, not compared): the client leaves the LAN while the
@@ -1117,6 +1120,11 @@ def recordings():
                steps=[(1, "unplug"), (2, "send", 0, 100)], until=SRV_ERR, grace=1.5, filter="tcp or arp",
                extra_captures=[("tcl-s", "lo", "icmp", ".lo.pcap")], ss_neigh="v-s")
     R += [
+        dict(name="ehostunreach-connect", observation=True, fast=False, scenario="connect-dead-host",
+             params=dict(BASE, observe_s=2), server=None, server_unplugged=True, capture="client", steps=[],
+             end=20, until=CONN_ERR, grace=1.0, filter="tcp or arp", extra_captures=[("tcl-c", "lo", "icmp", ".lo.pcap")],
+             ss_neigh="v-c", fault_method="server unplugged before t0 (its bridge port b-s down): the client's ARP "
+                                          "for it fails; capture tcp or arp on v-c, icmp on lo in tcl-c"),
         dict(obs, name="ehostunreach-retries2-8", ss_every=0.1,
              params=dict(BASE, crash_at=1, send_at=1, send_bytes=100, tcp_retries2=8, observe_s=2),
              sysctls={"tcp_retries2": 8}, end=200, fault_method=unplug + "; tcp_retries2 8"),
