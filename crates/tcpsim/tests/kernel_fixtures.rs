@@ -44,6 +44,32 @@
 //! results in order on each host, within `50 ms + t/8` of the simulated
 //! time after t0.
 //!
+//! Where the capture was taken: on the server's interface, except where the
+//! server's host is down from the start (connect-dead-host): there the
+//! client's (`capture_point` in the recording), and the simulation is
+//! viewed from that host. A recording ends when its capture stopped
+//! (`duration_s`); simulated segments and results after that moment have no
+//! counterpart and are left out (said in a note). connect() is compared at
+//! its return (`t_return`), the moment the simulator's result has.
+//!
+//! What ss showed. The recorder samples `ss -tnoi` on the captured host
+//! every 100 ms (slower in the long recordings) and keeps each socket's
+//! state, timer (kind, time left, count), rto, backoff and counters. Each
+//! sample is compared with `tcpsim::scenarios::ss_at` at the same place in
+//! the simulation: the moments both runs share (every matching segment,
+//! step, fault and application result) are paired, and a sample between
+//! two of them is put at the same fraction of the way between their
+//! simulated counterparts (after the last one, at the same distance). This
+//! is the segment anchoring carried over to a moment between segments: what
+//! is compared is the socket between the same two happenings, whatever each
+//! timer's lateness. Compared: the same sockets (by ports), each with the
+//! same state, timer kind, timer count (retransmissions or probes) and
+//! backoff. A sample within 20 ms of a change (a shared moment in the
+//! recording, or any segment or event in the simulation) is skipped, as is
+//! one whose ss process ran over 10 ms (see `SS_WINDOW`); each recording's
+//! note says how many were compared, and a recording with samples of which
+//! none could be compared fails.
+//!
 //! Tolerance: Linux arms its timers on a timer wheel that rounds every
 //! expiry up, by one jiffy (4 ms at HZ=250) for short timers and by up to
 //! about an eighth of the delay for long ones; the simulator fires timers
