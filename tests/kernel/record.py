@@ -648,7 +648,7 @@ class Recording:
         if mb:
             nft("tcl-r", MIDDLEBOX % ("reject with tcp reset" if mb["reset"] else "drop"))
             sh(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_timeout_established=%d" % mb["idle"]], ns="tcl-r")
-            sh(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_loose=0"], ns="tcl-r")
+            sh(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_loose=%d" % mb.get("loose", 0)], ns="tcl-r")
         if s.get("server_unplugged"):
             sh(["ip", "link", "set", "b-s", "down"], ns="tcl-br")
             self.fault("server unplugged before t0: its bridge port b-s set down (its ARP replies never arrive)")
@@ -864,7 +864,7 @@ class Recording:
             doc["middlebox"] = {
                 "idle_s": s["middlebox"]["idle"], "reset": s["middlebox"]["reset"],
                 "sysctls": {"nf_conntrack_tcp_timeout_established": s["middlebox"]["idle"],
-                            "nf_conntrack_tcp_loose": 0},
+                            "nf_conntrack_tcp_loose": s["middlebox"].get("loose", 0)},
                 "nft_after": counters}
             doc["conntrack"] = self.ct_samples(t0)
         others = [p for p in pkts if p.get("proto") != "tcp"]
@@ -968,7 +968,7 @@ def read_pcap(path):
 BASE = {"rtt_ms": 1, "loss_pct": 0}
 KA = {"keepalive": True, "keepidle": 2, "keepintvl": 1, "keepcnt": 3}
 KAP = {"so_keepalive": 1, "tcp_keepidle": 2, "tcp_keepintvl": 1, "tcp_keepcnt": 3}
-SRV_ERR = ("server", "recv", ["ETIMEDOUT", "ECONNRESET", "EPIPE"])
+SRV_ERR = ("server", "recv", ["ETIMEDOUT", "ECONNRESET", "EPIPE", "EHOSTUNREACH"])
 CRASH = "host crash: nftables drop-all table (inet, hooks prerouting/input/output, priority -400) in tcl-c, " \
         "client process SIGKILLed under the drop"
 REBOOT = CRASH + "; reboot: `ss -K` in tcl-c under the drop (its RSTs never leave), `ss -tan` checked empty, " \
@@ -1119,6 +1119,17 @@ def recordings():
     obs = dict(observation=True, fast=False, scenario="host-crash-data-no-reboot", server={},
                steps=[(1, "unplug"), (2, "send", 0, 100)], until=SRV_ERR, grace=1.5, filter="tcp or arp",
                extra_captures=[("tcl-s", "lo", "icmp", ".lo.pcap")], ss_neigh="v-s")
+    # The same middlebox with nf_conntrack_tcp_loose at its default (1): conntrack then picks up
+    # the mid-stream segment as a NEW connection instead of marking it INVALID.
+    R += [
+        dict(name="middlebox-idle-loose", observation=True, fast=False, scenario="middlebox-idle-timeout",
+             topology="router", params=dict(MB, middlebox_reset=1, tcp_user_timeout=5000),
+             middlebox={"idle": 5, "reset": True, "loose": 1}, server={"user_timeout": 5000},
+             steps=[(7, "send", 0, 100)], end=20, until=SRV_ERR, grace=1.5,
+             fault_method=(mbox % "reject with tcp reset").replace("nf_conntrack_tcp_loose = 0",
+                                                                   "nf_conntrack_tcp_loose = 1 (its default)")
+             + "; the server writes at 7, TCP_USER_TIMEOUT 5000 ms on its socket"),
+    ]
     R += [
         dict(name="ehostunreach-connect", observation=True, fast=False, scenario="connect-dead-host",
              params=dict(BASE, observe_s=2), server=None, server_unplugged=True, capture="client", steps=[],
