@@ -46,9 +46,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SELF = os.path.abspath(__file__)
-NS = ["tcl-c", "tcl-s", "tcl-a", "tcl-br"]
-IPS = {"client": "10.0.0.1", "server": "10.0.0.2", "attacker": "10.0.0.3"}
-MACS = {"client": "02:00:00:00:00:01", "server": "02:00:00:00:00:02", "attacker": "02:00:00:00:00:03"}
+NS = ["tcl-c", "tcl-s", "tcl-a", "tcl-br", "tcl-r"]
+IPS = {"client": "10.0.0.1", "server": "10.0.0.2", "attacker": "10.0.0.3", "middlebox": "10.0.0.4"}
+MACS = {"client": "02:00:00:00:00:01", "server": "02:00:00:00:00:02", "attacker": "02:00:00:00:00:03",
+        "middlebox-c": "02:00:00:00:00:04", "middlebox-s": "02:00:00:00:00:05"}
+# Where the capture (tcpdump) and the ss samples are taken: the namespace and its interface.
+SIDES = {"server": ("tcl-s", "v-s"), "client": ("tcl-c", "v-c")}
+SS_EVERY = 0.1  # seconds between two `ss -tnoi` samples (a recording may ask for another interval)
 SERVER_PORT = 8080
 LOCK = "/run/lock/tcp-crash-lab-record.lock" if os.path.isdir("/run/lock") else "/tmp/tcp-crash-lab-record.lock"
 RT_PRIORITY = 10  # SCHED_FIFO priority of the recorder and (inherited) every process it starts
@@ -134,9 +138,11 @@ def role_server(cfg):
     cubic(ls)
     if cfg.get("keepalive"):
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, cfg["keepidle"])
-        ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, cfg["keepintvl"])
-        ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, cfg["keepcnt"])
+        # An option left out of cfg stays unset: the sysctl applies (a preset may set only some).
+        for opt, key in ((socket.TCP_KEEPIDLE, "keepidle"), (socket.TCP_KEEPINTVL, "keepintvl"),
+                         (socket.TCP_KEEPCNT, "keepcnt")):
+            if cfg.get(key):
+                ls.setsockopt(socket.IPPROTO_TCP, opt, cfg[key])
     if cfg.get("user_timeout"):
         ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, cfg["user_timeout"])
     ls.bind((IPS["server"], SERVER_PORT))
@@ -222,8 +228,12 @@ def role_client(cfg):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     cubic(s)
+    if cfg.get("user_timeout"):
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, cfg["user_timeout"])
     s.bind((IPS["client"], cfg["port"]))
     t = time.time()
+    # connect() may block for minutes (a dead server): the orchestrator learns t0 now.
+    emit({"connecting": {"t": t, "port": cfg["port"]}})
     try:
         s.connect((IPS["server"], SERVER_PORT))
         app(host, "connect", "OK", cfg["port"], SERVER_PORT, t=t)
@@ -260,6 +270,63 @@ def role_listener(cfg):
     while True:
         c, addr = s.accept()
         app("client", "accept", "OK", cfg["port"], addr[1])
+
+
+def role_sampler(cfg):
+    """`ss -tnoiH` in this namespace every cfg["every"] seconds, each sample with the time
+    just before ss started and just after it ended (the kernel answered in between). Runs
+    at normal priority, below the real-time processes of the recording, so that it never
+    delays them; a sample taken late says so by its spread. With cfg["neigh"], `ip neigh`
+    too (the observations)."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+    except (OSError, AttributeError):
+        pass
+    emit({"ready": True})
+    every = cfg["every"]
+    start = time.time()
+    k = 0
+    while True:
+        t0 = time.time()
+        out = subprocess.run(["ss", "-tnoiH"], capture_output=True, text=True).stdout
+        t1 = time.time()
+        m = {"t0": t0, "t1": t1, "text": out}
+        if cfg.get("neigh"):
+            m["neigh"] = subprocess.run(["ip", "neigh", "show", "dev", cfg["neigh"]], capture_output=True,
+                                        text=True).stdout.strip()
+        emit({"ss": m})
+        k = max(k + 1, int((time.time() - start) / every) + 1)
+        wait_until(start + k * every)
+
+
+def role_ctsampler(cfg):
+    """The router's conntrack table (/proc/self/net/nf_conntrack) every cfg["every"] seconds:
+    the entries of connections to port 8080 (state, seconds left)."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+    except (OSError, AttributeError):
+        pass
+    emit({"ready": True})
+    every = cfg["every"]
+    start = time.time()
+    k = 0
+    while True:
+        t = time.time()
+        try:
+            with open("/proc/self/net/nf_conntrack") as f:
+                lines = [l.split() for l in f if " dport=%d " % SERVER_PORT in l]
+        except OSError:
+            lines = []
+        entries = []
+        for w in lines:
+            # ipv4 2 tcp 6 TIMEOUT STATE src=.. dst=.. sport=.. dport=.. ... [ASSURED] ...
+            if len(w) > 5 and w[2] == "tcp":
+                kv = dict(x.split("=", 1) for x in w if "=" in x)
+                entries.append({"state": w[5], "left_s": int(w[4]), "sport": int(kv.get("sport", 0)),
+                                "flags": [x.strip("[]") for x in w if x.startswith("[")]})
+        emit({"ct": {"t": t, "entries": entries}})
+        k = max(k + 1, int((time.time() - start) / every) + 1)
+        wait_until(start + k * every)
 
 
 def csum(data):
@@ -340,9 +407,34 @@ def teardown():
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
-def setup():
+def setup(topology="bridge"):
+    """Fresh namespaces. "bridge": client, server and attacker on one non-learning bridge (a
+    hub). "router": client and server each on a point-to-point link to a router namespace
+    (tcl-r, 10.0.0.4 on both links, /32 routes), which forwards between them; the same
+    addresses, so the relative numbers and names are those of every other recording."""
     teardown()
-    for ns in NS:
+    if topology == "router":
+        for ns in ("tcl-c", "tcl-s", "tcl-r"):
+            sh(["ip", "netns", "add", ns])
+            for k in ("all", "default"):  # "default" for the links made next
+                sh(["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % k], ns=ns)
+            sh(["ip", "link", "set", "lo", "up"], ns=ns)
+        sh(["sysctl", "-qw", "net.ipv4.ip_forward=1"], ns="tcl-r")
+        for k in ("all", "default"):
+            sh(["sysctl", "-qw", "net.ipv4.conf.%s.rp_filter=0" % k], ns="tcl-r")
+        for role, x in (("client", "c"), ("server", "s")):
+            other = "server" if role == "client" else "client"
+            sh(["ip", "link", "add", "v-" + x, "netns", "tcl-" + x, "address", MACS[role], "type", "veth",
+                "peer", "name", "r-" + x, "netns", "tcl-r", "address", MACS["middlebox-" + x]])
+            sh(["ip", "addr", "add", IPS[role] + "/32", "dev", "v-" + x], ns="tcl-" + x)
+            sh(["ip", "link", "set", "v-" + x, "up"], ns="tcl-" + x)
+            sh(["ip", "route", "add", IPS["middlebox"] + "/32", "dev", "v-" + x], ns="tcl-" + x)
+            sh(["ip", "route", "add", IPS[other] + "/32", "via", IPS["middlebox"], "dev", "v-" + x], ns="tcl-" + x)
+            sh(["ip", "addr", "add", IPS["middlebox"] + "/32", "dev", "r-" + x], ns="tcl-r")
+            sh(["ip", "link", "set", "r-" + x, "up"], ns="tcl-r")
+            sh(["ip", "route", "add", IPS[role] + "/32", "dev", "r-" + x], ns="tcl-r")
+        return
+    for ns in ("tcl-c", "tcl-s", "tcl-a", "tcl-br"):
         sh(["ip", "netns", "add", ns])
     sh(["ip", "link", "add", "br0", "type", "bridge"], ns="tcl-br")
     sh(["ip", "link", "set", "br0", "up"], ns="tcl-br")
@@ -392,12 +484,95 @@ DROP = """table inet tcl_crash {
   chain out { type filter hook output priority -400; policy drop; }
 }"""
 
+# A partition: the bridge forwards no IPv4 frame in either direction (ARP still passes: the
+# path is cut beyond the hosts' own link, as the simulator's partition is a silent drop).
+CUT = """table bridge tcl_cut {
+  chain forward_ { type filter hook forward priority -400; policy accept; ether type ip counter drop; }
+}"""
+
+# The middlebox: conntrack in the router, forwarding only what belongs to a tracked
+# connection, plus new connections' SYNs. With nf_conntrack_tcp_loose = 0 a mid-stream
+# segment without an entry is not picked up: conntrack marks it INVALID.
+MIDDLEBOX = """table inet tcl_mb {
+  chain forward_ {
+    type filter hook forward priority 0; policy drop;
+    ct state established,related counter accept
+    ct state new tcp flags & (fin|syn|rst|ack) == syn counter accept
+    ct state invalid counter %s
+    counter
+  }
+}"""
+
+
+def nft(ns, ruleset):
+    p = subprocess.run(["ip", "netns", "exec", ns, "nft", "-f", "-"], input=ruleset, text=True,
+                       capture_output=True)
+    if p.returncode:
+        raise RuntimeError("nft in %s: %s" % (ns, p.stderr.strip()))
+
+
+SS_STATES = {"ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSE-WAIT",
+             "LAST-ACK", "CLOSING", "UNCONN", "LISTEN", "CLOSED", "NEW-SYN-RECV", "BOUND-INACTIVE"}
+
+
+def ms_of_timer(s):
+    """iproute2's print_ms_timer() read back: "1min30sec", "1min", "7.800sec", "15sec",
+    "123ms", "" (0). It prints minutes, then seconds ("." if milliseconds follow, else
+    "sec"), then milliseconds as %03d ("sec" after seconds, else "ms"); no milliseconds
+    after minutes, no seconds after 9 minutes. iproute2 before 6.5 or so (6.1 here) ends
+    with "ms" after seconds too: "1.992ms" is 1992 ms."""
+    import re
+    for pat, f in ((r"(?:(\d+)min)?(?:(\d+)sec)?", lambda m, s: int(m or 0) * 60000 + int(s or 0) * 1000),
+                   (r"(\d+)\.(\d{3})(?:sec|ms)", lambda s, ms: int(s) * 1000 + int(ms)),
+                   (r"(\d+)ms", lambda ms: int(ms))):
+        m = re.fullmatch(pat, s)
+        if m:
+            return f(*m.groups())
+    raise ValueError("ss timer %r" % s)
+
+
+def parse_ss(text):
+    """`ss -tnoiH` output (iproute2 6.1) -> one dict per socket: state, queues, addresses,
+    timer (kind, ms left, count) or None, and the -i fields the comparison reads (rto in ms,
+    None when ss leaves it out because it is the initial 3 s; backoff, unacked, retrans,
+    total_retrans 0 when absent, as ss prints them only when non-zero)."""
+    import re
+    socks = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            w = line.split()
+            if not w or w[0] not in SS_STATES:
+                raise ValueError("ss line %r" % line)
+            d = {"state": w[0], "recv_q": int(w[1]), "send_q": int(w[2]), "local": w[3], "peer": w[4],
+                 "timer": None, "rto_ms": None, "backoff": 0, "unacked": 0, "retrans": 0, "total_retrans": 0}
+            m = re.search(r"timer:\((\w+),([^,]*),(\d+)\)", line)
+            if m:
+                d["timer"] = {"kind": m.group(1), "left_ms": ms_of_timer(m.group(2)), "count": int(m.group(3))}
+            socks.append(d)
+            continue
+        if not socks:
+            raise ValueError("ss continuation line before a socket: %r" % line)
+        d = socks[-1]
+        for key, pat, conv in (("rto_ms", r"\brto:([\d.]+)", float), ("backoff", r"\bbackoff:(\d+)", int),
+                               ("unacked", r"\bunacked:(\d+)", int), ("lastsnd", r"\blastsnd:(\d+)", int),
+                               ("lastrcv", r"\blastrcv:(\d+)", int), ("lastack", r"\blastack:(\d+)", int)):
+            m = re.search(pat, line)
+            if m:
+                d[key] = conv(m.group(1))
+        m = re.search(r"\bretrans:(\d+)/(\d+)", line)
+        if m:
+            d["retrans"], d["total_retrans"] = int(m.group(1)), int(m.group(2))
+    return socks
+
 
 class Recording:
     def __init__(self, spec, out, log):
         self.spec, self.out, self.log = spec, out, log
         self.lock = threading.Lock()
         self.apps, self.forged, self.sniffed, self.faults = [], [], [], []
+        self.ss, self.ct = [], []
         self.t0 = None
         self.stop = float("inf")
         self.t0_evt = threading.Event()
@@ -406,18 +581,21 @@ class Recording:
 
     def on_msg(self, m):
         with self.lock:
+            if "connecting" in m and self.t0 is None:
+                self.t0 = m["connecting"]["t"]  # the client's first connect() call
+                self.t0_evt.set()
             if "app" in m:
-                a = m["app"]
-                self.apps.append(a)
-                if a["host"] == "client" and a["call"] == "connect" and self.t0 is None:
-                    self.t0 = a["t"]
-                    self.t0_evt.set()
+                self.apps.append(m["app"])
             if "forged" in m:
                 self.forged.append(m["forged"])
             if "sniffed" in m:
                 self.sniffed.append(m["sniffed"])
             if "step" in m:
                 self.steps[m["step"]["id"]]["t"] = m["step"]["t"]
+            if "ss" in m:
+                self.ss.append(m["ss"])
+            if "ct" in m:
+                self.ct.append(m["ct"])
 
     def spawn(self, ns, role, cfg):
         h = Helper(self, ns, role, cfg)
@@ -430,10 +608,7 @@ class Recording:
         return t
 
     def crash(self, client):
-        p = subprocess.run(["ip", "netns", "exec", "tcl-c", "nft", "-f", "-"], input=DROP, text=True,
-                           capture_output=True)
-        if p.returncode:
-            raise RuntimeError("nft: " + p.stderr)
+        nft("tcl-c", DROP)
         t = self.fault("host crash: nft drop-all in tcl-c; client process SIGKILLed (its FIN is dropped)")
         client.kill()
         return t
@@ -446,24 +621,68 @@ class Recording:
         sh(["nft", "delete", "table", "inet", "tcl_crash"], ns="tcl-c")
         return self.fault("reboot done: ss -K destroyed every client socket under the drop, then the drop was removed")
 
+    def cut(self):
+        nft("tcl-br", CUT)
+        return self.fault("path down: the bridge drops every IPv4 frame, both directions (nft bridge forward)")
+
+    def heal(self):
+        sh(["nft", "delete", "table", "bridge", "tcl_cut"], ns="tcl-br")
+        return self.fault("path up: the bridge's drop table deleted")
+
+    def unplug(self):
+        sh(["ip", "link", "set", "b-c", "down"], ns="tcl-br")
+        return self.fault("client unplugged: its bridge port b-c set down (no frame, ARP included, "
+                          "reaches it or leaves it)")
+
     def run(self):
         s = self.spec
-        setup()
-        for k, v in s.get("sysctls", {}).items():
-            sh(["sysctl", "-qw", "net.ipv4.%s=%s" % (k, v)], ns="tcl-s")
-        sysctls = {k: int(sh(["cat", "/proc/sys/net/ipv4/" + k], ns="tcl-s").strip()) for k in SYSCTLS}
+        topo = s.get("topology", "bridge")
+        setup(topo)
+        # The simulator's hosts share their sysctls: set them in both namespaces.
+        for ns in ("tcl-c", "tcl-s"):
+            for k, v in s.get("sysctls", {}).items():
+                sh(["sysctl", "-qw", "net.ipv4.%s=%s" % (k, v)], ns=ns)
+        sysctls = {ns: {k: int(sh(["cat", "/proc/sys/net/ipv4/" + k], ns=ns).strip()) for k in SYSCTLS}
+                   for ns in ("tcl-c", "tcl-s")}
+        mb = s.get("middlebox")
+        if mb:
+            nft("tcl-r", MIDDLEBOX % ("reject with tcp reset" if mb["reset"] else "drop"))
+            sh(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_timeout_established=%d" % mb["idle"]], ns="tcl-r")
+            sh(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_loose=%d" % mb.get("loose", 0)], ns="tcl-r")
+        if s.get("server_unplugged"):
+            sh(["ip", "link", "set", "b-s", "down"], ns="tcl-br")
+            self.fault("server unplugged before t0: its bridge port b-s set down (its ARP replies never arrive)")
+        if s.get("server_down"):
+            # The server's host is down before anything starts: nothing in or out, and no
+            # process (ARP is not in the inet family: the host still answers it).
+            nft("tcl-s", DROP)
+            self.fault("server host down: nft drop-all in tcl-s before the client's connect(); no server process")
+        side = s.get("capture", "server")
+        cap_ns, cap_if = SIDES[side]
         pcap = os.path.join(self.out, s["name"] + ".pcap")
-        tcpd = subprocess.Popen(["ip", "netns", "exec", "tcl-s", "tcpdump", "-i", "v-s", "-n", "-U", "-w", pcap,
-                                 "tcp"], stderr=subprocess.PIPE, text=True)
-        line = tcpd.stderr.readline()  # "listening on v-s ..."
-        if "listening" not in line:
-            raise RuntimeError("tcpdump: " + line)
+        # --immediate-mode: libpcap hands each packet over at once; without it a packet waits in
+        # the capture ring's block (up to tcpdump's 1 s timeout), and one that arrived in the last
+        # second before the SIGINT at the end was lost (a keepalive probe 0.1 s before the end).
+        tcpd = subprocess.Popen(["ip", "netns", "exec", cap_ns, "tcpdump", "-i", cap_if, "-n", "-U",
+                                 "--immediate-mode", "-w", pcap,
+                                 s.get("filter", "tcp")], stderr=subprocess.PIPE, text=True)
+        extra = []  # further captures (observations): (process, path)
+        for ns, ifname, filt, suffix in s.get("extra_captures", []):
+            path = os.path.join(self.out, s["name"] + suffix)
+            p = subprocess.Popen(["ip", "netns", "exec", ns, "tcpdump", "-i", ifname, "-n", "-U", "--immediate-mode",
+                                  "-w", path, filt],
+                                 stderr=subprocess.PIPE, text=True)
+            extra.append((p, path))
+        for p in [tcpd] + [p for p, _ in extra]:
+            line = p.stderr.readline()  # "listening on ..."
+            if "listening" not in line:
+                raise RuntimeError("tcpdump: " + line)
         time.sleep(0.3)
         try:
             # Every process a step needs is started now, before t0, and waits (gate()) for
             # its absolute time: a Python start-up (60-150 ms, more on a busy machine) never
             # delays a step. Server sends are scheduled on the running server the same way.
-            srv = self.spawn("tcl-s", "server", s["server"])
+            srv = None if s["server"] is None else self.spawn("tcl-s", "server", s["server"])
             sched = sorted(s["steps"], key=lambda x: x[0])
             ahead = {}
             for i, (at, what, *arg) in enumerate(sched):
@@ -473,29 +692,34 @@ class Recording:
                     ahead[i] = self.spawn("tcl-c", "client", {"port": arg[0], "reads": True, "gated": True})
                 elif what == "attack":
                     ahead[i] = self.spawn("tcl-a", "attacker", {"port": 40000})
-            for h in [srv] + list(ahead.values()):
+            samplers = [self.spawn(cap_ns, "sampler", {"every": s.get("ss_every", SS_EVERY),
+                                                       "neigh": s.get("ss_neigh")})]
+            if mb:
+                samplers.append(self.spawn("tcl-r", "ctsampler", {"every": s.get("ss_every", SS_EVERY)}))
+            for h in ([srv] if srv else []) + list(ahead.values()) + samplers:
                 if not h.ready.wait(30):
                     raise RuntimeError("the %s helper did not start" % h.role)
             time.sleep(0.2)
-            cli = self.spawn("tcl-c", "client", {"port": 40000, "reads": s.get("client_reads", True)})
+            cli = self.spawn("tcl-c", "client", dict({"port": 40000, "reads": s.get("client_reads", True)},
+                                                     **s.get("client", {})))
             if not self.t0_evt.wait(10):
                 raise RuntimeError("client never connected")
             t0 = self.t0
             self.steps = [{"what": what, "at": at, "t": None} for at, what, *_ in sched]
-            # In order: the orchestrator's own steps (kill, crash, reboot) at their time; a
+            # In order: the orchestrator's own steps (kill, crash, reboot, ...) at their time; a
             # helper's step is released ("go"/"send" with its absolute time) once every earlier
             # step is done, so e.g. the listener never listens before the reboot has happened.
+            own = {"crash": lambda: self.crash(cli), "reboot": self.reboot, "cut": self.cut, "heal": self.heal,
+                   "unplug": self.unplug}
             for i, (at, what, *arg) in enumerate(sched):
                 when = t0 + at
-                if what in ("kill", "crash", "reboot"):
+                if what == "kill" or what in own:
                     wait_until(when)
                     if what == "kill":
                         t = self.fault("process crash: client process SIGKILLed")
                         cli.kill()
-                    elif what == "crash":
-                        t = self.crash(cli)
                     else:
-                        t = self.reboot()
+                        t = own[what]()
                     with self.lock:
                         self.steps[i]["t"] = t
                 elif what == "send":
@@ -510,29 +734,69 @@ class Recording:
             time.sleep(0.1)
         finally:
             self.stop = time.time()
-            tcpd.send_signal(signal.SIGINT)
-            try:
-                tcpd.wait(5)
-            except subprocess.TimeoutExpired:
-                tcpd.kill()
+            for p in [tcpd] + [p for p, _ in extra]:
+                p.send_signal(signal.SIGINT)
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+            # The counters before the helpers are killed: their kernels' FINs would count too.
+            counters = sh(["nft", "list", "table", "inet", "tcl_mb"], ns="tcl-r", check=False) if mb else None
             for h in self.helpers:
                 h.kill()
             teardown()
-        return self.write(pcap, sysctls)
+        return self.write(pcap, sysctls, counters, [path for _, path in extra])
 
     def until(self, cond):
         host, call, results = cond
         with self.lock:
             return any(a["host"] == host and a["call"] == call and a["result"] in results for a in self.apps)
 
-    def write(self, pcap, sysctls):
+    def ss_samples(self, t0):
+        """The ss samples from t0 to the end, as the fixture keeps them: `t` the middle of
+        the interval in which the kernel answered ([t0, t1] around the ss process),
+        `spread_ms` that interval's length, `sockets` every TCP socket ss listed (listeners
+        are not listed without -l)."""
+        out = []
+        for m in sorted(self.ss, key=lambda m: m["t0"]):
+            if m["t0"] < t0 or m["t1"] > self.stop:
+                continue
+            x = {"t": round((m["t0"] + m["t1"]) / 2 - t0, 6), "spread_ms": round((m["t1"] - m["t0"]) * 1000, 2),
+                 "sockets": parse_ss(m["text"])}
+            if "neigh" in m:
+                x["neigh"] = m["neigh"]
+            out.append(x)
+        return out
+
+    def ct_samples(self, t0):
+        """The router's conntrack entries, kept only when they change: an entry appears or
+        goes, changes state, or its time left goes up (refreshed by a segment)."""
+        out, last = [], None
+        for m in sorted(self.ct, key=lambda m: m["t"]):
+            if m["t"] < t0 - 0.5 or m["t"] > self.stop:
+                continue
+            key = [(e["sport"], e["state"]) for e in m["entries"]]
+            left = {e["sport"]: e["left_s"] for e in m["entries"]}
+            if last is not None and key == last[0] and all(left[p] <= last[1].get(p, -1) for p in left):
+                last = (key, left)
+                continue
+            last = (key, left)
+            out.append({"t": round(m["t"] - t0, 6), "entries": m["entries"]})
+        return out
+
+    def write(self, pcap, sysctls, counters, extra):
         s, t0 = self.spec, self.t0
         pkts = read_pcap(pcap)
-        # Forged segments carry the client's IP but the attacker's MAC.
+        # Forged segments carry the client's IP but the attacker's MAC. Behind the router,
+        # the client's segments reach the server with TTL 63 (forwarded once); a segment in
+        # the client's name with TTL 64 was made by the router itself (its RST).
+        router = s.get("topology") == "router"
         bases = {}
         out = []
         names = {v: k for k, v in IPS.items()}
         for p in pkts:
+            if p.get("proto") != "tcp":
+                continue
             fwd = (p["sip"], p["sport"], p["dip"], p["dport"])
             rev = (p["dip"], p["dport"], p["sip"], p["sport"])
             if "SYN" in p["flags"]:
@@ -545,16 +809,17 @@ class Recording:
                 return min((x - b) % 2**32 for b in v) if v else x
 
             spoofed = p["smac"] == MACS["attacker"] and p["sip"] != IPS["attacker"]
+            by_router = router and p["sip"] == IPS["client"] and p["ttl"] == 64 and s.get("capture", "server") == "server"
             has_ack = "ACK" in p["flags"]
             out.append({
                 "t": round(p["ts"] - t0, 6),
-                "src": "attacker" if spoofed else names.get(p["sip"], p["sip"]),
+                "src": "attacker" if spoofed else "middlebox" if by_router else names.get(p["sip"], p["sip"]),
                 "dst": names.get(p["dip"], p["dip"]),
-                "spoofed": spoofed,
+                "spoofed": spoofed or by_router,
                 "sport": p["sport"], "dport": p["dport"], "flags": p["flags"],
                 "abs_seq": p["seq"], "abs_ack": p["ack"] if has_ack else None,
                 "seq": rel(fwd, p["seq"]), "ack": rel(rev, p["ack"]) if has_ack else None,
-                "len": p["len"],
+                "len": p["len"], "ttl": p["ttl"],
             })
         # RTT: server's SYN-ACK out -> client's ACK in, first handshake.
         rtt = None
@@ -575,31 +840,69 @@ class Recording:
                 a["t_return"] = round(a["t_return"] - t0, 6)
             apps.append(a)
         apps.sort(key=lambda a: a["t"])
+        side = s.get("capture", "server")
         doc = {
             "name": s["name"], "scenario": s["scenario"], "params": s["params"],
             "kernel": os.uname().release,
             "recorded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "rtt_measured_ms": rtt, "sysctls": sysctls, "fault_method": s["fault_method"],
-            "capture_point": "server", "t0": t0,
+            "rtt_measured_ms": rtt, "sysctls": sysctls["tcl-s"], "client_sysctls": sysctls["tcl-c"],
+            "fault_method": s["fault_method"], "topology": s.get("topology", "bridge"),
+            "capture_point": side, "t0": t0, "duration_s": round(self.stop - t0, 6),
             "faults": [{**f, "t": round(f["t"] - t0, 6)} for f in self.faults],
             "steps": [{**x, "t": None if x["t"] is None else round(x["t"] - t0, 6)} for x in self.steps],
             "attacker": {"forged": [{**f, "t": round(f["t"] - t0, 6)} for f in self.forged],
                          "sniffed": [{**f, "t": round(f["t"] - t0, 6)} for f in self.sniffed]} if self.forged else None,
             "packets": out, "app": apps,
         }
+        if s.get("note"):
+            doc["note"] = s["note"]
         if doc["attacker"] is None:
             del doc["attacker"]
+        if s.get("wheel_late_ok"):
+            doc["wheel_late_ok"] = s["wheel_late_ok"]
+        if s.get("middlebox"):
+            doc["middlebox"] = {
+                "idle_s": s["middlebox"]["idle"], "reset": s["middlebox"]["reset"],
+                "sysctls": {"nf_conntrack_tcp_timeout_established": s["middlebox"]["idle"],
+                            "nf_conntrack_tcp_loose": s["middlebox"].get("loose", 0)},
+                "nft_after": counters}
+            doc["conntrack"] = self.ct_samples(t0)
+        others = [p for p in pkts if p.get("proto") != "tcp"]
+        for path in extra:
+            others += read_pcap(path)
+        if others:
+            doc["other_packets"] = [{"t": round(p["ts"] - t0, 6), **{k: v for k, v in p.items() if k != "ts"}}
+                                    for p in sorted(others, key=lambda p: p["ts"])]
+        doc["ss_host"] = side
+        doc["ss_every_s"] = s.get("ss_every", SS_EVERY)
+        doc["ss"] = self.ss_samples(t0)
         path = os.path.join(self.out, s["name"] + ".json")
         with open(path, "w") as f:
-            json.dump(doc, f, indent=1)
-            f.write("\n")
+            f.write(dumps(doc))
         return doc
+
+
+def dumps(doc):
+    """JSON as before (indent 1), except that each ss or conntrack sample and each packet of
+    `other_packets` is one line: thousands of samples stay readable and small."""
+    parts = []
+    for k, v in doc.items():
+        if k in ("ss", "conntrack", "other_packets") and isinstance(v, list):
+            body = ",\n".join("  " + json.dumps(x, separators=(",", ":")) for x in v)
+            parts.append(' %s: [%s]' % (json.dumps(k), "\n" + body + "\n " if v else ""))
+        else:
+            parts.append(" %s: %s" % (json.dumps(k), json.dumps(v, indent=1).replace("\n", "\n ")))
+    text = "{\n" + ",\n".join(parts) + "\n}\n"
+    json.loads(text)  # the hand-made layout must stay JSON
+    return text
 
 
 FLAGS = [(0x02, "SYN"), (0x01, "FIN"), (0x04, "RST"), (0x08, "PSH"), (0x10, "ACK")]
 
 
 def read_pcap(path):
+    """Ethernet (tcpdump -i IFACE) or Linux cooked (-i any/lo) captures: TCP segments with
+    their TTL; ARP and ICMP (observations) as `proto` "arp" / "icmp" with their fields."""
     with open(path, "rb") as f:
         data = f.read()
     magic = struct.unpack("<I", data[:4])[0]
@@ -616,21 +919,46 @@ def read_pcap(path):
         sec, frac, incl, _ = struct.unpack(e + "IIII", data[off:off + 16])
         fr = data[off + 16:off + 16 + incl]
         off += 16 + incl
-        if link == 1:
-            if fr[12:14] != b"\x08\x00":
-                continue
-            smac = ":".join("%02x" % b for b in fr[6:12])
-            ip = fr[14:]
+        ts = sec + frac / div
+        if link == 1:  # Ethernet
+            etype, smac, l3 = fr[12:14], ":".join("%02x" % b for b in fr[6:12]), fr[14:]
+        elif link == 113:  # LINUX_SLL
+            etype, smac, l3 = fr[14:16], ":".join("%02x" % b for b in fr[6:6 + min(6, fr[5])]), fr[16:]
+        elif link == 276:  # LINUX_SLL2
+            etype, smac, l3 = fr[0:2], ":".join("%02x" % b for b in fr[12:12 + min(6, fr[11])]), fr[20:]
+        elif link == 0 or link == 772:  # lo with DLT_NULL / DLT_EN10MB handled above
+            continue
         else:
             continue
+        if etype == b"\x08\x06":
+            op = struct.unpack("!H", l3[6:8])[0]
+            res.append({"ts": ts, "proto": "arp", "smac": smac, "op": {1: "request", 2: "reply"}.get(op, op),
+                        "sender": socket.inet_ntoa(l3[14:18]), "target": socket.inet_ntoa(l3[24:28])})
+            continue
+        if etype != b"\x08\x00":
+            continue
+        ip = l3
         ihl = (ip[0] & 15) * 4
+        sip, dip = socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20])
+        if ip[9] == 1:
+            icmp = ip[ihl:]
+            inner = icmp[8:]
+            q = {"ts": ts, "proto": "icmp", "sip": sip, "dip": dip, "type": icmp[0], "code": icmp[1]}
+            if len(inner) >= 28 and inner[9] == 6:
+                ih = (inner[0] & 15) * 4
+                q["about"] = {"sip": socket.inet_ntoa(inner[12:16]), "dip": socket.inet_ntoa(inner[16:20]),
+                              "sport": struct.unpack("!H", inner[ih:ih + 2])[0],
+                              "dport": struct.unpack("!H", inner[ih + 2:ih + 4])[0],
+                              "seq": struct.unpack("!I", inner[ih + 4:ih + 8])[0]}
+            res.append(q)
+            continue
         if ip[9] != 6:
             continue
         tot = struct.unpack("!H", ip[2:4])[0]
         tcp = ip[ihl:]
         sport, dport, seq, ack, doff, fl = struct.unpack("!HHIIBB", tcp[:14])
-        res.append({"ts": sec + frac / div, "smac": smac, "sip": socket.inet_ntoa(ip[12:16]),
-                    "dip": socket.inet_ntoa(ip[16:20]), "sport": sport, "dport": dport, "seq": seq, "ack": ack,
+        res.append({"ts": ts, "proto": "tcp", "smac": smac, "ttl": ip[8], "sip": sip, "dip": dip,
+                    "sport": sport, "dport": dport, "seq": seq, "ack": ack,
                     "flags": [n for b, n in FLAGS if fl & b], "len": tot - ihl - (doff >> 4) * 4})
     return res
 
@@ -640,7 +968,7 @@ def read_pcap(path):
 BASE = {"rtt_ms": 1, "loss_pct": 0}
 KA = {"keepalive": True, "keepidle": 2, "keepintvl": 1, "keepcnt": 3}
 KAP = {"so_keepalive": 1, "tcp_keepidle": 2, "tcp_keepintvl": 1, "tcp_keepcnt": 3}
-SRV_ERR = ("server", "recv", ["ETIMEDOUT", "ECONNRESET", "EPIPE"])
+SRV_ERR = ("server", "recv", ["ETIMEDOUT", "ECONNRESET", "EPIPE", "EHOSTUNREACH"])
 CRASH = "host crash: nftables drop-all table (inet, hooks prerouting/input/output, priority -400) in tcl-c, " \
         "client process SIGKILLed under the drop"
 REBOOT = CRASH + "; reboot: `ss -K` in tcl-c under the drop (its RSTs never leave), `ss -tan` checked empty, " \
@@ -710,6 +1038,111 @@ def recordings():
                           "10.0.0.1:40000->10.0.0.2:8080 with a random seq, an AF_PACKET sniffer catches the "
                           "server's challenge ACK, a forged RST with seq = its ack number follows"),
     ]
+    # connect() to a host that is down. The SYN retries are the client's: the recording's
+    # sysctls are set in both namespaces.
+    dead = "server host down before t0: nftables drop-all table (inet, priority -400) in tcl-s, no server " \
+           "process; capture and ss samples on the client's interface"
+    CONN_ERR = ("client", "connect", ["ETIMEDOUT", "EHOSTUNREACH", "ECONNREFUSED"])
+    R += [
+        dict(name="connect-dead-host", scenario="connect-dead-host", fast=True,
+             params=dict(BASE, tcp_syn_retries=2, tcp_syn_linear_timeouts=1, observe_s=2),
+             sysctls={"tcp_syn_retries": 2, "tcp_syn_linear_timeouts": 1}, server=None, server_down=True,
+             capture="client", steps=[], end=20, until=CONN_ERR, grace=1.0, fault_method=dead),
+        dict(name="connect-dead-host-user-timeout", scenario="connect-dead-host", fast=True,
+             params=dict(BASE, client_tcp_user_timeout=2500, observe_s=2), client={"user_timeout": 2500},
+             server=None, server_down=True, capture="client", steps=[], end=10, until=CONN_ERR, grace=1.0,
+             fault_method=dead + "; TCP_USER_TIMEOUT 2500 ms on the client socket, SYN sysctls at their defaults"),
+    ]
+    # A conntrack middlebox (router namespace) forgets the idle flow after middlebox_idle_s.
+    MB = dict(BASE, middlebox_idle_s=5, write_at=7, send_bytes=100, observe_s=2)
+    mbox = "router namespace tcl-r between client and server (a veth link to each), conntrack with " \
+           "nf_conntrack_tcp_timeout_established = 5 s and nf_conntrack_tcp_loose = 0, nftables forward " \
+           "chain: ct state established,related accept; ct state new + SYN accept; ct state invalid %s"
+    R += [
+        dict(name="middlebox-idle-reset", scenario="middlebox-idle-timeout", fast=True, topology="router",
+             params=dict(MB, middlebox_reset=1), middlebox={"idle": 5, "reset": True}, server={},
+             steps=[(7, "send", 0, 100)], end=10, until=SRV_ERR, grace=1.0,
+             fault_method=mbox % "reject with tcp reset" + "; the server writes at 7"),
+        dict(name="middlebox-idle-drop", scenario="middlebox-idle-timeout", fast=True, topology="router",
+             params=dict(MB, middlebox_reset=0, tcp_user_timeout=5000), middlebox={"idle": 5, "reset": False},
+             server={"user_timeout": 5000}, steps=[(7, "send", 0, 100)], end=20, until=SRV_ERR, grace=1.5,
+             fault_method=mbox % "drop" + "; the server writes at 7, TCP_USER_TIMEOUT 5000 ms on its socket"),
+        dict(name="middlebox-idle-keepalive", scenario="middlebox-idle-timeout", fast=True, topology="router",
+             params=dict(MB, middlebox_reset=1, write_at=9, **KAP), middlebox={"idle": 5, "reset": True},
+             server=KA, steps=[(9, "send", 0, 100)], end=10.5,
+             fault_method=mbox % "reject with tcp reset" + "; server keepalive 2/1/3 s (below the idle "
+                                                           "timeout), the server writes at 9"),
+    ]
+    # The path drops everything (IPv4, both directions) from 1 to 6; the server writes at 2.
+    R += [
+        dict(name="partition-heals", scenario="partition-heals", fast=True,
+             params=dict(BASE, partition_at=1, partition_s=5, send_at=1, send_bytes=100, observe_s=2),
+             server={}, steps=[(1, "cut"), (2, "send", 0, 100), (6, "heal")], end=11,
+             fault_method="partition: an nftables bridge-family table in tcl-br drops every IPv4 frame the "
+                          "bridge forwards (both directions; ARP passes) from 1 s, deleted at 6 s"),
+    ]
+    # Presets of the explorer (web/explorer-data.js), their values unscaled.
+    R += [
+        dict(name="preset-grpc-data", scenario="host-crash-data-no-reboot", fast=True,
+             params=dict(BASE, crash_at=1, send_at=1, send_bytes=100, tcp_user_timeout=20000, observe_s=2),
+             server={"user_timeout": 20000}, steps=[(1, "crash"), (2, "send", 0, 100)], end=30, until=SRV_ERR,
+             grace=1.5, fault_method=CRASH + "; preset gRPC (keepalive enabled): TCP_USER_TIMEOUT 20000 ms "
+                                             "(gRFC A18), data in flight"),
+        dict(name="preset-go-idle", scenario="keepalive-peer-dead", fast=False, ss_every=0.5,
+             params=dict(BASE, so_keepalive=1, tcp_keepidle=15, tcp_keepintvl=15, tcp_keepcnt=9, crash_at=1,
+                         observe_s=2),
+             server={"keepalive": True, "keepidle": 15, "keepintvl": 15, "keepcnt": 9}, steps=[(1, "crash")],
+             end=175, until=SRV_ERR, grace=1.5,
+             fault_method=CRASH + "; preset Go 1.23+ net.Dialer: keepalive idle 15 s, interval 15 s, 9 probes"),
+        dict(name="preset-redis-idle", scenario="keepalive-peer-dead", fast=False, ss_every=1,
+             params=dict(BASE, so_keepalive=1, tcp_keepidle=300, crash_at=1, observe_s=2),
+             server={"keepalive": True, "keepidle": 300}, steps=[(1, "crash")], end=1060, until=SRV_ERR,
+             grace=1.5, fault_method=CRASH + "; preset Redis tcp-keepalive 300: TCP_KEEPIDLE 300 s, interval "
+                                             "and count the sysctls' (75 s, 9)"),
+        dict(name="preset-linux-connect", scenario="connect-dead-host", fast=False, ss_every=0.5,
+             params=dict(BASE, observe_s=2), server=None, server_down=True, capture="client", steps=[],
+             end=150, until=CONN_ERR, grace=1.0,
+             fault_method=dead + "; preset Linux defaults: tcp_syn_retries 6, tcp_syn_linear_timeouts 4"),
+    ]
+    # The default retransmission budget: tcp_retries2 15, about 16 minutes.
+    R += [
+        dict(name="host-crash-data-default", scenario="host-crash-data-no-reboot", fast=False, ss_every=1,
+             params=dict(BASE, crash_at=1, send_at=1, send_bytes=100, tcp_retries2=15, observe_s=2),
+             server={}, steps=[(1, "crash"), (2, "send", 0, 100)], end=1100, until=SRV_ERR, grace=1.5,
+             fault_method=CRASH + "; every sysctl at its default (tcp_retries2 15)"),
+    ]
+    # Observations (tests/kernel/observed/, not compared): the client leaves the LAN while the
+    # server has data in flight; ARP for it fails.
+    unplug = "client unplugged at 1 s: its bridge port b-c set down in tcl-br (no frame reaches it or " \
+             "leaves it, ARP included; its kernel and process stay up); the server writes at 2; capture " \
+             "tcp or arp on v-s, icmp on lo (the host-unreachable errors the server's kernel sends itself)"
+    obs = dict(observation=True, fast=False, scenario="host-crash-data-no-reboot", server={},
+               steps=[(1, "unplug"), (2, "send", 0, 100)], until=SRV_ERR, grace=1.5, filter="tcp or arp",
+               extra_captures=[("tcl-s", "lo", "icmp", ".lo.pcap")], ss_neigh="v-s")
+    # The same middlebox with nf_conntrack_tcp_loose at its default (1): conntrack then picks up
+    # the mid-stream segment as a NEW connection instead of marking it INVALID.
+    R += [
+        dict(name="middlebox-idle-loose", observation=True, fast=False, scenario="middlebox-idle-timeout",
+             topology="router", params=dict(MB, middlebox_reset=1, tcp_user_timeout=5000),
+             middlebox={"idle": 5, "reset": True, "loose": 1}, server={"user_timeout": 5000},
+             steps=[(7, "send", 0, 100)], end=20, until=SRV_ERR, grace=1.5,
+             fault_method=(mbox % "reject with tcp reset").replace("nf_conntrack_tcp_loose = 0",
+                                                                   "nf_conntrack_tcp_loose = 1 (its default)")
+             + "; the server writes at 7, TCP_USER_TIMEOUT 5000 ms on its socket"),
+    ]
+    R += [
+        dict(name="ehostunreach-connect", observation=True, fast=False, scenario="connect-dead-host",
+             params=dict(BASE, observe_s=2), server=None, server_unplugged=True, capture="client", steps=[],
+             end=20, until=CONN_ERR, grace=1.0, filter="tcp or arp", extra_captures=[("tcl-c", "lo", "icmp", ".lo.pcap")],
+             ss_neigh="v-c", fault_method="server unplugged before t0 (its bridge port b-s down): the client's ARP "
+                                          "for it fails; capture tcp or arp on v-c, icmp on lo in tcl-c"),
+        dict(obs, name="ehostunreach-retries2-8", ss_every=0.1,
+             params=dict(BASE, crash_at=1, send_at=1, send_bytes=100, tcp_retries2=8, observe_s=2),
+             sysctls={"tcp_retries2": 8}, end=200, fault_method=unplug + "; tcp_retries2 8"),
+        dict(obs, name="ehostunreach-default", ss_every=0.25,
+             params=dict(BASE, crash_at=1, send_at=1, send_bytes=100, tcp_retries2=15, observe_s=2),
+             end=1100, fault_method=unplug + "; every sysctl at its default"),
+    ]
     for r in R:
         r["params"] = {k: int(v) for k, v in r["params"].items()}
     return R
@@ -723,13 +1156,13 @@ def main():
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--only", action="append")
     ap.add_argument("--fast", action="store_true", help="only recordings that take under ~20 s (total < 2 min)")
-    ap.add_argument("--out", default=os.path.join(HERE, "fixtures"))
+    ap.add_argument("--out", help="where to write (default: fixtures/, observed/ for the observations)")
     a = ap.parse_args()
     if a.role:
         if a.netns:
             enter_netns(a.netns)
         {"server": role_server, "client": role_client, "listener": role_listener,
-         "attacker": role_attacker}[a.role](json.loads(a.cfg))
+         "attacker": role_attacker, "sampler": role_sampler, "ctsampler": role_ctsampler}[a.role](json.loads(a.cfg))
         return 0
     recs = recordings()
     if a.only:
@@ -743,7 +1176,8 @@ def main():
         recs = [r for r in recs if r["fast"]]
     if a.list:
         for r in recs:
-            print("%-32s %-30s %s" % (r["name"], r["scenario"], "fast" if r["fast"] else "slow"))
+            print("%-32s %-30s %s" % (r["name"], r["scenario"],
+                                      "observation" if r.get("observation") else "fast" if r["fast"] else "slow"))
         return 0
     if os.geteuid() != 0:
         print("SKIP: record.py needs root (network namespaces, nftables, tcpdump)")
@@ -775,12 +1209,14 @@ def main():
     atexit.register(teardown)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: sys.exit(1))
-    os.makedirs(a.out, exist_ok=True)
     failed = []
     for r in recs:
         t = time.time()
+        # Observations go to observed/ (the comparison does not read them), unless --out says.
+        out = a.out or os.path.join(HERE, "observed" if r.get("observation") else "fixtures")
+        os.makedirs(out, exist_ok=True)
         try:
-            doc = Recording(r, a.out, print).run()
+            doc = Recording(r, out, print).run()
         except Exception as e:  # noqa: BLE001 -- one recording failing does not stop the others
             failed.append(r["name"])
             print("%-32s FAILED: %s" % (r["name"], e))
@@ -795,7 +1231,7 @@ def main():
         if missed:
             failed.append(r["name"])
             print("%-32s FAILED: step(s) not carried out: %s" % (r["name"], ", ".join(missed)))
-            path = os.path.join(a.out, r["name"] + ".json")
+            path = os.path.join(out, r["name"] + ".json")
             os.replace(path, path + ".incomplete")  # kept for a look, not compared
     if failed:
         print("recorder: %d of %d recordings failed: %s" % (len(failed), len(recs), ", ".join(failed)))

@@ -44,6 +44,32 @@
 //! results in order on each host, within `50 ms + t/8` of the simulated
 //! time after t0.
 //!
+//! Where the capture was taken: on the server's interface, except where the
+//! server's host is down from the start (connect-dead-host): there the
+//! client's (`capture_point` in the recording), and the simulation is
+//! viewed from that host. A recording ends when its capture stopped
+//! (`duration_s`); simulated segments and results after that moment have no
+//! counterpart and are left out (said in a note). connect() is compared at
+//! its return (`t_return`), the moment the simulator's result has.
+//!
+//! What ss showed. The recorder samples `ss -tnoi` on the captured host
+//! every 100 ms (slower in the long recordings) and keeps each socket's
+//! state, timer (kind, time left, count), rto, backoff and counters. Each
+//! sample is compared with `tcpsim::scenarios::ss_at` at the same place in
+//! the simulation: the moments both runs share (every matching segment,
+//! step, fault and application result) are paired, and a sample between
+//! two of them is put at the same fraction of the way between their
+//! simulated counterparts (after the last one, at the same distance). This
+//! is the segment anchoring carried over to a moment between segments: what
+//! is compared is the socket between the same two happenings, whatever each
+//! timer's lateness. Compared: the same sockets (by ports), each with the
+//! same state, timer kind, timer count (retransmissions or probes) and
+//! backoff. A sample within 20 ms of a change (a shared moment in the
+//! recording, or any segment or event in the simulation) is skipped, as is
+//! one whose ss process ran over 10 ms (see `SS_WINDOW`); each recording's
+//! note says how many were compared, and a recording with samples of which
+//! none could be compared fails.
+//!
 //! Tolerance: Linux arms its timers on a timer wheel that rounds every
 //! expiry up, by one jiffy (4 ms at HZ=250) for short timers and by up to
 //! about an eighth of the delay for long ones; the simulator fires timers
@@ -182,17 +208,18 @@ fn flag_string(flags: &[String]) -> String {
     v.join(",")
 }
 
-/// The simulated segments as a capture on the server's interface sees them:
-/// what the server sends, when it sends it; what reaches the server, when it
-/// arrives.
-fn sim_view(t: &Trace) -> Vec<Seg> {
+/// The simulated segments as a capture on one host's interface (`point`,
+/// the recording's `capture_point`: the server's, or the client's when the
+/// server's host is down) sees them: what the host sends, when it sends it;
+/// what reaches the host, when it arrives.
+fn sim_view(t: &Trace, point: &str) -> Vec<Seg> {
     let mut out: Vec<Seg> = t
         .packets
         .iter()
         .filter_map(|p| {
-            let at = if p.src == "server" {
+            let at = if p.src == point {
                 Some(p.sent_at)
-            } else if p.dst == "server" {
+            } else if p.dst == point {
                 p.arrived_at
             } else {
                 None
@@ -432,12 +459,17 @@ fn sim_apps(t: &Trace) -> Vec<App> {
 
 fn kernel_apps(fx: &Value, until: f64) -> Vec<App> {
     // `until` bounds the results compared (everything, for the fixtures).
+    // A result is compared at the time the call returned: the recorder logs
+    // connect()'s call as `t` and its return as `t_return` (a connect() to a
+    // dead host returns seconds later), every other call's return as `t`.
     fx["app"]
         .as_array()
         .unwrap()
         .iter()
         .map(|a| App {
-            t: a["t"].as_f64().unwrap(),
+            t: a["t_return"]
+                .as_f64()
+                .unwrap_or_else(|| a["t"].as_f64().unwrap()),
             host: a["host"].as_str().unwrap().to_string(),
             call: a["call"].as_str().unwrap().to_string(),
             result: match &a["result"] {
@@ -469,7 +501,24 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
             .map_err(|e| e.to_string())?;
     }
     let trace = tcpsim::run(scenario, &params).map_err(|e| e.to_string())?;
-    let sim = sim_view(&trace);
+    // Where the recording was captured: the server's interface, or the
+    // client's when the server's host is down from the start.
+    let point = fx["capture_point"].as_str().unwrap_or("server");
+    // A recording ends where its capture stopped (`duration_s`, written by
+    // the recorder since the ss samples): what the simulation shows after
+    // that moment has no counterpart and is left out (a keepalive that
+    // probes on, a horizon of minutes). Older recordings lack it: all is
+    // compared, as before.
+    let until = fx["duration_s"].as_f64().unwrap_or(f64::INFINITY);
+    let mut sim = sim_view(&trace, point);
+    let beyond = sim.iter().filter(|s| s.t > until).count();
+    if beyond > 0 {
+        notes.push(format!(
+            "{name}: {beyond} simulated segment(s) after the recording's end ({until:.3} s) \
+             left out"
+        ));
+        sim.retain(|s| s.t <= until);
+    }
     let mut real = kernel_view(fx);
     if let Some(i) = lone_ack_before_write(fx) {
         notes.push(format!(
@@ -481,6 +530,10 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
     let (sim_st, real_st) = (sim_steps(&trace), kernel_steps(fx));
     let own = own_segments(&sim, &sim_st);
     let mut problems = Vec::new();
+    // Moments both runs share, as (recorded, simulated) times: every segment
+    // that matches, every matching application result, every step and
+    // fault. The ss samples are placed between them (see compare_ss).
+    let mut anchors: Vec<(f64, f64)> = Vec::new();
     if sim.len() != real.len() {
         problems.push(format!(
             "{} segments simulated, {} captured",
@@ -500,6 +553,7 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
             problems.push(format!("segment {i}: simulated {s}, captured {k}"));
             continue;
         }
+        anchors.push((k.t, s.t));
         // The anchor: the step that sends this segment, or the segment before.
         let (ds, dk, from) = match own[i] {
             Some((kind, n)) => {
@@ -542,6 +596,20 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
             ));
         }
     }
+    for kind in [
+        StepKind::Connect,
+        StepKind::Send,
+        StepKind::Kill,
+        StepKind::Attack,
+    ] {
+        let n = sim_st.iter().filter(|s| s.kind == kind).count();
+        for i in 0..n {
+            if let (Some(ss), Some(ks)) = (nth(&sim_st, kind, i), nth(&real_st, kind, i)) {
+                anchors.push((ks.t, ss.t));
+            }
+        }
+    }
+    anchors.extend(fault_pairs(&trace, fx));
     // Application results, in order. The recorder tears its processes down
     // after the run; results it logged after the simulated run's end (a
     // client reading EOF as the server process exits) have no counterpart.
@@ -550,7 +618,7 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
     for host in ["client", "server"] {
         let sa: Vec<App> = sim_apps(&trace)
             .into_iter()
-            .filter(|a| a.host == host)
+            .filter(|a| a.host == host && a.t <= until)
             .collect();
         let ka: Vec<App> = kernel_apps(fx, f64::INFINITY)
             .into_iter()
@@ -560,6 +628,7 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
         for (i, s) in sa.iter().enumerate() {
             match ka.get(i) {
                 Some(k) if key(k) == key(s) => {
+                    anchors.push((k.t, s.t));
                     if (s.t - k.t).abs() > 0.05 + s.t / 8.0 {
                         problems.push(format!(
                             "{host} {}() -> {} at {:.4} s simulated, {:.4} s recorded",
@@ -593,6 +662,16 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
             }
         }
     }
+    // What ss showed, sample by sample, against the simulator's view at the
+    // same moment. Only once the segments agree: a sample is placed between
+    // the segments around it, which must then be the same ones.
+    if problems.is_empty() {
+        let ss = compare_ss(scenario, &params, &trace, fx, &anchors)?;
+        if ss.total > 0 {
+            notes.push(format!("{name}: {}", ss.summary()));
+        }
+        problems.extend(ss.problems);
+    }
     if !problems.is_empty() {
         problems.insert(
             0,
@@ -624,6 +703,283 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
         );
     }
     Ok(problems)
+}
+
+/// The faults both runs have (a host crash, a reboot, a process kill, the
+/// path going down and coming back), matched by kind and order, as
+/// (recorded, simulated) times. The recorder names each fault in words; a
+/// fault it made before t0 (a server host that is down from the start) is
+/// no moment of the run and is left out.
+fn fault_pairs(trace: &Trace, fx: &Value) -> Vec<(f64, f64)> {
+    let kind_of = |what: &str| {
+        let w = what.to_ascii_lowercase();
+        [
+            ("host crash", Fault::HostCrash),
+            ("reboot done", Fault::RebootDone),
+            ("process crash", Fault::ProcessKill),
+            ("path down", Fault::PathDown),
+            ("path up", Fault::PathUp),
+        ]
+        .into_iter()
+        .find(|(p, _)| w.starts_with(p))
+        .map(|(_, f)| f)
+    };
+    let recorded: Vec<(Fault, f64)> = fx["faults"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| Some((kind_of(f["what"].as_str()?)?, f["t"].as_f64()?)))
+        .filter(|(_, t)| *t >= 0.0)
+        .collect();
+    let simulated: Vec<(Fault, f64)> = trace
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Fault { fault } => Some((fault, e.at)),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (fault, kt) in &recorded {
+        let n = recorded
+            .iter()
+            .take_while(|(_, t)| t < kt)
+            .filter(|(f, _)| f == fault)
+            .count();
+        if let Some((_, st)) = simulated.iter().filter(|(f, _)| f == fault).nth(n) {
+            out.push((*kt, *st));
+        }
+    }
+    out
+}
+
+/// How close (seconds) an ss sample may come to a moment where the socket
+/// changes (a segment, a step, an application result) and still be
+/// compared. The state ss reports and the moment on record are seconds
+/// apart by small amounts that add up: the kernel answers ss at some
+/// instant within the sample's spread (the ss process's run, 3-5 ms, whose
+/// middle is the sample's time; samples spread over more than
+/// `SS_MAX_SPREAD` are not compared); a timer's own work and its segment
+/// on the wire differ by microseconds, but an application's result is
+/// logged after its process wakes (0.1-1.6 ms measured, more on a busy
+/// machine); and a timer may run one jiffy (4 ms at HZ=250) after the
+/// segment before it would suggest. 20 ms (5 jiffies) covers all of these
+/// with room; samples are 100 ms apart, so most are compared.
+const SS_WINDOW: f64 = 0.020;
+const SS_MAX_SPREAD: f64 = 0.010;
+
+/// What the ss comparison of one recording did.
+#[derive(Default)]
+struct SsResult {
+    total: usize,
+    compared: usize,
+    near: usize,
+    spread: usize,
+    problems: Vec<String>,
+}
+
+impl SsResult {
+    fn summary(&self) -> String {
+        format!(
+            "ss: {} of {} samples compared ({} within {} ms of a change, {} spread over {} ms)",
+            self.compared,
+            self.total,
+            self.near,
+            SS_WINDOW * 1000.0,
+            self.spread,
+            SS_MAX_SPREAD * 1000.0
+        )
+    }
+}
+
+/// One socket as ss showed it, or as the simulator would, reduced to what
+/// is compared: state, timer kind and count, backoff.
+#[derive(Debug, Clone, PartialEq)]
+struct SsSock {
+    lport: u16,
+    rport: u16,
+    state: String,
+    timer: Option<(String, u64)>,
+    backoff: u64,
+}
+
+impl std::fmt::Display for SsSock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{} {}", self.lport, self.rport, self.state)?;
+        match &self.timer {
+            Some((kind, count)) => write!(f, " timer:({kind},{count})")?,
+            None => write!(f, " no timer")?,
+        }
+        write!(f, " backoff:{}", self.backoff)
+    }
+}
+
+/// "10.0.0.2:8080" -> 8080.
+fn port_of(addr: &str) -> Option<u16> {
+    addr.rsplit(':').next()?.parse().ok()
+}
+
+/// A recorded sample's sockets.
+fn kernel_ss(sample: &Value) -> Result<Vec<SsSock>, String> {
+    let mut v = Vec::new();
+    for s in sample["sockets"]
+        .as_array()
+        .ok_or("an ss sample without sockets")?
+    {
+        let lport = port_of(s["local"].as_str().unwrap_or("")).ok_or("ss: no local port")?;
+        let rport = port_of(s["peer"].as_str().unwrap_or("")).ok_or("ss: no peer port")?;
+        let timer = match &s["timer"] {
+            Value::Null => None,
+            t => Some((
+                t["kind"]
+                    .as_str()
+                    .ok_or("ss: timer without kind")?
+                    .to_string(),
+                t["count"].as_u64().ok_or("ss: timer without count")?,
+            )),
+        };
+        v.push(SsSock {
+            lport,
+            rport,
+            state: s["state"].as_str().ok_or("ss: no state")?.to_string(),
+            timer,
+            backoff: s["backoff"].as_u64().unwrap_or(0),
+        });
+    }
+    v.sort_by_key(|s| (s.lport, s.rport));
+    Ok(v)
+}
+
+/// The simulator's sockets on `host` at `at` seconds.
+fn sim_ss(
+    scenario: &str,
+    params: &tcpsim::Params,
+    host: &str,
+    at: f64,
+) -> Result<Vec<SsSock>, String> {
+    let us = (at * 1e6).round().max(0.0) as u64;
+    let snap = tcpsim::scenarios::ss_at(scenario, params, us).map_err(|e| e.to_string())?;
+    let mut v: Vec<SsSock> = snap
+        .lines
+        .iter()
+        .filter(|l| l.host == host)
+        .map(|l| SsSock {
+            lport: l.local.1,
+            rport: l.peer.1,
+            state: tcpsim::ss::state_name(l.state).to_string(),
+            timer: l.timer.map(|(k, _, n)| (k.as_str().to_string(), n as u64)),
+            backoff: l.backoff as u64,
+        })
+        .collect();
+    v.sort_by_key(|s| (s.lport, s.rport));
+    Ok(v)
+}
+
+/// A recorded time (seconds after t0) placed in the simulation: between
+/// the two shared moments around it (`anchors`: recorded and simulated
+/// times), at the same fraction of the way; after the last one, at the same
+/// distance. This is the segment comparison's anchoring carried over to a
+/// moment between segments: a segment is timed from the moment before it,
+/// and a sample sits between the same two moments in both runs, whatever
+/// each timer's lateness. None before the first moment.
+fn place(anchors: &[(f64, f64)], t: f64) -> Option<f64> {
+    let i = anchors.iter().rposition(|a| a.0 <= t)?;
+    let (ak, as_) = anchors[i];
+    match anchors.get(i + 1) {
+        Some(&(bk, bs)) if bk > ak => Some(as_ + (t - ak) * (bs - as_) / (bk - ak)),
+        _ => Some(as_ + (t - ak)),
+    }
+}
+
+/// Each ss sample of the recording against the simulator's view at the
+/// same moment (see `place`): the same sockets (by ports), each in the same
+/// state, with the same timer kind and count, and the same backoff. A
+/// sample is skipped when it lies within `SS_WINDOW` of a moment where the
+/// socket changes, in the recording (a shared moment) or in the simulation
+/// (any segment or event), or when the ss process took over
+/// `SS_MAX_SPREAD`.
+fn compare_ss(
+    scenario: &str,
+    params: &tcpsim::Params,
+    trace: &Trace,
+    fx: &Value,
+    anchors: &[(f64, f64)],
+) -> Result<SsResult, String> {
+    let mut r = SsResult::default();
+    let Some(samples) = fx["ss"].as_array() else {
+        return Ok(r);
+    };
+    let host = fx["ss_host"].as_str().unwrap_or("server");
+    let mut anchors: Vec<(f64, f64)> = anchors.to_vec();
+    anchors.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    // Both orders must agree: a moment the simulation puts before the one
+    // it follows in the recording cannot place anything between them.
+    let mut mono: Vec<(f64, f64)> = Vec::new();
+    for a in anchors {
+        if mono.last().is_none_or(|l| a.1 >= l.1) {
+            mono.push(a);
+        }
+    }
+    let changes: Vec<f64> = trace
+        .packets
+        .iter()
+        .flat_map(|p| [Some(p.sent_at), p.arrived_at, p.lost_at])
+        .flatten()
+        .chain(trace.events.iter().map(|e| e.at))
+        .collect();
+    let until = fx["duration_s"].as_f64().unwrap_or(f64::INFINITY);
+    for sample in samples {
+        let t = sample["t"].as_f64().ok_or("an ss sample without t")?;
+        if t > until {
+            continue;
+        }
+        r.total += 1;
+        let spread = sample["spread_ms"].as_f64().unwrap_or(0.0) / 1000.0;
+        if spread > SS_MAX_SPREAD {
+            r.spread += 1;
+            continue;
+        }
+        let Some(at) = place(&mono, t) else {
+            r.near += 1;
+            continue;
+        };
+        let near_kernel = mono
+            .iter()
+            .any(|a| (a.0 - t).abs() < SS_WINDOW + spread / 2.0);
+        let near_sim = changes.iter().any(|c| (c - at).abs() < SS_WINDOW);
+        if near_kernel || near_sim {
+            r.near += 1;
+            continue;
+        }
+        r.compared += 1;
+        let k = kernel_ss(sample)?;
+        let s = sim_ss(scenario, params, host, at)?;
+        if k != s {
+            let show = |v: &[SsSock]| {
+                if v.is_empty() {
+                    "(no connection)".to_string()
+                } else {
+                    v.iter()
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                }
+            };
+            r.problems.push(format!(
+                "ss on the {host} at {t:.4} s (simulated {at:.4} s): recorded {}, simulated {}",
+                show(&k),
+                show(&s)
+            ));
+        }
+    }
+    if r.total > 0 && r.compared == 0 {
+        r.problems.push(format!(
+            "none of the {} ss samples could be compared ({})",
+            r.total,
+            r.summary()
+        ));
+    }
+    Ok(r)
 }
 
 /// The recordings in `dir`, sorted by name.
