@@ -28,8 +28,8 @@ pub static CONNECT_DEAD_HOST: Scenario = Scenario {
             "When <code>tcp_syn_retries</code> (6 by default) plus the linear retransmissions are used up, one more RTO later <code>connect()</code> returns <b>ETIMEDOUT</b>: about 131 s with the defaults (each RTO also fires a little late, rounded up by the timer wheel: about 133 s in the diagram). The kernel also keeps a clock (<code>tcp_model_timeout</code> on <code>tcp_syn_retries</code> and a 1 s base, counted from the first SYN), and whichever runs out first ends the attempt."
         ),
         text!(
-            "图里的 SYN 是悄无声息地丢掉的：对方主机不通，路上也没有谁回 ICMP 错误。如果对方和客户端在同一个局域网，ARP 解析会失败，客户端内核在本地生成 ICMP 主机不可达错误；在 SYN_SENT 状态这个错误是致命的（Linux <code>tcp_v4_err</code>），ARP 一放弃，<code>connect()</code> 就以 <b>EHOSTUNREACH</b>（No route to host）失败，用不着等 131 秒。",
-            "The SYNs here vanish silently: the host is down and nothing on the way sends an ICMP error. If the host is on the client's own LAN, ARP resolution fails and the client's kernel generates an ICMP host-unreachable error itself; in SYN_SENT that error is fatal (Linux <code>tcp_v4_err</code>), so <code>connect()</code> fails with <b>EHOSTUNREACH</b> (“No route to host”) as soon as ARP gives up, not after 131 s."
+            "图里的 SYN 是悄无声息地丢掉的：对方主机不通，路上也没有谁回 ICMP 错误。如果对方和客户端在同一个局域网，ARP 解析会失败，客户端内核在本地生成 ICMP 主机不可达错误；在 SYN_SENT 状态这个错误是致命的（Linux <code>tcp_v4_err</code>），ARP 一放弃（默认三次请求、间隔 1 秒；Linux 6.18 上实测 3.1 秒），<code>connect()</code> 就以 <b>EHOSTUNREACH</b>（No route to host）失败，用不着等 131 秒。",
+            "The SYNs here vanish silently: the host is down and nothing on the way sends an ICMP error. If the host is on the client's own LAN, ARP resolution fails and the client's kernel generates an ICMP host-unreachable error itself; in SYN_SENT that error is fatal (Linux <code>tcp_v4_err</code>), so <code>connect()</code> fails with <b>EHOSTUNREACH</b> (“No route to host”) as soon as ARP gives up (three requests 1 s apart by default; 3.1 s on Linux 6.18, recorded), not after 131 s."
         ),
         text!(
             "客户端套接字设了 <code>TCP_USER_TIMEOUT</code>（参数 <code>client_tcp_user_timeout</code>），时间一到就放弃，不用等重传次数用完；最后一次等待也会被缩短到刚好到期。",
