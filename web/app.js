@@ -480,7 +480,7 @@ function buildControls(id) {
     `<script>addEventListener("message",e=>{if(e.data&&e.data.type==="tcpsim-embed-height")for(const f of document.querySelectorAll("iframe"))if(f.contentWindow===e.source)f.style.height=e.data.height+"px"})</script>`;
   box.innerHTML =
     `<fieldset class="params"><legend>${escHtml(ui("params"))}</legend>${rows.join("")}<button type="button" class="reset">${escHtml(ui("reset"))}</button></fieldset>` +
-    `<p class="downloads"><button type="button" class="dl-svg">${escHtml(ui("svg"))}</button> <button type="button" class="dl-pcap">${escHtml(ui("pcap"))}</button></p>` +
+    `<p class="downloads"><button type="button" class="dl-svg">${escHtml(ui("svg"))}</button> <button type="button" class="dl-pcap">${escHtml(ui("pcap"))}</button> <button type="button" class="dl-sh">${escHtml(ui("sh"))}</button></p>` +
     `<details class="linux"><summary>${escHtml(ui("linux"))}</summary><div class="linux-body"></div></details>` +
     `<details class="textalt"><summary>${escHtml(ui("table"))}</summary><div class="textalt-body"></div></details>` +
     `<details class="embed"><summary>${escHtml(ui("embed"))}</summary><p>${escHtml(ui("embedHelp"))}</p>` +
@@ -540,6 +540,7 @@ function wire(id) {
     else if (t.classList.contains("reset")) resetParams(id);
     else if (t.classList.contains("dl-svg")) downloadSvg(id);
     else if (t.classList.contains("dl-pcap")) downloadPcap(id);
+    else if (t.classList.contains("dl-sh")) downloadScript(id);
   });
   section.addEventListener("focusin", (e) => {
     const g = e.target.closest && e.target.closest("[data-packet]");
@@ -657,6 +658,14 @@ async function downloadSvg(id) {
 async function downloadPcap(id) {
   const run = await inspected(id);
   if (run) save(`${id}.pcap`, new Blob([run.pcap()], { type: "application/vnd.tcpdump.pcap" }));
+}
+
+// The bash script that records this run's scenario and parameters on the
+// reader's Linux (tcpsim reproduce, in the tools module).
+async function downloadScript(id) {
+  const res = (await loadTools()).reproduce(id, state.live.get(id).drawn);
+  if (res.ok) save(`${id}.sh`, new Blob([res.script]));
+  else notice(res.error);
 }
 
 function defaults(id) {

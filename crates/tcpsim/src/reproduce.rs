@@ -241,9 +241,18 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             });
         }
     }
-    // In time order; a stable sort keeps the scripts' order among equal
-    // times (the reboot before the listener).
-    steps.sort_by_key(|(t, _)| *t);
+    // In time order, the scripts' order kept among equal times (the reboot
+    // before the listener). By hand: a sort's code would weigh more in the
+    // page's tools module than these few steps ever need.
+    let mut ordered: Vec<(u64, Step)> = Vec::with_capacity(steps.len());
+    for (t, s) in steps {
+        let at = ordered
+            .iter()
+            .position(|(u, _)| *u > t)
+            .unwrap_or(ordered.len());
+        ordered.insert(at, (t, s));
+    }
+    let steps = ordered;
     let last_segment = trace
         .packets
         .iter()
@@ -622,6 +631,37 @@ echo "$id: capture written to $out"
 echo "$id: explain it with: tcpsim explain '$out' --conn 0 (or in the page's section 'Explain your own capture')"
 "#;
 
+/// `template` with each `@NAME@` (capital letters) replaced by `value(NAME)`;
+/// other `@`s (bash's `"$@"`) stay. By hand, and without slicing that can
+/// panic: `str::replace` brings a substring searcher and a panic message's
+/// formatting into the page's tools module.
+fn fill<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    let bytes = template.as_bytes();
+    let mut out = String::with_capacity(template.len());
+    let (mut last, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] == b'@' {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j].is_ascii_uppercase() {
+                j += 1;
+            }
+            if j > i + 1 && j < bytes.len() && bytes[j] == b'@' {
+                let found = template.get(i + 1..j).and_then(&value);
+                if let (Some(v), Some(before)) = (found, template.get(last..i)) {
+                    out.push_str(before);
+                    out.push_str(v);
+                    last = j + 1;
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    out.push_str(template.get(last..).unwrap_or(""));
+    out
+}
+
 /// The script for scenario `id` with parameters `p` (checked).
 pub fn script(id: &str, p: &Params) -> Result<String, Error> {
     p.validate()?;
@@ -673,19 +713,20 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
             }
             (t, if attacker { "c s a b" } else { "c s b" })
         }
-        Topology::Router { idle_s, reset } => (
-            TOPOLOGY_ROUTER
-                .replace(
-                    "@ACTION@",
-                    if reset {
-                        "reject with tcp reset"
-                    } else {
-                        "drop"
-                    },
-                )
-                .replace("@IDLE@", &idle_s.to_string()),
-            "c s m",
-        ),
+        Topology::Router { idle_s, reset } => {
+            let idle = idle_s.to_string();
+            let action = if reset {
+                "reject with tcp reset"
+            } else {
+                "drop"
+            };
+            let t = fill(TOPOLOGY_ROUTER, |name| match name {
+                "ACTION" => Some(action),
+                "IDLE" => Some(idle.as_str()),
+                _ => None,
+            });
+            (t, "c s m")
+        }
     };
     let mut sys = String::new();
     for (name, v, older) in sysctls(p) {
@@ -726,18 +767,24 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
     } else {
         ""
     };
-    let body = TEMPLATE
-        .replace("@ID@", plan.id)
-        .replace("@TOOLS@", tools)
-        .replace("@NAMESPACES@", namespaces)
-        .replace("@TOPOLOGY@", &topology)
-        .replace("@SYSCTLS@", &sys)
-        .replace("@NETEM@", &netem)
-        .replace("@PLAN@", &plan_json(&plan, p))
-        .replace("@WATCH@", plan.watch)
-        .replace("@DEADLINE@", &time_text(plan.deadline))
-        .replace("@CAPTURE@", capture)
-        .replace("@PEER@", PEER_PY);
+    let plan_text = plan_json(&plan, p);
+    let deadline = time_text(plan.deadline);
+    let body = fill(TEMPLATE, |name| {
+        Some(match name {
+            "ID" => plan.id,
+            "TOOLS" => tools,
+            "NAMESPACES" => namespaces,
+            "TOPOLOGY" => topology.as_str(),
+            "SYSCTLS" => sys.as_str(),
+            "NETEM" => netem.as_str(),
+            "PLAN" => plan_text.as_str(),
+            "WATCH" => plan.watch,
+            "DEADLINE" => deadline.as_str(),
+            "CAPTURE" => capture,
+            "PEER" => PEER_PY,
+            _ => return None,
+        })
+    });
     o.push_str(&body);
     Ok(o)
 }
@@ -875,6 +922,21 @@ mod tests {
                 "{id}"
             );
         }
+    }
+
+    #[test]
+    fn fill_replaces_placeholders_only() {
+        let v = |n: &str| match n {
+            "A" => Some("x"),
+            "BC" => Some("@A@"),
+            _ => None,
+        };
+        assert_eq!(
+            fill("1 @A@ 2 @BC@ \"$@\" @Z@ @a@ @", v),
+            "1 x 2 @A@ \"$@\" @Z@ @a@ @"
+        );
+        assert_eq!(fill("@A@@A@", v), "xx");
+        assert_eq!(fill("é@A@é", v), "éxé");
     }
 
     #[test]
