@@ -702,6 +702,29 @@ function loadExplorer() {
   window.addEventListener("hashchange", () => location.hash === "#detect-faster" && load());
 }
 
+// ---- "explain your own capture" ---------------------------------------------
+
+// A chunk of its own (web/capture.js, with the analyser in a worker),
+// fetched when a reader picks or drops a file in the section. It follows
+// the page's language through <html lang>.
+function loadCapture() {
+  const sec = document.getElementById("capture");
+  let mounted;
+  const open = (file) => {
+    if (!file) return;
+    performance.mark("capture-picked");
+    mounted = mounted || import("./capture.js").then((m) => m.mount(sec));
+    mounted.then((c) => c.open(file), (e) => notice(ui("fatal") + e));
+  };
+  sec.onchange = (e) => open(e.target.files?.[0]);
+  sec.ondragover = (e) => e.preventDefault();
+  sec.ondrop = (e) => {
+    e.preventDefault();
+    open(e.dataTransfer.files[0]);
+  };
+  $("label", sec).hidden = false;
+}
+
 // ---- start ------------------------------------------------------------------
 
 // The parameters a link asks for a section: checked by simulating them
@@ -767,6 +790,7 @@ async function inSlices(items, work, budget = 30) {
 
 async function start() {
   watchArticle();
+  loadCapture();
   $("#lang-toggle").addEventListener("click", async () => {
     await applyLang(state.lang === "zh" ? "en" : "zh");
     const focus = document.querySelector("section.scenario:target") || null;
