@@ -167,7 +167,8 @@ export function mount(section) {
       S.list = m;
       status.hidden = true;
       drawList();
-      performance.mark("capture-listed");
+      // (The worker's wasm memory, for scripts/bench-capture.mjs.)
+      performance.mark("capture-listed", { detail: { wasmMemory: m.memory } });
       performance.measure("capture-list", "capture-picked", "capture-listed");
       section.dataset.listed = String(m.connections.length);
     } else if (m.type === "explained") {
