@@ -618,10 +618,9 @@ if ! grep -q listening "$work/tcpdump.log"; then
 fi
 sleep 0.2
 
-python3 "$work/peer.py" director "$work/plan.json" "$P"
-
-sleep 0.2
-kill -INT "$tcpdump_pid" || true
+# The director stops tcpdump itself, before it stops the processes.
+python3 "$work/peer.py" director "$work/plan.json" "$P" "$tcpdump_pid"
+kill -INT "$tcpdump_pid" 2>/dev/null || true
 wait "$tcpdump_pid" || true
 tcpdump_pid=
 mv "$work/capture.pcap" "$out"

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """The processes of a TCP Crash Lab reproduction, written by `tcpsim reproduce`.
 
-    python3 peer.py director PLAN.json PREFIX   (in the host's namespace, as root)
+    python3 peer.py director PLAN.json PREFIX TCPDUMP_PID   (in the host's namespace, as root)
     python3 peer.py ROLE NETNS CONFIG      (started by the director)
 
 The director starts the server, then every helper a later step needs (the
 reconnecting client, the rebooted host's listener, the third party), then the
 client, whose connect() call is t0. It carries out each step of the plan at
 t0 + its time, in order, and stops at the plan's deadline, or two seconds after
-the application it watches has learned how its first connection ended.
+the application it watches has learned how its first connection ended. Then
+it stops the capture (SIGINT to tcpdump), and only then the processes: a
+killed process's kernel closes its connections, which is no part of the
+scenario.
 
 Each helper joins its network namespace with setns(2) and logs what its calls
 return as JSON lines. A simplified form of tests/kernel/record.py in TCP Crash
@@ -400,6 +403,21 @@ class Director:
             time.sleep(0.02)
         self.say(time.time(), "end", "stopped watching")
 
+    def stop_capture(self, pid):
+        """SIGINT to tcpdump, and wait (up to 5 s) until it has written its file and exited."""
+        try:
+            os.kill(pid, signal.SIGINT)
+        except ProcessLookupError:
+            return
+        for _ in range(250):
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        return
+            except OSError:
+                return
+            time.sleep(0.02)
+
     def stop(self):
         for h in self.helpers:
             if h["p"].poll() is None:
@@ -415,7 +433,12 @@ def main():
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
         try:
             d.run()
+        except RuntimeError as e:
+            print("stopped: %s" % e, file=sys.stderr, flush=True)
+            return 1
         finally:
+            time.sleep(0.2)
+            d.stop_capture(int(sys.argv[4]))
             d.stop()
         return 0
     enter_netns(sys.argv[2])
