@@ -419,7 +419,7 @@ fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
     }
     if let Topology::Router { reset: true, .. } = plan.topology {
         not.push(
-            "- the middlebox's RST leaves the router with its own TTL (64) while the client's forwarded segments arrive with 63, so a capture analyser may read it as forged by a third party"
+            "- the middlebox's RST leaves the router with its own TTL (64) while the client's forwarded segments arrive with 63: on the wire it is a forged RST, and `tcpsim explain` reads it as one (forged_rst, by a third party; the simulation says middlebox_rst)"
                 .into(),
         );
     }
