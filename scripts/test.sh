@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test suite: native Rust (unit, snapshot, property, CLI, kernel
 # fixture comparison), wasm in headless Chromium, page tests on the built
-# site, and a live re-recording of the fast scenarios on this kernel.
+# site, a live re-recording of the fast scenarios on this kernel, and the
+# scripts of `tcpsim reproduce` run on it.
 # Installs what is missing first (scripts/setup.sh), so it works on a bare
 # machine. Ends with one line "N passed, N failed" summing all suites.
 set -uo pipefail
@@ -50,8 +51,9 @@ run_suite native bash scripts/test-native.sh
 run_suite wasm bash scripts/test-wasm.sh
 run_suite page bash scripts/test-page.sh
 run_suite kernel-live bash tests/kernel/live.sh
+run_suite reproduce bash tests/kernel/reproduce.sh
 
 echo
-echo "summary: native, wasm, page and kernel-live suites"
+echo "summary: native, wasm, page, kernel-live and reproduce suites"
 echo "$total_pass passed, $total_fail failed"
 exit $status

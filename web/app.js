@@ -485,7 +485,7 @@ function buildControls(id) {
     `<script>addEventListener("message",e=>{const h=e.data&&e.data.type==="tcpsim-embed-height"?Number(e.data.height):0;if(h>0&&h<1e5)for(const f of document.querySelectorAll("iframe"))if(f.contentWindow===e.source)f.style.height=h+"px"})</script>`;
   box.innerHTML =
     `<fieldset class="params"><legend>${escHtml(ui("params"))}</legend>${rows.join("")}<button type="button" class="reset">${escHtml(ui("reset"))}</button></fieldset>` +
-    `<p class="downloads"><button type="button" class="dl-svg">${escHtml(ui("svg"))}</button> <button type="button" class="dl-pcap">${escHtml(ui("pcap"))}</button></p>` +
+    `<p class="downloads"><button type="button" class="dl-svg">${escHtml(ui("svg"))}</button> <button type="button" class="dl-pcap">${escHtml(ui("pcap"))}</button> <button type="button" class="dl-sh">${escHtml(ui("sh"))}</button></p>` +
     `<details class="linux"><summary>${escHtml(ui("linux"))}</summary><div class="linux-body"></div></details>` +
     `<details class="textalt"><summary>${escHtml(ui("table"))}</summary><div class="textalt-body"></div></details>` +
     `<details class="embed"><summary>${escHtml(ui("embed"))}</summary><p>${escHtml(ui("embedHelp"))}</p>` +
@@ -545,6 +545,7 @@ function wire(id) {
     else if (t.classList.contains("reset")) resetParams(id);
     else if (t.classList.contains("dl-svg")) downloadSvg(id);
     else if (t.classList.contains("dl-pcap")) downloadPcap(id);
+    else if (t.classList.contains("dl-sh")) downloadScript(id);
   });
   section.addEventListener("focusin", (e) => {
     const g = e.target.closest && e.target.closest("[data-packet]");
@@ -664,6 +665,14 @@ async function downloadPcap(id) {
   if (run) save(`${id}.pcap`, new Blob([run.pcap()], { type: "application/vnd.tcpdump.pcap" }));
 }
 
+// The bash script that records this run's scenario and parameters on the
+// reader's Linux (tcpsim reproduce, in the tools module).
+async function downloadScript(id) {
+  const res = (await loadTools()).reproduce(id, state.live.get(id).drawn);
+  if (res.ok) save(`${id}.sh`, new Blob([res.script]));
+  else notice(res.error);
+}
+
 function defaults(id) {
   const out = {};
   for (const p of state.info.get(id).params) out[p.name] = String(p.default);
@@ -696,6 +705,29 @@ function loadExplorer() {
   // A link to the section opens it.
   if (location.hash === "#detect-faster") load();
   window.addEventListener("hashchange", () => location.hash === "#detect-faster" && load());
+}
+
+// ---- "explain your own capture" ---------------------------------------------
+
+// A chunk of its own (web/capture.js, with the analyser in a worker),
+// fetched when a reader picks or drops a file in the section. It follows
+// the page's language through <html lang>.
+function loadCapture() {
+  const sec = document.getElementById("capture");
+  let mounted;
+  const open = (file) => {
+    if (!file) return;
+    performance.mark("capture-picked");
+    mounted = mounted || import("./capture.js").then((m) => m.mount(sec));
+    mounted.then((c) => c.open(file), (e) => notice(ui("fatal") + e));
+  };
+  sec.onchange = (e) => open(e.target.files?.[0]);
+  sec.ondragover = (e) => e.preventDefault();
+  sec.ondrop = (e) => {
+    e.preventDefault();
+    open(e.dataTransfer.files[0]);
+  };
+  $("label", sec).hidden = false;
 }
 
 // ---- start ------------------------------------------------------------------
@@ -763,6 +795,7 @@ async function inSlices(items, work, budget = 30) {
 
 async function start() {
   watchArticle();
+  loadCapture();
   $("#lang-toggle").addEventListener("click", async () => {
     await applyLang(state.lang === "zh" ? "en" : "zh");
     const focus = document.querySelector("section.scenario:target") || null;

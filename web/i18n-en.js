@@ -70,6 +70,10 @@ export const EN = {
     "<li>The article says that when the client host crashes there is no close at all; if the server sends data, it disconnects once the total retransmission time reaches a threshold computed from <code>tcp_retries2</code>. <b>Accurate</b>. This speaks of a time, unlike the body's “count”; this is the right one. The summary leaves out the rebooted peer, though: then the server gets a RST, and its application ECONNRESET.</li>" +
     "<li>The article says that if the server sends nothing, keepalive (when on) finds the peer dead and disconnects, and without keepalive the connection stays ESTABLISHED forever. <b>Accurate</b>, for a peer that never comes back; a rebooted peer answers the first probe with a RST.</li>" +
     "<li>The article ends by saying that TCP has thought of every failure. <b>Wrong</b>, or at least overstated. With no keepalive and no data, TCP never finds out that the peer is gone (as the article itself says); when it does, it takes over 2 h 11 min (keepalive) or nearly 16 min (retransmissions) by default; and when a middlebox quietly drops the connection, neither end knows. Applications need their own timeouts or heartbeats, or TCP_USER_TIMEOUT and shorter keepalive settings.</li></ul>",
+  "capture.h": "Explain your own capture",
+  "capture.intro":
+    "Pick a pcap or pcapng capture file, or drop it here: the file is read in your browser and sent nowhere. Pick a connection to see its diagram, each segment's reason and a diagnosis.",
+  "capture.pick": "Choose a capture file",
   "explorer.h": "Detect it faster: how long until your application knows the peer is gone?",
   "explorer.intro":
     "<p>After a failover your client hung for 15 minutes before it saw an error: why, and what should you set? Pick what the connection was doing and a starting point, change the settings, and see the simulated diagram, the detection time and code to copy.</p>",

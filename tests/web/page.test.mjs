@@ -483,3 +483,24 @@ test("the embed snippet a blog pastes sizes its own iframe, and only from a numb
   await b.page.waitForFunction(() => document.querySelector("iframe").style.height === "321px");
   await done(b);
 });
+
+test("each section offers the script that reproduces its current run on Linux, the CLI's, from the tools module", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  const id = "keepalive-peer-dead";
+  const sec = s.page.locator(`section#${id}`);
+  await sec.locator('input[name="tcp_keepalive_probes"]').fill("3");
+  await s.page.waitForFunction(() => document.querySelectorAll('#keepalive-peer-dead [data-why="keepalive_probe"]').length === 3);
+  const [dl] = await Promise.all([s.page.waitForEvent("download"), sec.locator("button.dl-sh").click()]);
+  assert.equal(dl.suggestedFilename(), `${id}.sh`);
+  const got = fs.readFileSync(await dl.path(), "utf8");
+  const want = execFileSync(cli, ["reproduce", id, "--set", "tcp_keepalive_probes=3"], { encoding: "utf8" });
+  assert.equal(got, want);
+  assert.match(got, /tcpsim reproduce keepalive-peer-dead --set tcp_keepalive_probes=3\n/);
+  // A value left invalid is not what is drawn: the script is the drawn run's.
+  await sec.locator('input[name="tcp_keepalive_probes"]').fill("500");
+  await s.page.waitForFunction(() => document.querySelector('#keepalive-peer-dead input[name="tcp_keepalive_probes"]').getAttribute("aria-invalid") === "true");
+  const [dl2] = await Promise.all([s.page.waitForEvent("download"), sec.locator("button.dl-sh").click()]);
+  assert.equal(fs.readFileSync(await dl2.path(), "utf8"), want);
+  await done(s);
+});

@@ -44,6 +44,8 @@
 //!   `--format json` document, origin `capture`), for `JSON.parse`; `svg` is
 //!   the diagram without its stylesheet (the page links `tcpsim css` once),
 //!   titled with the diagnosis; `diagnosis.text` is the line in `lang`.
+//! - `why_texts(lang)`: each segment reason (`why`) in words, as the
+//!   diagram words it: `{connect: "connect()", ...}`.
 
 use std::cell::RefCell;
 
@@ -281,6 +283,25 @@ pub fn explain(index: JsValue, lang: JsValue) -> JsValue {
         set(&o, "connection", &json(&a.connection.to_json()));
         o.into()
     })
+}
+
+/// Each segment reason in words, by `why` name, in `lang` ("zh", the
+/// default, or "en"): the renderer's wording, for the page's inspector.
+#[wasm_bindgen]
+pub fn why_texts(lang: JsValue) -> JsValue {
+    let lang = lang
+        .as_string()
+        .and_then(|s| Lang::parse(&s))
+        .unwrap_or_default();
+    let o = js_sys::Object::new();
+    for w in tcpsim::trace::Why::ALL {
+        set(
+            &o,
+            w.as_str(),
+            &JsValue::from_str(tcpsim_diagram::why_text(w, lang)),
+        );
+    }
+    o.into()
 }
 
 /// The crate version.

@@ -106,3 +106,18 @@ fn misuse_and_bad_input_are_error_values() {
     begin(JsValue::from_f64(0.0));
     assert!(err(&connections()).contains("empty"));
 }
+
+#[wasm_bindgen_test]
+fn every_reason_has_its_words_in_both_languages() {
+    for (lang, l) in [("zh", tcpsim::Lang::Zh), ("en", tcpsim::Lang::En)] {
+        let texts = why_texts(JsValue::from_str(lang));
+        for w in tcpsim::trace::Why::ALL {
+            assert_eq!(
+                get(&texts, w.as_str()).as_string().as_deref(),
+                Some(tcpsim_diagram::why_text(w, l)),
+                "{lang} {}",
+                w.as_str()
+            );
+        }
+    }
+}

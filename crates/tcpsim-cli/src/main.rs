@@ -8,6 +8,7 @@
 //! tcpsim ss <scenario> --at SECONDS [--set NAME=VALUE]... [-o FILE]
 //! tcpsim explain FILE [--conn INDEX|ADDR:PORT-ADDR:PORT] [--format text|json|svg]
 //!                     [--lang en|zh] [-o FILE]
+//! tcpsim reproduce <scenario> [--set NAME=VALUE]... [-o FILE]
 //! tcpsim help | --help | -h
 //! tcpsim --version | -V
 //! ```
@@ -38,6 +39,9 @@ USAGE:
     tcpsim explain <FILE.pcap|FILE.pcapng> [--conn INDEX|ADDR:PORT-ADDR:PORT]
                    [--format text|json|svg] [--lang en|zh] [-o FILE]
                                      list a capture's TCP connections, or explain one
+    tcpsim reproduce <scenario> [--set NAME=VALUE]... [-o FILE]
+                                     a bash script that records the scenario on your own
+                                     Linux (as root, in network namespaces it creates)
     tcpsim css                       print the page palette (line 1) and the stylesheet the
                                      SVG diagrams embed (line 2), for a page that inlines
                                      several diagrams and links the rules once
@@ -61,6 +65,7 @@ EXAMPLES:
     tcpsim run keepalive-peer-dead --set tcp_keepalive_time=60
     tcpsim run host-crash-data-no-reboot --format pcap -o retrans.pcap
     tcpsim ss host-crash-data-no-reboot --at 60
+    tcpsim reproduce keepalive-peer-dead --set tcp_keepalive_time=5 -o ka.sh && sudo bash ka.sh
     tcpsim run kill-from-outside --format json | jq '.packets[].why'
 ";
 
@@ -163,7 +168,7 @@ fn warn(msg: &str) -> Result<(), Failure> {
 fn real_main(args: &[String]) -> Result<(), Failure> {
     let Some(cmd) = args.first() else {
         return usage(
-            "no command given; try `tcpsim help` (commands: list, params, run, ss, capture, explain, css, catalog, help)",
+            "no command given; try `tcpsim help` (commands: list, params, run, ss, capture, explain, reproduce, css, catalog, help)",
         );
     };
     let rest = &args[1..];
@@ -209,8 +214,9 @@ fn real_main(args: &[String]) -> Result<(), Failure> {
         "ss" => ss(rest),
         "capture" => capture(rest),
         "explain" => explain::explain(rest),
+        "reproduce" => reproduce(rest),
         other => usage(format!(
-            "unknown command '{other}'; commands: list, params, run, ss, capture, explain, css, catalog, help"
+            "unknown command '{other}'; commands: list, params, run, ss, capture, explain, reproduce, css, catalog, help"
         )),
     }
 }
@@ -374,6 +380,18 @@ const CAPTURE: Cmd = Cmd {
     formats: "text, json, svg",
     subject: "recording",
     missing: || "'capture' needs a recording file (tests/kernel/fixtures/*.json)".to_string(),
+};
+const REPRODUCE: Cmd = Cmd {
+    name: "reproduce",
+    flags: &["--set", "-o"],
+    formats: "",
+    subject: "scenario",
+    missing: || {
+        format!(
+            "'reproduce' needs a scenario id; scenarios: {}",
+            scenario_ids()
+        )
+    },
 };
 pub(crate) const EXPLAIN: Cmd = Cmd {
     name: "explain",
@@ -580,6 +598,16 @@ fn run(rest: &[String]) -> Result<(), Failure> {
         note(&tcpsim_diagram::cap_text(&c, o.lang))?;
     }
     Ok(())
+}
+
+/// `tcpsim reproduce ID [--set NAME=VALUE]... [-o FILE]`: the bash script
+/// that records the scenario on the reader's Linux (tcpsim::reproduce).
+fn reproduce(rest: &[String]) -> Result<(), Failure> {
+    let o = parse_run(rest, &REPRODUCE)?;
+    let params = scenario_params(&o)?;
+    let text =
+        tcpsim::reproduce::script(&o.id, &params).map_err(|e| Failure::Usage(e.to_string()))?;
+    emit(text.as_bytes(), o.output.as_deref())
 }
 
 /// `tcpsim capture FILE.json`: draw a real-kernel recording

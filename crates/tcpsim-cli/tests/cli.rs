@@ -118,7 +118,7 @@ fn bad_commands_and_arguments() {
         &[],
         &[
             "no command",
-            "list, params, run, ss, capture, explain, css, catalog, help",
+            "list, params, run, ss, capture, explain, reproduce, css, catalog, help",
         ],
     );
     bad(

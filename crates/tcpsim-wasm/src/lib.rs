@@ -389,6 +389,23 @@ impl Inspect {
     }
 }
 
+/// The bash script that records scenario `id` with `params` on the
+/// reader's own Linux (`tcpsim reproduce`): `{ok: true, script}` or `{ok:
+/// false, error, param}`. (The `tools` build only.)
+#[cfg(feature = "tools")]
+#[wasm_bindgen]
+pub fn reproduce(id: &str, params: JsValue) -> JsValue {
+    match params_from(id, &params).and_then(|p| tcpsim::reproduce::script(id, &p)) {
+        Ok(script) => {
+            let o = js_sys::Object::new();
+            set(&o, "ok", &JsValue::TRUE);
+            set(&o, "script", &JsValue::from_str(&script));
+            o.into()
+        }
+        Err(e) => failure(&e),
+    }
+}
+
 /// Each reason in words, by `why` name, in `lang` ("zh" or "en").
 #[cfg(feature = "tools")]
 #[wasm_bindgen]

@@ -230,3 +230,31 @@ fn catalogue_and_extras() {
         "保活探测"
     );
 }
+
+#[wasm_bindgen_test]
+fn reproduce_gives_the_native_script() {
+    let p = obj(&[
+        ("tcp_keepalive_time", JsValue::from_str("5")),
+        ("crash_at", JsValue::from_f64(2.0)),
+    ]);
+    let res = reproduce("keepalive-peer-dead", p);
+    assert_eq!(get(&res, "ok"), JsValue::TRUE, "{:?}", get(&res, "error"));
+    let mut native = tcpsim::defaults("keepalive-peer-dead").unwrap();
+    native.set("tcp_keepalive_time", 5).unwrap();
+    native.set("crash_at", 2).unwrap();
+    assert_eq!(
+        get(&res, "script").as_string().unwrap(),
+        tcpsim::reproduce::script("keepalive-peer-dead", &native).unwrap()
+    );
+    let bad = reproduce(
+        "keepalive-peer-dead",
+        obj(&[("tcp_keepalive_probes", JsValue::from_f64(500.0))]),
+    );
+    assert_eq!(get(&bad, "ok"), JsValue::FALSE);
+    assert_eq!(
+        get(&bad, "param").as_string().as_deref(),
+        Some("tcp_keepalive_probes")
+    );
+    let unknown = reproduce("no-such-scenario", JsValue::NULL);
+    assert_eq!(get(&unknown, "ok"), JsValue::FALSE);
+}

@@ -9,6 +9,7 @@ mod json;
 pub mod outcome;
 pub mod params;
 pub mod pcap;
+pub mod reproduce;
 pub mod scenarios;
 pub mod segment;
 pub mod sim;

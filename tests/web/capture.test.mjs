@@ -1,0 +1,218 @@
+// "Explain your own capture" (web/capture.js, web/capture-worker.js) on the
+// built site (dist/) in Debian's Chromium, driven by playwright-core: the
+// analyser is fetched only when a file is picked or dropped; a kernel
+// recording's pcap gives the connection list and, for a connection, the
+// diagram the CLI draws (`tcpsim explain FILE --conn N --format json`:
+// same segments, same reasons, same diagnosis), in both languages; a file
+// that is not a capture gives a message naming what is wrong. Run with
+// `node --test tests/web/` after `bash scripts/build-web.sh`
+// (scripts/test-page.sh does both).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const dist = path.join(root, "dist");
+const cli = path.join(root, "target/release/tcpsim");
+const fixtures = path.join(root, "tests/kernel/fixtures");
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+  ".pcap": "application/vnd.tcpdump.pcap",
+};
+
+let server;
+let base;
+let browser;
+
+// What the CLI says of a capture: its connection list, or one connection.
+function explain(file, conn) {
+  const args = ["explain", file, "--format", "json", ...(conn == null ? [] : ["--conn", String(conn)])];
+  return JSON.parse(execFileSync(cli, args, { encoding: "utf8" }));
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, "pkg/tcpsim_analyse_wasm_bg.wasm")), "dist/ is not built (bash scripts/build-web.sh)");
+  assert.ok(fs.existsSync(cli), "target/release/tcpsim is missing");
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    const file = path.join(dist, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404);
+      return res.end("not found");
+    }
+    res.writeHead(200, { "content-type": MIME[path.extname(file)] || "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+// A fresh page that records console errors, any request leaving 127.0.0.1,
+// and every URL it requested (the worker's included).
+async function open(url = "/index.html") {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = [];
+  const requested = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  ctx.on("request", (r) => {
+    requested.push(r.url());
+    const u = new URL(r.url());
+    if (!["127.0.0.1", ""].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) problems.push(`request: ${r.url()}`);
+  });
+  await page.goto(base + url);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 15000 });
+  return { ctx, page, problems, requested };
+}
+
+async function done({ ctx, problems }) {
+  await ctx.close();
+  assert.deepEqual(problems, [], "no console errors and no requests beyond 127.0.0.1");
+}
+
+const C = (page) => page.locator("#capture");
+const analyser = (urls) => urls.filter((u) => /tcpsim_analyse|\/capture[-.][^/]*js/.test(u));
+
+async function listed(page) {
+  await page.waitForFunction(() => document.getElementById("capture").dataset.listed != null, null, { timeout: 15000 });
+  return Number(await C(page).getAttribute("data-listed"));
+}
+
+// Pick connection `index` in the list and wait for its diagram; what it
+// drew: the segments' reasons, and the diagnosis.
+async function choose(page, index) {
+  await C(page).locator(`tr[data-index="${index}"]`).click();
+  await page.waitForFunction((i) => {
+    const h = document.querySelector("#capture .capture-conn h3");
+    return h && h.textContent.includes(`#${i}`) && document.querySelector("#capture .capture-diagram svg");
+  }, index);
+  return drawn(page);
+}
+
+async function drawn(page) {
+  return page.evaluate(() => {
+    const sec = document.getElementById("capture");
+    return {
+      whys: [...sec.querySelectorAll(".capture-diagram [data-packet]")].map((g) => g.dataset.why),
+      packets: [...sec.querySelectorAll(".capture-diagram [data-packet]")].map((g) => Number(g.dataset.packet)),
+      diagnosis: sec.querySelector(".capture-diagnosis").textContent,
+      lang: sec.querySelector(".capture-diagram svg").getAttribute("lang"),
+    };
+  });
+}
+
+test("the first load fetches nothing of the capture section", async () => {
+  const s = await open();
+  await s.page.waitForTimeout(300);
+  assert.deepEqual(analyser(s.requested), [], "no analyser wasm, chunk or worker before a file is picked");
+  assert.ok(await C(s.page).locator('input[type="file"]').isVisible(), "the file picker is shown");
+  assert.equal(await C(s.page).getAttribute("data-mounted"), null);
+  await done(s);
+});
+
+test("a picked recording gives the connection list and the CLI's diagram, diagnosis and reasons", async () => {
+  const file = path.join(fixtures, "keepalive-peer-dead.pcap");
+  const list = explain(file);
+  const one = explain(file, 0);
+  const s = await open();
+  await C(s.page).locator('input[type="file"]').setInputFiles(file);
+  assert.equal(await listed(s.page), list.length);
+  assert.equal(await C(s.page).locator("tbody tr").count(), list.length);
+  const row = await C(s.page).locator('tr[data-index="0"]').textContent();
+  assert.ok(row.includes(`${list[0].client.ip}:${list[0].client.port}`), row);
+  assert.ok(row.includes(`${list[0].server.ip}:${list[0].server.port}`), row);
+  assert.ok(row.includes(`${list[0].packets_from_client} / ${list[0].packets_from_server}`), row);
+  const d = await choose(s.page, 0);
+  assert.equal(d.packets.length, one.trace.packets.length, "one element per analysed segment");
+  assert.deepEqual(d.packets, one.trace.packets.map((p) => p.id));
+  assert.deepEqual(d.whys, one.trace.packets.map((p) => p.why), "the CLI's reasons, in order");
+  assert.match(d.lang, /^zh/);
+  assert.equal(d.diagnosis, one.diagnosis.zh);
+  // The analyser was fetched now, and only now.
+  assert.ok(analyser(s.requested).some((u) => u.endsWith("/pkg/tcpsim_analyse_wasm_bg.wasm")), s.requested.join("\n"));
+  // The inspector: a segment's fields and its reason in words.
+  const probe = one.trace.packets.findIndex((p) => p.why === "keepalive_probe");
+  assert.ok(probe > 0, "the recording has a keepalive probe");
+  await C(s.page).locator(`.capture-diagram [data-packet="${probe}"]`).click();
+  await s.page.waitForFunction(() => /keepalive_probe/.test(document.querySelector("#capture .inspector-body").textContent));
+  const inspector = await C(s.page).locator(".inspector-body").textContent();
+  assert.ok(inspector.includes("保活探测"), inspector);
+  assert.ok(inspector.includes(`${one.trace.packets[probe].seq} (${one.trace.packets[probe].abs_seq})`), inspector);
+  // English: the same connection drawn again, the CLI's English diagnosis.
+  await s.page.locator("#lang-toggle").click();
+  await s.page.waitForFunction(() => document.querySelector("#capture .capture-diagram svg")?.getAttribute("lang") === "en");
+  const en = await drawn(s.page);
+  assert.equal(en.diagnosis, one.diagnosis.en);
+  assert.deepEqual(en.whys, d.whys);
+  assert.match(await C(s.page).locator("h2").textContent(), /Explain your own capture/);
+  assert.match(await C(s.page).locator("thead").textContent(), /How it ended/);
+  await done(s);
+});
+
+test("a dropped capture with two connections: each drawn as the CLI draws it", async () => {
+  const file = path.join(fixtures, "syn-established-new-port.pcap");
+  const list = explain(file);
+  assert.equal(list.length, 2);
+  const s = await open();
+  const bytes = fs.readFileSync(file).toString("base64");
+  await C(s.page).evaluate((sec, b64) => {
+    const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([raw], "new-port.pcap"));
+    sec.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    sec.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  assert.equal(await listed(s.page), 2);
+  for (const c of [1, 0]) {
+    const one = explain(file, c);
+    const d = await choose(s.page, c);
+    assert.deepEqual(d.whys, one.trace.packets.map((p) => p.why), `connection ${c}`);
+    assert.equal(d.diagnosis, one.diagnosis.zh, `connection ${c}`);
+  }
+  // The list's filter.
+  await C(s.page).locator(".capture-filter").fill(":40001");
+  assert.equal(await C(s.page).locator("tbody tr").count(), 1);
+  await done(s);
+});
+
+test("a file that is not a capture gives a message naming what is wrong", async () => {
+  const s = await open();
+  const input = C(s.page).locator('input[type="file"]');
+  await input.setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("GET / HTTP/1.1\nHost: example\n") });
+  const error = C(s.page).locator(".capture-error");
+  await error.waitFor({ state: "visible" });
+  const text = await error.textContent();
+  assert.match(text, /无法读取这个文件/);
+  assert.match(text, /not a pcap or pcapng capture/);
+  assert.match(text, /plain text/);
+  assert.equal(await C(s.page).locator(".capture-list").isVisible(), false);
+  // An empty file, then a real one: the section recovers.
+  await input.setInputFiles({ name: "empty.pcap", mimeType: "application/octet-stream", buffer: Buffer.alloc(0) });
+  await s.page.waitForFunction(() => /empty/.test(document.querySelector("#capture .capture-error").textContent));
+  await input.setInputFiles(path.join(fixtures, "kill-from-outside.pcap"));
+  assert.equal(await listed(s.page), 1);
+  assert.equal(await error.isVisible(), false);
+  await done(s);
+});

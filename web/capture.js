@@ -1,0 +1,348 @@
+// "Explain your own capture" (分析你自己的抓包): a chunk of its own, with the
+// analyser (crates/tcpsim-analyse-wasm, in web/capture-worker.js), fetched
+// the first time a reader picks or drops a file in the section; app.js
+// passes the file. The file is read in the browser, in a Web Worker, slice
+// by slice (nothing is uploaded); the page shows a progress bar, then the
+// connection list, then for the connection a reader picks the diagram (the
+// analyser's trace drawn by tcpsim-diagram, in the page's language), the
+// diagnosis, and an inspector with each segment's fields and its reason in
+// words. Its texts (both languages) and its styles are here, not in the
+// first load.
+
+const T = {
+  zh: {
+    reading: "正在读取",
+    summary: (s) =>
+      `共 ${s.packets} 个报文，其中 ${s.segments} 个 TCP 报文段，${s.connections} 条连接，时长 ${s.duration.toFixed(3)} 秒。`,
+    skipped: "未使用的报文：",
+    skip: { not_ip: "不是 IP", not_tcp: "不是 TCP", fragment: "IP 分片", tcp_header_cut: "TCP 头被截断", malformed: "无法解析", link_type: "链路类型不支持", duplicate: "重复抓到" },
+    warning: "注意：",
+    error: "无法读取这个文件：",
+    errorNote: "（原因是分析器给出的英文说明）",
+    none: "这个抓包里没有 TCP 连接。",
+    list: "连接：选一条查看它的时序图",
+    cols: ["#", "客户端", "服务端", "开始（秒）", "最后（秒）", "报文（客户端 / 服务端）", "结束方式"],
+    filter: "筛选（地址或端口）",
+    ending: "结束方式",
+    colon: "：",
+    all: "全部",
+    shown: (n, m) => (n < m ? `显示前 ${n} 条，共 ${m} 条符合条件。` : `共 ${m} 条。`),
+    conn: (c) => `连接 #${c.index}：${ep(c.client)} → ${ep(c.server)}`,
+    inferred: "每个报文的原因、两端的状态和应用得到的结果都是从报文推断的：抓包里只有报文，没有应用的调用。",
+    inspector: "报文详情",
+    hint: "点击或用 Tab 键选中一个报文查看详情。",
+    side: { client: "客户端", server: "服务端" },
+    ends: {
+      closed: () => "双向 FIN，正常关闭",
+      half_closed: (b) => `只有${b}发了 FIN`,
+      reset: (b) => `${b}发了 RST`,
+      unanswered: (b) => `疑似半开：${b}最后的报文没有回应`,
+      open: () => "抓包结束时仍未关闭",
+    },
+    endNames: { closed: "正常关闭", half_closed: "单向 FIN", reset: "RST", unanswered: "疑似半开", open: "仍未关闭" },
+    f: { time: "时间", dir: "方向", flags: "标志", seq: "序号", ack: "确认号", len: "长度", why: "原因", rule: "依据", resend: "第 N 次重发" },
+  },
+  en: {
+    reading: "Reading",
+    summary: (s) =>
+      `${s.packets} packets, ${s.segments} TCP segments, ${s.connections} connections over ${s.duration.toFixed(3)} s.`,
+    skipped: "Packets not used: ",
+    skip: { not_ip: "not IP", not_tcp: "not TCP", fragment: "IP fragments", tcp_header_cut: "TCP header cut short", malformed: "malformed", link_type: "link type not supported", duplicate: "captured twice" },
+    warning: "Note: ",
+    error: "This file cannot be read: ",
+    errorNote: "",
+    none: "This capture holds no TCP connection.",
+    list: "Connections: pick one to see its diagram",
+    cols: ["#", "Client", "Server", "First (s)", "Last (s)", "Packets (client / server)", "How it ended"],
+    filter: "Filter (address or port)",
+    ending: "How it ended",
+    colon: ": ",
+    all: "all",
+    shown: (n, m) => (n < m ? `Showing the first ${n} of ${m} matching.` : `${m} in all.`),
+    conn: (c) => `Connection #${c.index}: ${ep(c.client)} → ${ep(c.server)}`,
+    inferred: "Each segment's reason, both sides' states and what the applications learned are inferred from the segments: a capture holds segments, not the applications' calls.",
+    inspector: "Segment",
+    hint: "Click a segment, or select it with Tab, to see its fields.",
+    side: { client: "client", server: "server" },
+    ends: {
+      closed: () => "FIN both ways",
+      half_closed: (b) => `FIN from the ${b} only`,
+      reset: (b) => `RST from the ${b}`,
+      unanswered: (b) => `half-open? the ${b}'s last segments went unanswered`,
+      open: () => "still open at the end",
+    },
+    endNames: { closed: "closed", half_closed: "FIN one way", reset: "RST", unanswered: "half-open?", open: "still open" },
+    f: { time: "time", dir: "direction", flags: "flags", seq: "seq", ack: "ack", len: "length", why: "why", rule: "rule", resend: "resent N times before" },
+  },
+};
+
+// Rows drawn at once: a capture can hold tens of thousands of connections.
+const ROWS = 200;
+
+const CSS = `
+.capture-own progress{width:100%;max-width:30rem}
+.capture-own .capture-error{color:var(--tcl-danger)}
+.capture-own .capture-tools{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0}
+.capture-own .capture-tools input,.capture-own .capture-tools select{font:inherit;color:var(--tcl-fg);background:var(--tcl-bg);border:1px solid var(--tcl-line);border-radius:4px;padding:.1rem .4rem}
+.capture-own .capture-table{max-height:26rem;overflow:auto;border:1px solid var(--tcl-line);border-radius:8px}
+.capture-own table{border-collapse:collapse;font-size:.85rem;width:100%}
+.capture-own th,.capture-own td{border-bottom:1px solid var(--tcl-line);padding:.15rem .4rem;text-align:left;white-space:nowrap}
+.capture-own th{position:sticky;top:0;background:var(--tcl-panel)}
+.capture-own td.num{text-align:right;font-variant-numeric:tabular-nums}
+.capture-own tr[aria-selected=true] td{background:var(--tcl-panel)}
+.capture-own tbody tr{cursor:pointer}
+.capture-own .capture-note{color:var(--tcl-muted);font-size:.9rem}
+.capture-own.dragging{outline:3px dashed var(--tcl-accent);outline-offset:4px}
+`;
+
+const ep = (e) => (e.ip.includes(":") ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
+
+function h(tag, attrs = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") e.textContent = v;
+    else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? "" : v);
+  }
+  e.append(...kids);
+  return e;
+}
+
+function fmt(t) {
+  return `${Number(t.toFixed(6))} s`;
+}
+
+// The page's language, from <html lang> (app.js sets it).
+const lang = () => (document.documentElement.lang.startsWith("en") ? "en" : "zh");
+
+export function mount(section) {
+  const S = {
+    worker: null,
+    list: null, // {connections, stats, warning}
+    chosen: null, // index shown
+    explained: null, // the worker's answer for it
+    trace: null,
+    rules: null,
+    shown: null, // segment in the inspector
+    failed: null, // the error shown, if any
+  };
+  const t = () => T[lang()];
+  const style = document.createElement("style");
+  style.textContent = CSS;
+  document.head.append(style);
+
+  const status = h("div", { class: "capture-status", role: "status", hidden: true });
+  const error = h("p", { class: "capture-error", role: "alert", hidden: true });
+  const listBox = h("div", { class: "capture-list", hidden: true });
+  const connBox = h("div", { class: "capture-conn", hidden: true });
+  section.append(status, error, listBox, connBox);
+
+  // Drag feedback (app.js already accepts the drop).
+  section.addEventListener("dragenter", () => section.classList.add("dragging"));
+  section.addEventListener("dragleave", (e) => {
+    if (!section.contains(e.relatedTarget)) section.classList.remove("dragging");
+  });
+  section.addEventListener("drop", () => section.classList.remove("dragging"));
+
+  function worker() {
+    if (S.worker) return S.worker;
+    S.worker = new Worker(new URL("./capture-worker.js", import.meta.url), { type: "module" });
+    S.worker.onmessage = (e) => receive(e.data);
+    S.worker.onerror = (e) => fail(e.message || String(e));
+    return S.worker;
+  }
+
+  function fail(msg) {
+    S.failed = msg;
+    status.hidden = true;
+    listBox.hidden = true;
+    connBox.hidden = true;
+    error.textContent = t().error + msg + t().errorNote;
+    error.hidden = false;
+  }
+
+  function receive(m) {
+    if (m.type === "progress") showProgress(m.fraction);
+    else if (m.type === "error") fail(m.error);
+    else if (m.type === "list") {
+      S.list = m;
+      status.hidden = true;
+      drawList();
+      // (The worker's wasm memory, for scripts/bench-capture.mjs.)
+      performance.mark("capture-listed", { detail: { wasmMemory: m.memory } });
+      performance.measure("capture-list", "capture-picked", "capture-listed");
+      section.dataset.listed = String(m.connections.length);
+    } else if (m.type === "explained") {
+      if (m.index !== S.chosen) return;
+      if (!m.ok) return fail(m.error);
+      S.explained = m;
+      S.trace = JSON.parse(m.trace);
+      drawConnection();
+    }
+  }
+
+  function showProgress(fraction) {
+    const pct = Math.round((fraction || 0) * 100);
+    status.replaceChildren(h("label", {}, `${t().reading} `, h("progress", { max: "100", value: String(pct) }), ` ${pct}%`));
+    status.hidden = false;
+  }
+
+  function drawList() {
+    const { connections, stats, warning } = S.list;
+    const L = t();
+    const parts = [h("p", { text: L.summary(stats) })];
+    const skipped = Object.entries(stats.skipped).filter(([, n]) => n > 0);
+    if (skipped.length) parts.push(h("p", { class: "capture-note", text: L.skipped + skipped.map(([k, n]) => `${L.skip[k] || k} ${n}`).join(lang() === "zh" ? "，" : ", ") }));
+    if (warning) parts.push(h("p", { class: "capture-note", text: L.warning + warning }));
+    if (!connections.length) {
+      parts.push(h("p", { text: L.none }));
+      listBox.replaceChildren(...parts);
+      listBox.hidden = false;
+      connBox.hidden = true;
+      return;
+    }
+    const filter = h("input", { type: "search", class: "capture-filter", "aria-label": L.filter, placeholder: L.filter });
+    const ending = h("select", { class: "capture-ending", "aria-label": L.ending });
+    ending.append(h("option", { value: "", text: L.ending + L.colon + L.all }));
+    for (const [k, name] of Object.entries(L.endNames)) ending.append(h("option", { value: k, text: name }));
+    const shown = h("span", { class: "capture-note" });
+    const tbody = h("tbody");
+    const table = h("table", {}, h("caption", { class: "visually-hidden", text: L.list }), h("thead", {}, h("tr", {}, ...L.cols.map((c) => h("th", { scope: "col", text: c })))), tbody);
+    const render = () => {
+      const q = filter.value.trim().toLowerCase();
+      const end = ending.value;
+      const rows = [];
+      let matching = 0;
+      for (const c of connections) {
+        if (end && c.end !== end) continue;
+        if (q && !`${ep(c.client)} ${ep(c.server)}`.toLowerCase().includes(q)) continue;
+        matching++;
+        if (rows.length < ROWS) rows.push(row(c));
+      }
+      tbody.replaceChildren(...rows);
+      shown.textContent = L.shown(rows.length, matching);
+    };
+    filter.addEventListener("input", render);
+    ending.addEventListener("change", render);
+    tbody.addEventListener("click", (e) => {
+      const tr = e.target.closest("tr[data-index]");
+      if (tr) choose(Number(tr.dataset.index));
+    });
+    tbody.addEventListener("keydown", (e) => {
+      const tr = e.target.closest("tr[data-index]");
+      if (tr && (e.key === "Enter" || e.key === " ")) {
+        e.preventDefault();
+        choose(Number(tr.dataset.index));
+      }
+    });
+    render();
+    parts.push(h("h3", { text: L.list }), h("div", { class: "capture-tools" }, filter, ending, shown), h("div", { class: "capture-table" }, table));
+    listBox.replaceChildren(...parts);
+    listBox.hidden = false;
+  }
+
+  function row(c) {
+    const L = t();
+    const by = c.end_by ? L.side[c.end_by] : "";
+    return h(
+      "tr",
+      { "data-index": String(c.index), tabindex: "0", "aria-selected": String(c.index === S.chosen) },
+      h("td", { class: "num", text: String(c.index) }),
+      h("td", { text: ep(c.client) }),
+      h("td", { text: ep(c.server) }),
+      h("td", { class: "num", text: c.first_at.toFixed(3) }),
+      h("td", { class: "num", text: c.last_at.toFixed(3) }),
+      h("td", { class: "num", text: `${c.packets_from_client} / ${c.packets_from_server}` }),
+      h("td", { text: (L.ends[c.end] || (() => c.end))(by) }),
+    );
+  }
+
+  function choose(index) {
+    S.chosen = index;
+    S.explained = null;
+    S.shown = null;
+    for (const tr of listBox.querySelectorAll("tr[data-index]")) tr.setAttribute("aria-selected", String(Number(tr.dataset.index) === index));
+    worker().postMessage({ type: "explain", index, lang: lang() });
+  }
+
+  function drawConnection() {
+    const L = t();
+    const m = S.explained;
+    const c = m.connection;
+    const figure = h("figure", { class: "live-diagram capture-diagram" });
+    figure.innerHTML = m.svg;
+    const body = h("dl", { class: "inspector-body" }, h("dd", { text: L.hint }));
+    connBox.replaceChildren(
+      h("h3", { text: L.conn(c) }),
+      h("p", { class: "headline capture-diagnosis", text: m.diagnosis.text }),
+      h("p", { class: "capture-note", text: L.inferred }),
+      h("div", { class: "stage" }, figure, h("aside", { class: "inspector", "aria-live": "polite" }, h("h3", { text: L.inspector }), body)),
+    );
+    connBox.hidden = false;
+    if (S.shown != null) inspect(S.shown);
+  }
+
+  function inspect(i) {
+    const p = S.trace && S.trace.packets[i];
+    if (!p) return;
+    S.shown = i;
+    const L = t();
+    const words = S.explained.whyTexts[p.why];
+    const rows = [
+      [L.f.time, fmt(p.sent_at)],
+      [L.f.dir, `${p.src}${p.spoofed_as ? ` (as ${p.spoofed_as})` : ""} → ${p.dst}   ${p.sport} → ${p.dport}`],
+      [L.f.flags, p.flags.join(" ")],
+      [L.f.seq, `${p.seq} (${p.abs_seq})`],
+      [L.f.ack, p.ack == null ? "—" : `${p.ack} (${p.abs_ack})`],
+      [L.f.len, String(p.len)],
+      [L.f.why, (words ? `${words} (${p.why})` : p.why) + (p.resend ? ` · ${L.f.resend.replace("N", p.resend)}` : "")],
+      [L.f.rule, S.rules ? S.rules[lang()][p.why] || "" : "…"],
+    ];
+    const body = connBox.querySelector(".inspector-body");
+    body.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
+    for (const g of connBox.querySelectorAll("[data-packet]")) g.classList.toggle("current", Number(g.dataset.packet) === i);
+    if (!S.rules)
+      import("./rules.js").then(
+        (r) => {
+          S.rules = r.RULES;
+          if (S.shown === i) inspect(i);
+        },
+        () => {},
+      );
+  }
+
+  connBox.addEventListener("click", (e) => {
+    const g = e.target.closest && e.target.closest("[data-packet]");
+    if (g) inspect(Number(g.dataset.packet));
+  });
+  connBox.addEventListener("focusin", (e) => {
+    const g = e.target.closest && e.target.closest("[data-packet]");
+    if (g) inspect(Number(g.dataset.packet));
+  });
+
+  new MutationObserver(() => {
+    if (S.list) drawList();
+    // The diagram and the diagnosis in the new language: the worker
+    // draws them again (the capture stays read).
+    if (S.chosen != null) worker().postMessage({ type: "explain", index: S.chosen, lang: lang() });
+    if (S.failed != null) fail(S.failed);
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
+
+  section.dataset.mounted = "1";
+  return {
+    open(file) {
+      // A fresh worker for each file: one still reading stops here.
+      if (S.worker) S.worker.terminate();
+      S.worker = null;
+      S.failed = null;
+      S.list = null;
+      S.chosen = null;
+      S.explained = null;
+      S.shown = null;
+      error.hidden = true;
+      listBox.hidden = true;
+      connBox.hidden = true;
+      showProgress(0);
+      worker().postMessage({ type: "read", file });
+    },
+  };
+}
