@@ -2,23 +2,8 @@
 //! and bad input (exit 2, one line) or a failed write (exit 1).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn tcpsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcpsim"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run tcpsim")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
-}
+mod common;
+use common::{bad, stderr, stdout, tcpsim};
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -33,25 +18,6 @@ fn temp(name: &str, bytes: &[u8]) -> PathBuf {
     let p = std::env::temp_dir().join(format!("tcpsim-explain-{}-{name}", std::process::id()));
     std::fs::write(&p, bytes).unwrap();
     p
-}
-
-/// Exit status 2, exactly one line on stderr containing every `needle`,
-/// nothing on stdout, no panic.
-fn bad(args: &[&str], needles: &[&str]) {
-    let o = tcpsim(args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: stderr {err}");
-    assert!(!err.contains("panicked"), "{args:?}: {err}");
-    assert_eq!(
-        err.lines().count(),
-        1,
-        "{args:?}: want one line, got {err:?}"
-    );
-    assert!(err.starts_with("tcpsim: "), "{args:?}: {err}");
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: {err:?} lacks {n:?}");
-    }
-    assert!(o.stdout.is_empty(), "{args:?}: stdout not empty");
 }
 
 #[test]

@@ -20,48 +20,13 @@ use tcpsim::{defaults, run, Error, ParamError, Params, Trace};
 use tcpsim_diagram::{svg, Lang, SvgOptions};
 use wasm_bindgen::prelude::*;
 
-// The page runs one thread; lol_alloc's free-list allocator is far smaller
-// than the default dlmalloc and frees memory between redraws.
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
-    // SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
-    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
-
 #[wasm_bindgen(start)]
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        // The message and location only (no payload formatting machinery).
-        let mut msg = String::from("tcpsim panicked");
-        if let Some(loc) = info.location() {
-            msg.push_str(" at ");
-            msg.push_str(loc.file());
-        }
-        let payload = info.payload();
-        if let Some(s) = payload.downcast_ref::<&str>() {
-            msg.push_str(": ");
-            msg.push_str(s);
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            msg.push_str(": ");
-            msg.push_str(s);
-        }
-        report_panic(&msg);
-    }));
+    tcpsim_wasm_support::set_panic_hook("tcpsim", PANIC_GLOBAL);
 }
 
-/// What the panic hook does with its message: log it, and leave it in
-/// `globalThis.__tcpsimPanic`, where the page's error box reads it when the
-/// trap that follows reaches JavaScript as an exception.
-fn report_panic(msg: &str) {
-    web_sys::console::error_1(&JsValue::from_str(msg));
-    if let Some(w) = js_sys::global().dyn_ref::<js_sys::Object>() {
-        let _ = js_sys::Reflect::set(
-            w,
-            &JsValue::from_str("__tcpsimPanic"),
-            &JsValue::from_str(msg),
-        );
-    }
-}
+/// Where a panic's message is left for the page's error box.
+const PANIC_GLOBAL: &str = "__tcpsimPanic";
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests {
@@ -72,7 +37,7 @@ mod browser_tests {
 
     #[wasm_bindgen_test]
     fn a_panic_report_reaches_the_page() {
-        report_panic("tcpsim panicked at x.rs: test");
+        tcpsim_wasm_support::report_panic(PANIC_GLOBAL, "tcpsim panicked at x.rs: test");
         let v =
             js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("__tcpsimPanic")).unwrap();
         assert_eq!(
