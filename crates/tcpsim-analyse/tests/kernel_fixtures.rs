@@ -1,10 +1,11 @@
 //! The analyser against the simulator, on the project's kernel recordings:
-//! for every tests/kernel/fixtures/NAME.pcap (taken on the server's
-//! interface), the analyser's reason for each segment must be the
-//! simulator's reason for the same segment, in a run of the same scenario
-//! with the recording's parameters. The simulated segments are the ones the
-//! server's interface sees (what the server sends, and what reaches it), in
-//! time order, as in crates/tcpsim/tests/kernel_fixtures.rs; they are
+//! for every tests/kernel/fixtures/NAME.pcap, the analyser's reason for
+//! each segment must be the simulator's reason for the same segment, in a
+//! run of the same scenario with the recording's parameters. The simulated
+//! segments are the ones the captured host's interface sees (the server's,
+//! or the client's where the recording's `capture_point` says so: what that
+//! host sends, and what reaches it), in time order, up to the capture's end
+//! (`duration_s`), as in crates/tcpsim/tests/kernel_fixtures.rs; they are
 //! compared connection by connection (by client port).
 //!
 //! Also checked: each connection's diagnosis names the right ending.
@@ -20,6 +21,9 @@ fn fixtures() -> PathBuf {
 /// The ending each recording's connections must be diagnosed with, in
 /// connection order.
 const ENDINGS: &[(&str, &[&str])] = &[
+    ("connect-dead-host", &["syn_unanswered"]),
+    ("connect-dead-host-user-timeout", &["syn_unanswered"]),
+    ("host-crash-data-default", &["unanswered"]),
     ("host-crash-data-no-reboot", &["unanswered"]),
     ("host-crash-data-rto-min", &["unanswered"]),
     ("host-crash-data-user-timeout", &["unanswered"]),
@@ -29,6 +33,14 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ("keepalive-peer-alive", &["open"]),
     ("keepalive-peer-dead", &["keepalive_gave_up"]),
     ("kill-from-outside", &["third_party_reset"]),
+    ("middlebox-idle-drop", &["unanswered"]),
+    ("middlebox-idle-keepalive", &["open"]),
+    ("middlebox-idle-reset", &["third_party_reset"]),
+    ("partition-heals", &["open"]),
+    ("preset-go-idle", &["keepalive_gave_up"]),
+    ("preset-grpc-data", &["unanswered"]),
+    ("preset-linux-connect", &["syn_unanswered"]),
+    ("preset-redis-idle", &["keepalive_gave_up"]),
     ("process-crash", &["closed"]),
     ("process-crash-linger", &["closed"]),
     ("process-crash-server-writes", &["reset_after_close"]),
@@ -69,24 +81,40 @@ fn lost_fin_ack_race(fx: &Value) -> Option<i64> {
     Some((delay_ms.ceil() as i64).max(5))
 }
 
-/// The simulated segments the server's interface sees, in time order.
-fn sim_view(t: &Trace) -> Vec<&Packet> {
+/// The simulated segments a capture on one host's interface sees, in time
+/// order: `point` is the recording's `capture_point` (the server's, or the
+/// client's when the server's host is down from the start); what the host
+/// sends, when it sends it; what reaches it, when it arrives. A recording
+/// ends where its capture stopped (`duration_s`): simulated segments after
+/// that moment have no counterpart and are left out (a keepalive that
+/// probes on, a horizon of minutes), as in crates/tcpsim/tests/kernel_fixtures.rs.
+fn sim_view<'a>(t: &'a Trace, point: &str, until: f64) -> Vec<&'a Packet> {
     let mut v: Vec<(f64, &Packet)> = t
         .packets
         .iter()
         .filter_map(|p| {
-            let at = if p.src == "server" {
+            let at = if p.src == point {
                 Some(p.sent_at)
-            } else if p.dst == "server" {
+            } else if p.dst == point {
                 p.arrived_at
             } else {
                 None
             }?;
             Some((at, p))
         })
+        .filter(|(at, _)| *at <= until)
         .collect();
     v.sort_by(|a, b| a.0.total_cmp(&b.0));
     v.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Where the recording was captured (default: the server), and when the
+/// capture stopped (older recordings lack `duration_s`: all is compared).
+fn capture_point_and_end(fx: &Value) -> (&str, f64) {
+    (
+        fx["capture_point"].as_str().unwrap_or("server"),
+        fx["duration_s"].as_f64().unwrap_or(f64::INFINITY),
+    )
 }
 
 fn line(p: &Packet) -> String {
@@ -137,7 +165,8 @@ fn the_analyser_gives_the_simulators_reasons_on_every_kernel_recording() {
         )
         .unwrap();
         let sim = simulate(name, &fx);
-        let view = sim_view(&sim);
+        let (point, until) = capture_point_and_end(&fx);
+        let view = sim_view(&sim, point, until);
         let bytes = std::fs::read(fixtures().join(format!("{name}.pcap"))).unwrap();
         let cap = tcpsim_analyse::read(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(cap.stats().skipped.total(), 0, "{name}");
@@ -163,13 +192,19 @@ fn the_analyser_gives_the_simulators_reasons_on_every_kernel_recording() {
             compared += theirs.len();
             let same = mine.len() == theirs.len()
                 && mine.iter().zip(&theirs).all(|(m, s)| {
-                    // A listener's RST and a closed port's are the same on
-                    // the wire: the analyser says the latter.
-                    let want = match s.why {
-                        Why::RstListener => Why::RstNoSocket,
-                        w => w,
+                    let (want, want_src) = match (s.why, s.src.as_str()) {
+                        // A listener's RST and a closed port's are the same
+                        // on the wire: the analyser says the latter.
+                        (Why::RstListener, src) => (Why::RstNoSocket, src),
+                        // A middlebox's RST in the other end's name (its
+                        // own TTL, not the forwarded one's) and a third
+                        // party's forged RST are the same on the wire: a
+                        // RST with one side's address and another TTL. The
+                        // analyser says the latter, sent by `attacker`.
+                        (Why::MiddleboxRst, "middlebox") => (Why::ForgedRst, "attacker"),
+                        (w, src) => (w, src),
                     };
-                    m.why == want && m.resend == s.resend && m.flags == s.flags && m.src == s.src
+                    m.why == want && m.resend == s.resend && m.flags == s.flags && m.src == want_src
                 });
             if !same {
                 failures.push(format!(
@@ -212,16 +247,27 @@ fn the_analyser_gives_the_simulators_reasons_on_every_kernel_recording() {
     );
 }
 
+/// The endings whose capture stops at the side's last retransmission
+/// (`unanswered`: of data, `syn_unanswered`: of a SYN): the timer that then
+/// gives up (tcp_retries2, TCP_USER_TIMEOUT, tcp_syn_retries) puts nothing
+/// on the wire, and a pcap file does not say how long the capture went on
+/// after its last segment, so the ETIMEDOUT it brings cannot be seen.
+const GIVE_UP_UNSEEN: &[&str] = &["unanswered", "syn_unanswered"];
+
 /// What each application learned: where the capture can tell, the same
-/// as the simulator says (a retransmission timer running out cannot be
-/// seen in a capture that stops at the last retransmission).
+/// as the simulator says. Where it cannot (a recording whose expected
+/// ending is in `GIVE_UP_UNSEEN`), the simulator's ETIMEDOUT for the side
+/// that retransmitted is left out, and there must be one; everything else
+/// is still compared.
 #[test]
 fn outcomes_agree_with_the_simulator_where_the_capture_can_tell() {
+    let mut n = 0;
     for entry in std::fs::read_dir(fixtures()).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|x| x != "pcap") {
             continue;
         }
+        n += 1;
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let fx: Value =
             serde_json::from_str(&std::fs::read_to_string(path.with_extension("json")).unwrap())
@@ -235,15 +281,31 @@ fn outcomes_agree_with_the_simulator_where_the_capture_can_tell() {
             .iter()
             .map(|o| (o.host.clone(), o.result.as_string()))
             .collect();
-        let theirs: Vec<(String, String)> = sim
+        let mut theirs: Vec<(String, String)> = sim
             .outcome
             .iter()
             .map(|o| (o.host.clone(), o.result.as_string()))
             .collect();
-        if name.starts_with("host-crash-data") {
-            assert!(ours.is_empty(), "{name}: {ours:?}");
-        } else {
-            assert_eq!(ours, theirs, "{name}");
+        let ending = ENDINGS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("{name}: no expected ending in ENDINGS"))
+            .1[0];
+        if GIVE_UP_UNSEEN.contains(&ending) {
+            // The side that retransmitted: the recording's last segment's
+            // sender.
+            let by = fx["packets"].as_array().unwrap().last().unwrap()["src"]
+                .as_str()
+                .unwrap();
+            let at = theirs
+                .iter()
+                .position(|(h, r)| h == by && r == "ETIMEDOUT")
+                .unwrap_or_else(|| {
+                    panic!("{name}: ending {ending}, but the simulator gives the {by} no ETIMEDOUT")
+                });
+            theirs.remove(at);
         }
+        assert_eq!(ours, theirs, "{name}");
     }
+    assert!(n >= 15, "recordings: {n}");
 }
