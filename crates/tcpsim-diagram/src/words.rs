@@ -328,6 +328,16 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
                 }
             }
         }
+    } else if trace.origin == tcpsim::trace::Origin::Capture {
+        // A capture holds segments only: an error that reached an
+        // application shows only through the segments that caused it (see
+        // the diagnosis), and a timer that gave up sends nothing.
+        if zh {
+            "从抓到的报文看不出哪一端的应用收到了错误（应用的调用不在抓包里，请看诊断）。"
+                .to_string()
+        } else {
+            "No error reaching either application can be read from the segments (a capture holds no application calls; see the diagnosis).".to_string()
+        }
     } else if zh {
         "一切正常：两端的应用都不会收到任何错误。".to_string()
     } else {
