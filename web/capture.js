@@ -41,6 +41,13 @@ const T = {
     },
     endNames: { closed: "正常关闭", half_closed: "单向 FIN", reset: "RST", unanswered: "疑似半开", open: "仍未关闭" },
     f: { time: "时间", dir: "方向", flags: "标志", seq: "序号", ack: "确认号", len: "长度", why: "原因", rule: "依据", resend: "第 N 次重发" },
+    beside: "和模拟对照",
+    besidePick: "对照的场景",
+    besideNone: "（不对照）",
+    besideNote: "选一个场景，它那一节现在画着的模拟图（用那一节里设置的参数）就显示在抓包下面。用某一节“在你的 Linux 上复现”的脚本录下的抓包，文件名里带着场景名，会自动选上它。",
+    besideFrom: (title) => `模拟：${title}，参数是它那一节里现在设置的。`,
+    notDrawn: "这一节的图还没画出来，",
+    openSection: "打开这一节",
   },
   en: {
     reading: "Reading",
@@ -73,6 +80,13 @@ const T = {
     },
     endNames: { closed: "closed", half_closed: "FIN one way", reset: "RST", unanswered: "half-open?", open: "still open" },
     f: { time: "time", dir: "direction", flags: "flags", seq: "seq", ack: "ack", len: "length", why: "why", rule: "rule", resend: "resent N times before" },
+    beside: "Beside a simulation",
+    besidePick: "Scenario to compare with",
+    besideNone: "(none)",
+    besideNote: "Pick a scenario, and the simulation its section draws now (with the parameters set there) is shown under the capture. A capture recorded by a section's reproduction script carries the scenario in its file name, and that scenario is picked for you.",
+    besideFrom: (title) => `Simulated: ${title}, with the parameters its section has now.`,
+    notDrawn: "That section's diagram is not drawn yet: ",
+    openSection: "open the section",
   },
 };
 
@@ -93,6 +107,7 @@ const CSS = `
 .capture-own tbody tr{cursor:pointer}
 .capture-own .capture-note{color:var(--tcl-muted);font-size:.9rem}
 .capture-own.dragging{outline:3px dashed var(--tcl-accent);outline-offset:4px}
+.capture-own .capture-beside{margin-top:1rem}
 `;
 
 const ep = (e) => (e.ip.includes(":") ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
@@ -111,6 +126,19 @@ function fmt(t) {
   return `${Number(t.toFixed(6))} s`;
 }
 
+// The scenario a capture was recorded for, from its file name: a section's
+// reproduction script writes tcpsim-ID-DATE-TIME.pcap, the kernel
+// recordings are ID.pcap or ID-VARIANT.pcap. The longest scenario id the
+// name starts with (followed by "-" or "."), or "".
+export function scenarioOf(fileName, ids) {
+  const base = String(fileName || "").replace(/^.*[\\/]/, "").replace(/^tcpsim-/, "");
+  let best = "";
+  for (const id of ids) {
+    if (id.length > best.length && base.startsWith(id) && /^[-.]/.test(base.slice(id.length))) best = id;
+  }
+  return best;
+}
+
 // The page's language, from <html lang> (app.js sets it).
 const lang = () => (document.documentElement.lang.startsWith("en") ? "en" : "zh");
 
@@ -124,6 +152,8 @@ export function mount(section) {
     rules: null,
     shown: null, // segment in the inspector
     failed: null, // the error shown, if any
+    fileName: "",
+    beside: null, // the scenario shown beside the capture ("" for none)
   };
   const t = () => T[lang()];
   const style = document.createElement("style");
@@ -276,9 +306,54 @@ export function mount(section) {
       h("p", { class: "headline capture-diagnosis", text: m.diagnosis.text }),
       h("p", { class: "capture-note", text: L.inferred }),
       h("div", { class: "stage" }, figure, h("aside", { class: "inspector", "aria-live": "polite" }, h("h3", { text: L.inspector }), body)),
+      besideBlock(),
     );
     connBox.hidden = false;
     if (S.shown != null) inspect(S.shown);
+  }
+
+  // The simulation of a scenario under the capture: the diagram its section
+  // draws now (a copy, not a second simulation), with its headline.
+  function besideBlock() {
+    const L = t();
+    const sections = [...document.querySelectorAll("section.scenario[id]")];
+    const pick = h("select", { class: "capture-beside-pick", "aria-label": L.besidePick });
+    pick.append(h("option", { value: "", text: L.besideNone }));
+    for (const sec of sections) pick.append(h("option", { value: sec.id, text: titleOf(sec) }));
+    if (S.beside == null) S.beside = scenarioOf(S.fileName, sections.map((x) => x.id));
+    pick.value = S.beside;
+    const box = h("div", { class: "capture-sim" });
+    const draw = () => {
+      S.beside = pick.value;
+      box.replaceChildren(...simulated(S.beside));
+    };
+    pick.addEventListener("change", draw);
+    draw();
+    return h("div", { class: "capture-beside" }, h("h3", { text: L.beside }), h("p", { class: "capture-note", text: L.besideNote }), h("label", {}, `${L.besidePick}${L.colon}`, pick), box);
+  }
+
+  function titleOf(sec) {
+    const h2 = sec.querySelector("h2");
+    return h2 ? h2.textContent.trim() : sec.id;
+  }
+
+  function simulated(id) {
+    const sec = id && document.getElementById(id);
+    if (!sec) return [];
+    const L = t();
+    const svg = sec.querySelector(".live-diagram svg") || sec.querySelector("figure.diagram svg");
+    const link = h("a", { href: `#s=${id}`, text: L.openSection });
+    if (!svg) return [h("p", { class: "capture-note" }, L.notDrawn, link)];
+    const copy = svg.cloneNode(true);
+    // Its segments are not the capture's: the inspector ignores them.
+    for (const g of copy.querySelectorAll("[data-packet]")) {
+      g.removeAttribute("data-packet");
+      g.removeAttribute("tabindex");
+    }
+    const headline = sec.querySelector(".headline");
+    const fig = h("figure", { class: "live-diagram capture-sim-diagram", "data-scenario": id });
+    fig.append(copy);
+    return [h("p", { class: "capture-note" }, L.besideFrom(titleOf(sec)), " ", link), ...(headline && headline.textContent ? [h("p", { class: "headline", text: headline.textContent })] : []), fig];
   }
 
   function inspect(i) {
@@ -299,7 +374,7 @@ export function mount(section) {
     ];
     const body = connBox.querySelector(".inspector-body");
     body.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
-    for (const g of connBox.querySelectorAll("[data-packet]")) g.classList.toggle("current", Number(g.dataset.packet) === i);
+    for (const g of connBox.querySelectorAll(".capture-diagram [data-packet]")) g.classList.toggle("current", Number(g.dataset.packet) === i);
     if (!S.rules)
       import("./rules.js").then(
         (r) => {
@@ -338,6 +413,8 @@ export function mount(section) {
       S.chosen = null;
       S.explained = null;
       S.shown = null;
+      S.fileName = file.name || "";
+      S.beside = null;
       error.hidden = true;
       listBox.hidden = true;
       connBox.hidden = true;

@@ -627,7 +627,7 @@ mv "$work/capture.pcap" "$out"
 if [ -n "${SUDO_UID:-}" ]; then chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$out" || true; fi
 echo "$id: Linux $(uname -r); $(grep -Eo '[0-9]+ packets? captured' "$work/tcpdump.log" || echo 'tcpdump said nothing')"
 echo "$id: capture written to $out"
-echo "$id: explain it with: tcpsim explain '$out' --conn 0 (or in the page's section 'Explain your own capture')"
+echo "$id: explain it with: tcpsim explain '$out' --conn 0, or drop it on the page's section 'Explain your own capture', which shows it beside the simulation of $id (keep the file name)"
 "#;
 
 /// `template` with each `@NAME@` (capital letters) replaced by `value(NAME)`;
