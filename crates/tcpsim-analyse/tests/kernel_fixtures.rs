@@ -14,6 +14,12 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tcpsim::trace::{Packet, Trace, Why};
 
+// The FIN-ACK race: a recording whose server ACKed the client's FIN alone
+// is compared with a server that closes after the delayed ACK.
+#[path = "../../../tests/kernel/races.rs"]
+mod races;
+use races::lost_fin_ack_race;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/kernel/fixtures")
 }
@@ -48,38 +54,6 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ("syn-established-new-port", &["peer_rebooted", "open"]),
     ("syn-established-same-port", &["reconnected"]),
 ];
-
-/// The FIN-ACK race of crates/tcpsim/tests/kernel_fixtures.rs: a recording
-/// with `close_delay_ms` = 0 whose server ACKed the client's FIN alone,
-/// before its own FIN, is compared with a server that closes after the
-/// simulator's delayed ACK. Returns that delay.
-fn lost_fin_ack_race(fx: &Value) -> Option<i64> {
-    if fx["params"]["close_delay_ms"].as_i64() != Some(0) {
-        return None;
-    }
-    let pk = fx["packets"].as_array()?;
-    let has = |p: &Value, f: &str| {
-        p["flags"]
-            .as_array()
-            .is_some_and(|fs| fs.iter().any(|x| x == f))
-    };
-    let fin_at = pk
-        .iter()
-        .position(|p| p["src"] == "client" && has(p, "FIN"))?;
-    let fin = &pk[fin_at];
-    let ack_of_fin = fin["seq"].as_u64()? + 1;
-    let mut server = pk[fin_at + 1..].iter().filter(|p| p["src"] == "server");
-    let first = server.next()?;
-    let alone = !has(first, "FIN") && first["ack"].as_u64() == Some(ack_of_fin);
-    let server_fin = pk[fin_at + 1..]
-        .iter()
-        .find(|p| p["src"] == "server" && has(p, "FIN"))?;
-    if !alone {
-        return None;
-    }
-    let delay_ms = (server_fin["t"].as_f64()? - fin["t"].as_f64()?) * 1000.0;
-    Some((delay_ms.ceil() as i64).max(5))
-}
 
 /// The simulated segments a capture on one host's interface sees, in time
 /// order: `point` is the recording's `capture_point` (the server's, or the
