@@ -18,17 +18,12 @@
 //     runs the page and its worker) and its peak proportional set size
 //     (Pss, sampled every 20 ms), each with its value before the file was
 //     picked.
-import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { root, serve, launch } from "./bench-common.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dist = path.join(root, "dist");
 const RUNS = Number(process.env.RUNS) || 3;
-const MIME = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".svg": "image/svg+xml", ".json": "application/json" };
 
 let capture = process.argv[2];
 if (!capture) {
@@ -40,18 +35,7 @@ if (!capture) {
 }
 const size = fs.statSync(capture).size;
 
-const server = http.createServer((req, res) => {
-  const p = new URL(req.url, "http://x").pathname;
-  const file = path.join(dist, p === "/" ? "index.html" : p);
-  if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404);
-    return res.end();
-  }
-  res.writeHead(200, { "content-type": MIME[path.extname(file)] || "application/octet-stream" });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${server.address().port}`;
+const { server, base } = await serve();
 
 const kB = (line) => Number((line || "").match(/(\d+)/)?.[1] || 0) * 1024;
 function status(pid) {
@@ -75,10 +59,7 @@ const MB = (b) => (b / 1e6).toFixed(1);
 
 const results = [];
 for (let run = 1; run <= RUNS; run++) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launch();
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await page.goto(base + "/index.html");
   await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 30000 });

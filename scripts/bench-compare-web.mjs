@@ -5,31 +5,15 @@
 // and -> the end of the first 'redraw' measure (the first diagram).
 //   node scripts/bench-compare-web.mjs OTHER_DIST [DIST]   (RUNS=12)
 // A benchmark: it prints figures and asserts nothing.
-import http from "node:http";
-import fs from "node:fs";
-import path from "node:path";
-import { chromium } from "playwright-core";
+import { serve, launch } from "./bench-common.mjs";
 const [baseDir, mainDir = "dist"] = process.argv.slice(2);
 if (!baseDir) {
   console.error("usage: node scripts/bench-compare-web.mjs OTHER_DIST [DIST]");
   process.exit(2);
 }
 const dists = { base: baseDir, main: mainDir };
-const MIME = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml", ".json": "application/json" };
-function serve(dir) {
-  return new Promise((r) => {
-    const s = http.createServer((req, res) => {
-      const u = new URL(req.url, "http://x");
-      const f = path.join(dir, u.pathname === "/" ? "index.html" : decodeURIComponent(u.pathname));
-      if (!fs.existsSync(f) || fs.statSync(f).isDirectory()) { res.writeHead(404); return res.end(); }
-      res.writeHead(200, { "content-type": MIME[path.extname(f)] || "application/octet-stream" });
-      fs.createReadStream(f).pipe(res);
-    });
-    s.listen(0, "127.0.0.1", () => r(`http://127.0.0.1:${s.address().port}`));
-  });
-}
-const bases = { base: await serve(dists.base), main: await serve(dists.main) };
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const bases = { base: (await serve(dists.base)).base, main: (await serve(dists.main)).base };
+const browser = await launch(["--no-sandbox", "--disable-gpu"]);
 const out = { base: [], main: [], baseFirst: [], mainFirst: [] };
 for (let i = 0; i < Number(process.env.RUNS || 12); i++) {
   for (const k of ["base", "main"]) {

@@ -18,16 +18,11 @@
 // itself with app.js swapped for a module that fetches and compiles the
 // page's wasm and sets the mark. They show what the browser takes before any
 // of our work can run.
-import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { dist, serve, launch } from "./bench-common.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dist = path.join(root, "dist");
-const MIME = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml", ".json": "application/json" };
 const RUNS = Number(process.env.RUNS) || 15;
 
 const MARK = `performance.mark("diagrams-drawn");document.documentElement.dataset.ready="1";`;
@@ -40,26 +35,8 @@ const EXTRA = {
   "/__page.html": ["text/html", fs.readFileSync(path.join(dist, "index.html"), "utf8").replace('src="app.js"', 'src="__wasm.js"')],
 };
 
-const server = http.createServer((req, res) => {
-  const p = new URL(req.url, "http://x").pathname;
-  if (EXTRA[p]) {
-    res.writeHead(200, { "content-type": EXTRA[p][0] });
-    return res.end(EXTRA[p][1]);
-  }
-  const file = path.join(dist, p === "/" ? "index.html" : p);
-  if (!file.startsWith(dist) || !fs.existsSync(file)) {
-    res.writeHead(404);
-    return res.end();
-  }
-  res.writeHead(200, { "content-type": MIME[path.extname(file)] || "application/octet-stream" });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const { server, base } = await serve(dist, EXTRA);
+const browser = await launch();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const drawn = [];

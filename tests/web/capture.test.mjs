@@ -7,32 +7,16 @@
 // that is not a capture gives a message naming what is wrong. Run with
 // `node --test tests/web/` after `bash scripts/build-web.sh`
 // (scripts/test-page.sh does both).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { root, cli, useSite, open as openPage, done } from "./harness.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const dist = path.join(root, "dist");
-const cli = path.join(root, "target/release/tcpsim");
 const fixtures = path.join(root, "tests/kernel/fixtures");
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".json": "application/json",
-  ".pcap": "application/vnd.tcpdump.pcap",
-};
 
-let server;
-let base;
-let browser;
+useSite({ wasm: "pkg/tcpsim_analyse_wasm_bg.wasm" });
 
 // What the CLI says of a capture: its connection list, or one connection.
 function explain(file, conn) {
@@ -40,57 +24,9 @@ function explain(file, conn) {
   return JSON.parse(execFileSync(cli, args, { encoding: "utf8" }));
 }
 
-before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, "pkg/tcpsim_analyse_wasm_bg.wasm")), "dist/ is not built (bash scripts/build-web.sh)");
-  assert.ok(fs.existsSync(cli), "target/release/tcpsim is missing");
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://x");
-    const file = path.join(dist, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname));
-    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404);
-      return res.end("not found");
-    }
-    res.writeHead(200, { "content-type": MIME[path.extname(file)] || "application/octet-stream" });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-// A fresh page that records console errors, any request leaving 127.0.0.1,
-// and every URL it requested (the worker's included).
-async function open(url = "/index.html") {
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await ctx.newPage();
-  const problems = [];
-  const requested = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  ctx.on("request", (r) => {
-    requested.push(r.url());
-    const u = new URL(r.url());
-    if (!["127.0.0.1", ""].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) problems.push(`request: ${r.url()}`);
-  });
-  await page.goto(base + url);
-  await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 15000 });
-  return { ctx, page, problems, requested };
-}
-
-async function done({ ctx, problems }) {
-  await ctx.close();
-  assert.deepEqual(problems, [], "no console errors and no requests beyond 127.0.0.1");
-}
+// A fresh page, ready, that records every URL requested by it or its
+// worker (s.requested).
+const open = (url = "/index.html") => openPage(url, {}, { ready: true, wholeContext: true });
 
 const C = (page) => page.locator("#capture");
 const analyser = (urls) => urls.filter((u) => /tcpsim_analyse|\/capture[-.][^/]*js/.test(u));

@@ -5,32 +5,15 @@
 // snippets that carry the values (and compile, where a compiler is here),
 // both languages. Run with `node --test tests/web/` after
 // `bash scripts/build-web.sh` (scripts/test-page.sh does both).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import http from "node:http";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { dist, cli, base, useSite, open as openPage, done } from "./harness.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const dist = path.join(root, "dist");
-const cli = path.join(root, "target/release/tcpsim");
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".json": "application/json",
-  ".pcap": "application/vnd.tcpdump.pcap",
-};
-
-let server;
-let base;
-let browser;
+useSite();
 
 // The duration in the CLI's headline for a run, in `lang` ("15 分 56 秒",
 // "15 min 56 s").
@@ -49,54 +32,8 @@ function cliJson(id, query) {
   return JSON.parse(execFileSync(cli, args, { encoding: "utf8" }));
 }
 
-before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, "pkg/tcpsim_wasm_bg.wasm")), "dist/ is not built (bash scripts/build-web.sh)");
-  assert.ok(fs.existsSync(cli), "target/release/tcpsim is missing");
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://x");
-    const file = path.join(dist, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname));
-    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404);
-      return res.end("not found");
-    }
-    res.writeHead(200, { "content-type": MIME[path.extname(file)] || "application/octet-stream" });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-// A fresh page that records console errors and any request leaving 127.0.0.1.
-async function open(url, opts = {}) {
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...opts });
-  const page = await ctx.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("request", (r) => {
-    const u = new URL(r.url());
-    if (!["127.0.0.1", ""].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) problems.push(`request: ${r.url()}`);
-  });
-  await page.goto(base + url);
-  await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 15000 });
-  return { ctx, page, problems };
-}
-
-async function done({ ctx, problems }) {
-  await ctx.close();
-  assert.deepEqual(problems, [], "no console errors and no requests beyond 127.0.0.1");
-}
+// A fresh page, ready.
+const open = (url, opts = {}) => openPage(url, opts, { ready: true });
 
 const fetchedExplorer = (page) => page.evaluate(() => performance.getEntriesByType("resource").filter((r) => /\/explorer[^/]*\.js/.test(r.name)).map((r) => r.name));
 const mounted = (page) => page.waitForFunction(() => document.getElementById("detect-faster").dataset.mounted === "1", null, { timeout: 10000 });

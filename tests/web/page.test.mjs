@@ -1,39 +1,24 @@
 // Page tests: the built site (dist/) in Debian's Chromium, driven by
-// playwright-core, served by this file on 127.0.0.1. Run with
+// playwright-core, served on 127.0.0.1 (tests/web/harness.mjs). Run with
 // `node --test tests/web/` after `bash scripts/build-web.sh`.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { root, cli, base, browser, useSite, open, ready, done } from "./harness.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const dist = path.join(root, "dist");
 const artifacts = path.join(root, "tests/web/artifacts");
-const cli = path.join(root, "target/release/tcpsim");
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".json": "application/json",
-  ".pcap": "application/vnd.tcpdump.pcap",
-};
 // A parent page for the embed: it records the heights the iframe reports.
 const PARENT = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>parent</title>
 <iframe id="f" src="/embed.html?scenario=kill-from-outside&lang=en" style="width:800px;height:100px;border:0"></iframe>
 <script>window.heights=[];addEventListener("message",e=>{if(e.data&&e.data.type==="tcpsim-embed-height"){window.heights.push(e.data.height);document.getElementById("f").style.height=e.data.height+"px";}});</script>`;
 
-let server;
-let base;
 // A blog page with a snippet the test puts here (served as /__snippet.html).
 let snippetPage = "";
-let browser;
+
+useSite({ routes: { "/__snippet.html": () => snippetPage, "/__parent.html": () => PARENT } });
+before(() => fs.mkdirSync(artifacts, { recursive: true }));
 
 // The headline the CLI prints for a run (the text diagram's third line).
 function cliHeadline(id, lang, sets = []) {
@@ -44,68 +29,6 @@ function cliHeadline(id, lang, sets = []) {
 function cliJson(id, sets = []) {
   const args = ["run", id, "--format", "json", ...sets.flatMap((s) => ["--set", s])];
   return JSON.parse(execFileSync(cli, args, { encoding: "utf8" }));
-}
-
-before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, "pkg/tcpsim_wasm_bg.wasm")), "dist/ is not built (bash scripts/build-web.sh)");
-  assert.ok(fs.existsSync(cli), "target/release/tcpsim is missing");
-  fs.mkdirSync(artifacts, { recursive: true });
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://x");
-    if (url.pathname === "/__snippet.html") {
-      res.writeHead(200, { "content-type": MIME[".html"] });
-      return res.end(snippetPage);
-    }
-    if (url.pathname === "/__parent.html") {
-      res.writeHead(200, { "content-type": MIME[".html"] });
-      return res.end(PARENT);
-    }
-    const file = path.join(dist, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname));
-    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404);
-      return res.end("not found");
-    }
-    res.writeHead(200, { "content-type": MIME[path.extname(file)] || "application/octet-stream" });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    // Debian's Chromium here; CHROMIUM names another build (CI on Ubuntu uses its Chrome).
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-// A fresh page that records console errors and any request leaving 127.0.0.1.
-async function open(url, opts = {}) {
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...opts });
-  const page = await ctx.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("request", (r) => {
-    const u = new URL(r.url());
-    if (!["127.0.0.1", ""].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) problems.push(`request: ${r.url()}`);
-  });
-  await page.goto(base + url);
-  return { ctx, page, problems };
-}
-
-async function ready(page) {
-  await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 15000 });
-}
-
-async function done({ ctx, problems }) {
-  await ctx.close();
-  assert.deepEqual(problems, [], "no console errors and no requests beyond 127.0.0.1");
 }
 
 const ids = execFileSync(cli, ["list"], { encoding: "utf8" })
