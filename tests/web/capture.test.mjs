@@ -152,3 +152,63 @@ test("a file that is not a capture gives a message naming what is wrong", async 
   assert.equal(await error.isVisible(), false);
   await done(s);
 });
+
+test("scenarioOf: the scenario in a reproduction script's or a recording's file name", async () => {
+  const { scenarioOf } = await import("../../web/capture.js");
+  const ids = ["process-crash", "host-crash-data-no-reboot", "host-crash-idle", "keepalive-peer-dead"];
+  assert.equal(scenarioOf("tcpsim-keepalive-peer-dead-20261130-120000.pcap", ids), "keepalive-peer-dead");
+  assert.equal(scenarioOf("process-crash-linger.pcap", ids), "process-crash");
+  assert.equal(scenarioOf("/tmp/x/host-crash-idle.pcap", ids), "host-crash-idle");
+  assert.equal(scenarioOf("host-crash-data-default.pcap", ids), "", "no id is a prefix followed by - or .");
+  assert.equal(scenarioOf("process-crashes.pcap", ids), "");
+  assert.equal(scenarioOf("", ids), "");
+  assert.equal(scenarioOf(undefined, ids), "");
+});
+
+test("a reproduction script's capture is shown beside its scenario's simulation, picked from its file name", async () => {
+  const file = path.join(fixtures, "keepalive-peer-dead.pcap");
+  const s = await open();
+  await C(s.page).locator('input[type="file"]').setInputFiles({ name: "tcpsim-keepalive-peer-dead-20261130-120000.pcap", mimeType: "application/octet-stream", buffer: fs.readFileSync(file) });
+  assert.equal(await listed(s.page), 1);
+  await choose(s.page, 0);
+  const pick = C(s.page).locator(".capture-beside-pick");
+  assert.equal(await pick.inputValue(), "keepalive-peer-dead");
+  const side = await s.page.evaluate(() => {
+    const copy = document.querySelector("#capture .capture-sim-diagram svg");
+    const live = document.querySelector("section#keepalive-peer-dead .live-diagram svg");
+    return {
+      scenario: document.querySelector("#capture .capture-sim-diagram").dataset.scenario,
+      whys: copy ? [...copy.querySelectorAll("[data-why]")].map((g) => g.dataset.why) : null,
+      liveWhys: live ? [...live.querySelectorAll("[data-why]")].map((g) => g.dataset.why) : null,
+      inert: copy ? copy.querySelectorAll("[data-packet]").length : -1,
+      headline: document.querySelector("#capture .capture-sim .headline")?.textContent,
+      liveHeadline: document.querySelector("section#keepalive-peer-dead .headline")?.textContent,
+    };
+  });
+  assert.equal(side.scenario, "keepalive-peer-dead");
+  assert.ok(side.liveWhys && side.liveWhys.length > 3, "the section's diagram is drawn");
+  assert.deepEqual(side.whys, side.liveWhys, "a copy of what the section draws now");
+  assert.equal(side.inert, 0, "its segments are not the capture's");
+  assert.equal(side.headline, side.liveHeadline);
+  // Clicking the copy leaves the capture's inspector alone.
+  await C(s.page).locator(".capture-sim-diagram svg [data-why]").first().click({ force: true });
+  assert.match(await C(s.page).locator(".inspector-body").textContent(), /点击|Tab/);
+  // Another scenario, then none.
+  await pick.selectOption("process-crash");
+  await s.page.waitForFunction(() => document.querySelector("#capture .capture-sim-diagram")?.dataset.scenario === "process-crash");
+  await pick.selectOption("");
+  assert.equal(await C(s.page).locator(".capture-sim-diagram").count(), 0);
+  await done(s);
+});
+
+test("a capture whose name names no scenario is shown alone until one is picked", async () => {
+  const s = await open();
+  await C(s.page).locator('input[type="file"]').setInputFiles({ name: "prod-lb-2026-11-30.pcap", mimeType: "application/octet-stream", buffer: fs.readFileSync(path.join(fixtures, "kill-from-outside.pcap")) });
+  assert.equal(await listed(s.page), 1);
+  await choose(s.page, 0);
+  assert.equal(await C(s.page).locator(".capture-beside-pick").inputValue(), "");
+  assert.equal(await C(s.page).locator(".capture-sim-diagram").count(), 0);
+  await C(s.page).locator(".capture-beside-pick").selectOption("kill-from-outside");
+  await s.page.waitForFunction(() => document.querySelector("#capture .capture-sim-diagram svg [data-why]"));
+  await done(s);
+});
