@@ -305,6 +305,7 @@ export function mount(section) {
       h("h3", { text: L.conn(c) }),
       h("p", { class: "headline capture-diagnosis", text: m.diagnosis.text }),
       h("p", { class: "capture-note", text: L.inferred }),
+      ...(m.window ? [h("p", { class: "cap-note capture-window", role: "note", text: m.window.note })] : []),
       h("div", { class: "stage" }, figure, h("aside", { class: "inspector", "aria-live": "polite" }, h("h3", { text: L.inspector }), body)),
       besideBlock(),
     );

@@ -231,6 +231,20 @@ pub fn explain(index: JsValue, lang: JsValue) -> JsValue {
         let o = ok();
         set(&o, "trace", &JsValue::from_str(&a.trace.to_json()));
         let text = a.diagnosis.get(lang).to_string();
+        // A connection longer than a diagram: its last segments, and a line
+        // saying so (`window`: null, or {from, total, at, note}).
+        let window = match a.window {
+            Some(w) => {
+                let x = js_sys::Object::new();
+                set(&x, "from", &JsValue::from_f64(w.from as f64));
+                set(&x, "total", &JsValue::from_f64(w.total as f64));
+                set(&x, "at", &JsValue::from_f64(w.at));
+                set(&x, "note", &JsValue::from_str(&w.note(lang)));
+                x.into()
+            }
+            None => JsValue::NULL,
+        };
+        set(&o, "window", &window);
         let drawing = svg(
             &a.trace,
             &SvgOptions {

@@ -685,10 +685,13 @@ impl Capture {
         };
         let out = classify::classify(&input);
         let diagnosis = diagnose::diagnose(&out.ending);
+        let mut trace = out.trace;
+        let window = keep_last(&mut trace, MAX_DRAWN);
         Ok(Analysis {
-            trace: out.trace,
+            trace,
             diagnosis,
             connection: summary,
+            window,
         })
     }
 }
@@ -705,10 +708,85 @@ fn split_pair(spec: &str) -> Option<(&str, &str)> {
 /// One connection explained.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analysis {
-    /// The connection as a trace, for the renderers (origin `capture`).
+    /// The connection as a trace, for the renderers (origin `capture`): at
+    /// most its last [`MAX_DRAWN`] segments (see `window`).
     pub trace: tcpsim::Trace,
-    /// What happened, in both languages.
+    /// What happened, in both languages (read from every segment).
     pub diagnosis: Diagnosis,
     /// The connection's line in the list.
     pub connection: Connection,
+    /// When the connection has more segments than a diagram can show, which
+    /// ones `trace` keeps; `None` when it keeps them all.
+    pub window: Option<Window>,
+}
+
+/// The most segments an explanation keeps in its trace: what a diagram can
+/// usefully show, the simulator's own cap (`MAX_SEGMENTS`). A connection
+/// may hold millions; drawn whole it would take the page down.
+pub const MAX_DRAWN: usize = tcpsim::scenarios::MAX_SEGMENTS;
+
+/// The segments an explanation kept: the last ones, since how a connection
+/// ended is what a reader asks about.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Window {
+    /// The first segment kept (0-based, in the connection's time order).
+    pub from: usize,
+    /// The connection's segments in all.
+    pub total: usize,
+    /// The capture time of the first segment kept, in the trace's seconds.
+    pub at: f64,
+}
+
+impl Window {
+    /// One line for the reader.
+    pub fn note(&self, lang: Lang) -> String {
+        let (shown, at) = (self.total - self.from, tcpsim_trim(self.at));
+        match lang {
+            Lang::Zh => format!(
+                "这条连接共有 {} 个报文段，图里只画最后 {shown} 个（从第 {at} 秒起）；诊断读的是全部报文段。",
+                self.total
+            ),
+            Lang::En => format!(
+                "This connection has {} segments; the diagram shows the last {shown} (from {at} s on). The diagnosis reads them all.",
+                self.total
+            ),
+        }
+    }
+}
+
+/// A time in seconds without trailing zeros (up to microseconds).
+fn tcpsim_trim(t: f64) -> String {
+    let s = format!("{t:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Keeps the trace's last `max` segments, renumbered from 0, and the events
+/// from the first of them on (a kernel note's packet renumbered, or dropped
+/// with its packet).
+fn keep_last(trace: &mut tcpsim::Trace, max: usize) -> Option<Window> {
+    use tcpsim::trace::EventKind;
+    let total = trace.packets.len();
+    if total <= max {
+        return None;
+    }
+    let from = total - max;
+    trace.packets.drain(..from);
+    for (i, p) in trace.packets.iter_mut().enumerate() {
+        p.id = i;
+    }
+    let at = trace.packets[0].sent_at;
+    trace.events.retain_mut(|e| {
+        if let EventKind::Kernel {
+            packet: Some(ref mut n),
+            ..
+        } = e.kind
+        {
+            if *n < from {
+                return false;
+            }
+            *n -= from;
+        }
+        e.at >= at
+    });
+    Some(Window { from, total, at })
 }

@@ -510,3 +510,65 @@ fn a_capture_that_goes_on_shows_the_retransmissions_given_up() {
     let a = read(&orig).unwrap().explain(0).unwrap();
     assert_eq!(a.diagnosis.ending.kind(), "unanswered");
 }
+
+/// A connection longer than a diagram can show: its explanation keeps the
+/// last `MAX_DRAWN` segments, renumbered, with the events from the first of
+/// them on, and says which (`window`); the diagnosis still reads them all.
+#[test]
+fn a_connection_longer_than_a_diagram_keeps_its_last_segments_and_says_so() {
+    use tcpsim_analyse::MAX_DRAWN;
+    // Keepalive probes every second, at the run's cap: 300 segments. The
+    // same probes and answers twice more, later, on the same connection.
+    let mut p = tcpsim::defaults("keepalive-peer-alive").unwrap();
+    for (k, v) in [
+        ("tcp_keepalive_time", 1),
+        ("tcp_keepalive_intvl", 1),
+        ("observe_s", 1_000_000),
+    ] {
+        p.set(k, v).unwrap();
+    }
+    let mut t = tcpsim::run("keepalive-peer-alive", &p).unwrap();
+    let span = t.end_at;
+    let body: Vec<_> = t.packets[3..].to_vec();
+    for k in 1..=2 {
+        for q in &body {
+            let mut q = q.clone();
+            q.sent_at += span * k as f64;
+            q.arrived_at = q.arrived_at.map(|a| a + span * k as f64);
+            q.id = t.packets.len();
+            t.packets.push(q);
+        }
+    }
+    let total = t.packets.len();
+    assert!(total > 2 * MAX_DRAWN, "{total}");
+    let c = read(&tcpsim::pcap::write(&t)).unwrap();
+    assert_eq!(c.connections().len(), 1);
+    let a = c.explain(0).unwrap();
+    let w = a.window.expect("a window");
+    assert_eq!((w.from, w.total), (total - MAX_DRAWN, total));
+    assert_eq!(a.trace.packets.len(), MAX_DRAWN);
+    assert!(a.trace.packets.iter().enumerate().all(|(i, p)| p.id == i));
+    assert_eq!(a.trace.packets[0].sent_at, w.at);
+    assert!(a.trace.events.iter().all(|e| e.at >= w.at));
+    for e in &a.trace.events {
+        if let tcpsim::trace::EventKind::Kernel {
+            packet: Some(n), ..
+        } = e.kind
+        {
+            assert!(n < MAX_DRAWN);
+        }
+    }
+    assert!(w
+        .note(tcpsim::Lang::En)
+        .contains(&format!("{total} segments")));
+    assert!(w
+        .note(tcpsim::Lang::Zh)
+        .contains(&format!("共有 {total} 个报文段")));
+    // Drawn, it stays the size of a diagram at the simulator's cap.
+    let svg = tcpsim_diagram::svg(&a.trace, &tcpsim_diagram::SvgOptions::default());
+    assert!(svg.len() < 2_000_000, "{}", svg.len());
+    // A short connection keeps everything.
+    let short = tcpsim::run("process-crash", &tcpsim::defaults("process-crash").unwrap()).unwrap();
+    let c = read(&tcpsim::pcap::write(&short)).unwrap();
+    assert_eq!(c.explain(0).unwrap().window, None);
+}

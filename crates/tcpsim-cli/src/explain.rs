@@ -12,7 +12,10 @@
 //! - `svg`: the diagram, with the diagnosis as its title;
 //! - `json`: `{"connection": {...}, "diagnosis": {"ending", "zh", "en"},
 //!   "trace": {...}}`, where `trace` is exactly what `tcpsim run --format
-//!   json` prints for a run (origin `capture`).
+//!   json` prints for a run (origin `capture`), and `"window"`: `null`, or
+//!   for a connection of more than 300 segments (`MAX_DRAWN`) `{"from",
+//!   "total", "at"}`: the trace keeps the last 300 (from segment `from` of
+//!   `total`, at `at` s), and the text and SVG say so.
 //!
 //! The diagnosis is in `--lang` (English by default). Damage after the first
 //! packets (a file cut short) is a warning on stderr, and the exit status
@@ -85,24 +88,40 @@ pub fn explain(rest: &[String]) -> Result<(), Failure> {
         .explain(index)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let diagnosis = a.diagnosis.get(lang);
+    // A connection longer than a diagram: the last segments, and a line
+    // saying so.
+    let note = a.window.map(|w| w.note(lang));
     let out = match o.format {
         Format::Text => format!(
-            "diagnosis: {diagnosis}\n\n{}",
+            "diagnosis: {diagnosis}\n{}\n{}",
+            note.as_ref()
+                .map(|n| format!("note: {n}\n"))
+                .unwrap_or_default(),
             tcpsim_diagram::text(&a.trace, lang)
         ),
         Format::Svg => tcpsim_diagram::svg(
             &a.trace,
             &tcpsim_diagram::SvgOptions {
                 lang,
-                title: Some(diagnosis.to_string()),
+                title: Some(match &note {
+                    Some(n) => format!("{diagnosis} {n}"),
+                    None => diagnosis.to_string(),
+                }),
                 ..Default::default()
             },
         ),
         _ => {
             let trace = serde_json::to_string_pretty(&a.trace)
                 .map_err(|e| Failure::Io(format!("could not encode JSON: {e}")))?;
+            let window = match a.window {
+                Some(w) => format!(
+                    "{{\"from\": {}, \"total\": {}, \"at\": {}}}",
+                    w.from, w.total, w.at
+                ),
+                None => "null".to_string(),
+            };
             format!(
-                "{{\n  \"connection\": {},\n  \"diagnosis\": {},\n  \"trace\": {}\n}}\n",
+                "{{\n  \"connection\": {},\n  \"diagnosis\": {},\n  \"window\": {window},\n  \"trace\": {}\n}}\n",
                 a.connection.to_json(),
                 a.diagnosis.to_json(),
                 trace.replace('\n', "\n  ")
