@@ -138,7 +138,7 @@ impl Diagnosis {
 
 /// Seconds with three decimals, by integer arithmetic (float formatting
 /// would add some 20 KB to the wasm build).
-fn fixed3(x: f64) -> String {
+pub(crate) fn fixed3(x: f64) -> String {
     let ms = (x.abs() * 1000.0).round() as u64;
     let sign = if x < 0.0 && ms > 0 { "-" } else { "" };
     format!("{sign}{}.{:03}", ms / 1000, ms % 1000)

@@ -740,7 +740,8 @@ pub struct Window {
 impl Window {
     /// One line for the reader.
     pub fn note(&self, lang: Lang) -> String {
-        let (shown, at) = (self.total - self.from, tcpsim_trim(self.at));
+        // Integer arithmetic: float formatting would add some 10 KB to the wasm.
+        let (shown, at) = (self.total - self.from, diagnose::fixed3(self.at));
         match lang {
             Lang::Zh => format!(
                 "这条连接共有 {} 个报文段，图里只画最后 {shown} 个（从第 {at} 秒起）；诊断读的是全部报文段。",
@@ -752,12 +753,6 @@ impl Window {
             ),
         }
     }
-}
-
-/// A time in seconds without trailing zeros (up to microseconds).
-fn tcpsim_trim(t: f64) -> String {
-    let s = format!("{t:.6}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Keeps the trace's last `max` segments, renumbered from 0, and the events
