@@ -228,6 +228,13 @@ proptest! {
         let t = run(s.id, &p).unwrap();
         prop_assert!(t.end_at.is_finite());
         check(&t).map_err(|e| TestCaseError::fail(format!("{e} in {} with {:?}", s.id, t.params)))?;
+        // The page's "reproduce it on your Linux" for the same parameters
+        // (the tools module calls it with whatever a reader drew): a script,
+        // never a panic, of a size a download can hold.
+        let script = tcpsim::reproduce::script(s.id, &p)
+            .map_err(|e| TestCaseError::fail(format!("reproduce {}: {e} with {:?}", s.id, t.params)))?;
+        prop_assert!(script.starts_with("#!"), "{}", s.id);
+        prop_assert!(script.len() < 200_000, "{}: {} bytes", s.id, script.len());
     }
 }
 
