@@ -16,9 +16,9 @@ use tcpsim::trace::{Packet, Trace, Why};
 
 // The FIN-ACK race: a recording whose server ACKed the client's FIN alone
 // is compared with a server that closes after the delayed ACK.
-#[path = "../../../tests/kernel/races.rs"]
-mod races;
-use races::lost_fin_ack_race;
+#[path = "../../../tests/kernel/shared.rs"]
+mod shared;
+use shared::{lost_fin_ack_race, seen_at};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/kernel/fixtures")
@@ -67,13 +67,7 @@ fn sim_view<'a>(t: &'a Trace, point: &str, until: f64) -> Vec<&'a Packet> {
         .packets
         .iter()
         .filter_map(|p| {
-            let at = if p.src == point {
-                Some(p.sent_at)
-            } else if p.dst == point {
-                p.arrived_at
-            } else {
-                None
-            }?;
+            let at = seen_at(p, point)?;
             Some((at, p))
         })
         .filter(|(at, _)| *at <= until)

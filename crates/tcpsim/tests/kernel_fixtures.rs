@@ -88,9 +88,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tcpsim::trace::{AppCall, AppResult, EventKind, Fault, Trace, Why};
 
-#[path = "../../../tests/kernel/races.rs"]
-mod races;
-use races::lost_fin_ack_race;
+#[path = "../../../tests/kernel/shared.rs"]
+mod shared;
+use shared::{lost_fin_ack_race, seen_at};
 
 /// Recordings whose comparison is relaxed, and why. Each entry says exactly
 /// what is skipped; nothing else is.
@@ -186,13 +186,7 @@ fn sim_view(t: &Trace, point: &str) -> Vec<Seg> {
         .packets
         .iter()
         .filter_map(|p| {
-            let at = if p.src == point {
-                Some(p.sent_at)
-            } else if p.dst == point {
-                p.arrived_at
-            } else {
-                None
-            }?;
+            let at = seen_at(p, point)?;
             let flags: Vec<String> = p
                 .flags
                 .iter()

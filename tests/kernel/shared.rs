@@ -3,6 +3,21 @@
 //! same way. Included by each with `#[path]`.
 
 use serde_json::Value;
+use tcpsim::trace::Packet;
+
+/// When a capture on `point`'s interface (the recording's `capture_point`:
+/// "server", or "client" when the server's host is down) sees a simulated
+/// segment: what the host sends, when it sends it; what reaches it, when it
+/// arrives; `None` for a segment it never sees.
+pub fn seen_at(p: &Packet, point: &str) -> Option<f64> {
+    if p.src == point {
+        Some(p.sent_at)
+    } else if p.dst == point {
+        p.arrived_at
+    } else {
+        None
+    }
+}
 
 /// A race in Linux, not in the simulator: the ACK of a FIN is delayed to the
 /// next timer tick (0 to 4 ms away at HZ=250), and a server process that
