@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::trace::{AppCall, AppResult, EventKind, Packet, ResultWord, TcpState, Trace, Why};
+use crate::trace::{AppCall, AppResult, EventKind, ResultWord, TcpState, Trace, Why};
 
 /// One application learning something about its connection.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -78,12 +78,23 @@ pub fn fault_time(trace: &Trace) -> Option<f64> {
     }
 }
 
-/// The four-tuple of the run's first connection, as (client port, server port).
-fn first_connection(packets: &[Packet]) -> Option<(u16, u16)> {
-    packets
+/// The four-tuple of the run's first connection, as (client port, server
+/// port): from its first segment, or, when none reached the wire (a SYN
+/// that waited for ARP), from the client socket's first state change.
+fn first_connection(trace: &Trace) -> Option<(u16, u16)> {
+    let on_wire = trace
+        .packets
         .iter()
         .find(|p| p.src == "client" && p.dst == "server")
-        .map(|p| (p.sport, p.dport))
+        .map(|p| (p.sport, p.dport));
+    on_wire.or_else(|| {
+        trace.events.iter().find_map(|e| match e.kind {
+            EventKind::State { lport, rport, .. } if e.host == "client" && rport != 0 => {
+                Some((lport, rport))
+            }
+            _ => None,
+        })
+    })
 }
 
 /// For each application, the first call after the fault that told it
@@ -95,7 +106,7 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
     let Some(fault) = fault_time(trace) else {
         return Vec::new();
     };
-    let Some((cport, sport)) = first_connection(&trace.packets) else {
+    let Some((cport, sport)) = first_connection(trace) else {
         return Vec::new();
     };
     let mut out: Vec<Outcome> = Vec::new();
@@ -156,7 +167,7 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
 /// The state the server's side of the first connection is left in at the
 /// end of the run (`None` if the trace has no state records).
 pub fn server_end_state(trace: &Trace) -> Option<TcpState> {
-    let (cport, sport) = first_connection(&trace.packets)?;
+    let (cport, sport) = first_connection(trace)?;
     trace
         .events
         .iter()
