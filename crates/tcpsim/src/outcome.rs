@@ -80,7 +80,8 @@ pub fn fault_time(trace: &Trace) -> Option<f64> {
 
 /// The four-tuple of the run's first connection, as (client port, server
 /// port): from its first segment, or, when none reached the wire (a SYN
-/// that waited for ARP), from the client socket's first state change.
+/// that waited for ARP), from the client socket's first state change or
+/// call (a recording has calls but no states).
 fn first_connection(trace: &Trace) -> Option<(u16, u16)> {
     let on_wire = trace
         .packets
@@ -89,7 +90,9 @@ fn first_connection(trace: &Trace) -> Option<(u16, u16)> {
         .map(|p| (p.sport, p.dport));
     on_wire.or_else(|| {
         trace.events.iter().find_map(|e| match e.kind {
-            EventKind::State { lport, rport, .. } if e.host == "client" && rport != 0 => {
+            EventKind::State { lport, rport, .. } | EventKind::App { lport, rport, .. }
+                if e.host == "client" && rport != 0 =>
+            {
                 Some((lport, rport))
             }
             _ => None,
@@ -100,12 +103,12 @@ fn first_connection(trace: &Trace) -> Option<(u16, u16)> {
 /// For each application, the first call after the fault that told it
 /// something about the first connection (EOF or an error), with how long it
 /// took: counted from the application's own first write after the fault if
-/// it wrote, else from the fault. Empty when nothing went wrong or nobody
-/// learned anything.
+/// it wrote, else from the fault; a connect() that fails counts from the
+/// call. Without a fault in the trace (a recording whose server was down
+/// before it began), only a failed connect() is news. Empty when nothing
+/// went wrong or nobody learned anything.
 pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
-    let Some(fault) = fault_time(trace) else {
-        return Vec::new();
-    };
+    let fault = fault_time(trace);
     let Some((cport, sport)) = first_connection(trace) else {
         return Vec::new();
     };
@@ -120,7 +123,7 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
         for e in trace
             .events
             .iter()
-            .filter(|e| e.host == host && e.at >= fault)
+            .filter(|e| e.host == host && e.at >= fault.unwrap_or(0.0))
         {
             let EventKind::App {
                 call,
@@ -139,10 +142,11 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
                 wrote = Some(e.at);
             }
             if is_news(result) {
-                let (from, since) = match (wrote, called) {
-                    (_, Some(c)) if call == AppCall::Connect => (Since::Call, c),
-                    (Some(w), _) => (Since::Write, w),
-                    _ => (Since::Fault, fault),
+                let (from, since) = match (wrote, called, fault) {
+                    (_, Some(c), _) if call == AppCall::Connect => (Since::Call, c),
+                    (_, _, None) => continue,
+                    (Some(w), _, _) => (Since::Write, w),
+                    (None, _, Some(f)) => (Since::Fault, f),
                 };
                 out.push(Outcome {
                     host: host.to_string(),
