@@ -1068,6 +1068,41 @@ fn reads_as_a_trace_for_the_page(path: &Path) -> Result<(), String> {
             "no segment counts as lost",
         )?;
     }
+    // connect() to a dead host: its failure is the headline, though the
+    // recorder took the server down before t0 (no fault in the trace); an
+    // ICMP host unreachable the client sent itself is drawn as arp_failed.
+    if cap.scenario == "connect-dead-host" {
+        let failed = cap
+            .app
+            .iter()
+            .find(|c| c.call == AppCall::Connect)
+            .map(|c| c.result);
+        check(
+            t.outcome.len() == 1
+                && t.outcome[0].call == AppCall::Connect
+                && Some(t.outcome[0].result) == failed,
+            "the failed connect() is not the outcome",
+        )?;
+        let icmp = cap
+            .other_packets
+            .iter()
+            .filter(|o| o.proto == "icmp")
+            .count();
+        let notes = t
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Kernel {
+                        what: KernelNote::ArpFailed,
+                        ..
+                    }
+                )
+            })
+            .count();
+        check(icmp == notes, "an ICMP host unreachable is not drawn")?;
+    }
     check(
         !cap.kernel.is_empty() && cap.recorded_at.len() >= 10,
         "no kernel or date",
