@@ -26,7 +26,7 @@ export const EN = {
     "<li>Neither end died: something in between did<ul>" +
     "<li>a NAT, load balancer or firewall forgot the idle connection → <a href=\"#s=middlebox-idle-timeout\">the next write is dropped or reset</a></li>" +
     "<li>the network was down for a while and came back → <a href=\"#s=partition-heals\">retransmissions back off, the connection survives</a></li></ul></li>" +
-    "<li>The connection is not even up yet and the peer's host is gone → <a href=\"#s=connect-dead-host\">SYN after SYN, connect() times out</a></li>" +
+    "<li>The connection is not even up yet and the peer's host is gone → <a href=\"#s=connect-dead-host\">SYN after SYN, connect() times out</a>; on the same LAN → <a href=\"#s=connect-dead-host&amp;same_lan=1\">EHOSTUNREACH after 3 s</a></li>" +
     "<li>The peer is fine, the connection is just idle → <a href=\"#s=keepalive-peer-alive\">keepalive gets an answer</a></li>" +
     "<li>A third party wants the connection closed → <a href=\"#s=kill-from-outside\">forged SYN and RST</a></li>" +
     "<li>Which of the article's claims hold, and which do not → <a href=\"#article\">the article, claim by claim</a></li>",

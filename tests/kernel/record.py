@@ -1052,6 +1052,15 @@ def recordings():
              params=dict(BASE, client_tcp_user_timeout=2500, observe_s=2), client={"user_timeout": 2500},
              server=None, server_down=True, capture="client", steps=[], end=10, until=CONN_ERR, grace=1.0,
              fault_method=dead + "; TCP_USER_TIMEOUT 2500 ms on the client socket, SYN sysctls at their defaults"),
+        # The server's host on the client's own LAN, unplugged: the SYN waits for ARP, which fails,
+        # and the client's kernel answers it with an ICMP host unreachable to itself (EHOSTUNREACH).
+        # The ICMP is captured on lo (the .lo.pcap beside the fixture; also in other_packets).
+        dict(name="connect-dead-host-same-lan", scenario="connect-dead-host", fast=True,
+             params=dict(BASE, same_lan=1, observe_s=2), server=None, server_unplugged=True, capture="client",
+             steps=[], end=20, until=CONN_ERR, grace=1.0, filter="tcp or arp",
+             extra_captures=[("tcl-c", "lo", "icmp", ".lo.pcap")], ss_neigh="v-c",
+             fault_method="server unplugged before t0 (its bridge port b-s down): the client's ARP "
+                          "for it fails; capture tcp or arp on v-c, icmp on lo in tcl-c"),
     ]
     # A conntrack middlebox (router namespace) forgets the idle flow after middlebox_idle_s.
     MB = dict(BASE, middlebox_idle_s=5, write_at=7, send_bytes=100, observe_s=2)
@@ -1131,11 +1140,6 @@ def recordings():
              + "; the server writes at 7, TCP_USER_TIMEOUT 5000 ms on its socket"),
     ]
     R += [
-        dict(name="ehostunreach-connect", observation=True, fast=False, scenario="connect-dead-host",
-             params=dict(BASE, observe_s=2), server=None, server_unplugged=True, capture="client", steps=[],
-             end=20, until=CONN_ERR, grace=1.0, filter="tcp or arp", extra_captures=[("tcl-c", "lo", "icmp", ".lo.pcap")],
-             ss_neigh="v-c", fault_method="server unplugged before t0 (its bridge port b-s down): the client's ARP "
-                                          "for it fails; capture tcp or arp on v-c, icmp on lo in tcl-c"),
         dict(obs, name="ehostunreach-retries2-8", ss_every=0.1,
              params=dict(BASE, crash_at=1, send_at=1, send_bytes=100, tcp_retries2=8, observe_s=2),
              sysctls={"tcp_retries2": 8}, end=200, fault_method=unplug + "; tcp_retries2 8"),

@@ -24,10 +24,24 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/kernel/fixtures")
 }
 
+/// A recording's capture: NAME.pcap beside NAME.json. NAME.lo.pcap, the
+/// ICMP a kernel sent itself on loopback (connect-dead-host-same-lan), is
+/// not one: it holds no TCP, and its ICMP is in the recording's JSON
+/// (`other_packets`), which crates/tcpsim/tests/kernel_fixtures.rs compares.
+fn is_capture(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x == "pcap")
+        && !p
+            .file_stem()
+            .is_some_and(|s| s.to_string_lossy().ends_with(".lo"))
+}
+
 /// The ending each recording's connections must be diagnosed with, in
 /// connection order.
 const ENDINGS: &[(&str, &[&str])] = &[
     ("connect-dead-host", &["syn_unanswered"]),
+    // The SYN waited for ARP and never reached the wire: no TCP segment,
+    // so no connection (the capture holds the ARP requests only).
+    ("connect-dead-host-same-lan", &[]),
     ("connect-dead-host-user-timeout", &["syn_unanswered"]),
     ("host-crash-data-default", &["unanswered"]),
     ("host-crash-data-no-reboot", &["unanswered"]),
@@ -121,7 +135,7 @@ fn the_analyser_gives_the_simulators_reasons_on_every_kernel_recording() {
         .filter_map(|e| {
             let p = e.ok()?.path();
             let stem = p.file_stem()?.to_string_lossy().into_owned();
-            (p.extension()? == "pcap").then_some(stem)
+            is_capture(&p).then_some(stem)
         })
         .collect();
     names.sort();
@@ -137,7 +151,17 @@ fn the_analyser_gives_the_simulators_reasons_on_every_kernel_recording() {
         let view = sim_view(&sim, point, until);
         let bytes = std::fs::read(fixtures().join(format!("{name}.pcap"))).unwrap();
         let cap = tcpsim_analyse::read(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(cap.stats().skipped.total(), 0, "{name}");
+        // Every frame is TCP, but for the ARP requests of a capture filtered
+        // `tcp or arp` (connect-dead-host-same-lan): counted as not IP.
+        let skipped = cap.stats().skipped;
+        let arp = fx["other_packets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["proto"] == "arp")
+            .count() as u64;
+        assert_eq!(skipped.not_ip, arp, "{name}: frames without IP");
+        assert_eq!(skipped.total() - skipped.not_ip, 0, "{name}");
         let want_endings = ENDINGS
             .iter()
             .find(|(n, _)| n == name)
@@ -232,7 +256,7 @@ fn outcomes_agree_with_the_simulator_where_the_capture_can_tell() {
     let mut n = 0;
     for entry in std::fs::read_dir(fixtures()).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_none_or(|x| x != "pcap") {
+        if !is_capture(&path) {
             continue;
         }
         n += 1;
@@ -242,6 +266,15 @@ fn outcomes_agree_with_the_simulator_where_the_capture_can_tell() {
                 .unwrap();
         let sim = simulate(&name, &fx);
         let cap = tcpsim_analyse::read(&std::fs::read(&path).unwrap()).unwrap();
+        if cap.connections().is_empty() {
+            // Nothing to explain (connect-dead-host-same-lan: the SYN
+            // never left). The application's result came from an ICMP
+            // on loopback, which this capture does not hold: the analyser
+            // cannot tell it, and the other test checks that the simulator
+            // put no segment on this wire either.
+            println!("{name}: no TCP connection in the capture, no outcome to compare");
+            continue;
+        }
         let a = cap.explain(0).unwrap();
         let ours: Vec<(String, String)> = a
             .trace

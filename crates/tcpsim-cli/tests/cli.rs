@@ -429,7 +429,8 @@ fn json_has_the_documented_fields() {
                                 "ETIMEDOUT",
                                 "ECONNRESET",
                                 "ECONNREFUSED",
-                                "EPIPE"
+                                "EPIPE",
+                                "EHOSTUNREACH"
                             ]
                             .contains(&r.as_str().unwrap_or("")),
                         "{e}"

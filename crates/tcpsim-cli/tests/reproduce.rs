@@ -147,7 +147,13 @@ fn the_plan_carries_the_parameters() {
     let text = script(&["reproduce", "connect-dead-host"]);
     assert_eq!(plan(&text)["watch"]["host"], "client");
     assert_eq!(plan(&text)["server_down"], true);
+    assert_eq!(plan(&text)["server_unplugged"], false);
     assert!(text.contains("tcpdump -i v-c "));
+    // On the client's LAN: the server's bridge port goes down instead,
+    // so that ARP fails as in the simulation.
+    let text = script(&["reproduce", "connect-dead-host", "--set", "same_lan=1"]);
+    assert_eq!(plan(&text)["server_unplugged"], true);
+    assert!(text.contains("the server's host is down from the start, on the client's LAN"));
 }
 
 #[test]

@@ -88,6 +88,9 @@ pub fn shown(kind: &EventKind) -> bool {
                     | FlowCreated
                     | FlowExpired
                     | FlowDropped
+                    | ArpQueued
+                    | ArpStillQueued
+                    | ArpFailed
             )
         }
         EventKind::Timer { .. } => false,

@@ -64,6 +64,12 @@ pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
         KernelNote::FlowCreated => ("建立流表项", "flow entry created"),
         KernelNote::FlowExpired => ("流表项空闲超时，被删除", "idle flow entry forgotten"),
         KernelNote::FlowDropped => ("查不到流表项，丢弃", "no flow entry: dropped"),
+        KernelNote::ArpQueued => ("SYN 排队等 ARP，未发出", "SYN queued for ARP, not sent"),
+        KernelNote::ArpStillQueued => ("SYN 仍在排队，不重发", "SYN still queued: not resent"),
+        KernelNote::ArpFailed => (
+            "ARP 无应答：ICMP 主机不可达",
+            "no ARP reply: ICMP host unreachable",
+        ),
     };
     pick(lang, zh, en)
 }

@@ -6,14 +6,16 @@
 //! application call returned: segments carry `why: captured` (the wire does
 //! not say why a kernel sent something), there are no state or timer events,
 //! and a segment counts as lost when the recorder had taken its destination
-//! down (its fault log says when).
+//! down (its fault log says when). An ICMP host unreachable that a host's
+//! kernel sent itself (captured on lo, in `other_packets`: its ARP for the
+//! peer failed) is drawn as the simulator's `arp_failed` note.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use crate::trace::{
-    AppCall, AppResult, Event, EventKind, Fault, Flag, HostInfo, Loss, Origin, Packet, StopReason,
-    Trace, Why,
+    AppCall, AppResult, Event, EventKind, Fault, Flag, HostInfo, KernelNote, Loss, Origin, Packet,
+    StopReason, Trace, Why,
 };
 
 /// One recording, as record.py writes it.
@@ -33,6 +35,24 @@ pub struct Capture {
     pub packets: Vec<CapturedPacket>,
     #[serde(default)]
     pub app: Vec<CapturedCall>,
+    /// ARP and ICMP, where the recorder captured them.
+    #[serde(default)]
+    pub other_packets: Vec<OtherPacket>,
+}
+
+/// A non-TCP packet of a recording: only what the trace shows of it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct OtherPacket {
+    pub t: f64,
+    pub proto: String,
+    #[serde(default)]
+    pub sip: Option<String>,
+    #[serde(default)]
+    pub dip: Option<String>,
+    #[serde(default, rename = "type")]
+    pub icmp_type: Option<u8>,
+    #[serde(default)]
+    pub code: Option<u8>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -135,6 +155,26 @@ impl Capture {
                         since: (at > c.t).then_some(c.t),
                         lport: c.lport.unwrap_or(0),
                         rport: c.rport.unwrap_or(0),
+                    },
+                });
+            }
+        }
+        // An ICMP host unreachable (type 3 code 1) a host sent itself.
+        for o in &self.other_packets {
+            let host = match o.sip.as_deref() {
+                Some("10.0.0.1") => "client",
+                Some("10.0.0.2") => "server",
+                _ => continue,
+            };
+            if o.proto == "icmp" && o.icmp_type == Some(3) && o.code == Some(1) && o.sip == o.dip {
+                events.push(Event {
+                    at: o.t,
+                    host: host.to_string(),
+                    kind: EventKind::Kernel {
+                        what: KernelNote::ArpFailed,
+                        packet: None,
+                        lport: 0,
+                        rport: 0,
                     },
                 });
             }

@@ -119,6 +119,9 @@ fn note_name(k: KernelNote) -> &'static str {
         KernelNote::FlowCreated => "flow_created",
         KernelNote::FlowExpired => "flow_expired",
         KernelNote::FlowDropped => "flow_dropped",
+        KernelNote::ArpQueued => "arp_queued",
+        KernelNote::ArpStillQueued => "arp_still_queued",
+        KernelNote::ArpFailed => "arp_failed",
     }
 }
 

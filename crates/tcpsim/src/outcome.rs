@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::trace::{AppCall, AppResult, EventKind, Packet, ResultWord, TcpState, Trace, Why};
+use crate::trace::{AppCall, AppResult, EventKind, ResultWord, TcpState, Trace, Why};
 
 /// One application learning something about its connection.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -78,24 +78,38 @@ pub fn fault_time(trace: &Trace) -> Option<f64> {
     }
 }
 
-/// The four-tuple of the run's first connection, as (client port, server port).
-fn first_connection(packets: &[Packet]) -> Option<(u16, u16)> {
-    packets
+/// The four-tuple of the run's first connection, as (client port, server
+/// port): from its first segment, or, when none reached the wire (a SYN
+/// that waited for ARP), from the client socket's first state change or
+/// call (a recording has calls but no states).
+fn first_connection(trace: &Trace) -> Option<(u16, u16)> {
+    let on_wire = trace
+        .packets
         .iter()
         .find(|p| p.src == "client" && p.dst == "server")
-        .map(|p| (p.sport, p.dport))
+        .map(|p| (p.sport, p.dport));
+    on_wire.or_else(|| {
+        trace.events.iter().find_map(|e| match e.kind {
+            EventKind::State { lport, rport, .. } | EventKind::App { lport, rport, .. }
+                if e.host == "client" && rport != 0 =>
+            {
+                Some((lport, rport))
+            }
+            _ => None,
+        })
+    })
 }
 
 /// For each application, the first call after the fault that told it
 /// something about the first connection (EOF or an error), with how long it
 /// took: counted from the application's own first write after the fault if
-/// it wrote, else from the fault. Empty when nothing went wrong or nobody
-/// learned anything.
+/// it wrote, else from the fault; a connect() that fails counts from the
+/// call. Without a fault in the trace (a recording whose server was down
+/// before it began), only a failed connect() is news. Empty when nothing
+/// went wrong or nobody learned anything.
 pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
-    let Some(fault) = fault_time(trace) else {
-        return Vec::new();
-    };
-    let Some((cport, sport)) = first_connection(&trace.packets) else {
+    let fault = fault_time(trace);
+    let Some((cport, sport)) = first_connection(trace) else {
         return Vec::new();
     };
     let mut out: Vec<Outcome> = Vec::new();
@@ -109,7 +123,7 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
         for e in trace
             .events
             .iter()
-            .filter(|e| e.host == host && e.at >= fault)
+            .filter(|e| e.host == host && e.at >= fault.unwrap_or(0.0))
         {
             let EventKind::App {
                 call,
@@ -128,10 +142,11 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
                 wrote = Some(e.at);
             }
             if is_news(result) {
-                let (from, since) = match (wrote, called) {
-                    (_, Some(c)) if call == AppCall::Connect => (Since::Call, c),
-                    (Some(w), _) => (Since::Write, w),
-                    _ => (Since::Fault, fault),
+                let (from, since) = match (wrote, called, fault) {
+                    (_, Some(c), _) if call == AppCall::Connect => (Since::Call, c),
+                    (_, _, None) => continue,
+                    (Some(w), _, _) => (Since::Write, w),
+                    (None, _, Some(f)) => (Since::Fault, f),
                 };
                 out.push(Outcome {
                     host: host.to_string(),
@@ -156,7 +171,7 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
 /// The state the server's side of the first connection is left in at the
 /// end of the run (`None` if the trace has no state records).
 pub fn server_end_state(trace: &Trace) -> Option<TcpState> {
-    let (cport, sport) = first_connection(&trace.packets)?;
+    let (cport, sport) = first_connection(trace)?;
     trace
         .events
         .iter()

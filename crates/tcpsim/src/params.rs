@@ -343,6 +343,18 @@ catalogue! {
             "a segment of a forgotten flow: 1 = answered with a RST in the other end's name, 0 = silently dropped"
         ),
     }
+    SameLan {
+        name: "same_lan",
+        unit: "bool",
+        min: 0,
+        max: 1,
+        default: 0,
+        label: text!("同一局域网", "same LAN"),
+        help: text!(
+            "服务端在客户端的局域网上：ARP 没有回应，SYN 发不出去，3 秒后 EHOSTUNREACH",
+            "the server is on the client's LAN: ARP gets no reply, no SYN leaves, EHOSTUNREACH after 3 s"
+        ),
+    }
     WriteAt {
         name: "write_at",
         unit: "s",

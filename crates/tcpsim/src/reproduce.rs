@@ -124,6 +124,9 @@ pub struct Plan {
     pub steps: Vec<(u64, Step)>,
     /// The server's host is down from the start (`connect-dead-host`).
     pub server_down: bool,
+    /// ... and on the client's own LAN, unplugged: its bridge port is down,
+    /// so the client's ARP for it gets no reply (`same_lan`).
+    pub server_unplugged: bool,
     /// The application the script watches ("server" or "client"); tcpdump
     /// captures on its interface.
     pub watch: &'static str,
@@ -152,6 +155,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
     let mut steps: Vec<(u64, Step)> = Vec::new();
     let mut topology = Topology::Bridge { attacker: false };
     let mut server_down = false;
+    let mut server_unplugged = false;
     let mut watch = "server";
     let mut on_eof = "close".to_string();
     let mut client_reads = true;
@@ -218,6 +222,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
         }
         "connect-dead-host" => {
             server_down = true;
+            server_unplugged = p.get(Param::SameLan) == 1;
             watch = "client";
         }
         "middlebox-idle-timeout" => {
@@ -269,6 +274,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             topology,
             steps,
             server_down,
+            server_unplugged,
             watch,
             on_eof,
             client_reads,
@@ -355,7 +361,12 @@ fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
             ));
         }
     }
-    if plan.server_down {
+    if plan.server_unplugged {
+        does.push(
+            "- the server's host is down from the start, on the client's LAN: its bridge port is set down, so nothing reaches it and the client's ARP requests for it get no reply"
+                .into(),
+        );
+    } else if plan.server_down {
         does.push(
             "- the server's host is down from the start: a drop-all nftables table (priority -400) in its namespace"
                 .into(),
@@ -399,7 +410,7 @@ fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
                 .into(),
         );
     }
-    if plan.server_down {
+    if plan.server_down && !plan.server_unplugged {
         not.push(
             "- the server's host, down, still answers ARP (ARP is outside nftables' inet family), as a host behind a router would seem to; a host that is down on the client's own LAN does not, and connect() then fails with EHOSTUNREACH once ARP gives up"
                 .into(),
@@ -492,8 +503,8 @@ fn plan_json(plan: &Plan, p: &Params) -> String {
     }
     let _ = write!(
         o,
-        "],\n  \"server_down\": {},\n  \"watch\": {{\"host\": \"{}\", \"port\": {CLIENT_PORT}}},\n  \"deadline_us\": {}\n}}",
-        plan.server_down, plan.watch, plan.deadline
+        "],\n  \"server_down\": {},\n  \"server_unplugged\": {},\n  \"watch\": {{\"host\": \"{}\", \"port\": {CLIENT_PORT}}},\n  \"deadline_us\": {}\n}}",
+        plan.server_down, plan.server_unplugged, plan.watch, plan.deadline
     );
     o
 }

@@ -520,6 +520,10 @@ pub enum ResultWord {
     Econnrefused,
     #[serde(rename = "EPIPE")]
     Epipe,
+    /// connect() to a host on the same LAN whose ARP gets no reply (Linux
+    /// `tcp_v4_err` with ICMP host unreachable in SYN_SENT).
+    #[serde(rename = "EHOSTUNREACH")]
+    Ehostunreach,
 }
 
 impl AppResult {
@@ -540,6 +544,7 @@ impl ResultWord {
             ResultWord::Econnreset => "ECONNRESET",
             ResultWord::Econnrefused => "ECONNREFUSED",
             ResultWord::Epipe => "EPIPE",
+            ResultWord::Ehostunreach => "EHOSTUNREACH",
         }
     }
 }
@@ -652,6 +657,16 @@ pub enum KernelNote {
     FlowExpired,
     /// A middlebox dropped a segment of a flow it has no entry for.
     FlowDropped,
+    /// The segment waits in the neighbour queue while ARP resolves the
+    /// next hop (Linux `__neigh_event_send`): it is not on the wire yet.
+    ArpQueued,
+    /// The retransmission timer fired but sent nothing: the SYN is still
+    /// in the neighbour queue (Linux `skb_still_in_host_queue`).
+    ArpStillQueued,
+    /// ARP gave up (`mcast_solicit` requests unanswered): the queued
+    /// segments are dropped with an ICMP host unreachable to the sender
+    /// itself (Linux `neigh_invalidate`, `ipv4_link_failure`).
+    ArpFailed,
 }
 
 /// Normalise absolute sequence numbers to relative ones, tcpdump-style.

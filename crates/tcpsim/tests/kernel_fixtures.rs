@@ -86,7 +86,7 @@
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use tcpsim::trace::{AppCall, AppResult, EventKind, Fault, Trace, Why};
+use tcpsim::trace::{AppCall, AppResult, EventKind, Fault, KernelNote, Trace, Why};
 
 #[path = "../../../tests/kernel/shared.rs"]
 mod shared;
@@ -597,6 +597,12 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
             match ka.get(i) {
                 Some(k) if key(k) == key(s) => {
                     anchors.push((k.t, s.t));
+                    if s.result.starts_with('E') {
+                        notes.push(format!(
+                            "{name}: {host} {}() -> {} at {:.4} s simulated, {:.4} s recorded",
+                            s.call, s.result, s.t, k.t
+                        ));
+                    }
                     if (s.t - k.t).abs() > 0.05 + s.t / 8.0 {
                         problems.push(format!(
                             "{host} {}() -> {} at {:.4} s simulated, {:.4} s recorded",
@@ -629,6 +635,58 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
                 ));
             }
         }
+    }
+    // The ICMP host unreachable errors the captured host's kernel sent
+    // itself (a peer on its own LAN whose ARP failed; captured on lo, in
+    // `other_packets`): one per simulated `arp_failed` note on that host,
+    // in order, each at its time after connect() within the tolerance.
+    let icmp_real: Vec<f64> = fx["other_packets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["proto"] == "icmp" && p["type"] == 3 && p["code"] == 1)
+        .filter_map(|p| p["t"].as_f64())
+        .collect();
+    let icmp_sim: Vec<f64> = trace
+        .events
+        .iter()
+        .filter(|e| {
+            e.host == point
+                && matches!(
+                    e.kind,
+                    EventKind::Kernel {
+                        what: KernelNote::ArpFailed,
+                        ..
+                    }
+                )
+        })
+        .map(|e| e.at)
+        .filter(|t| *t <= until)
+        .collect();
+    if icmp_sim.len() != icmp_real.len() {
+        problems.push(format!(
+            "{} ICMP host unreachable simulated (arp_failed), {} captured",
+            icmp_sim.len(),
+            icmp_real.len()
+        ));
+    }
+    let connect_at = |v: &[Step]| nth(v, StepKind::Connect, 0).map_or(0.0, |s| s.t);
+    let (sc, kc) = (connect_at(&sim_st), connect_at(&real_st));
+    for (s, k) in icmp_sim.iter().zip(&icmp_real) {
+        let (ds, dk) = (s - sc, k - kc);
+        if (ds - dk).abs() > tolerance(ds) {
+            problems.push(format!(
+                "ICMP host unreachable {ds:.4} s after connect() simulated, {dk:.4} s captured \
+                 (tolerance {:.4})",
+                tolerance(ds)
+            ));
+        } else {
+            notes.push(format!(
+                "{name}: ICMP host unreachable {ds:.4} s after connect() simulated, {dk:.4} s \
+                 captured"
+            ));
+        }
+        anchors.push((*k, *s));
     }
     // What ss showed, sample by sample, against the simulator's view at the
     // same moment. Only once the segments agree: a sample is placed between
@@ -1003,6 +1061,41 @@ fn reads_as_a_trace_for_the_page(path: &Path) -> Result<(), String> {
             t.packets.iter().any(|p| p.lost.is_some()),
             "no segment counts as lost",
         )?;
+    }
+    // connect() to a dead host: its failure is the headline, though the
+    // recorder took the server down before t0 (no fault in the trace); an
+    // ICMP host unreachable the client sent itself is drawn as arp_failed.
+    if cap.scenario == "connect-dead-host" {
+        let failed = cap
+            .app
+            .iter()
+            .find(|c| c.call == AppCall::Connect)
+            .map(|c| c.result);
+        check(
+            t.outcome.len() == 1
+                && t.outcome[0].call == AppCall::Connect
+                && Some(t.outcome[0].result) == failed,
+            "the failed connect() is not the outcome",
+        )?;
+        let icmp = cap
+            .other_packets
+            .iter()
+            .filter(|o| o.proto == "icmp")
+            .count();
+        let notes = t
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Kernel {
+                        what: KernelNote::ArpFailed,
+                        ..
+                    }
+                )
+            })
+            .count();
+        check(icmp == notes, "an ICMP host unreachable is not drawn")?;
     }
     check(
         !cap.kernel.is_empty() && cap.recorded_at.len() >= 10,

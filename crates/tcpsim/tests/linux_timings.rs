@@ -539,3 +539,66 @@ fn fin_ack_rides_on_the_fin_when_the_server_closes_at_once() {
         "ACK within one jiffy: {gap}"
     );
 }
+
+#[test]
+fn same_lan_dead_host_fails_connect_with_ehostunreach_after_three_arp_requests() {
+    let t = trace("connect-dead-host", &[("same_lan", 1)]);
+    // The SYN waits in the neighbour queue (__neigh_event_send): nothing
+    // reaches the wire, first transmission or retransmission.
+    assert!(t.packets.is_empty(), "{:?}", t.packets);
+    let notes: Vec<(f64, KernelNote)> = t
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Kernel { what, .. } if e.host == "client" => Some((e.at, what)),
+            _ => None,
+        })
+        .collect();
+    let kinds: Vec<KernelNote> = notes.iter().map(|n| n.1).collect();
+    // The SYN retransmission timer fires at 1 s and 2 s (linear timeouts)
+    // and resends nothing (skb_still_in_host_queue); ARP gives up at its
+    // third timer: ucast_solicit (3) + mcast_solicit (3) probes, one
+    // request at once and one per retrans_time (1 s).
+    assert_eq!(
+        kinds,
+        vec![
+            KernelNote::ArpQueued,
+            KernelNote::ArpStillQueued,
+            KernelNote::ArpStillQueued,
+            KernelNote::ArpFailed
+        ]
+    );
+    let (queued, failed) = (notes[0].0, notes[3].0);
+    assert!(close(queued, 0.0));
+    // Three neighbour timers of 1 s in a row, each late by at most its
+    // wheel bucket (neigh_add_timer is a plain timer-wheel timer).
+    let gap = failed - queued;
+    assert!(
+        gap >= 3.0 - 1e-6 && fired(gap / 3.0, 1.0) && fired(notes[1].0, 1.0),
+        "ARP failed {gap} s after the SYN was queued"
+    );
+    // tcp_v4_err in SYN_SENT: connect() returns EHOSTUNREACH at once.
+    let r = app_results(&t, "client");
+    assert_eq!(r.len(), 1);
+    assert!(close(r[0].0, failed));
+    assert_eq!(
+        (r[0].1, r[0].2),
+        (AppCall::Connect, err(ResultWord::Ehostunreach))
+    );
+    // The headline counts from the call.
+    assert_eq!(t.outcome.len(), 1);
+    assert_eq!(t.outcome[0].result, err(ResultWord::Ehostunreach));
+    assert!(close(t.outcome[0].after, failed));
+    // ss shows the SYN retransmission timer counting: 1 after the first
+    // expiry, 2 after the second.
+    let p = {
+        let mut p = defaults("connect-dead-host").unwrap();
+        p.set("same_lan", 1).unwrap();
+        p
+    };
+    for (at, count) in [(0.5, 0), (1.5, 1), (2.5, 2)] {
+        let snap = tcpsim::scenarios::ss_at("connect-dead-host", &p, (at * 1e6) as u64).unwrap();
+        let line = snap.lines.iter().find(|l| l.host == "client").unwrap();
+        assert_eq!(line.timer.map(|x| x.2), Some(count), "at {at} s");
+    }
+}

@@ -37,13 +37,14 @@ fn params_for(idx: usize, picks: &[u64]) -> tcpsim::Params {
 }
 
 /// The words the README's contract lists for `app` results (besides byte counts).
-const RESULT_WORDS: [&str; 6] = [
+const RESULT_WORDS: [&str; 7] = [
     "OK",
     "EOF",
     "ETIMEDOUT",
     "ECONNRESET",
     "ECONNREFUSED",
     "EPIPE",
+    "EHOSTUNREACH",
 ];
 
 fn bounded(t: &Trace) -> Result<(), TestCaseError> {

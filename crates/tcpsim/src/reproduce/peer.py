@@ -363,7 +363,13 @@ class Director:
 
     def run(self):
         p = self.plan
-        if p.get("server_down"):
+        if p.get("server_unplugged"):
+            r = self.ns_run(self.ns["bridge"], "ip", "link", "set", "b-s", "down")
+            if r.returncode != 0:
+                raise RuntimeError("unplugging the server: %s" % r.stderr.strip())
+            self.say(time.time(), "step", "the server's host is unplugged: its bridge port is down (no frame "
+                                          "reaches it, ARP included)")
+        elif p.get("server_down"):
             self.nft(self.ns["server"], DROP)
             self.say(time.time(), "step", "the server's host is down: nothing leaves or reaches its namespace "
                                           "(nftables drop-all at priority -400)")

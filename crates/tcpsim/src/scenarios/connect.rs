@@ -28,8 +28,8 @@ pub static CONNECT_DEAD_HOST: Scenario = Scenario {
             "When <code>tcp_syn_retries</code> (6 by default) plus the linear retransmissions are used up, one more RTO later <code>connect()</code> returns <b>ETIMEDOUT</b>: about 131 s with the defaults (each RTO also fires a little late, rounded up by the timer wheel: about 133 s in the diagram). The kernel also keeps a clock (<code>tcp_model_timeout</code> on <code>tcp_syn_retries</code> and a 1 s base, counted from the first SYN), and whichever runs out first ends the attempt."
         ),
         text!(
-            "图里的 SYN 是悄无声息地丢掉的：对方主机不通，路上也没有谁回 ICMP 错误。如果对方和客户端在同一个局域网，ARP 解析会失败，客户端内核在本地生成 ICMP 主机不可达错误；在 SYN_SENT 状态这个错误是致命的（Linux <code>tcp_v4_err</code>），ARP 一放弃（默认三次请求、间隔 1 秒；Linux 6.18 上实测 3.1 秒），<code>connect()</code> 就以 <b>EHOSTUNREACH</b>（No route to host）失败，用不着等 131 秒。",
-            "The SYNs here vanish silently: the host is down and nothing on the way sends an ICMP error. If the host is on the client's own LAN, ARP resolution fails and the client's kernel generates an ICMP host-unreachable error itself; in SYN_SENT that error is fatal (Linux <code>tcp_v4_err</code>), so <code>connect()</code> fails with <b>EHOSTUNREACH</b> (“No route to host”) as soon as ARP gives up (three requests 1 s apart by default; 3.1 s on Linux 6.18, recorded), not after 131 s."
+            "默认情况下 SYN 是悄无声息地丢掉的：对方主机不通，路上也没有谁回 ICMP 错误。如果对方和客户端在同一个局域网（参数 <code>same_lan</code> = 1），客户端得先用 ARP 问到对方的 MAC 地址，SYN 在邻居表里排队等着，一个也发不出去（重传定时器照样到期计数，但 SYN 还在队列里，什么也不重发）。ARP 请求没人回答，三次、间隔 1 秒之后放弃，客户端内核给自己发一个 ICMP 主机不可达；在 SYN_SENT 状态这个错误是致命的（Linux <code>tcp_v4_err</code>），<code>connect()</code> 在大约 3 秒时以 <b>EHOSTUNREACH</b>（No route to host）失败，用不着等 131 秒（Linux 6.18 上实测 3.08 秒）。",
+            "By default the SYNs vanish silently: the host is down and nothing on the way sends an ICMP error. If the host is on the client's own LAN (parameter <code>same_lan</code> = 1), the client must first learn its MAC address by ARP, and the SYN waits in the neighbour queue: none reaches the wire (the retransmission timer still fires and counts, but with the SYN still queued it resends nothing). Nobody answers ARP; after three requests 1 s apart it gives up and the client's kernel sends itself an ICMP host unreachable. In SYN_SENT that error is fatal (Linux <code>tcp_v4_err</code>), so <code>connect()</code> fails with <b>EHOSTUNREACH</b> (“No route to host”) after about 3 s, not 131 s (3.08 s on Linux 6.18, recorded)."
         ),
         text!(
             "客户端套接字设了 <code>TCP_USER_TIMEOUT</code>（参数 <code>client_tcp_user_timeout</code>），时间一到就放弃，不用等重传次数用完；最后一次等待也会被缩短到刚好到期。",
@@ -43,6 +43,7 @@ pub static CONNECT_DEAD_HOST: Scenario = Scenario {
         Param::TcpSynRetries,
         Param::TcpSynLinearTimeouts,
         Param::ClientTcpUserTimeout,
+        Param::SameLan,
         Param::ObserveS,
     ],
     overrides: &[(Param::ObserveS, 10)],
@@ -50,9 +51,12 @@ pub static CONNECT_DEAD_HOST: Scenario = Scenario {
 };
 
 /// The server's host is down from the start (its listen() never happens);
-/// the client connects at 0. Watch until the SYN retries can last.
+/// the client connects at 0. Watch until the SYN retries can last. With
+/// `same_lan`, the server's host is on the client's LAN, where its ARP
+/// goes unanswered (`sim/neigh.rs`).
 fn connect_dead_host(s: &mut Script) -> Instant {
     let host = s.server;
+    s.world.same_lan = s.p.get(Param::SameLan) == 1;
     s.at(0, Action::HostCrash { host });
     s.client_app.opts.user_timeout = s.ms(Param::ClientTcpUserTimeout);
     // An upper bound on the SYN retries: every retransmission with the

@@ -14,6 +14,7 @@
 //! | `output.rs` | putting segments on the link; RST replies |
 //! | `path.rs` | the path: delay, random loss, partitions |
 //! | `middlebox.rs` | a stateful middlebox on the path and its flow table |
+//! | `neigh.rs` | ARP for a peer on the same LAN that is down: segments wait, then ICMP host unreachable |
 //! | `timers.rs` | the per-socket timer table; arming, firing, cancelling |
 //! | `retransmit.rs` | the retransmission timer, the tail loss probe, ACK processing |
 //! | `keepalive.rs` | the keepalive timer |
@@ -33,6 +34,7 @@ mod faults;
 mod input;
 mod keepalive;
 mod middlebox;
+mod neigh;
 mod output;
 mod path;
 mod retransmit;
@@ -67,6 +69,8 @@ enum Ev {
     Middlebox { dst: HostId, seg: Seg, pkt: usize },
     /// A middlebox flow's idle timer comes due.
     FlowExpiry(FlowEv),
+    /// A neighbour entry's timer comes due (see `neigh.rs`).
+    Neigh(usize),
 }
 
 /// Queue order: time, then insertion order (events at the same instant run
@@ -116,6 +120,11 @@ pub struct World {
     middlebox: Option<Middlebox>,
     /// Where the run's clock sits on the kernel's timer wheel.
     wheel: crate::wheel::Wheel,
+    /// The hosts share one LAN: a segment to a host that is down waits for
+    /// ARP, which fails (see `neigh.rs`).
+    pub same_lan: bool,
+    /// Neighbour entries being resolved (a failed one is gone).
+    neighs: Vec<Option<neigh::Neigh>>,
 }
 
 /// Put `v` in a free slot of `slots` (or a new one) and return its index.
@@ -161,6 +170,8 @@ impl World {
             cuts: Vec::new(),
             middlebox: None,
             wheel: crate::wheel::Wheel::from_seed(seed),
+            same_lan: false,
+            neighs: Vec::new(),
         }
     }
 
@@ -208,6 +219,7 @@ impl World {
             Ev::Action(a) => self.action(a),
             Ev::Middlebox { dst, seg, pkt } => self.middlebox_pass(dst, seg, pkt),
             Ev::FlowExpiry(e) => self.flow_expiry(e),
+            Ev::Neigh(i) => self.neigh_timer(i),
         }
         true
     }

@@ -10,19 +10,25 @@ use crate::trace::{Flag, Packet, TimerKind, Why};
 impl World {
     /// Put a segment on the link from `from` (or, forged, from a third party
     /// `from` pretending to be `spoofed_as`). It arrives after the link's
-    /// one-way delay unless the seeded loss drops it halfway.
+    /// one-way delay unless the seeded loss drops it halfway. Returns its
+    /// index in the trace's packets; `None` when it waits for ARP instead
+    /// and is not on the wire (see `neigh.rs`).
     pub(super) fn transmit(
         &mut self,
         from: HostId,
         seg: Seg,
         why: Why,
         spoofed_as: Option<HostId>,
-    ) -> usize {
+    ) -> Option<usize> {
         let dst = self
             .hosts
             .iter()
             .position(|h| h.ip == seg.dst_ip)
             .expect("destination is a host of this world");
+        if spoofed_as.is_none() && self.needs_arp(from, dst) {
+            self.arp_queue(from, seg);
+            return None;
+        }
         let id = self.packets.len();
         self.hosts[from].ip_id = self.hosts[from].ip_id.wrapping_add(1);
         let mut flags = Vec::new();
@@ -53,7 +59,7 @@ impl World {
             why,
         });
         self.launch(from, dst, seg, id);
-        id
+        Some(id)
     }
 
     /// Send a segment with a socket's addresses and RCV.NXT as its ACK.
@@ -65,7 +71,7 @@ impl World {
         flags: u8,
         len: u32,
         why: Why,
-    ) -> usize {
+    ) -> Option<usize> {
         let ip = self.hosts[host].ip;
         let s = self.sock_mut(host, sock);
         let seg = Seg {

@@ -84,7 +84,9 @@ impl World {
                     last.len,
                     Why::TailLossProbe,
                 );
-                self.packets[id].resend = Some(last.resends);
+                if let Some(id) = id {
+                    self.packets[id].resend = Some(last.resends);
+                }
             }
         }
         self.rearm_rto(host, sock);
@@ -123,27 +125,38 @@ impl World {
             return;
         }
         let s = self.sock_mut(host, sock);
-        let head = &mut s.tcb.rtx[0];
-        head.sent_at = now;
-        head.resends += 1;
-        let head = *head;
         if s.tcb.retrans_stamp.is_none() {
             s.tcb.retrans_stamp = Some(now);
         }
-        let (flags, why) = if head.syn {
-            if state == TcpState::SynSent {
-                (SYN, Why::SynRetransmit)
-            } else {
-                (SYN | ACK, Why::SynAck)
-            }
+        let (rip, ports, head_seq) = (s.tcb.rip, s.tcb.ports(), s.tcb.rtx[0].seq);
+        if self.arp_holds(host, rip, ports, head_seq) {
+            // The segment still waits for ARP: __tcp_retransmit_skb
+            // returns -EBUSY (skb_still_in_host_queue) and nothing is
+            // sent, but tcp_retransmit_timer has counted the attempt
+            // (tcp_update_rto_stats) and backs off and re-arms as below.
+            self.note(host, KernelNote::ArpStillQueued, None, ports);
         } else {
-            (data_flags(&head), Why::Retransmit)
-        };
-        let id = self.send_from(host, sock, head.seq, flags, head.len, why);
-        self.packets[id].resend = Some(head.resends);
+            let s = self.sock_mut(host, sock);
+            let head = &mut s.tcb.rtx[0];
+            head.sent_at = now;
+            head.resends += 1;
+            let head = *head;
+            let (flags, why) = if head.syn {
+                if state == TcpState::SynSent {
+                    (SYN, Why::SynRetransmit)
+                } else {
+                    (SYN | ACK, Why::SynAck)
+                }
+            } else {
+                (data_flags(&head), Why::Retransmit)
+            };
+            if let Some(id) = self.send_from(host, sock, head.seq, flags, head.len, why) {
+                self.packets[id].resend = Some(head.resends);
+            }
+            self.sock_mut(host, sock).tcb.total_retrans += 1;
+        }
         let s = self.sock_mut(host, sock);
         s.tcb.retransmits += 1;
-        s.tcb.total_retrans += 1;
         if state == TcpState::SynSent {
             s.tcb.syn_rtos += 1;
         }
