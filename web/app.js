@@ -51,6 +51,7 @@ let EN_TEXTS = null;
 async function loadEnglish() {
   if (EN) return;
   const [page, catalogue] = await Promise.all([import("./i18n-en.js"), import("./texts-en.js")]);
+  UI.en = page.UI_EN;
   ({ EN } = page);
   EN_TEXTS = catalogue.TEXTS;
 }

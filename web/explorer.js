@@ -609,7 +609,17 @@ function rebuild(focusId) {
 
 // ---- the module's API -------------------------------------------------------
 
+// The explorer's own styles come with it (its chunk is fetched on demand);
+// the section's frame is in style.css.
+const CSS = `.explorer fieldset{border:1px solid var(--tcl-line);border-radius:8px;margin:1rem 0;padding:0.5rem 1rem 0.8rem}.explorer legend{font-weight:600;padding:0 0.3rem}.explorer .explorer-choice{display:grid;grid-template-columns:auto minmax(0,1fr);align-items:baseline;gap:0 0.5rem;margin:0.3rem 0}.explorer .explorer-choice .explorer-sources{grid-column:2}.explorer .explorer-sources,.explorer .explorer-hint,.explorer .explorer-help,.explorer .explorer-level,.explorer .explorer-as,.explorer .explorer-detect-how{color:var(--tcl-muted);font-size:0.88rem}.explorer .explorer-note,.explorer .explorer-yours,.explorer .explorer-unused,.explorer .explorer-code-note{font-size:0.92rem}.explorer .explorer-interplay{margin:0.6rem 0 0;padding:0.5rem 0.75rem;border-left:4px solid var(--tcl-warn);background:var(--tcl-panel)}.explorer .explorer-params{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:0.6rem 1rem}.explorer .explorer-param{display:flex;flex-direction:column}.explorer .explorer-param label{font-size:0.92rem}.explorer .explorer-input input[type="number"]{font:inherit;color:var(--tcl-fg);background:var(--tcl-bg);border:1px solid var(--tcl-line);border-radius:4px;padding:0.15rem 0.4rem;width:11rem}.explorer .explorer-input input[type="checkbox"]{width:1.2rem;height:1.2rem;vertical-align:middle}.explorer input[aria-invalid="true"]{border-color:var(--tcl-danger);outline:2px solid var(--tcl-danger)}.explorer .explorer-error,.explorer .explorer-sim-error{color:var(--tcl-danger);font-size:0.9rem}.explorer .explorer-detect{margin:0.5rem 0;font-size:1.15rem}.explorer .explorer-detect strong{font-size:1.4rem;color:var(--tcl-accent)}.explorer .explorer-diagram{margin:0.5rem 0 1rem}.explorer .explorer-tabs{display:flex;flex-wrap:wrap;gap:0.3rem}.explorer [role="tab"][aria-selected="true"]{border-color:var(--tcl-accent);background:var(--tcl-bg);font-weight:600}.explorer .explorer-panel pre{margin:0.5rem 0;padding:0.6rem 0.8rem;overflow-x:auto;background:var(--tcl-panel);border:1px solid var(--tcl-line);border-radius:6px;font-size:0.85rem;line-height:1.45}.explorer .explorer-copy-row{margin:0.3rem 0}.explorer .explorer-copied{color:var(--tcl-muted);font-size:0.88rem}`;
+
 export function mount(section, { sim, lang, onLang } = {}) {
+  if (!document.getElementById("explorer-css")) {
+    const style = document.createElement("style");
+    style.id = "explorer-css";
+    style.textContent = CSS;
+    document.head.append(style);
+  }
   if (S) return;
   const t0 = performance.now();
   const box = section.querySelector(".explorer-mount") || section;

@@ -1,8 +1,8 @@
-// Interface strings in both languages. Scenario titles, steps and parameter
-// labels come from the catalogue (crates/tcpsim/src/scenarios/, through the
-// wasm); the English page texts are in i18n-en.js, loaded on demand.
-
-// Interface strings in both languages.
+// Interface strings. Scenario titles, steps and parameter labels come from
+// the catalogue (crates/tcpsim/src/scenarios/, through the wasm). Only the
+// Chinese ones are here: the English interface strings (UI_EN) and page
+// texts are in i18n-en.js, fetched the first time a reader asks for English,
+// which fills in UI.en.
 export const UI = {
   zh: {
     play: "播放",
@@ -43,45 +43,5 @@ export const UI = {
     recorded: "录制于",
     pcapOne: "下载这份抓包 (pcap)",
     noCapture: "这个场景还没有录制。",
-  },
-  en: {
-    play: "Play",
-    pause: "Pause",
-    step: "Step",
-    back: "Back",
-    scrub: "Timeline",
-    params: "Parameters",
-    reset: "Defaults",
-    svg: "Download SVG",
-    pcap: "Download pcap (opens in Wireshark)",
-    sh: "Script to reproduce it on your Linux (needs root)",
-    embed: "Embed this diagram",
-    embedHelp: "Paste this into a blog post; the second snippet lets the iframe fit its content.",
-    table: "Text version (segment by segment)",
-    inspector: "Segment details",
-    inspectHint: "Click a segment, or reach it with Tab, to see its details.",
-    ssAt: "ss -tnoi on each host just after this segment left (T), as Linux 6.18 prints it",
-    time: "Time",
-    dir: "Direction",
-    flags: "Flags",
-    seq: "Seq",
-    ack: "Ack",
-    len: "Length",
-    why: "Why",
-    rule: "Source",
-    resend: "sent again (N)",
-    lost: "lost",
-    arrived: "arrived",
-    badHash: "Some parameters in the link were invalid; using defaults instead: ",
-    unknownScenario: "unknown scenario",
-    fatal: "Something went wrong; the simulator cannot run: ",
-    of: "/",
-    step0: "all segments",
-    on: "on",
-    linux: "Compare with a real Linux capture",
-    linuxNote: "The same scenario run on a real Linux kernel (network namespaces, captured on the server's interface, timers scaled down), drawn by the same renderer:",
-    recorded: "recorded",
-    pcapOne: "Download this capture (pcap)",
-    noCapture: "This scenario has no recording yet.",
   },
 };
