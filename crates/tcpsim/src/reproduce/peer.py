@@ -175,14 +175,15 @@ def role_client(cfg):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     tune(s, cfg)
     s.bind((cfg["ip"], cfg["port"]))
-    t = time.time()
     if not cfg.get("gated"):
-        emit({"t0": t})
+        emit({"t0": time.time()})
+    # connect() is logged when it returns, as the simulation shows it: to a
+    # dead host it blocks for seconds (3 s for ARP, 131 s for SYN retries).
     try:
         s.connect((cfg["server_ip"], cfg["server_port"]))
-        app("client", "connect", "OK", cfg["port"], cfg["server_port"], t)
+        app("client", "connect", "OK", cfg["port"], cfg["server_port"])
     except OSError as e:
-        app("client", "connect", ename(e), cfg["port"], cfg["server_port"], t)
+        app("client", "connect", ename(e), cfg["port"], cfg["server_port"])
         time.sleep(1e6)
     while cfg.get("reads", True):
         try:
