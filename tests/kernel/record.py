@@ -278,15 +278,7 @@ def role_sampler(cfg):
     at normal priority, below the real-time processes of the recording, so that it never
     delays them; a sample taken late says so by its spread. With cfg["neigh"], `ip neigh`
     too (the observations)."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
-    except (OSError, AttributeError):
-        pass
-    emit({"ready": True})
-    every = cfg["every"]
-    start = time.time()
-    k = 0
-    while True:
+    def sample():
         t0 = time.time()
         out = subprocess.run(["ss", "-tnoiH"], capture_output=True, text=True).stdout
         t1 = time.time()
@@ -295,6 +287,23 @@ def role_sampler(cfg):
             m["neigh"] = subprocess.run(["ip", "neigh", "show", "dev", cfg["neigh"]], capture_output=True,
                                         text=True).stdout.strip()
         emit({"ss": m})
+
+    sample_every(cfg["every"], sample)
+
+
+def sample_every(every, sample):
+    """The samplers' loop: at normal priority (below the recording's real-time processes),
+    say ready, then call sample() every `every` seconds on a fixed grid from the start (a
+    late sample skips the grid points it missed)."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+    except (OSError, AttributeError):
+        pass
+    emit({"ready": True})
+    start = time.time()
+    k = 0
+    while True:
+        sample()
         k = max(k + 1, int((time.time() - start) / every) + 1)
         wait_until(start + k * every)
 
@@ -302,15 +311,7 @@ def role_sampler(cfg):
 def role_ctsampler(cfg):
     """The router's conntrack table (/proc/self/net/nf_conntrack) every cfg["every"] seconds:
     the entries of connections to port 8080 (state, seconds left)."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
-    except (OSError, AttributeError):
-        pass
-    emit({"ready": True})
-    every = cfg["every"]
-    start = time.time()
-    k = 0
-    while True:
+    def sample():
         t = time.time()
         try:
             with open("/proc/self/net/nf_conntrack") as f:
@@ -325,8 +326,8 @@ def role_ctsampler(cfg):
                 entries.append({"state": w[5], "left_s": int(w[4]), "sport": int(kv.get("sport", 0)),
                                 "flags": [x.strip("[]") for x in w if x.startswith("[")]})
         emit({"ct": {"t": t, "entries": entries}})
-        k = max(k + 1, int((time.time() - start) / every) + 1)
-        wait_until(start + k * every)
+
+    sample_every(cfg["every"], sample)
 
 
 def csum(data):
