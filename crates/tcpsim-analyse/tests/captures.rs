@@ -357,14 +357,7 @@ fn the_simulators_own_pcaps_read_back_with_its_reasons() {
         assert_eq!(link_type(&b), 101);
         let c = read(&b).unwrap();
         for conn in c.connections() {
-            let mine = c.explain(conn.index).unwrap().trace.packets;
-            let theirs: Vec<_> = t
-                .packets
-                .iter()
-                .filter(|p| p.sport == conn.client.port || p.dport == conn.client.port)
-                .collect();
-            assert_eq!(mine.len(), theirs.len(), "{}", s.id);
-            for (m, p) in mine.iter().zip(&theirs) {
+            for (m, p) in paired(&t, &c, conn, s.id) {
                 let want = on_the_wire(p.why);
                 if quick_delayed_ack(&t, p, m.why) {
                     continue;
@@ -380,6 +373,25 @@ fn the_simulators_own_pcaps_read_back_with_its_reasons() {
             }
         }
     }
+}
+
+/// A connection the analyser read from a simulated run's pcap, segment by
+/// segment beside the simulator's own segments of that connection (the
+/// same count, asserted).
+fn paired<'t>(
+    t: &'t tcpsim::Trace,
+    c: &Capture,
+    conn: &tcpsim_analyse::Connection,
+    what: &str,
+) -> Vec<(tcpsim::trace::Packet, &'t tcpsim::trace::Packet)> {
+    let mine = c.explain(conn.index).unwrap().trace.packets;
+    let theirs: Vec<_> = t
+        .packets
+        .iter()
+        .filter(|p| p.sport == conn.client.port || p.dport == conn.client.port)
+        .collect();
+    assert_eq!(mine.len(), theirs.len(), "{what}");
+    mine.into_iter().zip(theirs).collect()
 }
 
 /// The simulator's reason as a capture can know it: a forged segment reads
@@ -430,14 +442,7 @@ fn the_simulators_lossy_pcaps_read_back_with_its_reasons() {
             let t = tcpsim::run(s.id, &p).unwrap();
             let c = read(&tcpsim::pcap::write(&t)).unwrap();
             for conn in c.connections() {
-                let mine = c.explain(conn.index).unwrap().trace.packets;
-                let theirs: Vec<_> = t
-                    .packets
-                    .iter()
-                    .filter(|p| p.sport == conn.client.port || p.dport == conn.client.port)
-                    .collect();
-                assert_eq!(mine.len(), theirs.len(), "{} seed {seed}", s.id);
-                for (m, p) in mine.iter().zip(&theirs) {
+                for (m, p) in paired(&t, &c, conn, &format!("{} seed {seed}", s.id)) {
                     segments += 1;
                     let want = on_the_wire(p.why);
                     if (m.why, m.resend) == (want, p.resend) {
