@@ -26,36 +26,37 @@ const W = {
     utNotSetData: "TCP_USER_TIMEOUT 不设置（0）：重传多久由整机的 net.ipv4.tcp_retries2 决定，见 sysctl 一栏",
     utNotSetConnect: "TCP_USER_TIMEOUT 不设置（0）：建连多久放弃由 SYN 重传次数决定",
     syncnt: "TCP_SYNCNT：这个套接字自己的 tcp_syn_retries",
-    synLinear: (n) => `tcp_syn_linear_timeouts（${n}）只有内核参数，见 sysctl 一栏`,
+    synLinear: (n) => `tcp_syn_linear_timeouts（${n}）只能通过内核参数设置，见 sysctl 一栏`,
     goVersion: "需要 Go 1.23+（net.KeepAliveConfig）。",
     goNeg: (opt, sysctl, val) => `${opt}：负数表示不设置，用系统的 ${sysctl}（${val}）`,
     goKeepOff: "负数：不开 SO_KEEPALIVE",
     goControl: "net 包没有 TCP_USER_TIMEOUT 字段：在 connect() 之前用 Control 直接设置",
     goNothing: "这个场景下没有要按套接字设置的选项",
-    javaNoUt: (ms) => `TCP_USER_TIMEOUT（${ms} 毫秒）：JDK 没有这个选项，jdk.net.ExtendedSocketOptions 里只有 TCP_KEEPIDLE、TCP_KEEPINTERVAL、TCP_KEEPCOUNT 等。`,
-    javaSoTimeout: "退一步的做法：在应用层给读操作设上限。read() 等满这么久会抛出 SocketTimeoutException，连接本身不会关闭，也不管数据有没有被确认。",
+    javaNoUt: (ms) => `TCP_USER_TIMEOUT（${ms} 毫秒）：JDK 没有这个选项，jdk.net.ExtendedSocketOptions 里与超时有关的只有 TCP_KEEPIDLE、TCP_KEEPINTERVAL、TCP_KEEPCOUNT。`,
+    javaSoTimeout: "退而求其次的做法：在应用层给读操作设上限。read() 等满这么久会抛出 SocketTimeoutException，连接本身不会关闭，也不管数据有没有被确认。",
     javaConnect: "Java 设不了 TCP_USER_TIMEOUT 和 TCP_SYNCNT；connect 的第二个参数是应用层的超时（毫秒），效果相近。",
-    javaConnectNone: "SYN 重传次数只能在系统层面设置，见 sysctl 一栏。",
+    javaConnectNone: "SYN 重传次数只能通过内核参数设置，见 sysctl 一栏。",
     javaKeepOff: "SO_KEEPALIVE 关闭（Socket 的初始值）",
     nodeIdle: (ms, s) => `initialDelay 单位是毫秒：${ms} 毫秒，即 TCP_KEEPIDLE = ${s} 秒`,
-    nodeIdleDefault: "不传 initialDelay（即 0）：文档说保持原值，也就是系统的 tcp_keepalive_time",
+    nodeIdleDefault: "不传 initialDelay（或小于 1000 毫秒，即 0 秒）：libuv 设不上 TCP_KEEPIDLE（1.47 及更早 setsockopt 返回 EINVAL，1.48 起直接返回），也不设间隔和次数，所以用系统的 tcp_keepalive_time、tcp_keepalive_intvl、tcp_keepalive_probes",
+    nodeSysOnly: (intvl, cnt) => `不传 initialDelay 时间隔和次数都是系统的：这里的 ${intvl} × ${cnt} 无法这样设置`,
     nodeFixed: (intvl, cnt) =>
-      `Node.js 自己把 TCP_KEEPINTVL 设成 1 秒、TCP_KEEPCNT 设成 10，setKeepAlive(enable, initialDelay) 改不了：这里的 ${intvl} × ${cnt} 用它设不出来`,
+      `给了 initialDelay 时，Node.js 自己把 TCP_KEEPINTVL 设成 1 秒、TCP_KEEPCNT 设成 10，setKeepAlive(enable, initialDelay) 改不了：这里的 ${intvl} × ${cnt} 无法用它设置`,
     nodeFixedOk: "Node.js 自己把 TCP_KEEPINTVL 设成 1 秒、TCP_KEEPCNT 设成 10，正好是这里的值",
     nodeNoUt: (ms) => `TCP_USER_TIMEOUT（${ms} 毫秒）：Node.js 没有这个选项`,
     nodeKeepOff: "SO_KEEPALIVE 关闭（Node.js 的默认）",
-    nodeTimeoutData: "退一步的做法：空闲计时器，连接上这么久没有任何收发就触发 'timeout'，需要自己 destroy()；它不管数据有没有被确认",
+    nodeTimeoutData: "退而求其次的做法：空闲定时器，连接上这么久没有任何收发就触发 'timeout'，需要自己 destroy()；它不管数据有没有被确认",
     nodeTimeoutConnect: "应用层的超时：这么久还没连上就放弃（'timeout' 事件不会自己关闭连接）",
-    nodeConnectNone: "SYN 重传次数只能在系统层面设置，见 sysctl 一栏",
+    nodeConnectNone: "SYN 重传次数只能通过内核参数设置，见 sysctl 一栏",
     sysHead: "整机生效：所有没有自己设置这些套接字选项的连接。按网络命名空间生效：在容器里要在容器的命名空间里设置。",
     sysKeepalive: "保活参数只对开了 SO_KEEPALIVE 的套接字起作用；SO_KEEPALIVE 本身没有对应的内核参数，只能由程序打开。",
     sysUt: "TCP_USER_TIMEOUT 没有对应的内核参数，只能按套接字设置。",
     sysLinear: "tcp_syn_linear_timeouts 从 Linux 6.5 起才有。",
-    sysPersist: "重启后仍然生效：把同样的行去掉 “sysctl -w ” 写进 /etc/sysctl.d/90-tcp-timeouts.conf。",
+    sysPersist: "要在重启后保留：把同样的行去掉 “sysctl -w ” 写进 /etc/sysctl.d/90-tcp-timeouts.conf。",
     sysNothing: "这个场景下的值都是套接字选项，没有要改的内核参数。",
     notes: {
-      java: "Java 没有 TCP_USER_TIMEOUT 选项（jdk.net.ExtendedSocketOptions 只有保活的三个）：有数据在途时只能靠系统的 tcp_retries2，或者在应用层给读操作设超时。",
-      node: "Node.js 的 setKeepAlive(enable, initialDelay) 只能设空闲时间（TCP_KEEPIDLE），探测间隔和次数固定为 1 秒和 10 次；也没有 TCP_USER_TIMEOUT 选项。",
+      java: "Java 没有 TCP_USER_TIMEOUT 选项（jdk.net.ExtendedSocketOptions 里与超时有关的只有保活的三个）：有数据在途时只能靠系统的 tcp_retries2，或者在应用层给读操作设超时。",
+      node: "Node.js 的 setKeepAlive(enable, initialDelay) 只能设空闲时间（TCP_KEEPIDLE，initialDelay 不小于 1000 毫秒时），这时探测间隔和次数固定为 1 秒和 10 次；不给 initialDelay 则三者都用系统的。也没有 TCP_USER_TIMEOUT 选项。",
       go: "Go 的 KeepAliveConfig 里 0 表示 Go 自己的默认值（15 秒、15 秒、9 次），负数才表示不设置、用系统的。",
     },
   },
@@ -81,15 +82,16 @@ const W = {
     goKeepOff: "negative: SO_KEEPALIVE off",
     goControl: "package net has no TCP_USER_TIMEOUT field: Control sets it before connect()",
     goNothing: "nothing to set per socket in this case",
-    javaNoUt: (ms) => `TCP_USER_TIMEOUT (${ms} ms): the JDK has no such option; jdk.net.ExtendedSocketOptions has TCP_KEEPIDLE, TCP_KEEPINTERVAL, TCP_KEEPCOUNT and a few others.`,
+    javaNoUt: (ms) => `TCP_USER_TIMEOUT (${ms} ms): the JDK has no such option; jdk.net.ExtendedSocketOptions' only timeout-related options are TCP_KEEPIDLE, TCP_KEEPINTERVAL and TCP_KEEPCOUNT.`,
     javaSoTimeout: "The nearest thing, in the application: a limit on reads. read() throws SocketTimeoutException after waiting this long; the connection stays open, and acknowledgements play no part.",
     javaConnect: "Java cannot set TCP_USER_TIMEOUT or TCP_SYNCNT; connect's second argument is an application-level timeout (ms) with a similar effect.",
     javaConnectNone: "The SYN retry counts can only be set system-wide; see sysctl.",
     javaKeepOff: "SO_KEEPALIVE off (a Socket's initial value)",
     nodeIdle: (ms, s) => `initialDelay is in milliseconds: ${ms} ms, so TCP_KEEPIDLE = ${s} s`,
-    nodeIdleDefault: "no initialDelay (0): the docs say the value is left unchanged, the system's tcp_keepalive_time",
+    nodeIdleDefault: "no initialDelay (or under 1000 ms, i.e. 0 s): libuv cannot set TCP_KEEPIDLE (setsockopt returns EINVAL in libuv ≤ 1.47; 1.48+ returns before it) and sets no interval or count, so the system's tcp_keepalive_time, tcp_keepalive_intvl and tcp_keepalive_probes apply",
+    nodeSysOnly: (intvl, cnt) => `without an initialDelay the interval and count are the system's: the ${intvl} × ${cnt} above cannot be had this way`,
     nodeFixed: (intvl, cnt) =>
-      `Node.js itself sets TCP_KEEPINTVL to 1 s and TCP_KEEPCNT to 10, and setKeepAlive(enable, initialDelay) cannot change them: the ${intvl} × ${cnt} above cannot be had this way`,
+      `with an initialDelay, Node.js itself sets TCP_KEEPINTVL to 1 s and TCP_KEEPCNT to 10, and setKeepAlive(enable, initialDelay) cannot change them: the ${intvl} × ${cnt} above cannot be had this way`,
     nodeFixedOk: "Node.js itself sets TCP_KEEPINTVL to 1 s and TCP_KEEPCNT to 10, the values above",
     nodeNoUt: (ms) => `TCP_USER_TIMEOUT (${ms} ms): Node.js has no such option`,
     nodeKeepOff: "SO_KEEPALIVE off (Node.js's default)",
@@ -103,8 +105,8 @@ const W = {
     sysPersist: "To keep them across reboots: the same lines without “sysctl -w ” in /etc/sysctl.d/90-tcp-timeouts.conf.",
     sysNothing: "The values in this case are socket options: no sysctl to change.",
     notes: {
-      java: "Java has no TCP_USER_TIMEOUT option (jdk.net.ExtendedSocketOptions only has the three keepalive ones): with data in flight, only the system's tcp_retries2 or a read timeout in the application helps.",
-      node: "Node.js's setKeepAlive(enable, initialDelay) only sets the idle time (TCP_KEEPIDLE); the interval and count are fixed at 1 s and 10; and there is no TCP_USER_TIMEOUT option.",
+      java: "Java has no TCP_USER_TIMEOUT option (the three keepalive options are jdk.net.ExtendedSocketOptions' only timeout-related ones): with data in flight, only the system's tcp_retries2 or a read timeout in the application helps.",
+      node: "Node.js's setKeepAlive(enable, initialDelay) only sets the idle time (TCP_KEEPIDLE, with an initialDelay of 1000 ms or more), and then the interval and count are fixed at 1 s and 10; with no initialDelay all three are the system's. There is no TCP_USER_TIMEOUT option.",
       go: "In Go's KeepAliveConfig, 0 means Go's own default (15 s, 15 s, 9); a negative value means not set, the system's.",
     },
   },
@@ -295,12 +297,17 @@ function codeNode(c, v, w) {
     body.push("const socket = net.connect({ host, port });");
     if (c === "idle") {
       if (v.so_keepalive) {
-        if (v.tcp_keepidle > 0) body.push(`socket.setKeepAlive(true, ${v.tcp_keepidle * 1000}); // ${w.nodeIdle(v.tcp_keepidle * 1000, v.tcp_keepidle)}`);
-        else body.push(`socket.setKeepAlive(true); // ${w.nodeIdleDefault}`);
         const intvl = v.tcp_keepintvl;
         const cnt = v.tcp_keepcnt;
-        if (intvl === 1 && cnt === 10) body.push(`// ${w.nodeFixedOk}`);
-        else body.push(`// ${w.nodeFixed(intvl || "TCP_KEEPINTVL", cnt || "TCP_KEEPCNT")}`);
+        if (v.tcp_keepidle > 0) {
+          // libuv sets TCP_KEEPINTVL 1 and TCP_KEEPCNT 10 only with an idle time of 1 s or more.
+          body.push(`socket.setKeepAlive(true, ${v.tcp_keepidle * 1000}); // ${w.nodeIdle(v.tcp_keepidle * 1000, v.tcp_keepidle)}`);
+          if (intvl === 1 && cnt === 10) body.push(`// ${w.nodeFixedOk}`);
+          else body.push(`// ${w.nodeFixed(intvl || "TCP_KEEPINTVL", cnt || "TCP_KEEPCNT")}`);
+        } else {
+          body.push(`socket.setKeepAlive(true); // ${w.nodeIdleDefault}`);
+          if (intvl > 0 || cnt > 0) body.push(`// ${w.nodeSysOnly(intvl || "TCP_KEEPINTVL", cnt || "TCP_KEEPCNT")}`);
+        }
       } else body.push(`socket.setKeepAlive(false); // ${w.nodeKeepOff}`);
       if (v.user_timeout > 0) body.push(`// ${w.nodeNoUt(v.user_timeout)}`);
     } else if (v.user_timeout > 0) {

@@ -63,7 +63,7 @@ const T = {
       count: (x) =>
         `没有设置 TCP_USER_TIMEOUT：保活在连续 TCP_KEEPCNT 个探测都没有回应之后放弃，也就是最后一次收到对端报文之后 TCP_KEEPIDLE + TCP_KEEPCNT × TCP_KEEPINTVL = ${x.idle} + ${x.cnt} × ${x.intvl} = ${x.total} 秒；然后内核发出一个 RST，recv() 返回 ETIMEDOUT。`,
       ut: (x) =>
-        `设置了 TCP_USER_TIMEOUT，TCP_KEEPCNT 就不起作用了：保活定时器每次到期时，只要已经发出过至少一个探测，并且距离最后一次收到对端报文已经满 TCP_USER_TIMEOUT（${x.ut}），连接就被放弃。所以连接死在第一个不早于 TCP_USER_TIMEOUT 的保活定时器上：这里是最后一次收到报文之后 ${x.idle} + ${x.k} × ${x.intvl} = ${x.total} 秒，一共发出 ${x.k} 个探测。TCP_USER_TIMEOUT 比 TCP_KEEPIDLE 还短时，照样要等第一个探测发出、再过一个间隔；比 TCP_KEEPIDLE + TCP_KEEPCNT × TCP_KEEPINTVL 还长时，探测会超过 TCP_KEEPCNT 个继续发下去。`,
+        `设置了 TCP_USER_TIMEOUT，TCP_KEEPCNT 就不起作用了：保活定时器每次到期时，只要已经发出过至少一个探测，并且距离最后一次收到对端报文已经满 TCP_USER_TIMEOUT（${x.ut}），连接就被放弃。所以连接在第一个不早于 TCP_USER_TIMEOUT 的保活定时器到期时被放弃：这里是最后一次收到报文之后 ${x.idle} + ${x.k} × ${x.intvl} = ${x.total} 秒，一共发出 ${x.k} 个探测。TCP_USER_TIMEOUT 比 TCP_KEEPIDLE 还短时，照样要等第一个探测发出、再过一个间隔；比 TCP_KEEPIDLE + TCP_KEEPCNT × TCP_KEEPINTVL 还长时，探测会超过 TCP_KEEPCNT 个继续发下去。`,
     },
     rt: {
       count: (x) =>
@@ -73,7 +73,7 @@ const T = {
     },
     syn: {
       count: (x) =>
-        `没有设置 TCP_USER_TIMEOUT：SYN 重传满 tcp_syn_retries + tcp_syn_linear_timeouts = ${x.a} + ${x.b} = ${x.n} 次仍然没有回应，connect() 就放弃；前 ${x.b} 次间隔 1 秒，之后每次翻倍。另有一个按 tcp_syn_retries 换算的时间预算（${x.budget} 秒，从第一个 SYN 算起），两者谁先到算谁。`,
+        `没有设置 TCP_USER_TIMEOUT：SYN 重传满 tcp_syn_retries + tcp_syn_linear_timeouts = ${x.a} + ${x.b} = ${x.n} 次仍然没有回应，connect() 就放弃；前 ${x.b + 1} 次重传各在上一个 SYN 之后 1 秒发出（初始的 1 秒超时，加上 ${x.b} 次线性重传），之后每次翻倍。另有一个按 tcp_syn_retries 换算的时间预算（${x.budget} 秒，从第一个 SYN 算起），两者谁先到算谁。`,
       ut: (x) =>
         `设置了 TCP_USER_TIMEOUT，它也管建连：从第一个 SYN 算起满 ${x.ut} 还没连上，connect() 就返回 ETIMEDOUT（重传定时器会被截短，正好在那一刻到期）；如果 SYN 重传次数先用完，则更早放弃。`,
     },
@@ -83,6 +83,11 @@ const T = {
     never: "永远发现不了",
     neverQuiet: "内核再也没有定时器要到期，连接一直停在 ESTABLISHED",
     neverCap: "模拟结束时还没有发现",
+    capLabel: "按公式约",
+    capFrom: { idle: "从最后一次收到对端报文算起", data: "从第一次超时重传算起", connect: "从第一个 SYN 算起" },
+    capHow: (from, end) => `${from}；模拟在 ${end} 处达到事件上限，图画到这里就停了，还没到放弃的时刻`,
+    capNone: (end) => `模拟在 ${end} 处达到事件上限，图画到这里就停了，这时还没有发现`,
+    capHeadline: (end) => `图画到 ${end} 就停了：模拟达到了事件上限，这时连接还没被放弃。上面的检测时间是按公式算出的。`,
     codeH: "设置这些值的代码",
     codeTabs: "编程语言",
     copy: "复制",
@@ -143,7 +148,7 @@ const T = {
     },
     syn: {
       count: (x) =>
-        `TCP_USER_TIMEOUT is not set: connect() gives up once tcp_syn_retries + tcp_syn_linear_timeouts = ${x.a} + ${x.b} = ${x.n} SYN retransmissions have gone unanswered; the first ${x.b} come 1 s apart, then the wait doubles. There is also a time budget derived from tcp_syn_retries (${x.budget} s from the first SYN); whichever runs out first ends it.`,
+        `TCP_USER_TIMEOUT is not set: connect() gives up once tcp_syn_retries + tcp_syn_linear_timeouts = ${x.a} + ${x.b} = ${x.n} SYN retransmissions have gone unanswered; the first ${x.b + 1} each come 1 s after the SYN before them (the initial 1 s timeout, then ${x.b} linear ones), then the wait doubles. There is also a time budget derived from tcp_syn_retries (${x.budget} s from the first SYN); whichever runs out first ends it.`,
       ut: (x) =>
         `TCP_USER_TIMEOUT is set, and it bounds the handshake too: if the connection is not up ${x.ut} after the first SYN, connect() returns ETIMEDOUT (the retransmission timer is shortened to fire right then); if the SYN retransmissions run out first, it gives up sooner.`,
     },
@@ -153,6 +158,11 @@ const T = {
     never: "Never detected",
     neverQuiet: "the kernel has no timer left to fire; the socket stays ESTABLISHED",
     neverCap: "not detected by the end of the simulated run",
+    capLabel: "By the formula, about",
+    capFrom: { idle: "counted from the last segment received from the peer", data: "counted from the first timeout retransmission", connect: "counted from the first SYN" },
+    capHow: (from, end) => `${from}; the simulation reached its event cap at ${end} and the drawing stops there, before the give-up`,
+    capNone: (end) => `the simulation reached its event cap at ${end} and the drawing stops there, before anything was detected`,
+    capHeadline: (end) => `The drawing stops at ${end}: the simulation reached its event cap before the connection was dropped. The detection time above is computed from the formula.`,
     codeH: "Code that sets these values",
     codeTabs: "Languages",
     copy: "Copy",
@@ -305,7 +315,8 @@ function build() {
   const presets = PRESETS.map(
     (p) =>
       `<div class="explorer-choice"><input type="radio" name="xp-preset" id="xp-preset-${p.id}" value="${p.id}"${p.id === S.presetId ? " checked" : ""}>` +
-      `<label for="xp-preset-${p.id}">${esc(p.name[S.lang])}</label> <span class="explorer-sources">${esc(L.sources)}${links(p)}</span></div>`,
+      `<label for="xp-preset-${p.id}">${esc(p.name[S.lang])}</label> <span class="explorer-sources">${esc(L.sources)}${links(p)}` +
+      `<br><span class="explorer-verified" data-verified="${p.verified ? "1" : "0"}">${esc(p.verification[S.lang])}</span></span></div>`,
   );
   const knobs = CASES[c].knobs.map((k) => knobRow(c, k)).join("");
   S.box.innerHTML =
@@ -432,14 +443,46 @@ function show() {
     detect.innerHTML =
       `<span class="explorer-detect-label">${esc(L.detect)}</span> <strong>${esc(span(o.after, S.lang))}</strong> ` +
       `<span class="explorer-detect-how">${esc(`${L.from[o.from] || o.from}${S.lang === "zh" ? "；" : "; "}${L.returns(o.call, o.result)}`)}</span>`;
+  } else if (S.trace.stop === "event_limit") {
+    // Cut short at the run's bounds (scenarios/mod.rs): not "never", but a
+    // drawing that stopped; the time comes from the formula in words below.
+    const secs = formulaTime();
+    const end = span(S.trace.end_at, S.lang);
+    detect.dataset.after = "cap";
+    detect.dataset.result = "";
+    detect.dataset.formula = secs == null ? "" : String(secs);
+    detect.innerHTML =
+      secs == null
+        ? `<span class="explorer-detect-how">${esc(L.capNone(end))}</span>`
+        : `<span class="explorer-detect-label">${esc(L.capLabel)}</span> <strong>${esc(span(secs, S.lang))}</strong> ` +
+          `<span class="explorer-detect-how">${esc(L.capHow(L.capFrom[S.drawnCase], end))}</span>`;
+    $(".headline").textContent = L.capHeadline(end);
   } else {
     detect.dataset.after = "never";
     detect.dataset.result = "";
+    delete detect.dataset.formula;
     const why = S.trace.stop === "quiet" ? L.neverQuiet : L.neverCap;
     detect.innerHTML = `<strong>${esc(L.never)}</strong> <span class="explorer-detect-how">${esc(why)}</span>`;
   }
   $(".explorer-interplay").textContent = interplay();
   showCode();
+}
+
+// When the kernel gives up by the formula the interplay text gives, in
+// seconds from its own starting point (see capFrom), for the values drawn;
+// null when there is no formula to give (no keepalive on an idle connection,
+// or a connect() bounded by the SYN count alone).
+function formulaTime() {
+  const v = S.drawn[S.drawnCase];
+  const ut = num(v.user_timeout) / 1000;
+  if (S.drawnCase === "idle") return num(v.so_keepalive) === 1 ? keepalivePlan(v).total : null;
+  if (S.drawnCase === "data") {
+    if (ut > 0) return ut;
+    const spec = S.specs[CASES.data.scenario];
+    const rtoMax = spec.tcp_rto_max ? Number(spec.tcp_rto_max.default) / 1000 : 120;
+    return modelTimeout(num(v.tcp_retries2), 0.2, rtoMax);
+  }
+  return ut > 0 ? ut : null;
 }
 
 // The interplay of the settings, in words, for the values drawn.

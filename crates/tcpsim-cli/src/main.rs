@@ -9,6 +9,7 @@
 //! tcpsim explain FILE [--conn INDEX|ADDR:PORT-ADDR:PORT] [--format text|json|svg]
 //!                     [--lang en|zh] [-o FILE]
 //! tcpsim reproduce <scenario> [--set NAME=VALUE]... [-o FILE]
+//! tcpsim presets [--format text|json] [--lang en|zh]
 //! tcpsim help | --help | -h
 //! tcpsim --version | -V
 //! ```
@@ -23,6 +24,7 @@ use std::process::ExitCode;
 use tcpsim::{Lang, Params, Trace, SCENARIOS};
 
 mod explain;
+mod presets;
 
 const USAGE: &str = "\
 tcpsim: what a server's TCP connection does when its peer dies, on Linux's timers
@@ -46,11 +48,17 @@ USAGE:
                                      SVG diagrams embed (line 2), for a page that inlines
                                      several diagrams and links the rules once
     tcpsim catalog [--lang en|zh]    the scenarios, their texts and parameters, as JSON
+    tcpsim presets [--format text|json] [--lang en|zh]
+                                     what common stacks set (the explorer's presets): values,
+                                     sources, versions, and how each was verified
     tcpsim help                      show this help
     tcpsim --version                 show the version
 
 RUN OPTIONS:
     --set NAME=VALUE     change a parameter (repeatable); see `tcpsim params <scenario>`
+    --preset ID          start from a preset's values (see `tcpsim presets`; for
+                         keepalive-peer-dead, host-crash-data-no-reboot, connect-dead-host);
+                         --set changes them after
     --format FORMAT      text (default), json, pcap or svg
     --lang LANG          language of the text and SVG diagrams: en (default) or zh
     -o, --output FILE    write to FILE instead of stdout
@@ -168,7 +176,7 @@ fn warn(msg: &str) -> Result<(), Failure> {
 fn real_main(args: &[String]) -> Result<(), Failure> {
     let Some(cmd) = args.first() else {
         return usage(
-            "no command given; try `tcpsim help` (commands: list, params, run, ss, capture, explain, reproduce, css, catalog, help)",
+            "no command given; try `tcpsim help` (commands: list, params, run, ss, capture, explain, reproduce, css, catalog, presets, help)",
         );
     };
     let rest = &args[1..];
@@ -210,13 +218,14 @@ fn real_main(args: &[String]) -> Result<(), Failure> {
             json.push('\n');
             emit(json.as_bytes(), None)
         }
+        "presets" => emit(&presets::command(rest).map_err(Failure::Usage)?, None),
         "run" => run(rest),
         "ss" => ss(rest),
         "capture" => capture(rest),
         "explain" => explain::explain(rest),
         "reproduce" => reproduce(rest),
         other => usage(format!(
-            "unknown command '{other}'; commands: list, params, run, ss, capture, explain, reproduce, css, catalog, help"
+            "unknown command '{other}'; commands: list, params, run, ss, capture, explain, reproduce, css, catalog, presets, help"
         )),
     }
 }
@@ -345,6 +354,8 @@ struct RunOpts {
     at: Option<String>,
     /// `--conn INDEX|ADDR:PORT-ADDR:PORT` (`explain`).
     conn: Option<String>,
+    /// `--preset ID` (`run`).
+    preset: Option<String>,
 }
 
 /// What a command takes.
@@ -362,7 +373,7 @@ struct Cmd {
 
 const RUN: Cmd = Cmd {
     name: "run",
-    flags: &["--set", "--format", "--lang", "-o"],
+    flags: &["--set", "--preset", "--format", "--lang", "-o"],
     formats: FORMATS,
     subject: "scenario",
     missing: || format!("'run' needs a scenario id; scenarios: {}", scenario_ids()),
@@ -412,6 +423,7 @@ impl Cmd {
                 "--lang" => format!("--lang {{{}}}", LANGS.replace(", ", "|")),
                 "-o" => "-o FILE".to_string(),
                 "--at" => "--at SECONDS".to_string(),
+                "--preset" => "--preset ID".to_string(),
                 "--conn" => "--conn INDEX|ADDR:PORT-ADDR:PORT".to_string(),
                 other => other.to_string(),
             });
@@ -428,6 +440,7 @@ fn parse_run(rest: &[String], cmd: &Cmd) -> Result<RunOpts, Failure> {
     let mut output = None;
     let mut at = None;
     let mut conn = None;
+    let mut preset = None;
     let mut i = 0;
     while i < rest.len() {
         let arg = rest[i].as_str();
@@ -518,6 +531,11 @@ fn parse_run(rest: &[String], cmd: &Cmd) -> Result<RunOpts, Failure> {
                 once(conn.is_some(), "--conn")?;
                 conn = Some(v);
             }
+            "--preset" => {
+                let v = value("a preset id; see `tcpsim presets`")?;
+                once(preset.is_some(), "--preset")?;
+                preset = Some(v);
+            }
             _ => {
                 if let Some(first) = &id {
                     return usage(format!(
@@ -541,13 +559,18 @@ fn parse_run(rest: &[String], cmd: &Cmd) -> Result<RunOpts, Failure> {
         output,
         at,
         conn,
+        preset,
     })
 }
 
 /// The scenario's parameters with the `--set`s applied and checked.
 fn scenario_params(o: &RunOpts) -> Result<Params, Failure> {
     let mut params = check_scenario(&o.id)?;
-    for s in &o.sets {
+    let preset = match &o.preset {
+        Some(p) => presets::assignments(p, &o.id).map_err(Failure::Usage)?,
+        None => Vec::new(),
+    };
+    for s in preset.iter().chain(&o.sets) {
         params
             .apply_assignment(s)
             .map_err(|e| Failure::Usage(e.to_string()))?;
