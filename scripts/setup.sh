@@ -14,6 +14,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 #    capture tools and nftables/iproute2 for the real-kernel recordings, a
 #    CJK font so screenshots of the Chinese page are legible.
 pkgs=(tcpdump tshark nftables iproute2 fonts-wqy-zenhei)
+# The presets' real software, traced by tests/presets/run.sh: strace, and
+# Redis, Go, psql/libpq and a JDK as Debian ships them.
+pkgs+=(strace redis-server golang-go postgresql-client default-jdk-headless)
 # A browser: Debian's Chromium and its driver, unless CHROMIUM names one
 # already installed (GitHub's Ubuntu runners have Chrome and chromedriver;
 # Ubuntu's chromium package is only a snap wrapper).
@@ -68,5 +71,13 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || 
   npm ci --no-audit --no-fund --loglevel=error
 else
   say "npm packages present"
+fi
+# 5. PyPI's grpcio, the gRPC C-core client tests/presets/run.sh traces (the
+#    version the presets table names).
+if [ "$(python3 -c 'import grpc; print(grpc.__version__)' 2>/dev/null)" != "1.85.4" ]; then
+  say "pip install grpcio 1.85.4"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore grpcio==1.85.4
+else
+  say "grpcio 1.85.4 present"
 fi
 say "done"
