@@ -73,11 +73,12 @@ else
   say "npm packages present"
 fi
 # 5. PyPI's grpcio, the gRPC C-core client tests/presets/run.sh traces (the
-#    version the presets table names).
-if [ "$(python3 -c 'import grpc; print(grpc.__version__)' 2>/dev/null)" != "1.85.4" ]; then
-  say "pip install grpcio 1.85.4"
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore grpcio==1.85.4
+#    version the presets table names), into target/presets-pydeps: beside the
+#    build, not into the system's Python (pip's --target passes PEP 668).
+if [ "$(PYTHONPATH=target/presets-pydeps python3 -c 'import grpc; print(grpc.__version__)' 2>/dev/null)" != "1.85.4" ]; then
+  say "pip install grpcio 1.85.4 into target/presets-pydeps"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --upgrade --target target/presets-pydeps grpcio==1.85.4
 else
-  say "grpcio 1.85.4 present"
+  say "grpcio 1.85.4 present (target/presets-pydeps)"
 fi
 say "done"

@@ -42,6 +42,9 @@ LINE = re.compile(
     r"^(?:\d+\s+)?setsockopt\((\d+), (\w+), (\w+), \[(-?\d+)\], \d+\) = (-?\d+)(?: (\w+))?"
 )
 PY = sys.executable
+# grpcio, where scripts/setup.sh puts it (beside the build, not in the system).
+PYDEPS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "target", "presets-pydeps")
+GRPC_ENV = dict(os.environ, PYTHONPATH=os.path.abspath(PYDEPS) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 TIMEOUT = 60
 
 
@@ -272,18 +275,19 @@ ch.close()
 
 
 def grpc_stack(tmp):
-    srv = subprocess.Popen([PY, "-c", GRPC_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    srv = subprocess.Popen([PY, "-c", GRPC_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=GRPC_ENV)
     try:
         port = int(srv.stdout.readline())
         out = os.path.join(tmp, "strace.out")
         p = subprocess.run(strace([PY, "-c", GRPC_CLIENT.replace("PORT", str(port))], out),
-                           capture_output=True, text=True, timeout=TIMEOUT)
+                           capture_output=True, text=True, timeout=TIMEOUT, env=GRPC_ENV)
         if p.returncode != 0:
             raise RuntimeError(f"grpc client: {p.stderr.strip()[-300:]}")
     finally:
         srv.stdin.close()
         srv.wait(timeout=TIMEOUT)
-    v = subprocess.run([PY, "-c", "import grpc; print(grpc.__version__)"], capture_output=True, text=True).stdout.strip()
+    v = subprocess.run([PY, "-c", "import grpc; print(grpc.__version__)"], capture_output=True, text=True,
+                       env=GRPC_ENV).stdout.strip()
     return f"grpcio {v}, grpc.keepalive_time_ms 10000", out
 
 
