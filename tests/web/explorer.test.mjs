@@ -91,6 +91,14 @@ async function pick(page, caseId, presetId) {
   return drawn(page);
 }
 
+// Switch the page's language (the explorer follows without simulating).
+async function setLang(page, lang) {
+  const want = lang === "en" ? "en" : "zh-CN";
+  if ((await page.evaluate(() => document.documentElement.lang)) === want) return;
+  await page.click("#lang-toggle");
+  await page.waitForFunction((w) => document.documentElement.lang === w, want);
+}
+
 // Set a field and wait for the one simulation it causes.
 async function setField(page, name, value) {
   const n = await drawnCount(page);
@@ -134,11 +142,15 @@ test("picking a case and a preset draws the run the CLI gives for the same param
   const cases = [
     ["idle", "go", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=15&tcp_keepintvl=15&tcp_keepcnt=9&tcp_user_timeout=0", "server"],
     ["idle", "linux", "keepalive-peer-dead", "so_keepalive=0&tcp_keepidle=0&tcp_keepintvl=0&tcp_keepcnt=0&tcp_user_timeout=0", "server"],
-    ["idle", "node", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=0&tcp_keepintvl=1&tcp_keepcnt=10&tcp_user_timeout=0", "server"],
+    ["idle", "node", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=0&tcp_keepintvl=0&tcp_keepcnt=0&tcp_user_timeout=0", "server"],
+    ["idle", "node-30s", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=30&tcp_keepintvl=1&tcp_keepcnt=10&tcp_user_timeout=0", "server"],
+    ["idle", "redis", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=300&tcp_keepintvl=100&tcp_keepcnt=3&tcp_user_timeout=0", "server"],
+    ["idle", "grpc-go", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=0&tcp_keepintvl=0&tcp_keepcnt=0&tcp_user_timeout=20000", "server"],
     ["idle", "libpq", "keepalive-peer-dead", "so_keepalive=1&tcp_keepidle=0&tcp_keepintvl=0&tcp_keepcnt=0&tcp_user_timeout=0", "server"],
     ["data", "linux", "host-crash-data-no-reboot", "tcp_user_timeout=0&tcp_retries2=15", "server"],
     ["data", "grpc", "host-crash-data-no-reboot", "tcp_user_timeout=20000&tcp_retries2=15", "server"],
     ["connect", "go", "connect-dead-host", "client_tcp_user_timeout=0&tcp_syn_retries=6&tcp_syn_linear_timeouts=4", "client"],
+    ["connect", "grpc", "connect-dead-host", "client_tcp_user_timeout=20000&tcp_syn_retries=6&tcp_syn_linear_timeouts=4", "client"],
   ];
   for (const [c, p, scenario, params, host] of cases) {
     const d = await pick(s.page, c, p);
@@ -167,6 +179,58 @@ test("picking a case and a preset draws the run the CLI gives for the same param
   assert.equal(await X(s.page).locator("svg[data-scenario]").count(), 0);
   const ids = await s.page.evaluate(() => [...document.querySelectorAll("[id]")].map((e) => e.id));
   assert.equal(new Set(ids).size, ids.length, "no duplicate ids");
+  await done(s);
+});
+
+test("the presets are the CLI's table: each one's values are what `tcpsim run --preset` draws, and it says how it was verified", async () => {
+  const table = JSON.parse(execFileSync(cli, ["presets", "--format", "json"], { encoding: "utf8" }));
+  const s = await openExplorer();
+  const shown = await X(s.page).locator('input[name="xp-preset"]').evaluateAll((xs) => xs.map((x) => x.value));
+  assert.deepEqual(shown, table.map((p) => p.id), "every preset of `tcpsim presets`, in its order");
+  for (const lang of ["zh", "en"]) {
+    if (lang === "en") await setLang(s.page, "en");
+    for (const p of table) {
+      const row = X(s.page).locator(`.explorer-choice:has(#xp-preset-${p.id})`);
+      assert.equal((await row.locator("label").textContent()).trim(), p.name[lang]);
+      const v = row.locator(".explorer-verified");
+      assert.equal(await v.textContent(), p.verification[lang], `${p.id} ${lang}`);
+      assert.equal(await v.getAttribute("data-verified"), p.verified ? "1" : "0");
+    }
+  }
+  assert.equal(await X(s.page).locator('.explorer-verified[data-verified="0"]').first().textContent(), "from documentation, not verified here");
+  await setLang(s.page, "zh");
+  for (const p of table) {
+    for (const [c, scenario, host] of [["idle", "keepalive-peer-dead", "server"], ["data", "host-crash-data-no-reboot", "server"], ["connect", "connect-dead-host", "client"]]) {
+      const d = await pick(s.page, c, p.id);
+      const trace = JSON.parse(execFileSync(cli, ["run", scenario, "--preset", p.id, "--format", "json"], { encoding: "utf8" }));
+      assert.equal(d.after, cliAfter(trace, host), `${p.id} ${c}: the page's detection time is tcpsim run --preset's`);
+      assert.equal(d.packets, trace.packets.length, `${p.id} ${c}`);
+    }
+  }
+  await done(s);
+});
+
+test("a run cut short at its event cap gives the formula's time, not \"never\"", async () => {
+  const s = await openExplorer();
+  await pick(s.page, "idle", "go");
+  await setField(s.page, "tcp_keepintvl", 1);
+  const d = await setField(s.page, "user_timeout", 2147483647);
+  const trace = cliJson(d.scenario, d.params);
+  assert.equal(trace.stop, "event_limit", "the CLI's run stops at the cap too");
+  assert.equal(d.after, "cap");
+  const detect = X(s.page).locator(".explorer-detect");
+  // 15 + ceil((2147483.647 - 15) / 1) × 1 s after the last segment received.
+  assert.equal(await detect.getAttribute("data-formula"), "2147484");
+  const zh = await detect.textContent();
+  assert.match(zh, /按公式约\s*596 小时 31 分/);
+  assert.doesNotMatch(zh, /永远发现不了/);
+  assert.match(zh, /达到事件上限/);
+  assert.match(await X(s.page).locator(".headline").textContent(), /图画到 .* 就停了/);
+  await setLang(s.page, "en");
+  const en = await detect.textContent();
+  assert.match(en, /By the formula, about\s*596 h 31 min/);
+  assert.doesNotMatch(en, /Never detected/);
+  assert.doesNotMatch(await X(s.page).locator(".headline").textContent(), /^Never/);
   await done(s);
 });
 
