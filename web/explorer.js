@@ -343,7 +343,7 @@ const $ = (sel) => S.box.querySelector(sel);
 
 function showPresetNote() {
   const p = PRESETS.find((x) => x.id === S.presetId);
-  $(".explorer-note").textContent = p ? p.note[S.lang] : "";
+  $(".explorer-note").textContent = p ? `${p.note[S.lang]}${S.lang === "zh" ? "版本：" : " Versions: "}${p.versions[S.lang]}${S.lang === "zh" ? "。" : "."}` : "";
 }
 
 // "= 20 s" beside TCP_USER_TIMEOUT, for the value in the field.
@@ -438,6 +438,7 @@ function show() {
   const o = S.trace.outcome.find((x) => x.host === CASES[S.drawnCase].you);
   const detect = $(".explorer-detect");
   if (o) {
+    delete detect.dataset.formula;
     detect.dataset.after = String(o.after);
     detect.dataset.result = o.result;
     detect.innerHTML =
