@@ -39,7 +39,7 @@ export const UI = {
     step0: "全部报文",
     on: "开",
     linux: "对照真实 Linux 抓包",
-    linuxNote: "同一场景在真实 Linux 内核上运行（网络命名空间，抓包点在服务端网卡，计时器按比例缩短），由同一个渲染器画出：",
+    linuxNote: "同一场景在真实 Linux 内核上运行（网络命名空间，抓包点在服务端网卡，定时器按比例缩短），由同一个渲染器画出：",
     recorded: "录制于",
     pcapOne: "下载这份抓包 (pcap)",
     noCapture: "这个场景还没有录制。",
