@@ -234,8 +234,8 @@ pub const PRESETS: &[Preset] = &[
         versions: ("tcp_user_timeout 自 PostgreSQL 12 起", "tcp_user_timeout since PostgreSQL 12"),
         sources: &[LIBPQ_SGML, LIBPQ_UT],
         note: (
-            "keepalives 默认为 1（开启）；keepalives_idle、keepalives_interval、keepalives_count 为空表示用系统默认值；tcp_user_timeout（PostgreSQL 12 起，单位毫秒）为空同样表示系统默认。所以除了打开保活，一切都是系统的：空闲连接 2 小时 11 分才发现，有数据在途时一刻钟以上。这几个参数可以写进连接串。",
-            "keepalives defaults to 1 (on); keepalives_idle, keepalives_interval and keepalives_count left empty use the system default; so does tcp_user_timeout (PostgreSQL 12+, in milliseconds). So apart from turning keepalive on, everything is the system's: 2 h 11 min on an idle connection, over a quarter of an hour with data in flight. All four can go in the connection string.",
+            "keepalives 默认为 1（开启）；keepalives_idle、keepalives_interval、keepalives_count 为 0 或不设置时用系统默认值；tcp_user_timeout（PostgreSQL 12 起，单位毫秒）同样如此。libpq 在 connect() 之前只打开 SO_KEEPALIVE（还有 TCP_NODELAY）。所以除了打开保活，一切都是系统的：空闲连接 2 小时 11 分才发现，有数据在途时一刻钟以上。这几个参数可以写进连接串。",
+            "keepalives defaults to 1 (on); keepalives_idle, keepalives_interval and keepalives_count of 0, or not given, use the system default; so does tcp_user_timeout (PostgreSQL 12+, in milliseconds). Before connect(), libpq turns on SO_KEEPALIVE (and TCP_NODELAY) and nothing else. So apart from turning keepalive on, everything is the system's: 2 h 11 min on an idle connection, over a quarter of an hour with data in flight. All four can go in the connection string.",
         ),
         verified: Some(Verified { stack: "libpq", software: "psql and libpq 15.18 (Debian 12)" }),
     },
