@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -172,6 +173,19 @@ def free_port():
     return port
 
 
+def stop(proc):
+    """End a process this test started, and everything in its session."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        except ProcessLookupError:
+            pass
+
+
 def version(cmd, pick=lambda s: s.strip().splitlines()[0]):
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
     return pick(r.stdout + r.stderr)
@@ -275,7 +289,8 @@ ch.close()
 
 
 def grpc_stack(tmp):
-    srv = subprocess.Popen([PY, "-c", GRPC_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=GRPC_ENV)
+    srv = subprocess.Popen([PY, "-c", GRPC_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=GRPC_ENV,
+                           start_new_session=True)
     try:
         port = int(srv.stdout.readline())
         out = os.path.join(tmp, "strace.out")
@@ -285,7 +300,11 @@ def grpc_stack(tmp):
             raise RuntimeError(f"grpc client: {p.stderr.strip()[-300:]}")
     finally:
         srv.stdin.close()
-        srv.wait(timeout=TIMEOUT)
+        try:
+            srv.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        stop(srv)
     v = subprocess.run([PY, "-c", "import grpc; print(grpc.__version__)"], capture_output=True, text=True,
                        env=GRPC_ENV).stdout.strip()
     return f"grpcio {v}, grpc.keepalive_time_ms 10000", out
@@ -297,7 +316,7 @@ def redis_stack(tmp):
     out = os.path.join(tmp, "strace.out")
     srv = subprocess.Popen(strace(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                    "--appendonly", "no", "--dir", tmp, "--daemonize", "no"], out),
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         c = wait_port(port, time.monotonic() + 20)
         c.settimeout(5)
@@ -308,13 +327,15 @@ def redis_stack(tmp):
             if not chunk:
                 break
             reply += chunk
-        c.close()
         conf = reply.split(b"\r\n")
         if len(conf) < 5 or conf[4] != b"300":
             raise RuntimeError(f"CONFIG GET tcp-keepalive: {reply!r}")
-    finally:
-        srv.terminate()
+        # Redis ends itself (strace, its parent, then exits too).
+        c.sendall(b"SHUTDOWN NOSAVE\r\n")
+        c.close()
         srv.wait(timeout=TIMEOUT)
+    finally:
+        stop(srv)
     v = version(["redis-server", "--version"], lambda s: re.search(r"v=(\S+)", s).group(1))
     return f"redis-server {v}, built-in tcp-keepalive 300", out
 
