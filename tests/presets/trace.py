@@ -247,7 +247,7 @@ def libpq_stack(tmp):
     env.update(HOME=tmp, PGPASSFILE=os.devnull, PGSERVICEFILE=os.devnull, PGSYSCONFDIR=tmp)
     out = run_client(["psql", "host=127.0.0.1 port=PORT user=presets dbname=presets connect_timeout=5",
                       "-w", "-X", "-c", "select 1"], tmp, env=env)
-    return version(["psql", "--version"]).replace("psql (PostgreSQL) ", "psql and libpq "), out
+    return version(["psql", "--version"]).replace("psql (PostgreSQL) ", "psql/libpq "), out
 
 
 JAVA_SRC = """public class Dial {

@@ -210,22 +210,22 @@ pub const PRESETS: &[Preset] = &[
             "套接字默认不开 SO_KEEPALIVE；保活开了以后用 tcp_keepalive_time 7200 秒、tcp_keepalive_intvl 75 秒、tcp_keepalive_probes 9；TCP_USER_TIMEOUT 为 0（不设置）；tcp_retries2 15；tcp_syn_retries 6、tcp_syn_linear_timeouts 4（Linux 6.5 起）。一个什么都不设置的 Python 套接字就是这样。",
             "A socket starts with SO_KEEPALIVE off; once it is on, tcp_keepalive_time 7200 s, tcp_keepalive_intvl 75 s, tcp_keepalive_probes 9 apply; TCP_USER_TIMEOUT 0 (not set); tcp_retries2 15; tcp_syn_retries 6, tcp_syn_linear_timeouts 4 (Linux 6.5+). A Python socket that sets nothing is like this.",
         ),
-        verified: Some(Verified { stack: "python", software: "Python 3.11.7 socket.create_connection" }),
+        verified: Some(Verified { stack: "python", software: "Python 3.11.7" }),
     },
     Preset {
         id: "go",
         name: ("Go net.Dialer（默认）", "Go net.Dialer (defaults)"),
         set: &[("idle", "so_keepalive", 1), ("idle", "tcp_keepidle", 15), ("idle", "tcp_keepintvl", 15), ("idle", "tcp_keepcnt", 9)],
         versions: (
-            "Go 1.23 起由 KeepAliveConfig 设置 15/15/9；更早的版本设置空闲时间和间隔 15 秒，次数用系统的 9",
-            "Go 1.23+ sets 15/15/9 through KeepAliveConfig; earlier releases set idle and interval to 15 s and leave the count at the system's 9",
+            "Go 1.23 起由 KeepAliveConfig 设置 15/15/9（来自源码，未在这里验证）；更早的版本设置空闲时间和间隔 15 秒，次数用系统的 9（在 Go 1.19 上验证）",
+            "Go 1.23+ sets 15/15/9 through KeepAliveConfig (from source, not verified here); earlier releases set idle and interval to 15 s and leave the count at the system's 9 (verified on Go 1.19)",
         ),
         sources: &[GO_DIAL, GO_OLD, GO_62254, GO_73386],
         note: (
             "net.Dialer 默认开启保活。Go 1.23 起：KeepAliveConfig 的 Idle、Interval 为 0 时取 15 秒，Count 为 0 时取 9；Dialer.KeepAlive 的值只设置 Idle（issue 73386）。Go 1.23 之前：setKeepAlivePeriod 把 Dialer.KeepAlive（默认 15 秒）同时设为 TCP_KEEPIDLE 和 TCP_KEEPINTVL，次数用系统的 tcp_keepalive_probes，在默认的系统上同样是 15/15/9。Go 不设置 TCP_USER_TIMEOUT，tcp_retries2 和建连参数都是系统的。这些默认值是 Dialer 的（主动连接）；net.ListenConfig 接受的连接，资料里没有单独写明。",
             "net.Dialer turns keepalive on. Go 1.23+: KeepAliveConfig's Idle and Interval of 0 mean 15 s, a Count of 0 means 9; a Dialer.KeepAlive value sets only Idle (issue 73386). Before Go 1.23, setKeepAlivePeriod set both TCP_KEEPIDLE and TCP_KEEPINTVL to Dialer.KeepAlive (15 s by default) and left the count at the system's tcp_keepalive_probes: 15/15/9 on a default system too. Go does not set TCP_USER_TIMEOUT; tcp_retries2 and the connect settings are the system's. These are the Dialer's defaults (connections you make); for connections a net.ListenConfig accepts the sources quote nothing separately.",
         ),
-        verified: Some(Verified { stack: "go", software: "Go 1.19 (Debian 12 golang-go): the path before 1.23; 1.23+ from source only" }),
+        verified: Some(Verified { stack: "go", software: "Go 1.19.8 (Debian 12)" }),
     },
     Preset {
         id: "libpq",
@@ -237,7 +237,7 @@ pub const PRESETS: &[Preset] = &[
             "keepalives 默认为 1（开启）；keepalives_idle、keepalives_interval、keepalives_count 为 0 或不设置时用系统默认值；tcp_user_timeout（PostgreSQL 12 起，单位毫秒）同样如此。libpq 在 connect() 之前只打开 SO_KEEPALIVE（还有 TCP_NODELAY）。所以除了打开保活，一切都是系统的：空闲连接 2 小时 11 分才发现，有数据在途时一刻钟以上。这几个参数可以写进连接串。",
             "keepalives defaults to 1 (on); keepalives_idle, keepalives_interval and keepalives_count of 0, or not given, use the system default; so does tcp_user_timeout (PostgreSQL 12+, in milliseconds). Before connect(), libpq turns on SO_KEEPALIVE (and TCP_NODELAY) and nothing else. So apart from turning keepalive on, everything is the system's: 2 h 11 min on an idle connection, over a quarter of an hour with data in flight. All four can go in the connection string.",
         ),
-        verified: Some(Verified { stack: "libpq", software: "psql and libpq 15.18 (Debian 12)" }),
+        verified: Some(Verified { stack: "libpq", software: "psql/libpq 15.18 (Debian 12)" }),
     },
     Preset {
         id: "redis",
@@ -252,7 +252,7 @@ pub const PRESETS: &[Preset] = &[
             "Redis 3.2.1 起默认 tcp-keepalive 300，作用在 Redis 服务端与客户端之间的连接上，保护的是服务端，不是你的客户端。anetKeepAlive（src/anet.c）把 TCP_KEEPIDLE 设成这个值、TCP_KEEPINTVL 设成它的三分之一、TCP_KEEPCNT 设成 3：300/100/3，对端死掉后，最后一个报文之后 600 秒连接被放弃（redis.conf 说的“关闭连接需要两倍的时间”）。",
             "Redis 3.2.1+ defaults to tcp-keepalive 300, on the Redis server's connections to its clients: it protects the server, not your client. anetKeepAlive (src/anet.c) sets TCP_KEEPIDLE to the value, TCP_KEEPINTVL to a third of it and TCP_KEEPCNT to 3: 300/100/3, so a dead client is dropped 600 s after the last segment (redis.conf's “to close the connection the double of the time is needed”).",
         ),
-        verified: Some(Verified { stack: "redis", software: "redis-server 7.0.15 (Debian 12), built-in default tcp-keepalive" }),
+        verified: Some(Verified { stack: "redis", software: "redis-server 7.0.15 (Debian 12)" }),
     },
     Preset {
         id: "node",
@@ -264,7 +264,7 @@ pub const PRESETS: &[Preset] = &[
         ),
         sources: &[NODE_DOC, NODE_NET, LIBUV_146, LIBUV_NOW],
         note: (
-            "Node.js 的套接字默认不开保活；这里是调用 setKeepAlive(true) 而不给 initialDelay 的情形。lib/net.js 把 initialDelay（毫秒）换成整秒传给 libuv：不给或者小于 1000 毫秒就是 0。libuv 先设置 SO_KEEPALIVE=1，然后 setsockopt(TCP_KEEPIDLE, 0) 失败，返回 EINVAL（libuv 1.47 及更早），或者在设置任何值之前就返回（1.48 起）；TCP_KEEPINTVL、TCP_KEEPCNT 都没有设置。所以套接字用的是系统的 7200/75/9。只有 initialDelay 不小于 1000 毫秒时，才得到 空闲时间/1/10（见下一个起点）。Node.js 没有设置 TCP_USER_TIMEOUT 的选项。",
+            "Node.js 的套接字默认不开保活；这里是调用 setKeepAlive(true) 而不给 initialDelay 的情形。lib/net.js 把 initialDelay（毫秒）换成整秒传给 libuv：不给或者小于 1000 毫秒就是 0。libuv 先设置 SO_KEEPALIVE=1，然后 setsockopt(TCP_KEEPIDLE, 0) 失败，返回 EINVAL（libuv 1.47 及更早），或者在设置任何值之前就返回（1.48 起）；TCP_KEEPINTVL、TCP_KEEPCNT 都没有设置。所以套接字用的是系统的 7200/75/9。只有 initialDelay 不小于 1000 毫秒时，才得到“空闲时间/1/10”（见下一个起点）。Node.js 没有设置 TCP_USER_TIMEOUT 的选项。",
             "Node.js sockets start with keepalive off; this is a socket after setKeepAlive(true) with no initialDelay. lib/net.js passes initialDelay (milliseconds) to libuv in whole seconds: none, or under 1000 ms, is 0. libuv sets SO_KEEPALIVE=1, then setsockopt(TCP_KEEPIDLE, 0) fails with EINVAL (libuv ≤ 1.47), or it returns before setting anything (1.48+); TCP_KEEPINTVL and TCP_KEEPCNT are never set. So the socket runs on the system's 7200/75/9. Only an initialDelay of 1000 ms or more gives idle/1/10 (the next starting point). Node.js has no option for TCP_USER_TIMEOUT.",
         ),
         verified: Some(Verified { stack: "node-default", software: "Node.js 20.20.2 (libuv 1.46.0)" }),
@@ -291,7 +291,7 @@ pub const PRESETS: &[Preset] = &[
             "SO_KEEPALIVE 的初始值是 FALSE（上面的链接是 Java 文档的转载）；打开要调用 Socket.setKeepAlive(true)。JDK 11 起 jdk.net.ExtendedSocketOptions 提供 TCP_KEEPIDLE、TCP_KEEPINTERVAL、TCP_KEEPCOUNT，这是它仅有的与超时有关的选项，默认值取决于系统（文档说“通常为 2 小时”）。JDK 没有 TCP_USER_TIMEOUT 选项。",
             "SO_KEEPALIVE's initial value is FALSE (the link is a copy of the Java documentation); Socket.setKeepAlive(true) turns it on. From JDK 11, jdk.net.ExtendedSocketOptions has TCP_KEEPIDLE, TCP_KEEPINTERVAL and TCP_KEEPCOUNT, its only timeout-related options, whose defaults are the system's (“typically 2 hours” for the idle time). The JDK has no TCP_USER_TIMEOUT option.",
         ),
-        verified: Some(Verified { stack: "java", software: "OpenJDK 17.0.15 (Debian 12), new Socket(host, port)" }),
+        verified: Some(Verified { stack: "java", software: "OpenJDK 17.0.15 (Debian 12)" }),
     },
     Preset {
         id: "grpc",
@@ -303,7 +303,7 @@ pub const PRESETS: &[Preset] = &[
             "gRPC 的 keepalive 是 HTTP/2 PING，不是 TCP 保活。按 gRFC A18，开启 keepalive（KEEPALIVE_TIME 不是无穷大）时，把 TCP_USER_TIMEOUT 设成 KEEPALIVE_TIMEOUT，默认 20 秒；客户端的 keepalive 默认关闭（关闭时不设 TCP_USER_TIMEOUT，一切照系统）。C-core 在 connect() 之前就设置它，所以它也管建连。SO_KEEPALIVE 不开。PING 在 TCP 看来就是一次写：这正是“有数据在途”的情形，连接在第一次超时重传之后大约 20 秒被放弃（TCP_USER_TIMEOUT 从 retrans_stamp 算起）。",
             "gRPC's keepalive is an HTTP/2 PING, not TCP keepalive. Per gRFC A18, with keepalive enabled (KEEPALIVE_TIME not infinite) TCP_USER_TIMEOUT is set to KEEPALIVE_TIMEOUT, 20 s by default; a client's keepalive is disabled by default (then TCP_USER_TIMEOUT is not set and the system's defaults apply). C-core sets it before connect(), so it bounds the handshake too. SO_KEEPALIVE stays off. To TCP a PING is a write: the “data in flight” case, where the connection is dropped about 20 s after the first timeout retransmission (TCP_USER_TIMEOUT counts from retrans_stamp).",
         ),
-        verified: Some(Verified { stack: "grpcio", software: "grpcio 1.85.4 (PyPI), channel option grpc.keepalive_time_ms" }),
+        verified: Some(Verified { stack: "grpcio", software: "grpcio 1.85.4 (PyPI)" }),
     },
     Preset {
         id: "grpc-go",

@@ -85,7 +85,7 @@ fn bad_commands_and_arguments() {
         &[],
         &[
             "no command",
-            "list, params, run, ss, capture, explain, reproduce, css, catalog, help",
+            "list, params, run, ss, capture, explain, reproduce, css, catalog, presets, help",
         ],
     );
     bad(

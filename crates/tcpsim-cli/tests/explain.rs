@@ -263,7 +263,10 @@ fn explain_is_in_the_help_and_the_command_lists() {
     assert!(stdout(&tcpsim(&["help"])).contains("tcpsim explain <FILE.pcap|FILE.pcapng>"));
     bad(
         &["nope"],
-        &["commands: list, params, run, ss, capture, explain, reproduce, css, catalog, help"],
+        &["commands: list, params, run, ss, capture, explain, reproduce, css, catalog, presets, help"],
     );
-    bad(&[], &["capture, explain, reproduce, css, catalog, help)"]);
+    bad(
+        &[],
+        &["capture, explain, reproduce, css, catalog, presets, help)"],
+    );
 }
