@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run every test suite: native Rust (unit, snapshot, property, CLI, kernel
 # fixture comparison), wasm in headless Chromium, page tests on the built
-# site, a live re-recording of the fast scenarios on this kernel, and the
-# scripts of `tcpsim reproduce` run on it.
+# site, a live re-recording of the fast scenarios on this kernel, the
+# scripts of `tcpsim reproduce` run on it, and the explorer's presets traced
+# on the real software (tests/presets).
 # Installs what is missing first (scripts/setup.sh), so it works on a bare
 # machine. Ends with one line "N passed, N failed" summing all suites.
 set -uo pipefail
@@ -52,8 +53,9 @@ run_suite wasm bash scripts/test-wasm.sh
 run_suite page bash scripts/test-page.sh
 run_suite kernel-live bash tests/kernel/live.sh
 run_suite reproduce bash tests/kernel/reproduce.sh
+run_suite presets bash tests/presets/run.sh
 
 echo
-echo "summary: native, wasm, page, kernel-live and reproduce suites"
+echo "summary: native, wasm, page, kernel-live, reproduce and presets suites"
 echo "$total_pass passed, $total_fail failed"
 exit $status
