@@ -509,137 +509,18 @@ fn plan_json(plan: &Plan, p: &Params) -> String {
     o
 }
 
-const TOPOLOGY_BRIDGE: &str = r#"mk_ns b
-in_ns b ip link add br0 type bridge
-in_ns b ip link set br0 up
-# A host on the bridge: NAME ADDRESS MAC. Every port floods every frame
-# (learning off), like a hub.
-on_bridge() {
-  mk_ns "$1"
-  ip link add "v-$1" netns "$P-$1" address "$3" type veth peer name "b-$1" netns "$P-b"
-  in_ns "$1" ip addr add "$2/24" dev "v-$1"
-  in_ns "$1" ip link set "v-$1" up
-  in_ns b ip link set "b-$1" master br0
-  in_ns b bridge link set dev "b-$1" learning off flood on
-  in_ns b ip link set "b-$1" up
-}
-on_bridge c 10.0.0.1 02:00:00:00:00:01
-on_bridge s 10.0.0.2 02:00:00:00:00:02
-"#;
+// The script's bash, beside this file: `reproduce/script.sh` is the whole
+// script with `@NAME@` placeholders (filled by [`fill`] in [`script`]), and
+// the two topologies are what `@TOPOLOGY@` becomes.
 
-const TOPOLOGY_ROUTER: &str = r#"# The middlebox routes between two veth links; every host keeps its
-# address (/32 routes through 10.0.0.4).
-mk_ns m
-in_ns m sysctl -qw net.ipv4.ip_forward=1
-via_router() { # NAME ADDRESS MAC ROUTER_MAC PEER_ADDRESS
-  mk_ns "$1"
-  ip link add "v-$1" netns "$P-$1" address "$3" type veth peer name "m-$1" netns "$P-m" address "$4"
-  in_ns "$1" ip addr add "$2/32" dev "v-$1"
-  in_ns "$1" ip link set "v-$1" up
-  in_ns "$1" ip route add 10.0.0.4/32 dev "v-$1"
-  in_ns "$1" ip route add "$5/32" via 10.0.0.4 dev "v-$1"
-  in_ns m ip addr add 10.0.0.4/32 dev "m-$1"
-  in_ns m ip link set "m-$1" up
-  in_ns m ip route add "$2/32" dev "m-$1"
-}
-via_router c 10.0.0.1 02:00:00:00:00:01 02:00:00:00:00:04 10.0.0.2
-via_router s 10.0.0.2 02:00:00:00:00:02 02:00:00:00:00:14 10.0.0.1
-in_ns m nft -f - <<'NFT'
-table inet tclr_mbox {
-  chain flows { type filter hook forward priority 0; policy accept; ct state invalid meta l4proto tcp @ACTION@; }
-}
-NFT
-# conntrack's sysctls exist once the table above has loaded it.
-in_ns m sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
-in_ns m sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=@IDLE@
-"#;
+/// The hosts and a bridge namespace between them (`@TOPOLOGY@`).
+const TOPOLOGY_BRIDGE: &str = include_str!("reproduce/topology-bridge.sh");
 
-const TEMPLATE: &str = r#"set -euo pipefail
+/// The hosts and a routing middlebox with conntrack (`@TOPOLOGY@`).
+const TOPOLOGY_ROUTER: &str = include_str!("reproduce/topology-router.sh");
 
-id=@ID@
-out=${1:-"$PWD/tcpsim-$id-$(date +%Y%m%d-%H%M%S).pcap"}
-case $out in /*) ;; *) out="$PWD/$out" ;; esac
-
-if [ "$(id -u)" -ne 0 ]; then
-  echo "$id: needs root (network namespaces, nftables, tcpdump): sudo bash $0 ${1:-}" >&2
-  exit 1
-fi
-for tool in ip nft tcpdump python3@TOOLS@; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "$id: '$tool' is missing (Debian and Ubuntu packages: iproute2, nftables, tcpdump, python3)" >&2
-    exit 1
-  fi
-done
-
-P=tclr-$$
-work=$(mktemp -d)
-tcpdump_pid=
-cleanup() {
-  set +e
-  if [ -n "$tcpdump_pid" ]; then kill -INT "$tcpdump_pid" 2>/dev/null; wait "$tcpdump_pid" 2>/dev/null; fi
-  for ns in @NAMESPACES@; do
-    for pid in $(ip netns pids "$P-$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-    ip netns del "$P-$ns" 2>/dev/null
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-in_ns() { local ns=$1; shift; ip netns exec "$P-$ns" "$@"; }
-mk_ns() {
-  ip netns add "$P-$1"
-  in_ns "$1" ip link set lo up
-  in_ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-}
-
-# ---- namespaces and links
-@TOPOLOGY@
-# ---- sysctls, the same in both hosts' namespaces (as in the simulation)
-set_sysctl() { # NAME VALUE [what a kernel without it does]
-  local ns
-  for ns in c s; do
-    if in_ns "$ns" test -e "/proc/sys/net/ipv4/$1"; then
-      in_ns "$ns" sysctl -qw "net.ipv4.$1=$2"
-    elif [ -n "${3:-}" ]; then
-      echo "note: this kernel has no net.ipv4.$1: $3"
-      return
-    fi
-  done
-}
-@SYSCTLS@
-# ---- the link
-@NETEM@
-# ---- the processes (Python, standard library only) and their plan
-cat >"$work/peer.py" <<'PEER_PY'
-@PEER@PEER_PY
-cat >"$work/plan.json" <<'PLAN_JSON'
-@PLAN@
-PLAN_JSON
-
-echo "$id: Linux $(uname -r); capturing on the @WATCH@'s interface; at most @DEADLINE@ after the client's connect()"
-ip netns exec "$P-@CAPTURE@" tcpdump -i v-@CAPTURE@ -n -U -Z root -w "$work/capture.pcap" tcp 2>"$work/tcpdump.log" &
-tcpdump_pid=$!
-for _ in $(seq 100); do
-  grep -q listening "$work/tcpdump.log" && break
-  sleep 0.05
-done
-if ! grep -q listening "$work/tcpdump.log"; then
-  echo "$id: tcpdump did not start: $(cat "$work/tcpdump.log")" >&2
-  exit 1
-fi
-sleep 0.2
-
-# The director stops tcpdump itself, before it stops the processes.
-python3 "$work/peer.py" director "$work/plan.json" "$P" "$tcpdump_pid"
-kill -INT "$tcpdump_pid" 2>/dev/null || true
-wait "$tcpdump_pid" || true
-tcpdump_pid=
-mv "$work/capture.pcap" "$out"
-if [ -n "${SUDO_UID:-}" ]; then chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$out" || true; fi
-echo "$id: Linux $(uname -r); $(grep -Eo '[0-9]+ packets? captured' "$work/tcpdump.log" || echo 'tcpdump said nothing')"
-echo "$id: capture written to $out"
-echo "$id: explain it with: tcpsim explain '$out' --conn 0, or drop it on the page's section 'Explain your own capture', which shows it beside the simulation of $id (keep the file name)"
-"#;
+/// The script, from its first line to its last.
+const TEMPLATE: &str = include_str!("reproduce/script.sh");
 
 /// `template` with each `@NAME@` (capital letters) replaced by `value(NAME)`;
 /// other `@`s (bash's `"$@"`) stay. By hand, and without slicing that can
@@ -677,7 +558,7 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
     p.validate()?;
     let (plan, _) = plan(id, p)?;
     let (does, not) = about(&plan, p);
-    let mut o = String::from("#!/usr/bin/env bash\n");
+    let mut o = String::new();
     let _ = writeln!(
         o,
         "# TCP Crash Lab: the scenario '{}' recorded on this machine's Linux kernel.",
@@ -713,7 +594,6 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
     ]);
     o.push_str("#\n# What it does not reproduce:\n");
     push_comment(&mut o, &not);
-    o.push('\n');
 
     let (topology, namespaces) = match plan.topology {
         Topology::Bridge { attacker } => {
@@ -792,178 +672,12 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
             "DEADLINE" => deadline.as_str(),
             "CAPTURE" => capture,
             "PEER" => PEER_PY,
+            "HEADER" => o.as_str(),
             _ => return None,
         })
     });
-    o.push_str(&body);
-    Ok(o)
+    Ok(body)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::trace::{AppCall, EventKind, Fault, Why};
-    use crate::SCENARIOS;
-
-    /// Every scenario's defaults, and variants that change the plan.
-    fn cases() -> Vec<(&'static str, Params)> {
-        let mut out: Vec<(&'static str, Params)> =
-            SCENARIOS.iter().map(|s| (s.id, s.defaults())).collect();
-        for (id, sets) in [
-            ("process-crash", &["unread_data=1"][..]),
-            ("process-crash", &["server_writes=1"][..]),
-            ("process-crash", &["close_delay_ms=0", "crash_at=3"][..]),
-            (
-                "syn-established-new-port",
-                &["server_writes=0", "so_keepalive=1"][..],
-            ),
-            (
-                "middlebox-idle-timeout",
-                &["middlebox_reset=1", "middlebox_idle_s=2", "write_at=4"][..],
-            ),
-            (
-                "partition-heals",
-                &["partition_at=1", "partition_s=3", "send_at=1"][..],
-            ),
-            (
-                "host-crash-reboot-listener",
-                &["crash_at=1", "send_at=1", "reboot_s=5"][..],
-            ),
-        ] {
-            let mut p = crate::defaults(id).unwrap();
-            for s in sets {
-                p.apply_assignment(s).unwrap();
-            }
-            out.push((id, p));
-        }
-        out
-    }
-
-    #[test]
-    fn every_scenario_has_a_script() {
-        for (id, p) in cases() {
-            let text = script(id, &p).unwrap_or_else(|e| panic!("{id}: {e}"));
-            assert!(text.starts_with("#!/usr/bin/env bash\n"), "{id}");
-            // No placeholder (@NAME@) left.
-            for (i, _) in text.match_indices('@') {
-                let rest = &text[i + 1..];
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_uppercase())
-                    .collect();
-                assert!(
-                    name.is_empty() || !rest[name.len()..].starts_with('@'),
-                    "{id}: placeholder @{name}@ left"
-                );
-            }
-            assert!(text.contains(&format!("id={id}\n")), "{id}");
-        }
-    }
-
-    /// The plan's steps are the simulation's: each step happens in the
-    /// simulated run at its time, and every fault of the run is a step.
-    #[test]
-    fn steps_are_the_simulations() {
-        for (id, p) in cases() {
-            let (plan, trace) = plan(id, &p).unwrap();
-            let fault_at = |f: Fault, host: &str, t: u64| {
-                trace.events.iter().any(|e| {
-                    e.host == host
-                        && matches!(e.kind, EventKind::Fault { fault } if fault == f)
-                        && us(e.at) == t
-                })
-            };
-            for &(t, step) in &plan.steps {
-                let seen = match step {
-                    Step::Crash => fault_at(Fault::HostCrash, "client", t),
-                    Step::Kill => fault_at(Fault::ProcessKill, "client", t),
-                    Step::Reboot => fault_at(Fault::RebootDone, "client", t),
-                    Step::PathDown => trace.events.iter().any(|e| {
-                        matches!(e.kind, EventKind::Fault { fault: Fault::PathDown })
-                            && us(e.at) == t
-                    }),
-                    Step::PathUp => trace.events.iter().any(|e| {
-                        matches!(e.kind, EventKind::Fault { fault: Fault::PathUp }) && us(e.at) == t
-                    }),
-                    Step::Listen { port } => trace.events.iter().any(|e| {
-                        e.host == "client"
-                            && matches!(e.kind, EventKind::App { call: AppCall::Listen, lport, .. } if lport == port)
-                            && us(e.at) == t
-                    }),
-                    Step::Send { port, bytes } => trace.events.iter().any(|e| {
-                        e.host == "server"
-                            && matches!(e.kind, EventKind::App { call: AppCall::Send, rport, .. } if rport == port)
-                            && us(e.at) == t
-                    }) && trace
-                        .packets
-                        .iter()
-                        .any(|q| q.src == "server" && us(q.sent_at) == t && i64::from(q.len) == bytes),
-                    Step::Connect { port } => trace.packets.iter().any(|q| {
-                        q.src == "client" && q.why == Why::Connect && q.sport == port && us(q.sent_at) == t
-                    }),
-                    Step::Attack => trace
-                        .packets
-                        .iter()
-                        .any(|q| q.why == Why::ForgedSyn && us(q.sent_at) == t),
-                };
-                assert!(seen, "{id}: {step:?} at {t} us is not in the simulation");
-            }
-            // And the other way: every fault is a step (or the server down
-            // from the start).
-            for e in &trace.events {
-                if let EventKind::Fault { fault } = e.kind {
-                    let t = us(e.at);
-                    let planned = match fault {
-                        Fault::HostCrash if e.host == "server" => plan.server_down && t == 0,
-                        Fault::HostCrash => plan.steps.contains(&(t, Step::Crash)),
-                        Fault::ProcessKill => plan.steps.contains(&(t, Step::Kill)),
-                        Fault::RebootDone => plan.steps.contains(&(t, Step::Reboot)),
-                        Fault::PathDown => plan.steps.contains(&(t, Step::PathDown)),
-                        Fault::PathUp => plan.steps.contains(&(t, Step::PathUp)),
-                    };
-                    assert!(
-                        planned,
-                        "{id}: the simulation's {fault:?} at {t} us is not planned"
-                    );
-                }
-            }
-            assert!(
-                plan.deadline >= plan.steps.last().map_or(0, |s| s.0),
-                "{id}"
-            );
-        }
-    }
-
-    #[test]
-    fn fill_replaces_placeholders_only() {
-        let v = |n: &str| match n {
-            "A" => Some("x"),
-            "BC" => Some("@A@"),
-            _ => None,
-        };
-        assert_eq!(
-            fill("1 @A@ 2 @BC@ \"$@\" @Z@ @a@ @", v),
-            "1 x 2 @A@ \"$@\" @Z@ @a@ @"
-        );
-        assert_eq!(fill("@A@@A@", v), "xx");
-        assert_eq!(fill("é@A@é", v), "éxé");
-    }
-
-    #[test]
-    fn sysctls_are_only_those_the_scenario_takes() {
-        let p = crate::defaults("keepalive-peer-dead").unwrap();
-        let names: Vec<&str> = sysctls(&p).iter().map(|s| s.0).collect();
-        assert_eq!(
-            names,
-            [
-                "tcp_keepalive_time",
-                "tcp_keepalive_intvl",
-                "tcp_keepalive_probes"
-            ]
-        );
-        let mut p = crate::defaults("host-crash-data-no-reboot").unwrap();
-        p.set("tcp_rto_min", 1000).unwrap();
-        let s = sysctls(&p);
-        assert!(s.contains(&("tcp_rto_min_us", 1_000_000, Some("it came with Linux 6.11; the RTO floor stays 200 ms (a route's rto_min can change it)".into()))));
-    }
-}
+mod tests;
