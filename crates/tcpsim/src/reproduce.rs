@@ -24,8 +24,10 @@
 //! watches comes from the simulation of the same parameters: until its end,
 //! or `observe_s` after its last segment or step if that is sooner, plus an
 //! eighth for the kernel's timer wheel (which fires long timers late) and
-//! two seconds; it stops earlier, two seconds after the application it
-//! watches has learned how its first connection ended.
+//! two seconds; and never before the last application result of the
+//! simulation plus the most the wheel can delay it ([`outcome_deadline`]).
+//! It stops earlier, two seconds after the application it watches has
+//! learned how its first connection ended.
 //!
 //! Pure: the script is a function of the scenario and its parameters (no
 //! clock, no file), so the CLI (`tcpsim reproduce`) and the page (the
@@ -36,7 +38,7 @@ use std::fmt::Write;
 
 use crate::params::{Param, Params};
 use crate::scenarios::{CLIENT_PORT, CLIENT_PORT_NEW, SERVER_PORT};
-use crate::trace::Trace;
+use crate::trace::{EventKind, TimerAction, Trace};
 use crate::Error;
 
 /// The Python program the script embeds.
@@ -267,7 +269,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
     let last_step = steps.last().map_or(0, |(t, _)| *t);
     let observe = secs(p, Param::ObserveS);
     let base = us(trace.end_at).min(last_segment.max(last_step) + observe);
-    let deadline = base + base / 8 + 2 * SEC;
+    let deadline = (base + base / 8 + 2 * SEC).max(outcome_deadline(&trace));
     Ok((
         Plan {
             id: s.id,
@@ -282,6 +284,40 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
         },
         trace,
     ))
+}
+
+/// The last moment an application of the simulated run learns something
+/// (any call's result: a connect() that fails after its SYNs, an error, an
+/// EOF), plus the most the kernel's timer wheel can make that late
+/// ([`crate::wheel::max_late_chain`] over that span, counting every timer the
+/// run fired until then as a link of the chain), plus 2 s. Generic over the
+/// simulation: whatever a scenario's applications learn, the script still
+/// watches when a real kernel tells them.
+pub fn outcome_deadline(trace: &Trace) -> u64 {
+    let Some(last) = trace
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::App { .. }))
+        .map(|e| us(e.at))
+        .max()
+    else {
+        return 0;
+    };
+    let fired = trace
+        .events
+        .iter()
+        .filter(|e| {
+            us(e.at) <= last
+                && matches!(
+                    e.kind,
+                    EventKind::Timer {
+                        action: TimerAction::Fired,
+                        ..
+                    }
+                )
+        })
+        .count() as u64;
+    last + crate::wheel::max_late_chain(last, fired) + 2 * SEC
 }
 
 /// The sysctls the scenario takes, as Linux names them, with the value to
@@ -381,7 +417,7 @@ fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
         does.push("- tcpdump captures on the server's interface".into());
     }
     does.push(format!(
-        "- it watches for at most {} after t0 (the simulation of these parameters, plus an eighth for the kernel's timer wheel, plus 2 s), and stops 2 s after the {}'s application has learned how its first connection ended",
+        "- it watches for at most {} after t0 (the simulation of these parameters, plus an eighth for the kernel's timer wheel, plus 2 s; at least until the last application result of the simulation plus the most the timer wheel can delay it, plus 2 s), and stops 2 s after the {}'s application has learned how its first connection ended",
         time_text(plan.deadline),
         plan.watch
     ));
@@ -450,8 +486,33 @@ fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
     (does, not)
 }
 
+/// `s` as one bash word that means exactly `s`: inside single quotes,
+/// where nothing is special but the quote itself, and each `'` written as
+/// `'\''` (close, an escaped quote, reopen). Every text that reaches the
+/// script's code (not its comments) goes through this: the notes carry
+/// English with apostrophes ("a route's").
+pub fn sh_quote(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('\'');
+    for c in s.chars() {
+        if c == '\'' {
+            o.push_str("'\\''");
+        } else {
+            o.push(c);
+        }
+    }
+    o.push('\'');
+    o
+}
+
+/// Comment lines, wrapped at 78 columns. A line break inside a text would
+/// end the comment and make the rest code: it becomes a space.
 fn push_comment(o: &mut String, lines: &[String]) {
     for l in lines {
+        let l: String = l
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         let mut line = String::from("#");
         let mut first = true;
         for word in l.split(' ') {
@@ -622,7 +683,8 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
     for (name, v, older) in sysctls(p) {
         let _ = write!(sys, "set_sysctl {name} {v}");
         if let Some(text) = older {
-            let _ = write!(sys, " '{text}'");
+            sys.push(' ');
+            sys.push_str(&sh_quote(&text));
         }
         sys.push('\n');
     }

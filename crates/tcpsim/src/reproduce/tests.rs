@@ -172,3 +172,44 @@ fn sysctls_are_only_those_the_scenario_takes() {
         )
     )));
 }
+
+/// `sh_quote` gives bash back exactly the text: apostrophes ("a route's",
+/// the text that broke the script of issue 18), `$`, backquotes,
+/// backslashes, double quotes, a line break, Chinese.
+#[test]
+fn sh_quote_is_one_word_that_bash_reads_back() {
+    let texts = [
+        "",
+        "plain",
+        "a route's rto_min",
+        "''",
+        "it's $HOME `id` \\ \"x\" ; exit 1 &",
+        "two\nlines",
+        "定时器 '到期'",
+    ];
+    assert_eq!(sh_quote("a route's"), "'a route'\\''s'");
+    let Ok(_) = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("true")
+        .output()
+    else {
+        return; // no bash: the equality above is the check
+    };
+    for t in texts {
+        let o = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("printf %s {}", sh_quote(t)))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{t:?}");
+        assert_eq!(String::from_utf8(o.stdout).unwrap(), t);
+    }
+}
+
+/// A text with a line break stays in its comment.
+#[test]
+fn comments_stay_comments() {
+    let mut o = String::new();
+    push_comment(&mut o, &["one\nrm -rf / two\r\tthree".to_string()]);
+    assert!(o.lines().all(|l| l.starts_with('#')), "{o}");
+}
