@@ -105,6 +105,27 @@ fn usage<T>(msg: impl Into<String>) -> Result<T, Failure> {
     Err(Failure::Usage(msg.into()))
 }
 
+/// Whether the command was started with its standard output closed
+/// (`tcpsim run ... >&-`). Rust's runtime reopens a closed descriptor 0, 1
+/// or 2 on /dev/null, read-write, before `main` (std's
+/// `sanitize_standard_fds`), so every write "succeeds" into nothing. A shell's
+/// `>/dev/null` opens it write-only: /dev/null open read-write on
+/// descriptor 1 is the runtime's. Read from /proc (no /proc: assumed open).
+fn stdout_was_closed() -> bool {
+    if std::fs::read_link("/proc/self/fd/1").ok().as_deref()
+        != Some(std::path::Path::new("/dev/null"))
+    {
+        return false;
+    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+        return false;
+    };
+    info.lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+        .is_some_and(|flags| flags & 0o3 == 0o2) // O_ACCMODE == O_RDWR
+}
+
 fn main() -> ExitCode {
     let result = args().and_then(|args| real_main(&args));
     let (msg, code) = match result {
@@ -650,14 +671,19 @@ fn emit(bytes: &[u8], path: Option<&str>) -> Result<(), Failure> {
         Some(p) => {
             std::fs::write(p, bytes).map_err(|e| Failure::Io(format!("could not write '{p}': {e}")))
         }
+        // Whatever the cause (stdout closed, a full disk, a pipe closed by
+        // its reader), a failed write is exit 1 and one line on stderr.
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                // A closed pipe (`tcpsim run ... | head`) is not an error worth shouting about.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(Failure::Io(format!("could not write to stdout: {e}"))),
+            if stdout_was_closed() {
+                return Err(Failure::Io(
+                    "could not write to stdout: it is closed (give -o FILE, or a pipe or a file)"
+                        .into(),
+                ));
             }
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|_| out.flush())
+                .map_err(|e| Failure::Io(format!("could not write to stdout: {e}")))
         }
     }
 }
