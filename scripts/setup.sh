@@ -12,8 +12,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # 1. Debian packages: a browser and its driver for the wasm and page tests,
 #    capture tools and nftables/iproute2 for the real-kernel recordings, a
-#    CJK font so screenshots of the Chinese page are legible.
-pkgs=(tcpdump tshark nftables iproute2 fonts-wqy-zenhei)
+#    CJK font so screenshots of the Chinese page are legible, shellcheck for
+#    the reproduction scripts' test (crates/tcpsim/tests/scripts.rs).
+pkgs=(tcpdump tshark nftables iproute2 fonts-wqy-zenhei shellcheck)
 # A browser: Debian's Chromium and its driver, unless CHROMIUM names one
 # already installed (GitHub's Ubuntu runners have Chrome and chromedriver;
 # Ubuntu's chromium package is only a snap wrapper).

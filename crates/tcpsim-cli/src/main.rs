@@ -9,6 +9,7 @@
 //! tcpsim explain FILE [--conn INDEX|ADDR:PORT-ADDR:PORT] [--format text|json|svg]
 //!                     [--lang en|zh] [-o FILE]
 //! tcpsim reproduce <scenario> [--set NAME=VALUE]... [-o FILE]
+//! tcpsim reproduce --cleanup
 //! tcpsim help | --help | -h
 //! tcpsim --version | -V
 //! ```
@@ -22,6 +23,7 @@ use std::process::ExitCode;
 
 use tcpsim::{Lang, Params, Trace, SCENARIOS};
 
+mod cleanup;
 mod explain;
 
 const USAGE: &str = "\
@@ -42,6 +44,8 @@ USAGE:
     tcpsim reproduce <scenario> [--set NAME=VALUE]... [-o FILE]
                                      a bash script that records the scenario on your own
                                      Linux (as root, in network namespaces it creates)
+    tcpsim reproduce --cleanup       remove the namespaces and temporary directories that
+                                     scripts killed with SIGKILL left (as root)
     tcpsim css                       print the page palette (line 1) and the stylesheet the
                                      SVG diagrams embed (line 2), for a page that inlines
                                      several diagrams and links the rules once
@@ -624,6 +628,9 @@ fn run(rest: &[String]) -> Result<(), Failure> {
 /// `tcpsim reproduce ID [--set NAME=VALUE]... [-o FILE]`: the bash script
 /// that records the scenario on the reader's Linux (tcpsim::reproduce).
 fn reproduce(rest: &[String]) -> Result<(), Failure> {
+    if rest.iter().any(|a| a == "--cleanup") {
+        return cleanup::cleanup(rest);
+    }
     let o = parse_run(rest, &REPRODUCE)?;
     let params = scenario_params(&o)?;
     let text =

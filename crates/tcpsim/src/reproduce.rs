@@ -17,7 +17,11 @@
 //! the interface of the host whose application the scenario is about (the
 //! server's, or the client's for `connect-dead-host`). Nothing outside its
 //! namespaces is touched, and a trap removes them on exit. It prints the
-//! kernel version and where the pcap went.
+//! kernel version and where the pcap went. SIGTERM, SIGINT or SIGHUP stops
+//! it at once, keeping the capture so far; every process it starts dies
+//! with it (PR_SET_PDEATHSIG), and what a run killed with SIGKILL leaves
+//! (namespaces `tclr-PID-*`, the directory `$TMPDIR/tclr-PID.*`) is removed
+//! by the next run or `tcpsim reproduce --cleanup`, once PID is gone.
 //!
 //! The steps' times are the scenario scripts' (`crate::scenarios`), and a
 //! test checks each against the simulation's own events. How long the script
@@ -652,6 +656,7 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
     o.push_str("#\n");
     push_comment(&mut o, &[
         "It creates its own network namespaces (tclr-<its PID>-...) and touches nothing outside them: its sysctls, nftables tables and processes live in them, and a trap removes them on exit. Commands may load kernel modules (veth, bridge, nf_tables, conntrack), which stay loaded.".to_string(),
+        "SIGTERM, SIGINT (Ctrl-C) or SIGHUP stops it at once: it keeps the capture so far (and says where) and removes the rest. Killed with SIGKILL, its processes die with it (PR_SET_PDEATHSIG), and the next run, or `sudo tcpsim reproduce --cleanup`, removes the namespaces and temporary directory (${TMPDIR:-/tmp}/tclr-<PID>.*) of runs whose PID is gone, and nothing else.".to_string(),
     ]);
     o.push_str("#\n# What it does not reproduce:\n");
     push_comment(&mut o, &not);
