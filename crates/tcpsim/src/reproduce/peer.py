@@ -483,10 +483,16 @@ def main():
         die_with_parent(signal.SIGTERM, int(sys.argv[2]))
         os.execvp(sys.argv[3], sys.argv[3:])
     if role == "director":
+        # The first signal stops the run; later ones (Ctrl-C reaches the
+        # director, then the script's trap sends SIGTERM) change nothing.
+        # The handler stays: one set to SIG_IGN while a signal is pending
+        # makes Python raise "Signal 15 ignored due to race condition".
+        first = []
+
         def on_signal(signum, _frame):
-            for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-                signal.signal(s, signal.SIG_IGN)
-            raise Stopped(signal.Signals(signum).name)
+            if not first:
+                first.append(signum)
+                raise Stopped(signal.Signals(signum).name)
 
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(s, on_signal)
@@ -503,8 +509,7 @@ def main():
             show("director: stopped by %s" % e, err=True)
             code = 128 + int(getattr(signal, str(e)))
         finally:
-            for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-                signal.signal(s, signal.SIG_IGN)
+            first.append(0)  # stopping: signals from now on change nothing
             if d is not None:
                 time.sleep(0.2)
                 d.stop_capture(int(sys.argv[4]))
