@@ -321,7 +321,8 @@ pub fn outcome_deadline(trace: &Trace) -> u64 {
                 )
         })
         .count() as u64;
-    last + crate::wheel::max_late_chain(last, fired) + 2 * SEC
+    last.saturating_add(crate::wheel::max_late_chain(last, fired))
+        .saturating_add(2 * SEC)
 }
 
 /// The sysctls the scenario takes, as Linux names them, with the value to

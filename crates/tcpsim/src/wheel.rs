@@ -81,7 +81,9 @@ pub fn max_late(delay: u64) -> u64 {
 /// `max_late(span)` (two timers at the start of a level are each late by a
 /// whole bucket of it), so the whole span's bucket is no bound.
 pub fn max_late_chain(span: u64, timers: u64) -> u64 {
-    span.saturating_mul(8).div_ceil(63) + timers.saturating_mul(2 * JIFFY)
+    span.saturating_mul(8)
+        .div_ceil(63)
+        .saturating_add(timers.saturating_mul(2 * JIFFY))
 }
 
 /// Where the run's clock sits on the kernel's: jiffies at the start of the
