@@ -12,8 +12,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # 1. Debian packages: a browser and its driver for the wasm and page tests,
 #    capture tools and nftables/iproute2 for the real-kernel recordings, a
-#    CJK font so screenshots of the Chinese page are legible.
-pkgs=(tcpdump tshark nftables iproute2 fonts-wqy-zenhei)
+#    CJK font so screenshots of the Chinese page are legible, shellcheck for
+#    the reproduction scripts' test (crates/tcpsim/tests/properties.rs).
+pkgs=(tcpdump tshark nftables iproute2 fonts-wqy-zenhei shellcheck)
 # The presets' real software, traced by tests/presets/run.sh: strace, and
 # Redis, Go, psql/libpq and a JDK as Debian ships them.
 pkgs+=(strace redis-server golang-go postgresql-client default-jdk-headless)

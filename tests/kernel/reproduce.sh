@@ -11,6 +11,14 @@
 # "reproduce: N passed, M failed". Not root or no namespaces: SKIP, and
 # "reproduce: 0 passed, 0 failed".
 #
+# Then signals and leftovers (six more lines, counted in the same total): a
+# long run stopped by SIGTERM, SIGINT, SIGHUP (to the script) and Ctrl-C
+# (SIGINT to its process group) stops, keeps its capture where it says and
+# leaves no namespace, process or directory; one killed with SIGKILL leaves
+# no process, and `tcpsim reproduce --cleanup`, or the next run, removes its
+# namespaces and directory and no decoy (a live PID's, another name).
+# REPRODUCE_ONLY=scenarios or =signals runs one part.
+#
 # It takes tests/kernel/record.py's lock for its whole run, so it never runs
 # beside a recorder (whose namespaces, tcl-*, it does not use anyway).
 set -uo pipefail
@@ -78,6 +86,7 @@ cases=(
 
 passed=0
 failed=0
+[ "${REPRODUCE_ONLY:-}" = signals ] && cases=()
 for c in "${cases[@]}"; do
   read -r id rest <<<"$c"
   sets=(--set rtt_ms=1)
@@ -148,6 +157,149 @@ PY
     sed 's/^/    /' "$dir/log" 2>/dev/null | tail -n 20
   fi
 done
+
+# ---- signals and leftovers: a script stopped by a signal keeps its capture
+# and leaves nothing; one killed with SIGKILL leaves no process, and
+# `tcpsim reproduce --cleanup` or the next run removes its namespaces and
+# directory, and nothing else.
+count() { # NAME VERDICT [LOG]
+  echo "reproduce: $1: $2"
+  if [ "${2%% *}" = ok ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    [ -n "${3:-}" ] && sed 's/^/    /' "$3" 2>/dev/null | tail -n 20
+  fi
+}
+# Start a long run (keepalive-peer-dead's defaults watch for 8,978 s) with
+# SIGINT at its default (a background job's is ignored, as bash's would be;
+# a terminal's Ctrl-C reaches a foreground script's), and wait until its
+# client has connected. Sets run_pid, run_work, run_p.
+start_long_run() { # DIR
+  local d=$1
+  mkdir -p "$d"
+  "$cli" reproduce keepalive-peer-dead --set rtt_ms=1 -o "$d/run.sh" || return 1
+  : >"$d/log"
+  # In its own process group (setsid), as a terminal's foreground job is.
+  setsid python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
+    bash "$d/run.sh" "$d/capture.pcap" >"$d/log" 2>&1 &
+  run_pid=$!
+  for _ in $(seq 600); do
+    grep -q 'client   connect() -> OK' "$d/log" && break
+    kill -0 "$run_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  run_work=$(sed -n 's/.*, files in \(.*\)$/\1/p' "$d/log" | head -n 1)
+  run_p=tclr-$run_pid
+  grep -q 'client   connect() -> OK' "$d/log" && [ -n "$run_work" ]
+}
+# What of run PREFIX / WORK is left: namespaces, processes, directory.
+leftovers() { # PREFIX WORK
+  local ns procs
+  ns=$(ip netns list | cut -d' ' -f1 | grep -c "^$1-" || true)
+  procs=$(pgrep -f "$2" | wc -l || true)
+  echo "$ns namespaces, $procs processes$([ -e "$2" ] && echo ", its directory")"
+}
+no_leftovers() { [ "$(leftovers "$1" "$2")" = "0 namespaces, 0 processes" ]; }
+
+if [ "${REPRODUCE_ONLY:-}" != scenarios ]; then
+  # SIGTERM, SIGINT, SIGHUP to the script's PID; Ctrl-C: SIGINT to its
+  # whole process group (the director, the helpers, tcpdump too).
+  for what in TERM INT HUP INT-group; do
+    sig=${what%-group}
+    d="$out/signal-$what"
+    if ! start_long_run "$d"; then
+      count "SIG$what" "FAILED (the run did not start)" "$d/log"
+      kill -9 "$run_pid" 2>/dev/null
+      continue
+    fi
+    sleep 1
+    target=$run_pid
+    [ "$what" = INT-group ] && target=-$run_pid
+    t0=$(date +%s%N)
+    kill -"$sig" -- "$target"
+    # Not a timed assertion: 30 s only so that a hung script fails the test
+    # instead of hanging it; the time it took is printed.
+    for _ in $(seq 600); do kill -0 "$run_pid" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$run_pid" 2>/dev/null; then
+      kill -9 "$run_pid"
+      count "SIG$what" "FAILED (still running 30 s after SIG$sig)" "$d/log"
+      continue
+    fi
+    wait "$run_pid"
+    rc=$?
+    took=$((($(date +%s%N) - t0) / 1000000))
+    want=$((128 + $(kill -l "$sig")))
+    packets=$("$cli" explain "$d/capture.pcap" --conn 0 --format json 2>/dev/null |
+      python3 -c 'import json, sys; print(len(json.load(sys.stdin)["trace"]["packets"]))' 2>/dev/null)
+    if [ "$rc" -ne "$want" ]; then
+      verdict="FAILED (exit status $rc, want $want)"
+    elif ! no_leftovers "$run_p" "$run_work"; then
+      verdict="FAILED (left: $(leftovers "$run_p" "$run_work"))"
+    elif ! grep -q "stopped by SIG$sig; the capture so far is in $d/capture.pcap" "$d/log"; then
+      verdict="FAILED (it did not say where the capture is)"
+    elif [ -z "$packets" ] || [ "$packets" -lt 3 ]; then
+      verdict="FAILED (the capture kept is not the connection: '$packets' segments)"
+    elif grep -q Traceback "$d/log"; then
+      verdict="FAILED (a Python traceback)"
+    else
+      verdict="ok (stopped in $took ms, exit $rc, capture kept: $packets segments, nothing left)"
+    fi
+    count "SIG$what" "$verdict" "$d/log"
+  done
+
+  # SIGKILL, then `tcpsim reproduce --cleanup`; SIGKILL, then the next run.
+  # Decoys that must stay: a namespace and a directory named for a live PID
+  # (this suite's own), and a namespace that is not a script's.
+  tmp=${TMPDIR:-/tmp}
+  decoy_dir="$tmp/tclr-$$.decoy"
+  mkdir -p "$decoy_dir"
+  ip netns add "tclr-$$-z"
+  ip netns add "tclr-probe-$$"
+  decoys_left() { [ -d "$decoy_dir" ] && ip netns list | grep -q "^tclr-$$-z\b" && ip netns list | grep -q "^tclr-probe-$$\b"; }
+  for then in cleanup next-run; do
+    d="$out/kill-$then"
+    if ! start_long_run "$d"; then
+      count "SIGKILL, then $then" "FAILED (the run did not start)" "$d/log"
+      kill -9 "$run_pid" 2>/dev/null
+      continue
+    fi
+    before=$(pgrep -f "$run_work" | wc -l)
+    kill -9 "$run_pid"
+    wait "$run_pid" 2>/dev/null
+    for _ in $(seq 200); do [ "$(pgrep -f "$run_work" | wc -l)" -eq 0 ] && break; sleep 0.05; done
+    procs=$(pgrep -f "$run_work" | wc -l)
+    ns_before=$(ip netns list | cut -d' ' -f1 | grep -c "^$run_p-" || true)
+    if [ "$then" = cleanup ]; then
+      "$cli" reproduce --cleanup >"$d/cleanup.log" 2>&1
+      crc=$?
+    else
+      "$cli" reproduce process-crash --set rtt_ms=1 --set crash_at=1 --set observe_s=1 -o "$d/next.sh" &&
+        bash "$d/next.sh" "$d/next.pcap" >"$d/cleanup.log" 2>&1
+      crc=$?
+    fi
+    if [ "$procs" -ne 0 ]; then
+      verdict="FAILED ($procs of its $before processes outlived it)"
+    elif [ "$ns_before" -eq 0 ]; then
+      verdict="FAILED (SIGKILL left no namespace to clean up: the test tests nothing)"
+    elif [ "$crc" -ne 0 ]; then
+      verdict="FAILED ($then exited $crc: $(tail -n 2 "$d/cleanup.log" | tr '\n' ' '))"
+    elif ! no_leftovers "$run_p" "$run_work"; then
+      verdict="FAILED (left after $then: $(leftovers "$run_p" "$run_work"))"
+    elif ! decoys_left; then
+      verdict="FAILED ($then removed a namespace or directory that was not a dead run's)"
+    elif ! grep -q "$run_p-" "$d/cleanup.log"; then
+      verdict="FAILED ($then did not say what it removed)"
+    else
+      verdict="ok ($before processes died with it; $then removed its $ns_before namespaces and directory, and no decoy)"
+    fi
+    count "SIGKILL, then $then" "$verdict" "$d/cleanup.log"
+  done
+  rm -rf "$decoy_dir"
+  ip netns del "tclr-$$-z"
+  ip netns del "tclr-probe-$$"
+fi
+
 echo "reproduce: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
 }

@@ -10,6 +10,7 @@
 //!                     [--lang en|zh] [-o FILE]
 //! tcpsim reproduce <scenario> [--set NAME=VALUE]... [-o FILE]
 //! tcpsim presets [--format text|json] [--lang en|zh]
+//! tcpsim reproduce --cleanup
 //! tcpsim help | --help | -h
 //! tcpsim --version | -V
 //! ```
@@ -23,6 +24,7 @@ use std::process::ExitCode;
 
 use tcpsim::{Lang, Params, Trace, SCENARIOS};
 
+mod cleanup;
 mod explain;
 mod presets;
 
@@ -44,6 +46,8 @@ USAGE:
     tcpsim reproduce <scenario> [--set NAME=VALUE]... [-o FILE]
                                      a bash script that records the scenario on your own
                                      Linux (as root, in network namespaces it creates)
+    tcpsim reproduce --cleanup       remove the namespaces and temporary directories that
+                                     scripts killed with SIGKILL left (as root)
     tcpsim css                       print the page palette (line 1) and the stylesheet the
                                      SVG diagrams embed (line 2), for a page that inlines
                                      several diagrams and links the rules once
@@ -111,6 +115,27 @@ enum Failure {
 
 fn usage<T>(msg: impl Into<String>) -> Result<T, Failure> {
     Err(Failure::Usage(msg.into()))
+}
+
+/// Whether the command was started with its standard output closed
+/// (`tcpsim run ... >&-`). Rust's runtime reopens a closed descriptor 0, 1
+/// or 2 on /dev/null, read-write, before `main` (std's
+/// `sanitize_standard_fds`), so every write "succeeds" into nothing. A shell's
+/// `>/dev/null` opens it write-only: /dev/null open read-write on
+/// descriptor 1 is the runtime's. Read from /proc (no /proc: assumed open).
+fn stdout_was_closed() -> bool {
+    if std::fs::read_link("/proc/self/fd/1").ok().as_deref()
+        != Some(std::path::Path::new("/dev/null"))
+    {
+        return false;
+    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+        return false;
+    };
+    info.lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+        .is_some_and(|flags| flags & 0o3 == 0o2) // O_ACCMODE == O_RDWR
 }
 
 fn main() -> ExitCode {
@@ -626,6 +651,9 @@ fn run(rest: &[String]) -> Result<(), Failure> {
 /// `tcpsim reproduce ID [--set NAME=VALUE]... [-o FILE]`: the bash script
 /// that records the scenario on the reader's Linux (tcpsim::reproduce).
 fn reproduce(rest: &[String]) -> Result<(), Failure> {
+    if rest.iter().any(|a| a == "--cleanup") {
+        return cleanup::cleanup(rest);
+    }
     let o = parse_run(rest, &REPRODUCE)?;
     let params = scenario_params(&o)?;
     let text =
@@ -673,14 +701,19 @@ fn emit(bytes: &[u8], path: Option<&str>) -> Result<(), Failure> {
         Some(p) => {
             std::fs::write(p, bytes).map_err(|e| Failure::Io(format!("could not write '{p}': {e}")))
         }
+        // Whatever the cause (stdout closed, a full disk, a pipe closed by
+        // its reader), a failed write is exit 1 and one line on stderr.
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                // A closed pipe (`tcpsim run ... | head`) is not an error worth shouting about.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(Failure::Io(format!("could not write to stdout: {e}"))),
+            if stdout_was_closed() {
+                return Err(Failure::Io(
+                    "could not write to stdout: it is closed (give -o FILE, or a pipe or a file)"
+                        .into(),
+                ));
             }
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|_| out.flush())
+                .map_err(|e| Failure::Io(format!("could not write to stdout: {e}")))
         }
     }
 }

@@ -122,6 +122,16 @@ fn the_plan_carries_the_parameters() {
     ]);
     assert!(text.contains("\nset_sysctl tcp_retries2 5\n"));
     assert!(text.contains("\nset_sysctl tcp_rto_min_us 1000000 'it came with Linux 6.11"));
+    // The apostrophe of "a route's" inside the single-quoted note broke the
+    // script (issue 18): it is quoted, and bash reads the script.
+    assert!(text.contains("(a route'\\''s rto_min can change it)'\n"));
+    if have("bash") {
+        let path = temp("rto-min.sh");
+        std::fs::write(&path, &text).unwrap();
+        let o = Command::new("bash").arg("-n").arg(&path).output().unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert!(o.status.success(), "bash -n: {}", stderr(&o));
+    }
     // Socket options and what the server does on EOF.
     let p = plan(&script(&[
         "reproduce",

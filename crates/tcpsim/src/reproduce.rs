@@ -17,15 +17,21 @@
 //! the interface of the host whose application the scenario is about (the
 //! server's, or the client's for `connect-dead-host`). Nothing outside its
 //! namespaces is touched, and a trap removes them on exit. It prints the
-//! kernel version and where the pcap went.
+//! kernel version and where the pcap went. SIGTERM, SIGINT or SIGHUP stops
+//! it at once, keeping the capture so far; every process it starts dies
+//! with it (PR_SET_PDEATHSIG), and what a run killed with SIGKILL leaves
+//! (namespaces `tclr-PID-*`, the directory `$TMPDIR/tclr-PID.*`) is removed
+//! by the next run or `tcpsim reproduce --cleanup`, once PID is gone.
 //!
 //! The steps' times are the scenario scripts' (`crate::scenarios`), and a
 //! test checks each against the simulation's own events. How long the script
 //! watches comes from the simulation of the same parameters: until its end,
 //! or `observe_s` after its last segment or step if that is sooner, plus an
 //! eighth for the kernel's timer wheel (which fires long timers late) and
-//! two seconds; it stops earlier, two seconds after the application it
-//! watches has learned how its first connection ended.
+//! two seconds; and never before the last application result of the
+//! simulation plus the most the wheel can delay it ([`outcome_deadline`]).
+//! It stops earlier, two seconds after the application it watches has
+//! learned how its first connection ended.
 //!
 //! Pure: the script is a function of the scenario and its parameters (no
 //! clock, no file), so the CLI (`tcpsim reproduce`) and the page (the
@@ -36,7 +42,7 @@ use std::fmt::Write;
 
 use crate::params::{Param, Params};
 use crate::scenarios::{CLIENT_PORT, CLIENT_PORT_NEW, SERVER_PORT};
-use crate::trace::Trace;
+use crate::trace::{EventKind, TimerAction, Trace};
 use crate::Error;
 
 /// The Python program the script embeds.
@@ -267,7 +273,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
     let last_step = steps.last().map_or(0, |(t, _)| *t);
     let observe = secs(p, Param::ObserveS);
     let base = us(trace.end_at).min(last_segment.max(last_step) + observe);
-    let deadline = base + base / 8 + 2 * SEC;
+    let deadline = (base + base / 8 + 2 * SEC).max(outcome_deadline(&trace));
     Ok((
         Plan {
             id: s.id,
@@ -282,6 +288,41 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
         },
         trace,
     ))
+}
+
+/// The last moment an application of the simulated run learns something
+/// (any call's result: a connect() that fails after its SYNs, an error, an
+/// EOF), plus the most the kernel's timer wheel can make that late
+/// ([`crate::wheel::max_late_chain`] over that span, counting every timer the
+/// run fired until then as a link of the chain), plus 2 s. Generic over the
+/// simulation: whatever a scenario's applications learn, the script still
+/// watches when a real kernel tells them.
+pub fn outcome_deadline(trace: &Trace) -> u64 {
+    let Some(last) = trace
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::App { .. }))
+        .map(|e| us(e.at))
+        .max()
+    else {
+        return 0;
+    };
+    let fired = trace
+        .events
+        .iter()
+        .filter(|e| {
+            us(e.at) <= last
+                && matches!(
+                    e.kind,
+                    EventKind::Timer {
+                        action: TimerAction::Fired,
+                        ..
+                    }
+                )
+        })
+        .count() as u64;
+    last.saturating_add(crate::wheel::max_late_chain(last, fired))
+        .saturating_add(2 * SEC)
 }
 
 /// The sysctls the scenario takes, as Linux names them, with the value to
@@ -335,138 +376,23 @@ fn time_text(t: u64) -> String {
     }
 }
 
-/// Header comment lines: what the script does and does not reproduce.
-fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
-    let get = |x: Param| p.value(x.name());
-    let mut does = vec![
-        "- the server listens on 10.0.0.2:8080; at t0 the client connects from 10.0.0.1:40000"
-            .to_string(),
-    ];
-    match plan.topology {
-        Topology::Bridge { attacker: false } => does.push(
-            "- the two hosts are network namespaces joined by veth links to a bridge namespace".into(),
-        ),
-        Topology::Bridge { attacker: true } => does.push(
-            "- the client, the server and a third party (10.0.0.3) are namespaces on a bridge that floods every frame to every port (learning off), so the third party sees the server's segments to the client"
-                .into(),
-        ),
-        Topology::Router { idle_s, reset } => {
-            does.push(format!(
-                "- the middlebox is a namespace (10.0.0.4) that routes between the hosts with Linux conntrack: a flow's entry expires after {idle_s} s without a segment (nf_conntrack_tcp_timeout_established), and a later segment without an entry (ct state invalid, nf_conntrack_tcp_loose = 0) is {}",
-                if reset {
-                    "answered with a RST in the other end's name (nftables `reject with tcp reset`)"
-                } else {
-                    "dropped"
-                }
-            ));
+/// `s` as one bash word that means exactly `s`: inside single quotes,
+/// where nothing is special but the quote itself, and each `'` written as
+/// `'\''` (close, an escaped quote, reopen). Every text that reaches the
+/// script's code (not its comments) goes through this: the notes carry
+/// English with apostrophes ("a route's").
+pub fn sh_quote(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('\'');
+    for c in s.chars() {
+        if c == '\'' {
+            o.push_str("'\\''");
+        } else {
+            o.push(c);
         }
     }
-    if plan.server_unplugged {
-        does.push(
-            "- the server's host is down from the start, on the client's LAN: its bridge port is set down, so nothing reaches it and the client's ARP requests for it get no reply"
-                .into(),
-        );
-    } else if plan.server_down {
-        does.push(
-            "- the server's host is down from the start: a drop-all nftables table (priority -400) in its namespace"
-                .into(),
-        );
-    }
-    for (t, s) in &plan.steps {
-        does.push(format!("- at t0 + {}: {}", time_text(*t), s.words()));
-    }
-    if plan.watch == "client" {
-        does.push("- tcpdump captures on the client's interface".into());
-    } else {
-        does.push("- tcpdump captures on the server's interface".into());
-    }
-    does.push(format!(
-        "- it watches for at most {} after t0 (the simulation of these parameters, plus an eighth for the kernel's timer wheel, plus 2 s), and stops 2 s after the {}'s application has learned how its first connection ended",
-        time_text(plan.deadline),
-        plan.watch
-    ));
-    let mut not = vec![
-        "- times: Linux's timer wheel fires long timers late (up to an eighth), and the processes act a few milliseconds after their time; sequence numbers start from the kernel's own random ISNs, so compare relative numbers".to_string(),
-        "- the simulation's seed: it has no effect here".to_string(),
-    ];
-    match get(Param::RttMs) {
-        Some(r) if r <= 1 => not.push(
-            "- rtt_ms = 1 is left to the veth links (a round trip of about 0.03 ms), as in the project's own kernel recordings"
-                .into(),
-        ),
-        Some(r) => not.push(format!(
-            "- rtt_ms = {r} is a netem delay of {r}/2 ms on each host's interface; a kernel without sch_netem keeps the veth's (about 0.03 ms), and the script says so"
-        )),
-        None => {}
-    }
-    if let Some(l) = get(Param::LossPct).filter(|l| *l > 0) {
-        not.push(format!(
-            "- loss_pct = {l}: netem drops {l}% of each host's packets at random, not the ones the simulation's seed chose"
-        ));
-    }
-    if plan.steps.iter().any(|(_, s)| *s == Step::Crash) {
-        not.push(
-            "- a host crashed this way still answers ARP (ARP is outside nftables' inet family), as a host behind a router would seem to; a dead host on the server's own LAN stops answering ARP, and then a server whose retransmissions run out gets EHOSTUNREACH instead of ETIMEDOUT (keepalive still ends in ETIMEDOUT)"
-                .into(),
-        );
-    }
-    if plan.server_down && !plan.server_unplugged {
-        not.push(
-            "- the server's host, down, still answers ARP (ARP is outside nftables' inet family), as a host behind a router would seem to; a host that is down on the client's own LAN does not, and connect() then fails with EHOSTUNREACH once ARP gives up"
-                .into(),
-        );
-    }
-    if plan.steps.iter().any(|(_, s)| *s == Step::Reboot) {
-        not.push(
-            "- the reboot forgets the connections (`ss -K`, Linux 4.5+ with CONFIG_INET_DIAG_DESTROY; the script stops if a socket survives), not the rest of the host's state (its ARP cache, its ISN secret)"
-                .into(),
-        );
-    }
-    if plan.topology == (Topology::Bridge { attacker: true }) {
-        not.push(
-            "- the third party resets only the server's end, as the simulation does; killcx resets both ends"
-                .into(),
-        );
-    }
-    if let Topology::Router { reset: true, .. } = plan.topology {
-        not.push(
-            "- the middlebox's RST leaves the router with its own TTL (64) while the client's forwarded segments arrive with 63: on the wire it is a forged RST, and `tcpsim explain` reads it as one (forged_rst, by a third party; the simulation says middlebox_rst)"
-                .into(),
-        );
-    }
-    if plan.id == "process-crash" {
-        if get(Param::ServerWrites) == Some(1) {
-            not.push(
-                "- Python ignores SIGPIPE, so the second write returns EPIPE as drawn; a process that does not ignore it is killed by the signal"
-                    .into(),
-            );
-        } else if get(Param::CloseDelayMs) == Some(0) {
-            not.push(
-                "- with close_delay_ms = 0 the server closes as soon as it reads EOF, which races with Linux's delayed ACK of the FIN: the capture may show the ACK alone, four segments instead of three"
-                    .into(),
-            );
-        }
-    }
-    (does, not)
-}
-
-fn push_comment(o: &mut String, lines: &[String]) {
-    for l in lines {
-        let mut line = String::from("#");
-        let mut first = true;
-        for word in l.split(' ') {
-            if line.len() + word.len() + 1 > 78 && !first {
-                o.push_str(&line);
-                o.push('\n');
-                line = String::from("#  ");
-            }
-            line.push(' ');
-            line.push_str(word);
-            first = false;
-        }
-        o.push_str(&line);
-        o.push('\n');
-    }
+    o.push('\'');
+    o
 }
 
 /// The plan as the JSON the embedded director reads.
@@ -509,137 +435,18 @@ fn plan_json(plan: &Plan, p: &Params) -> String {
     o
 }
 
-const TOPOLOGY_BRIDGE: &str = r#"mk_ns b
-in_ns b ip link add br0 type bridge
-in_ns b ip link set br0 up
-# A host on the bridge: NAME ADDRESS MAC. Every port floods every frame
-# (learning off), like a hub.
-on_bridge() {
-  mk_ns "$1"
-  ip link add "v-$1" netns "$P-$1" address "$3" type veth peer name "b-$1" netns "$P-b"
-  in_ns "$1" ip addr add "$2/24" dev "v-$1"
-  in_ns "$1" ip link set "v-$1" up
-  in_ns b ip link set "b-$1" master br0
-  in_ns b bridge link set dev "b-$1" learning off flood on
-  in_ns b ip link set "b-$1" up
-}
-on_bridge c 10.0.0.1 02:00:00:00:00:01
-on_bridge s 10.0.0.2 02:00:00:00:00:02
-"#;
+// The script's bash, beside this file: `reproduce/script.sh` is the whole
+// script with `@NAME@` placeholders (filled by [`fill`] in [`script`]), and
+// the two topologies are what `@TOPOLOGY@` becomes.
 
-const TOPOLOGY_ROUTER: &str = r#"# The middlebox routes between two veth links; every host keeps its
-# address (/32 routes through 10.0.0.4).
-mk_ns m
-in_ns m sysctl -qw net.ipv4.ip_forward=1
-via_router() { # NAME ADDRESS MAC ROUTER_MAC PEER_ADDRESS
-  mk_ns "$1"
-  ip link add "v-$1" netns "$P-$1" address "$3" type veth peer name "m-$1" netns "$P-m" address "$4"
-  in_ns "$1" ip addr add "$2/32" dev "v-$1"
-  in_ns "$1" ip link set "v-$1" up
-  in_ns "$1" ip route add 10.0.0.4/32 dev "v-$1"
-  in_ns "$1" ip route add "$5/32" via 10.0.0.4 dev "v-$1"
-  in_ns m ip addr add 10.0.0.4/32 dev "m-$1"
-  in_ns m ip link set "m-$1" up
-  in_ns m ip route add "$2/32" dev "m-$1"
-}
-via_router c 10.0.0.1 02:00:00:00:00:01 02:00:00:00:00:04 10.0.0.2
-via_router s 10.0.0.2 02:00:00:00:00:02 02:00:00:00:00:14 10.0.0.1
-in_ns m nft -f - <<'NFT'
-table inet tclr_mbox {
-  chain flows { type filter hook forward priority 0; policy accept; ct state invalid meta l4proto tcp @ACTION@; }
-}
-NFT
-# conntrack's sysctls exist once the table above has loaded it.
-in_ns m sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
-in_ns m sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=@IDLE@
-"#;
+/// The hosts and a bridge namespace between them (`@TOPOLOGY@`).
+const TOPOLOGY_BRIDGE: &str = include_str!("reproduce/topology-bridge.sh");
 
-const TEMPLATE: &str = r#"set -euo pipefail
+/// The hosts and a routing middlebox with conntrack (`@TOPOLOGY@`).
+const TOPOLOGY_ROUTER: &str = include_str!("reproduce/topology-router.sh");
 
-id=@ID@
-out=${1:-"$PWD/tcpsim-$id-$(date +%Y%m%d-%H%M%S).pcap"}
-case $out in /*) ;; *) out="$PWD/$out" ;; esac
-
-if [ "$(id -u)" -ne 0 ]; then
-  echo "$id: needs root (network namespaces, nftables, tcpdump): sudo bash $0 ${1:-}" >&2
-  exit 1
-fi
-for tool in ip nft tcpdump python3@TOOLS@; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "$id: '$tool' is missing (Debian and Ubuntu packages: iproute2, nftables, tcpdump, python3)" >&2
-    exit 1
-  fi
-done
-
-P=tclr-$$
-work=$(mktemp -d)
-tcpdump_pid=
-cleanup() {
-  set +e
-  if [ -n "$tcpdump_pid" ]; then kill -INT "$tcpdump_pid" 2>/dev/null; wait "$tcpdump_pid" 2>/dev/null; fi
-  for ns in @NAMESPACES@; do
-    for pid in $(ip netns pids "$P-$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-    ip netns del "$P-$ns" 2>/dev/null
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-in_ns() { local ns=$1; shift; ip netns exec "$P-$ns" "$@"; }
-mk_ns() {
-  ip netns add "$P-$1"
-  in_ns "$1" ip link set lo up
-  in_ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-}
-
-# ---- namespaces and links
-@TOPOLOGY@
-# ---- sysctls, the same in both hosts' namespaces (as in the simulation)
-set_sysctl() { # NAME VALUE [what a kernel without it does]
-  local ns
-  for ns in c s; do
-    if in_ns "$ns" test -e "/proc/sys/net/ipv4/$1"; then
-      in_ns "$ns" sysctl -qw "net.ipv4.$1=$2"
-    elif [ -n "${3:-}" ]; then
-      echo "note: this kernel has no net.ipv4.$1: $3"
-      return
-    fi
-  done
-}
-@SYSCTLS@
-# ---- the link
-@NETEM@
-# ---- the processes (Python, standard library only) and their plan
-cat >"$work/peer.py" <<'PEER_PY'
-@PEER@PEER_PY
-cat >"$work/plan.json" <<'PLAN_JSON'
-@PLAN@
-PLAN_JSON
-
-echo "$id: Linux $(uname -r); capturing on the @WATCH@'s interface; at most @DEADLINE@ after the client's connect()"
-ip netns exec "$P-@CAPTURE@" tcpdump -i v-@CAPTURE@ -n -U -Z root -w "$work/capture.pcap" tcp 2>"$work/tcpdump.log" &
-tcpdump_pid=$!
-for _ in $(seq 100); do
-  grep -q listening "$work/tcpdump.log" && break
-  sleep 0.05
-done
-if ! grep -q listening "$work/tcpdump.log"; then
-  echo "$id: tcpdump did not start: $(cat "$work/tcpdump.log")" >&2
-  exit 1
-fi
-sleep 0.2
-
-# The director stops tcpdump itself, before it stops the processes.
-python3 "$work/peer.py" director "$work/plan.json" "$P" "$tcpdump_pid"
-kill -INT "$tcpdump_pid" 2>/dev/null || true
-wait "$tcpdump_pid" || true
-tcpdump_pid=
-mv "$work/capture.pcap" "$out"
-if [ -n "${SUDO_UID:-}" ]; then chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$out" || true; fi
-echo "$id: Linux $(uname -r); $(grep -Eo '[0-9]+ packets? captured' "$work/tcpdump.log" || echo 'tcpdump said nothing')"
-echo "$id: capture written to $out"
-echo "$id: explain it with: tcpsim explain '$out' --conn 0, or drop it on the page's section 'Explain your own capture', which shows it beside the simulation of $id (keep the file name)"
-"#;
+/// The script, from its first line to its last.
+const TEMPLATE: &str = include_str!("reproduce/script.sh");
 
 /// `template` with each `@NAME@` (capital letters) replaced by `value(NAME)`;
 /// other `@`s (bash's `"$@"`) stay. By hand, and without slicing that can
@@ -677,7 +484,7 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
     p.validate()?;
     let (plan, _) = plan(id, p)?;
     let (does, not) = about(&plan, p);
-    let mut o = String::from("#!/usr/bin/env bash\n");
+    let mut o = String::new();
     let _ = writeln!(
         o,
         "# TCP Crash Lab: the scenario '{}' recorded on this machine's Linux kernel.",
@@ -710,10 +517,10 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
     o.push_str("#\n");
     push_comment(&mut o, &[
         "It creates its own network namespaces (tclr-<its PID>-...) and touches nothing outside them: its sysctls, nftables tables and processes live in them, and a trap removes them on exit. Commands may load kernel modules (veth, bridge, nf_tables, conntrack), which stay loaded.".to_string(),
+        "SIGTERM, SIGINT (Ctrl-C) or SIGHUP stops it at once: it keeps the capture so far (and says where) and removes the rest. Killed with SIGKILL, its processes die with it (PR_SET_PDEATHSIG), and the next run, or `sudo tcpsim reproduce --cleanup`, removes the namespaces and temporary directory (${TMPDIR:-/tmp}/tclr-<PID>.*) of runs whose PID is gone, and nothing else.".to_string(),
     ]);
     o.push_str("#\n# What it does not reproduce:\n");
     push_comment(&mut o, &not);
-    o.push('\n');
 
     let (topology, namespaces) = match plan.topology {
         Topology::Bridge { attacker } => {
@@ -742,7 +549,8 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
     for (name, v, older) in sysctls(p) {
         let _ = write!(sys, "set_sysctl {name} {v}");
         if let Some(text) = older {
-            let _ = write!(sys, " '{text}'");
+            sys.push(' ');
+            sys.push_str(&sh_quote(&text));
         }
         sys.push('\n');
     }
@@ -792,178 +600,15 @@ pub fn script(id: &str, p: &Params) -> Result<String, Error> {
             "DEADLINE" => deadline.as_str(),
             "CAPTURE" => capture,
             "PEER" => PEER_PY,
+            "HEADER" => o.as_str(),
             _ => return None,
         })
     });
-    o.push_str(&body);
-    Ok(o)
+    Ok(body)
 }
+
+mod header;
+use header::{about, push_comment};
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::trace::{AppCall, EventKind, Fault, Why};
-    use crate::SCENARIOS;
-
-    /// Every scenario's defaults, and variants that change the plan.
-    fn cases() -> Vec<(&'static str, Params)> {
-        let mut out: Vec<(&'static str, Params)> =
-            SCENARIOS.iter().map(|s| (s.id, s.defaults())).collect();
-        for (id, sets) in [
-            ("process-crash", &["unread_data=1"][..]),
-            ("process-crash", &["server_writes=1"][..]),
-            ("process-crash", &["close_delay_ms=0", "crash_at=3"][..]),
-            (
-                "syn-established-new-port",
-                &["server_writes=0", "so_keepalive=1"][..],
-            ),
-            (
-                "middlebox-idle-timeout",
-                &["middlebox_reset=1", "middlebox_idle_s=2", "write_at=4"][..],
-            ),
-            (
-                "partition-heals",
-                &["partition_at=1", "partition_s=3", "send_at=1"][..],
-            ),
-            (
-                "host-crash-reboot-listener",
-                &["crash_at=1", "send_at=1", "reboot_s=5"][..],
-            ),
-        ] {
-            let mut p = crate::defaults(id).unwrap();
-            for s in sets {
-                p.apply_assignment(s).unwrap();
-            }
-            out.push((id, p));
-        }
-        out
-    }
-
-    #[test]
-    fn every_scenario_has_a_script() {
-        for (id, p) in cases() {
-            let text = script(id, &p).unwrap_or_else(|e| panic!("{id}: {e}"));
-            assert!(text.starts_with("#!/usr/bin/env bash\n"), "{id}");
-            // No placeholder (@NAME@) left.
-            for (i, _) in text.match_indices('@') {
-                let rest = &text[i + 1..];
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_uppercase())
-                    .collect();
-                assert!(
-                    name.is_empty() || !rest[name.len()..].starts_with('@'),
-                    "{id}: placeholder @{name}@ left"
-                );
-            }
-            assert!(text.contains(&format!("id={id}\n")), "{id}");
-        }
-    }
-
-    /// The plan's steps are the simulation's: each step happens in the
-    /// simulated run at its time, and every fault of the run is a step.
-    #[test]
-    fn steps_are_the_simulations() {
-        for (id, p) in cases() {
-            let (plan, trace) = plan(id, &p).unwrap();
-            let fault_at = |f: Fault, host: &str, t: u64| {
-                trace.events.iter().any(|e| {
-                    e.host == host
-                        && matches!(e.kind, EventKind::Fault { fault } if fault == f)
-                        && us(e.at) == t
-                })
-            };
-            for &(t, step) in &plan.steps {
-                let seen = match step {
-                    Step::Crash => fault_at(Fault::HostCrash, "client", t),
-                    Step::Kill => fault_at(Fault::ProcessKill, "client", t),
-                    Step::Reboot => fault_at(Fault::RebootDone, "client", t),
-                    Step::PathDown => trace.events.iter().any(|e| {
-                        matches!(e.kind, EventKind::Fault { fault: Fault::PathDown })
-                            && us(e.at) == t
-                    }),
-                    Step::PathUp => trace.events.iter().any(|e| {
-                        matches!(e.kind, EventKind::Fault { fault: Fault::PathUp }) && us(e.at) == t
-                    }),
-                    Step::Listen { port } => trace.events.iter().any(|e| {
-                        e.host == "client"
-                            && matches!(e.kind, EventKind::App { call: AppCall::Listen, lport, .. } if lport == port)
-                            && us(e.at) == t
-                    }),
-                    Step::Send { port, bytes } => trace.events.iter().any(|e| {
-                        e.host == "server"
-                            && matches!(e.kind, EventKind::App { call: AppCall::Send, rport, .. } if rport == port)
-                            && us(e.at) == t
-                    }) && trace
-                        .packets
-                        .iter()
-                        .any(|q| q.src == "server" && us(q.sent_at) == t && i64::from(q.len) == bytes),
-                    Step::Connect { port } => trace.packets.iter().any(|q| {
-                        q.src == "client" && q.why == Why::Connect && q.sport == port && us(q.sent_at) == t
-                    }),
-                    Step::Attack => trace
-                        .packets
-                        .iter()
-                        .any(|q| q.why == Why::ForgedSyn && us(q.sent_at) == t),
-                };
-                assert!(seen, "{id}: {step:?} at {t} us is not in the simulation");
-            }
-            // And the other way: every fault is a step (or the server down
-            // from the start).
-            for e in &trace.events {
-                if let EventKind::Fault { fault } = e.kind {
-                    let t = us(e.at);
-                    let planned = match fault {
-                        Fault::HostCrash if e.host == "server" => plan.server_down && t == 0,
-                        Fault::HostCrash => plan.steps.contains(&(t, Step::Crash)),
-                        Fault::ProcessKill => plan.steps.contains(&(t, Step::Kill)),
-                        Fault::RebootDone => plan.steps.contains(&(t, Step::Reboot)),
-                        Fault::PathDown => plan.steps.contains(&(t, Step::PathDown)),
-                        Fault::PathUp => plan.steps.contains(&(t, Step::PathUp)),
-                    };
-                    assert!(
-                        planned,
-                        "{id}: the simulation's {fault:?} at {t} us is not planned"
-                    );
-                }
-            }
-            assert!(
-                plan.deadline >= plan.steps.last().map_or(0, |s| s.0),
-                "{id}"
-            );
-        }
-    }
-
-    #[test]
-    fn fill_replaces_placeholders_only() {
-        let v = |n: &str| match n {
-            "A" => Some("x"),
-            "BC" => Some("@A@"),
-            _ => None,
-        };
-        assert_eq!(
-            fill("1 @A@ 2 @BC@ \"$@\" @Z@ @a@ @", v),
-            "1 x 2 @A@ \"$@\" @Z@ @a@ @"
-        );
-        assert_eq!(fill("@A@@A@", v), "xx");
-        assert_eq!(fill("é@A@é", v), "éxé");
-    }
-
-    #[test]
-    fn sysctls_are_only_those_the_scenario_takes() {
-        let p = crate::defaults("keepalive-peer-dead").unwrap();
-        let names: Vec<&str> = sysctls(&p).iter().map(|s| s.0).collect();
-        assert_eq!(
-            names,
-            [
-                "tcp_keepalive_time",
-                "tcp_keepalive_intvl",
-                "tcp_keepalive_probes"
-            ]
-        );
-        let mut p = crate::defaults("host-crash-data-no-reboot").unwrap();
-        p.set("tcp_rto_min", 1000).unwrap();
-        let s = sysctls(&p);
-        assert!(s.contains(&("tcp_rto_min_us", 1_000_000, Some("it came with Linux 6.11; the RTO floor stays 200 ms (a route's rto_min can change it)".into()))));
-    }
-}
+mod tests;

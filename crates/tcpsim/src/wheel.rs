@@ -71,6 +71,21 @@ pub fn max_late(delay: u64) -> u64 {
     (granularity(level(delay.div_ceil(JIFFY))) + 1) * JIFFY
 }
 
+/// The most a chain of `timers` wheel timers, each armed when the one
+/// before it fired and together spanning `span`, can fire late in total
+/// (the retransmissions or keepalive probes that lead to an error). Each
+/// one is late by [`max_late`] of its own delay at most, and that is under
+/// 8/63 of the delay plus two ticks: a level `n >= 1` holds delays from
+/// `LVL_START(n)` = 63 << 3(n-1) jiffies and its buckets are 8^n wide (at
+/// level 0, two ticks). The sum of [`max_late`] over the chain can exceed
+/// `max_late(span)` (two timers at the start of a level are each late by a
+/// whole bucket of it), so the whole span's bucket is no bound.
+pub fn max_late_chain(span: u64, timers: u64) -> u64 {
+    span.saturating_mul(8)
+        .div_ceil(63)
+        .saturating_add(timers.saturating_mul(2 * JIFFY))
+}
+
 /// Where the run's clock sits on the kernel's: jiffies at the start of the
 /// run, and how far into that tick the run starts (microseconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,6 +190,40 @@ mod tests {
     fn max_late_is_a_bucket_and_a_tick() {
         assert_eq!(max_late(200 * MS), 2 * JIFFY);
         assert_eq!(max_late(75 * SEC), 513 * JIFFY);
+    }
+
+    #[test]
+    fn a_chain_is_late_by_at_most_max_late_chain() {
+        // Chains of delays from a tick to a day, by a fixed generator: the
+        // sum of each timer's max_late never exceeds the chain's bound.
+        let mut z: u64 = 18;
+        let mut next = || {
+            z = z
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            z >> 33
+        };
+        for _ in 0..2_000 {
+            let n = 1 + next() % 20;
+            let (mut span, mut late) = (0, 0);
+            for _ in 0..n {
+                let d = match next() % 3 {
+                    0 => JIFFY * (1 + next() % 600),
+                    1 => MS * (1 + next() % 200_000),
+                    _ => SEC * (1 + next() % 86_400),
+                };
+                span += d;
+                late += max_late(d);
+            }
+            assert!(
+                late <= max_late_chain(span, n),
+                "{n} timers over {span}: {late}"
+            );
+        }
+        // Two 1 s timers (level 1, 8-jiffy buckets) against their 2 s span's
+        // single bucket: 72 ms against 36 ms.
+        assert!(2 * max_late(SEC) > max_late(2 * SEC));
+        assert!(2 * max_late(SEC) <= max_late_chain(2 * SEC, 2));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The processes of a TCP Crash Lab reproduction, written by `tcpsim reproduce`.
 
-    python3 peer.py director PLAN.json PREFIX TCPDUMP_PID   (in the host's namespace, as root)
+    python3 peer.py director PLAN.json PREFIX TCPDUMP_PID SCRIPT_PID   (in the host's namespace, as root)
     python3 peer.py ROLE NETNS CONFIG      (started by the director)
+    python3 peer.py exec PARENT_PID COMMAND...   (runs COMMAND, which dies with PARENT_PID)
 
 The director starts the server, then every helper a later step needs (the
 reconnecting client, the rebooted host's listener, the third party), then the
@@ -12,6 +13,14 @@ the application it watches has learned how its first connection ended. Then
 it stops the capture (SIGINT to tcpdump), and only then the processes: a
 killed process's kernel closes its connections, which is no part of the
 scenario.
+
+A signal (SIGTERM, SIGINT, SIGHUP) stops the director at once, and it stops
+the capture and the processes the same way. Every process dies with its
+parent (prctl PR_SET_PDEATHSIG): the director with the script (it then stops
+as on SIGTERM), the helpers with the director (SIGKILL), tcpdump with the
+script (SIGTERM, through `exec`). No traceback: the helpers ignore SIGINT and
+SIGHUP (the director stops them), and output to a terminal that has gone is
+dropped.
 
 Each helper joins its network namespace with setns(2) and logs what its calls
 return as JSON lines. A simplified form of tests/kernel/record.py in TCP Crash
@@ -48,9 +57,34 @@ PATH = """table bridge tclr_path {
 """
 
 
+PR_SET_PDEATHSIG = 1
+
+
 def emit(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps(obj) + "\n")
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        os._exit(0)  # the director has gone
+
+
+def show(line, err=False):
+    """A line for the reader; dropped if the terminal has gone (SIGHUP)."""
+    try:
+        print(line, file=sys.stderr if err else sys.stdout, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def die_with_parent(sig, parent):
+    """The kernel sends `sig` to this process when its parent dies (prctl
+    PR_SET_PDEATHSIG); if the parent has died already, it comes now."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "prctl(PR_SET_PDEATHSIG): %s" % os.strerror(e))
+    if os.getppid() != parent:
+        os.kill(os.getpid(), sig)
 
 
 def ename(e):
@@ -278,10 +312,13 @@ class Director:
         self.t0_seen = threading.Event()
         self.ended = None  # when the watched application learned how its connection ended
         self.helpers = []
+        self.stopping = False
 
     def say(self, t, who, what):
+        if self.stopping:
+            return  # what the processes' own kill does is no part of the run
         at = "%9.3f s" % (t - self.t0) if self.t0 is not None else "   before t0"
-        print("%s  %-8s %s" % (at, who, what), flush=True)
+        show("%s  %-8s %s" % (at, who, what))
 
     def on_msg(self, role, m):
         with self.lock:
@@ -300,12 +337,13 @@ class Director:
                     self.ended = time.time()
             if "forged" in m:
                 self.say(m["forged"]["t"], "3rd party", "forged %s sent" % m["forged"]["flags"])
-            if "note" in m:
-                print("note (%s): %s" % (role, m["note"]), flush=True)
+            if "note" in m and not self.stopping:
+                show("note (%s): %s" % (role, m["note"]))
 
     def spawn(self, ns, role, cfg):
         p = subprocess.Popen([sys.executable, os.path.abspath(__file__), role, ns, json.dumps(cfg)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             env=dict(os.environ, TCLR_DIRECTOR=str(os.getpid())))
         ready = threading.Event()
 
         def read():
@@ -426,28 +464,61 @@ class Director:
             time.sleep(0.02)
 
     def stop(self):
+        self.stopping = True
         for h in self.helpers:
             if h["p"].poll() is None:
                 h["p"].kill()
                 h["p"].wait()
 
 
+class Stopped(BaseException):
+    """A signal asked the director to stop."""
+
+
 def main():
     role = sys.argv[1]
+    if role == "exec":
+        # tcpdump cannot ask for PR_SET_PDEATHSIG itself; it keeps it across
+        # execve (it is not set-user-ID, and -Z root changes no user ID).
+        die_with_parent(signal.SIGTERM, int(sys.argv[2]))
+        os.execvp(sys.argv[3], sys.argv[3:])
     if role == "director":
-        with open(sys.argv[2]) as f:
-            d = Director(json.load(f), sys.argv[3])
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+        # The first signal stops the run; later ones (Ctrl-C reaches the
+        # director, then the script's trap sends SIGTERM) change nothing.
+        # The handler stays: one set to SIG_IGN while a signal is pending
+        # makes Python raise "Signal 15 ignored due to race condition".
+        first = []
+
+        def on_signal(signum, _frame):
+            if not first:
+                first.append(signum)
+                raise Stopped(signal.Signals(signum).name)
+
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, on_signal)
+        code, d = 0, None
         try:
+            die_with_parent(signal.SIGTERM, int(sys.argv[5]))
+            with open(sys.argv[2]) as f:
+                d = Director(json.load(f), sys.argv[3])
             d.run()
         except RuntimeError as e:
-            print("stopped: %s" % e, file=sys.stderr, flush=True)
-            return 1
+            show("stopped: %s" % e, err=True)
+            code = 1
+        except Stopped as e:
+            show("director: stopped by %s" % e, err=True)
+            code = 128 + int(getattr(signal, str(e)))
         finally:
-            time.sleep(0.2)
-            d.stop_capture(int(sys.argv[4]))
-            d.stop()
-        return 0
+            first.append(0)  # stopping: signals from now on change nothing
+            if d is not None:
+                time.sleep(0.2)
+                d.stop_capture(int(sys.argv[4]))
+                d.stop()
+        return code
+    # A helper: the director stops it (SIGKILL), or its death does.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    die_with_parent(signal.SIGKILL, int(os.environ["TCLR_DIRECTOR"]))
     enter_netns(sys.argv[2])
     cfg = json.loads(sys.argv[3])
     {"server": role_server, "client": role_client, "listener": role_listener, "attacker": role_attacker}[role](cfg)
