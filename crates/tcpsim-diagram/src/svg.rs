@@ -638,8 +638,8 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
     let aria = format!(
         "{} s {} → {} {label}, {why}{}",
         trim_num(p.sent_at),
-        p.src,
-        p.dst,
+        host_word(&p.src, lang),
+        host_word(&p.dst, lang),
         if p.lost.is_some() {
             lost_suffix(lang)
         } else {
