@@ -166,6 +166,10 @@ export const PRESETS = [
     id: "grpc",
     name: { zh: "gRPC（开启 keepalive）", en: "gRPC (keepalive enabled)" },
     values: preset({ idle: { user_timeout: 20000 }, data: { user_timeout: 20000 } }),
+    idleNote: {
+      zh: "这是只有 TCP 的情形。gRPC 开启 keepalive 后每隔 KEEPALIVE_TIME 发一个 HTTP/2 PING，这就是一次写：连接不再空闲，而是“有数据在途”的情形，请看那个情形的时间。",
+      en: "That is TCP alone. With keepalive on, gRPC sends an HTTP/2 PING every KEEPALIVE_TIME, which is a write: the connection is then not idle but the “data in flight” case; see that case's time.",
+    },
     sources: [
       { text: "gRFC A18", href: GRPC_A18 },
       { text: "grpc doc/keepalive.md", href: GRPC_KA },
