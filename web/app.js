@@ -551,7 +551,8 @@ function buildControls(id) {
   });
   // The headline again, beside the fields: the answer to an edit is read
   // where the edit is made.
-  const answer = live.run ? live.run.render(state.lang).headline : "";
+  // (The text already drawn: rendering again would redraw the whole SVG.)
+  const answer = $(".headline", section).textContent;
   box.innerHTML =
     `<fieldset class="params"><legend>${escHtml(ui("params"))}</legend><p class="answer">${escHtml(answer)}</p>${rows.join("")}<button type="button" class="reset">${escHtml(ui("reset"))}</button></fieldset>` +
     `<p class="downloads"><button type="button" class="dl-svg">${escHtml(ui("svg"))}</button> <button type="button" class="dl-png">${escHtml(ui("png"))}</button> <button type="button" class="dl-pcap">${escHtml(ui("pcap"))}</button> <button type="button" class="dl-sh">${escHtml(ui("sh"))}</button></p>` +
@@ -582,39 +583,24 @@ function buildControls(id) {
 let shareLoading = null;
 const loadShare = () => (shareLoading = shareLoading || import("./share.js"));
 
-// What the reader has on screen: the scenario, the parameters that differ
-// from the defaults (as drawn), the language and the theme.
-function onScreen(id) {
-  const live = state.live.get(id);
-  const changed = {};
-  for (const p of state.info.get(id).params) {
-    if (live.drawn && String(live.drawn[p.name]) !== String(p.default)) changed[p.name] = live.drawn[p.name];
-  }
-  return { id, changed, lang: state.lang, theme: currentTheme() };
-}
+// What the reader has on screen (share.js's `onScreen` reads the changed
+// parameters, the language and the theme from it).
+const screen = (id) => ({ id, specs: state.info.get(id).params, drawn: state.live.get(id).drawn, lang: state.lang, theme: currentTheme() });
 
 function refreshEmbed(id) {
   const d = $(".controls .embed", document.getElementById(id));
-  if (!d || !d.open) return;
-  loadShare().then(
-    (m) => ($("textarea", d).value = m.snippet(onScreen(id), new URL("embed.html", location.href).href)),
-    (e) => notice(ui("fatal") + e),
-  );
+  if (d && d.open) loadShare().then((m) => ($("textarea", d).value = m.snippet(screen(id), location.href)), (e) => notice(ui("fatal") + e));
 }
 
 // The diagram on screen as a PNG at twice its size, with its headline, its
-// parameters and the link to it.
+// parameters and the link to it (share.js).
 async function downloadPng(id) {
   const live = state.live.get(id);
   if (!live.run) return;
   const [m, { CSS }] = await Promise.all([loadShare(), import("./diagram-css.js")]);
   const { svg, headline } = live.run.render(state.lang);
-  const o = onScreen(id);
-  const params = Object.entries(o.changed).map(([k, v]) => `${k}=${v}`);
-  const link = new URL(`index.html#${toQuery({ s: id, lang: state.lang === "zh" ? null : state.lang, ...o.changed })}`, location.href).href;
   const title = $("h2 .title", document.getElementById(id)).textContent;
-  const blob = await m.png({ svg, css: CSS, title, headline, params: params.length ? params.join("  ") : ui("defaults"), link, root: document.documentElement });
-  save(`${id}.png`, blob);
+  save(`${id}.png`, await m.sectionPng(screen(id), { svg, css: CSS, title, headline, none: ui("defaults"), page: location.href, root: document.documentElement }));
 }
 
 function wire(id) {

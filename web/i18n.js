@@ -19,7 +19,7 @@ export const UI = {
     pcap: "下载 pcap（可用 Wireshark 打开）",
     sh: "下载在你的 Linux 上复现的脚本（需 root）",
     embed: "嵌入本图",
-    embedHelp: "把下面的代码粘贴到博客里，嵌入的就是你现在看到的图（场景、改过的参数、语言、配色）；第二段脚本让 iframe 随内容调整高度。",
+    embedHelp: "粘贴到博客里，嵌入的就是现在这张图（参数、语言、配色照旧）；第二段脚本让 iframe 随内容调整高度。",
     table: "文字版（逐个报文）",
     inspector: "报文详情",
     inspectHint: "点击或用 Tab 键选中一个报文查看详情。",

@@ -5,12 +5,21 @@
 // first load. It imports nothing, so the bundler gives it a chunk of its
 // own and shares none with the first load.
 
+// What a section has on screen: `s` is {id, specs, drawn, lang, theme}
+// (app.js); the parameters drawn with a value other than their default.
+function changed(s) {
+  const out = {};
+  for (const p of s.specs) if (s.drawn && String(s.drawn[p.name]) !== String(p.default)) out[p.name] = s.drawn[p.name];
+  return out;
+}
+
 // The snippet a blog pastes: the iframe (lazy, full column width) and the
 // host's side, which sets the iframe's height to the one the embed reports
-// (only from that iframe, only a number). `o`: {id, changed, lang, theme}.
-export function snippet(o, embedBase) {
-  const url = new URL(embedBase);
-  url.search = "";
+// (only from that iframe, only a number). `s` as for changed(); `page` the
+// explainer's URL, beside which embed.html is.
+export function snippet(s, page) {
+  const o = { ...s, changed: changed(s) };
+  const url = new URL("embed.html", page);
   url.searchParams.set("scenario", o.id);
   for (const [k, v] of Object.entries(o.changed)) url.searchParams.set(k, v);
   url.searchParams.set("lang", o.lang);
@@ -20,6 +29,17 @@ export function snippet(o, embedBase) {
     `<iframe src="${src}" title="TCP Crash Lab: ${o.id}" width="100%" height="640" style="border:0" loading="lazy"></iframe>\n` +
     `<script>addEventListener("message",e=>{const h=e.data&&e.data.type==="tcpsim-embed-height"?Number(e.data.height):0;if(h>0&&h<1e5)for(const f of document.querySelectorAll("iframe"))if(f.contentWindow===e.source)f.style.height=h+"px"})</script>`
   );
+}
+
+// A section's PNG: its diagram, title and headline, the parameters changed
+// (or `none`), and the permalink to it (`page`'s index.html with the hash
+// the explainer reads).
+export function sectionPng(s, { svg, css, title, headline, none, page, root }) {
+  const ch = changed(s);
+  const q = new URLSearchParams({ s: s.id, ...(s.lang === "zh" ? {} : { lang: s.lang }), ...ch });
+  const link = new URL(`index.html#${q}`, page).href;
+  const params = Object.entries(ch).map(([k, v]) => `${k}=${v}`);
+  return png({ svg, css, title, headline, params: params.length ? params.join("  ") : none, link, root });
 }
 
 // The page's colours (its --tcl-* custom properties, as the theme shown
