@@ -163,6 +163,16 @@ test("stepping hides what has not happened yet; a segment clicked moves the time
     assert.equal(await sec.locator("[data-packet]:not(.dim)").count(), 5);
     await done(s);
   }
+  // The embed steps the same way.
+  const e = await open("/embed.html?scenario=process-crash&unread_data=1", PHONE, { ready: true });
+  const hidden = () => e.page.evaluate(() => [...document.querySelectorAll("svg text")].filter((t) => /ECONNRESET|^CLOSED$/.test(t.textContent)).map((t) => getComputedStyle(t).visibility));
+  assert.ok((await hidden()).every((v) => v === "visible"));
+  for (let i = 0; i < 3; i++) await e.page.locator("button.step").click();
+  const v = await hidden();
+  assert.ok(v.length >= 2 && v.every((x) => x === "hidden"), JSON.stringify(v));
+  await e.page.locator('[data-packet="4"] path.hit').dispatchEvent("click");
+  assert.equal(await e.page.locator("[data-packet].current").getAttribute("data-packet"), "4");
+  await done(e);
 });
 
 test("one language at a time: messages, units, hosts, durations and the ss view", async () => {
