@@ -14,7 +14,15 @@
 import init, * as sim from "./pkg/tcpsim_wasm.js";
 import { UI } from "./i18n.js";
 import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
-import { parseQuery, toQuery, cursorClasses, fmtTime, nextTask, drawSvg } from "./common.js";
+import { parseQuery, toQuery, applyCursor, fmtTime, nextTask, drawSvg } from "./common.js";
+import { canonical, unitText } from "./units.js";
+
+// What the page says about a reader's input (messages.js), fetched the first
+// time there is something to say.
+let M = null;
+let messagesLoading = null;
+const loadMessages = () => (messagesLoading = messagesLoading || import("./messages.js").then((m) => (M = m)));
+const paramMessage = (res, specs, values, lang) => M.paramMessage(res, specs, values, lang, unitText);
 
 const $ = (sel, el = document) => el.querySelector(sel);
 const state = {
@@ -30,10 +38,15 @@ const state = {
 const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 const ui = (k) => UI[state.lang][k];
 
+// The notice takes a function of the language, so that it is said again
+// when the reader switches.
+let noticeSay = null;
 function notice(msg) {
+  noticeSay = typeof msg === "function" ? msg : null;
+  const text = noticeSay ? noticeSay(state.lang) : msg;
   const n = $("#notice");
-  n.textContent = msg;
-  n.hidden = !msg;
+  n.textContent = text;
+  n.hidden = !text;
 }
 
 function fatal(msg) {
@@ -135,13 +148,25 @@ async function applyLang(lang) {
   toggle.textContent = lang === "zh" ? "English" : "中文";
   toggle.lang = lang === "zh" ? "en" : "zh-CN";
   document.title = lang === "en" ? "TCP Crash Lab: when the peer dies" : "TCP 崩溃实验室：对端挂了，连接会怎样？";
-  // The runs stay: only their words change.
+  // The runs stay: only their words change (the messages beside fields
+  // too, and the notice).
   for (const [id, live] of state.live) {
     const hadControls = live.controls;
     buildStage(id);
     if (hadControls) buildControls(id);
     if (live.run) show(id);
   }
+  if (noticeSay) notice(noticeSay);
+}
+
+// The hash with the language `lang`, everything else in it kept (a
+// scenario's parameters, even ones the simulator refused).
+function hashWithLang(lang) {
+  const raw = location.hash.replace(/^#/, "");
+  if (raw && !raw.includes("=")) return lang === "en" ? "#lang=en" : "#" + raw;
+  const { s = null, lang: _, ...rest } = parseQuery(raw);
+  const q = toQuery({ s, lang: lang === "zh" ? null : lang, ...rest });
+  return q ? "#" + q : location.pathname + location.search;
 }
 
 // ---- theme ----------------------------------------------------------------
@@ -152,10 +177,29 @@ function currentTheme() {
   return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
 }
 
+function setTheme(t) {
+  document.documentElement.dataset.theme = t;
+  $("#theme-toggle").setAttribute("aria-pressed", String(currentTheme() === "dark"));
+}
+
+// The reader's choice is kept for the next visit (localStorage may be
+// refused: a private window, a sandbox; the toggle still works).
+const THEME_KEY = "tcpsim-theme";
 function toggleTheme() {
   const next = currentTheme() === "dark" ? "light" : "dark";
-  document.documentElement.dataset.theme = next;
-  $("#theme-toggle").setAttribute("aria-pressed", String(next === "dark"));
+  setTheme(next);
+  try {
+    localStorage.setItem(THEME_KEY, next);
+  } catch {}
+  for (const id of state.live.keys()) refreshEmbed(id);
+}
+
+function restoreTheme() {
+  let t = null;
+  try {
+    t = localStorage.getItem(THEME_KEY);
+  } catch {}
+  if (t === "light" || t === "dark") setTheme(t);
 }
 
 // ---- URL hash ---------------------------------------------------------------
@@ -215,8 +259,12 @@ function simulateSection(id, params) {
   live.trace = null;
   live.run = res.run;
   live.n = res.run.packets();
-  live.drawn = { ...params };
-  live.params = { ...params };
+  // What the simulator read each value as (`+5` as 5, `yes` as 1): the
+  // controls and the link show that.
+  live.drawn = {};
+  for (const p of state.info.get(id).params) live.drawn[p.name] = p.name in params ? canonical(p, params[p.name]) ?? String(params[p.name]) : String(p.default);
+  live.params = { ...live.drawn };
+  live.error = null;
   show(id);
   performance.mark(`redraw-end-${id}`);
   performance.measure("redraw", `redraw-start-${id}`, `redraw-end-${id}`);
@@ -238,6 +286,8 @@ function show(id) {
   state.drawing.add(whole);
   whole.then(() => state.drawing.delete(whole));
   $(".headline", section).textContent = headline;
+  const answer = $(".answer", section);
+  if (answer) answer.textContent = headline;
   const capBox = $(".cap-note", section);
   capBox.textContent = cap || "";
   capBox.hidden = !cap;
@@ -250,16 +300,29 @@ function show(id) {
 
 // After an edit: simulate, and either show the run and remember it in the
 // URL, or say what is wrong beside the field.
+// The field being edited stays where the reader's eyes are: a new diagram
+// above it may be shorter or taller (tcp_retries2 = 5 takes 870 px off), so
+// the page scrolls by the distance the field moved.
 function redraw(id) {
   const live = state.live.get(id);
+  const section = document.getElementById(id);
+  const field = section.contains(document.activeElement) && document.activeElement !== document.body ? document.activeElement : $(".params", section);
+  const before = field ? field.getBoundingClientRect().top : null;
+  const tried = { ...live.params };
   const res = simulateSection(id, live.params);
   if (!res.ok) {
-    showParamError(id, res);
-    return;
+    live.error = { res, values: tried };
+    showParamError(id);
+  } else {
+    clearParamErrors(id);
+    $(".sim-error", section).hidden = true;
+    writeHash(id);
+    refreshEmbed(id);
   }
-  clearParamErrors(id);
-  $(".sim-error", document.getElementById(id)).hidden = true;
-  writeHash(id);
+  if (field && before != null) {
+    const moved = field.getBoundingClientRect().top - before;
+    if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
+  }
 }
 
 async function fillTable(id) {
@@ -306,13 +369,7 @@ function setCursor(id, k) {
   const section = document.getElementById(id);
   const n = live.n;
   live.cursor = Math.max(0, Math.min(n, k));
-  const pkts = section.querySelectorAll("[data-packet]");
-  for (const g of pkts) {
-    const i = Number(g.dataset.packet);
-    const c = cursorClasses(i, live.cursor, n);
-    g.classList.toggle("dim", c.dim);
-    g.classList.toggle("current", c.current);
-  }
+  applyCursor($(".live-diagram", section), live.cursor, n);
   const scrub = $(".scrub", section);
   scrub.value = String(live.cursor);
   $(".scrub-label", section).textContent =
@@ -328,13 +385,13 @@ function inspect(id, pid, focus) {
   // The segment's fields come from the tools module (the run's trace),
   // fetched the first time a reader inspects a segment, with each reason's
   // source (a module of its own) and the reasons in words.
-  if (!live.inspect || !rules) {
+  if (!live.inspect || !rules || !M) {
     if (!live.inspect) {
       const dd = document.createElement("dd");
       dd.textContent = "…";
       box.replaceChildren(dd);
     }
-    Promise.all([loadRules(), inspected(id)]).then(
+    Promise.all([loadRules(), inspected(id), loadMessages()]).then(
       ([, run]) => {
         if (run && live.shown === pid) inspect(id, pid, focus);
       },
@@ -346,7 +403,7 @@ function inspect(id, pid, focus) {
   const p = live.trace.packets[pid];
   const rows = [
     [ui("time"), fmtTime(p.sent_at) + (p.arrived_at != null ? ` → ${fmtTime(p.arrived_at)} (${ui("arrived")})` : p.lost_at != null ? ` → ${fmtTime(p.lost_at)} (${ui("lost")}: ${p.lost})` : "")],
-    [ui("dir"), `${p.src}${p.spoofed_as ? ` (as ${p.spoofed_as})` : ""} → ${p.dst}   ${p.sport} → ${p.dport}`],
+    [ui("dir"), `${M.hostName(p.src, state.lang)}${p.spoofed_as ? ui("spoofed").replace("H", M.hostName(p.spoofed_as, state.lang)) : ""} → ${M.hostName(p.dst, state.lang)}   ${p.sport} → ${p.dport}`],
     [ui("flags"), p.flags.join(" ")],
     [ui("seq"), `${p.seq} (${p.abs_seq})`],
     [ui("ack"), p.ack == null ? "—" : `${p.ack} (${p.abs_ack})`],
@@ -362,7 +419,7 @@ function inspect(id, pid, focus) {
   const ssBody = document.createElement("dd");
   ssBody.className = "ss";
   const pre = document.createElement("pre");
-  pre.textContent = ss;
+  pre.textContent = M.ssText(ss, state.lang);
   ssBody.append(pre);
   box.replaceChildren(
     ...rows.flatMap(([k, v]) => {
@@ -394,18 +451,29 @@ function whyText(why) {
   return texts[why] ? `${texts[why]} (${why})` : why;
 }
 
-function showParamError(id, res) {
+// The section's last refused input (live.error: the result and the values
+// tried), said beside its field in the page's language; kept across a
+// language switch, gone with the next run drawn.
+function showParamError(id) {
   const section = document.getElementById(id);
+  const live = state.live.get(id);
   clearParamErrors(id);
-  const input = res.param ? section.querySelector(`[name="${CSS.escape(res.param)}"]`) : null;
+  if (!live.error) return;
+  if (!M) {
+    loadMessages().then(() => showParamError(id), (e) => fatal(String(e)));
+    return;
+  }
+  const { res, values } = live.error;
+  const text = paramMessage(res, state.info.get(id).params, values, state.lang);
+  const input = res.param ? section.querySelector(`.controls [name="${CSS.escape(res.param)}"]`) : null;
   if (input) {
     input.setAttribute("aria-invalid", "true");
     const msg = input.closest(".param").querySelector(".param-error");
-    msg.textContent = res.error;
+    msg.textContent = text;
     msg.hidden = false;
   } else {
     const err = $(".sim-error", section);
-    err.textContent = res.error;
+    err.textContent = text;
     err.hidden = false;
   }
 }
@@ -414,6 +482,7 @@ function clearParamErrors(id) {
   const section = document.getElementById(id);
   for (const i of section.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
   for (const m of section.querySelectorAll(".param-error")) m.hidden = true;
+  $(".sim-error", section).hidden = true;
 }
 
 // ---- controls ---------------------------------------------------------------
@@ -476,21 +545,21 @@ function buildControls(id) {
       : `<input id="${inputId}" name="${p.name}" type="number" min="${p.min}" max="${p.max}" step="1" inputmode="numeric" aria-describedby="${inputId}-help ${inputId}-err" value="${escHtml(v)}">`;
     return (
       `<div class="param"><label for="${inputId}"><code>${p.name}</code> ${escHtml(label)}</label>${input}` +
-      `<small id="${inputId}-help" class="param-help">${escHtml(help)}${isBool ? "" : escHtml(` · ${p.min}…${p.max} ${p.unit}`)}</small>` +
+      `<small id="${inputId}-help" class="param-help">${escHtml(help)}${isBool ? "" : escHtml(` · ${p.min}…${p.max}${unitText(p.unit, state.lang)}`)}</small>` +
       `<span id="${inputId}-err" class="param-error" role="alert" hidden></span></div>`
     );
   });
-  const embedUrl = new URL(`embed.html?scenario=${id}&lang=${state.lang}`, location.href).href;
-  const snippet =
-    `<iframe src="${embedUrl}" title="TCP Crash Lab: ${id}" width="100%" height="640" style="border:0" loading="lazy"></iframe>\n` +
-    `<script>addEventListener("message",e=>{const h=e.data&&e.data.type==="tcpsim-embed-height"?Number(e.data.height):0;if(h>0&&h<1e5)for(const f of document.querySelectorAll("iframe"))if(f.contentWindow===e.source)f.style.height=h+"px"})</script>`;
+  // The headline again, beside the fields: the answer to an edit is read
+  // where the edit is made.
+  // (The text already drawn: rendering again would redraw the whole SVG.)
+  const answer = $(".headline", section).textContent;
   box.innerHTML =
-    `<fieldset class="params"><legend>${escHtml(ui("params"))}</legend>${rows.join("")}<button type="button" class="reset">${escHtml(ui("reset"))}</button></fieldset>` +
-    `<p class="downloads"><button type="button" class="dl-svg">${escHtml(ui("svg"))}</button> <button type="button" class="dl-pcap">${escHtml(ui("pcap"))}</button> <button type="button" class="dl-sh">${escHtml(ui("sh"))}</button></p>` +
+    `<fieldset class="params"><legend>${escHtml(ui("params"))}</legend><p class="answer">${escHtml(answer)}</p>${rows.join("")}<button type="button" class="reset">${escHtml(ui("reset"))}</button></fieldset>` +
+    `<p class="downloads"><button type="button" class="dl-svg">${escHtml(ui("svg"))}</button> <button type="button" class="dl-png">${escHtml(ui("png"))}</button> <button type="button" class="dl-pcap">${escHtml(ui("pcap"))}</button> <button type="button" class="dl-sh">${escHtml(ui("sh"))}</button></p>` +
     `<details class="linux"><summary>${escHtml(ui("linux"))}</summary><div class="linux-body"></div></details>` +
     `<details class="textalt"><summary>${escHtml(ui("table"))}</summary><div class="textalt-body"></div></details>` +
     `<details class="embed"><summary>${escHtml(ui("embed"))}</summary><p>${escHtml(ui("embedHelp"))}</p>` +
-    `<textarea readonly rows="4" aria-label="${escHtml(ui("embed"))}" spellcheck="false">${escHtml(snippet)}</textarea></details>`;
+    `<textarea readonly rows="5" aria-label="${escHtml(ui("embed"))}" spellcheck="false"></textarea></details>`;
   const linux = $(".linux", box);
   linux.addEventListener("toggle", () => {
     if (linux.open) showCaptures(id, $(".linux-body", linux));
@@ -501,7 +570,37 @@ function buildControls(id) {
   textalt.addEventListener("toggle", () => {
     if (textalt.open) fillTable(id);
   });
+  // The snippet is written when it is opened (web/share.js, on demand),
+  // and again on each change while it is open.
+  const embed = $(".embed", box);
+  embed.addEventListener("toggle", () => refreshEmbed(id));
   live.controls = true;
+  showParamError(id);
+}
+
+// ---- sharing: the embed snippet and the image (web/share.js, on demand) ----
+
+let shareLoading = null;
+const loadShare = () => (shareLoading = shareLoading || import("./share.js"));
+
+// What the reader has on screen (share.js's `onScreen` reads the changed
+// parameters, the language and the theme from it).
+const screen = (id) => ({ id, specs: state.info.get(id).params, drawn: state.live.get(id).drawn, lang: state.lang, theme: currentTheme() });
+
+function refreshEmbed(id) {
+  const d = $(".controls .embed", document.getElementById(id));
+  if (d && d.open) loadShare().then((m) => ($("textarea", d).value = m.snippet(screen(id), location.href)), (e) => notice(ui("fatal") + e));
+}
+
+// The diagram on screen as a PNG at twice its size, with its headline, its
+// parameters and the link to it (share.js).
+async function downloadPng(id) {
+  const live = state.live.get(id);
+  if (!live.run) return;
+  const [m, { CSS }] = await Promise.all([loadShare(), import("./diagram-css.js")]);
+  const { svg, headline } = live.run.render(state.lang);
+  const title = $("h2 .title", document.getElementById(id)).textContent;
+  save(`${id}.png`, await m.sectionPng(screen(id), { svg, css: CSS, title, headline, none: ui("defaults"), page: location.href, root: document.documentElement }));
 }
 
 function wire(id) {
@@ -537,6 +636,9 @@ function wire(id) {
     const t = e.target;
     const g = t.closest && t.closest("[data-packet]");
     if (g) {
+      // The timeline moves to the segment clicked.
+      stop(id);
+      setCursor(id, Number(g.dataset.packet) + 1);
       inspect(id, Number(g.dataset.packet), false);
       return;
     }
@@ -545,6 +647,7 @@ function wire(id) {
     else if (t.classList.contains("back")) step(id, -1);
     else if (t.classList.contains("reset")) resetParams(id);
     else if (t.classList.contains("dl-svg")) downloadSvg(id);
+    else if (t.classList.contains("dl-png")) downloadPng(id).catch((err) => notice(ui("fatal") + err));
     else if (t.classList.contains("dl-pcap")) downloadPcap(id);
     else if (t.classList.contains("dl-sh")) downloadScript(id);
   });
@@ -695,17 +798,22 @@ function loadExplorer() {
   const load = () => {
     if (loading) return;
     button.disabled = true;
-    loading = Promise.all([import("./explorer.js"), loadTools()])
+    loading = Promise.all([import("./explorer.js"), loadTools(), loadMessages()])
       // The two functions it calls, not the module object: passing a module
       // itself makes esbuild emit a helper chunk that the first load fetches.
-      .then(([m, t]) => m.mount(section, { sim: { simulate: t.simulate, scenarios: t.scenarios }, lang: () => state.lang, onLang: (fn) => (explorerLang = fn) }))
+      .then(([m, t]) => m.mount(section, { sim: { simulate: t.simulate, scenarios: t.scenarios }, lang: () => state.lang, onLang: (fn) => (explorerLang = fn), words: paramMessage }))
       .catch((e) => notice(`${ui("fatal")}${e}`));
   };
   button.hidden = false;
   button.addEventListener("click", load);
   // A link to the section opens it.
-  if (location.hash === "#detect-faster") load();
-  window.addEventListener("hashchange", () => location.hash === "#detect-faster" && load());
+  // (…and a shared setting of it: #detect-faster&case=…, explorer.js.)
+  const named = () => /^#detect-faster($|&)/.test(location.hash);
+  if (named()) {
+    load();
+    section.scrollIntoView();
+  }
+  window.addEventListener("hashchange", () => named() && load());
 }
 
 // ---- "explain your own capture" ---------------------------------------------
@@ -739,29 +847,37 @@ function loadCapture() {
 async function applyHash(first) {
   const h = readHash();
   if (!h) return null;
+  // Each problem is a function of the language: the notice is said again
+  // when the reader switches.
   const problems = [];
+  const said = (f) => (l) => f(M, l);
   if (h.lang && h.lang !== state.lang) {
     if (h.lang === "en" || h.lang === "zh") await applyLang(h.lang);
-    else problems.push(`lang=${h.lang}`);
+    else problems.push(said((m, l) => m.badChoice("lang", h.lang, ["zh", "en"], l)));
   }
   let target = null;
   if (h.s && !state.info.has(h.s)) {
-    problems.push(`${ui("unknownScenario")} '${h.s}'`);
+    problems.push(said((m, l) => m.unknownScenario(h.s, l)));
   } else if (h.s) {
     target = h.s;
     const candidate = { ...defaults(h.s), ...h.params };
     if (Object.keys(h.params).length || !first) {
       const res = simulateSection(h.s, candidate);
       if (!res.ok) {
-        problems.push(res.error);
+        // The defaults are drawn, and the field shows them with the
+        // refused value named beside it.
+        const specs = state.info.get(h.s).params;
+        problems.push((l) => paramMessage(res, specs, candidate, l));
         simulateSection(h.s, defaults(h.s));
+        state.live.get(h.s).error = { res, values: candidate };
       }
-      if (!first) buildControls(h.s);
+      if (!first || state.live.get(h.s).controls) buildControls(h.s);
     }
     const section = document.getElementById(h.s);
     section.scrollIntoView({ block: "start", behavior: reduceMotion || first ? "auto" : "smooth" });
   }
-  notice(problems.length ? ui("badHash") + problems.join("; ") : "");
+  if (problems.length) await loadMessages().catch((e) => fatal(String(e)));
+  notice(problems.length && M ? (l) => UI[l].badHash + problems.map((f) => f(l)).join("; ") : "");
   return target;
 }
 
@@ -799,11 +915,9 @@ async function start() {
   loadCapture();
   $("#lang-toggle").addEventListener("click", async () => {
     await applyLang(state.lang === "zh" ? "en" : "zh");
-    const focus = document.querySelector("section.scenario:target") || null;
-    if (focus) writeHash(focus.id);
-    else if (state.lang === "en") history.replaceState(null, "", "#lang=en");
-    else history.replaceState(null, "", location.pathname + location.search);
+    history.replaceState(null, "", hashWithLang(state.lang));
   });
+  restoreTheme();
   $("#theme-toggle").addEventListener("click", toggleTheme);
   try {
     // The wasm URL is given, not derived inside the glue, so the page still

@@ -186,8 +186,32 @@ export function mount(section) {
     status.hidden = true;
     listBox.hidden = true;
     connBox.hidden = true;
-    error.textContent = t().error + msg + t().errorNote;
+    error.textContent = notCapture(msg) || t().error + msg + t().errorNote;
     error.hidden = false;
+  }
+
+  // A file that is not a capture at all (the analyser's NotACapture and
+  // Empty errors, which name its first bytes in hex) gets a sentence in the
+  // page's language: what it looks like, and what to pick instead.
+  function notCapture(msg) {
+    const zh = document.documentElement.lang !== "en";
+    if (/^the file is empty/.test(msg)) return zh ? "这个文件是空的。请选择 tcpdump -w 或 Wireshark 保存的 pcap / pcapng 抓包文件。" : "This file is empty. Pick a pcap or pcapng capture, as tcpdump -w or Wireshark saves it.";
+    if (!/^not a pcap or pcapng capture/.test(msg)) return null;
+    const LOOKS = [
+      [/gzip/, "gzip 压缩文件：请先解压", "a gzip file: decompress it first"],
+      [/zstd/, "zstd 压缩文件：请先解压", "a zstd file: decompress it first"],
+      [/zip archive/, "zip 压缩包：请先解出其中的抓包", "a zip archive: extract the capture first"],
+      [/JSON/, "JSON 文本（tests/kernel 的录制文件请用 tcpsim capture 画）", "JSON text (a tests/kernel recording is drawn by tcpsim capture)"],
+      [/pcapng header too short/, "一个不完整的 pcapng 文件（文件头太短）", "a pcapng file cut short (its header is incomplete)"],
+      [/XML or HTML/, "XML 或 HTML 文本（可能是下载时存成了网页）", "XML or HTML text (perhaps a web page saved instead of the file)"],
+      [/plain text/, "纯文本（tcpdump 打印出来的文字读不回抓包；请用 -w 写入文件）", "plain text (tcpdump's printed output cannot be read back; write the capture with -w)"],
+      [/ETL or NetMon/, "Windows 的 ETL 或 NetMon 文件：请先用 etl2pcapng 或 Wireshark 转成 pcapng", "a Windows ETL or NetMon file: convert it with etl2pcapng or Wireshark first"],
+    ];
+    const l = LOOKS.find(([re]) => re.test(msg));
+    const what = l ? (zh ? l[1] : l[2]) : null;
+    return zh
+      ? `这不是抓包文件${what ? `，看起来是${what}` : ""}。请选择 tcpdump -w 或 Wireshark 保存的 pcap / pcapng 文件。`
+      : `This is not a capture file${what ? `; it looks like ${what}` : ""}. Pick a pcap or pcapng file, as tcpdump -w or Wireshark saves it.`;
   }
 
   function receive(m) {

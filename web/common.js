@@ -30,6 +30,19 @@ export function cursorClasses(i, k, n) {
   return { dim: i >= k, current: i === k - 1 };
 }
 
+// Show step k of n in the diagram under `root`: segments from k on dimmed,
+// k-1 marked current, and every label, state, timer or note whose step
+// (`data-k`, the segments sent by the time it happened: tcpsim-diagram's
+// step_at) is past k hidden, so the diagram does not tell the end early.
+export function applyCursor(root, k, n) {
+  for (const g of root.querySelectorAll("[data-packet]")) {
+    const c = cursorClasses(Number(g.dataset.packet), k, n);
+    g.classList.toggle("dim", c.dim);
+    g.classList.toggle("current", c.current);
+  }
+  for (const e of root.querySelectorAll("[data-k]")) e.classList.toggle("future", k < n && Number(e.dataset.k) > k);
+}
+
 export function fmtTime(t) {
   return `${Number(t).toFixed(t < 10 ? 3 : 2)} s`;
 }

@@ -1,8 +1,12 @@
 // One scenario alone, for an <iframe> in a blog post. Parameters come from
-// the query string (?scenario=ID&lang=zh&tcp_keepalive_probes=3); the page
-// reports its height to the parent so the iframe can fit it.
+// the query string (?scenario=ID&lang=zh&theme=light&tcp_keepalive_probes=3);
+// the page reports its content's height to the parent on every change,
+// taller or shorter, so the iframe can fit it (the host's side is in the
+// README and in the snippet the explainer writes: web/share.js).
 import init, * as sim from "./pkg/tcpsim_wasm.js";
-import { parseQuery, toQuery, cursorClasses, drawSvg } from "./common.js";
+import { parseQuery, toQuery, applyCursor, drawSvg } from "./common.js";
+import { paramMessage, unknownScenario, badChoice } from "./messages.js";
+import { unitText } from "./units.js";
 import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
 
 const $ = (s) => document.querySelector(s);
@@ -14,8 +18,17 @@ function notice(msg) {
   n.hidden = !msg;
 }
 
+// The content's height: the bottom of <main> (and the body's margin), not
+// the document's scroll height, which is at least the iframe's own height
+// and so could never report a shrink.
+let reported = 0;
 function reportHeight(id) {
-  const height = Math.ceil(document.documentElement.scrollHeight);
+  const main = document.querySelector("main");
+  const margin = parseFloat(getComputedStyle(document.body).marginBottom) || 0;
+  const height = Math.ceil(main.getBoundingClientRect().bottom + window.scrollY + margin);
+  if (height === reported) return;
+  reported = height;
+  document.documentElement.dataset.height = String(height);
   if (window.parent !== window) {
     window.parent.postMessage({ type: "tcpsim-embed-height", scenario: id, height }, "*");
   }
@@ -33,25 +46,32 @@ async function start() {
     return;
   }
   const q = parseQuery(location.search);
-  const { scenario = DEFAULT_SCENARIO, lang: qlang = "zh", ...params } = q;
+  const { scenario = DEFAULT_SCENARIO, lang: qlang = "zh", theme = "light", ...params } = q;
   const problems = [];
   const known = new Map(sim.scenarios().map((s) => [s.id, s]));
   let id = scenario;
   if (!known.has(id)) {
-    problems.push(`unknown scenario '${id}'`);
+    problems.push((l) => unknownScenario(id, l));
     id = DEFAULT_SCENARIO;
   }
   let lang = qlang;
   if (lang !== "zh" && lang !== "en") {
-    problems.push(`lang '${lang}' (zh or en)`);
+    problems.push((l) => badChoice("lang", qlang, ["zh", "en"], l));
     lang = "zh";
   }
+  // The embed sits in someone else's page: light unless the link says
+  // otherwise (auto follows the reader's system, as the explainer does).
+  if (theme === "light" || theme === "dark" || theme === "auto") document.documentElement.dataset.theme = theme;
+  else problems.push((l) => badChoice("theme", theme, ["light", "dark", "auto"], l));
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   let res;
+  let refused = false;
   try {
     res = sim.simulate(id, params);
     if (!res.ok) {
-      problems.push(res.error);
+      const failed = res;
+      refused = true;
+      problems.push((l) => paramMessage(failed, known.get(id).params, params, l, unitText));
       res = sim.simulate(id, {});
     }
   } catch (e) {
@@ -62,7 +82,7 @@ async function start() {
     return;
   }
   const { run } = res;
-  if (problems.length) notice((lang === "zh" ? "参数有误，已使用默认值：" : "Invalid parameters, using defaults: ") + problems.join("; "));
+  if (problems.length) notice((lang === "zh" ? "参数有误，已使用默认值：" : "Invalid parameters, using defaults: ") + problems.map((f) => f(lang)).join("; "));
   // The English titles are a module of their own, fetched only for English.
   const titles = lang === "en" ? await import("./texts-en.js").then((m) => m.TEXTS.titles).catch(() => ({})) : ZH_TEXTS.titles;
   $(".title").innerHTML = titles[id] || id;
@@ -76,7 +96,7 @@ async function start() {
   $(".headline").textContent = headline;
   $(".cap-note").textContent = cap || "";
   $(".cap-note").hidden = !cap;
-  const full = new URL(`index.html#${toQuery({ s: id, lang: lang === "zh" ? null : lang, ...params })}`, location.href);
+  const full = new URL(`index.html#${toQuery({ s: id, lang: lang === "zh" ? null : lang, ...(refused ? {} : params) })}`, location.href);
   $(".full").href = full.href;
 
   const n = run.packets();
@@ -86,11 +106,7 @@ async function start() {
   scrub.max = String(n);
   const set = (k) => {
     cursor = Math.max(0, Math.min(n, k));
-    for (const g of document.querySelectorAll("[data-packet]")) {
-      const c = cursorClasses(Number(g.dataset.packet), cursor, n);
-      g.classList.toggle("dim", c.dim);
-      g.classList.toggle("current", c.current);
-    }
+    applyCursor($(".live-diagram"), cursor, n);
     scrub.value = String(cursor);
     $(".scrub-label").textContent = cursor >= n ? "" : `${cursor} / ${n}`;
   };
@@ -108,6 +124,13 @@ async function start() {
     stop();
     set(cursor >= n ? 1 : cursor + 1);
   });
+  // A segment clicked: the timeline moves to it.
+  $(".live-diagram").addEventListener("click", (e) => {
+    const g = e.target.closest && e.target.closest("[data-packet]");
+    if (!g) return;
+    stop();
+    set(Number(g.dataset.packet) + 1);
+  });
   $(".back").addEventListener("click", () => {
     stop();
     set(cursor - 1);
@@ -124,7 +147,10 @@ async function start() {
   performance.mark("diagrams-drawn");
   document.documentElement.dataset.ready = "1";
   reportHeight(id);
-  new ResizeObserver(() => reportHeight(id)).observe(document.body);
+  // Any change of the content's size (the column narrowed or widened, a
+  // notice, the fonts): reported again, either way.
+  new ResizeObserver(() => reportHeight(id)).observe(document.querySelector("main"));
+  window.addEventListener("resize", () => reportHeight(id));
 }
 
 start();

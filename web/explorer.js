@@ -95,6 +95,13 @@ const T = {
     selected: "无法直接写入剪贴板，已选中全部代码，请按 Ctrl+C（macOS 上按 ⌘C）复制。",
     simError: "模拟器报错：",
     msAs: (s) => `即 ${s}`,
+    compare: (a, b) => `Linux 默认值：${a} → 你的设置：${b}`,
+    compareSame: (a) => `与 Linux 默认值相同：${a}`,
+    compareTitle: "检测得更快：Linux 默认值与你的设置",
+    base: "Linux 默认值",
+    yourSettings: "你的设置",
+    shareLink: "分享链接",
+    sharePng: "保存对比图 (PNG)",
     gap: (g) => `下面的检测时间从宕机算起，而对端最后一个报文比宕机早 ${g} 到达。`,
   },
   en: {
@@ -170,6 +177,13 @@ const T = {
     selected: "The clipboard could not be written: the whole snippet is selected, press Ctrl+C (⌘C on macOS) to copy it.",
     simError: "The simulator says: ",
     msAs: (s) => `that is ${s}`,
+    compare: (a, b) => `Linux defaults: ${a} → your settings: ${b}`,
+    compareSame: (a) => `The same as Linux's defaults: ${a}`,
+    compareTitle: "Detect it faster: Linux's defaults against your settings",
+    base: "Linux defaults",
+    yourSettings: "Your settings",
+    shareLink: "Share link",
+    sharePng: "Save the comparison (PNG)",
     gap: (g) => `The detection time below counts from the crash; the peer's last segment arrived ${g} before it.`,
   },
 };
@@ -330,6 +344,7 @@ function build() {
     `</form>` +
     `<div class="explorer-result">` +
     `<p class="explorer-detect" aria-live="polite"></p>` +
+    `<p class="explorer-compare"></p>` +
     `<p class="headline"></p>` +
     `<div class="explorer-sim-error" role="alert" hidden></div>` +
     `<p class="cap-note" role="note" hidden></p>` +
@@ -368,6 +383,7 @@ function simulate() {
   }
   clearErrors();
   if (!res.ok) {
+    S.tried = params;
     showError(res);
     return false;
   }
@@ -390,14 +406,18 @@ function knobOfParam(param) {
 function showError(res) {
   const knob = res.param ? knobOfParam(res.param) : null;
   const input = knob ? S.box.querySelector(`[name="${knob}"]`) : null;
+  // In the page's language (app.js hands over its wording, messages.js's
+  // paramMessage), the simulator's English sentence only without it.
+  const specs = Object.values(S.specs[CASES[S.caseId].scenario] || {});
+  const text = S.words && res.kind ? S.words(res, specs, S.tried, S.lang) : res.error;
   if (input) {
     input.setAttribute("aria-invalid", "true");
     const msg = input.closest(".explorer-param").querySelector(".explorer-error");
-    msg.textContent = res.error;
+    msg.textContent = text;
     msg.hidden = false;
   } else {
     const box = $(".explorer-sim-error");
-    box.textContent = tx().simError + res.error;
+    box.textContent = tx().simError + text;
     box.hidden = false;
   }
 }
@@ -463,10 +483,117 @@ function show() {
     detect.dataset.result = "";
     delete detect.dataset.formula;
     const why = S.trace.stop === "quiet" ? L.neverQuiet : L.neverCap;
-    detect.innerHTML = `<strong>${esc(L.never)}</strong> <span class="explorer-detect-how">${esc(why)}</span>`;
+    // A preset whose software writes on an idle connection by itself (gRPC's
+    // PING) says so here, beside the number: its `idleNote`.
+    const p = S.drawnCase === "idle" && PRESETS.find((x) => x.id === S.presetId);
+    const own = p && p.idleNote ? ` ${p.idleNote[S.lang]}` : "";
+    detect.innerHTML = `<strong>${esc(L.never)}</strong> <span class="explorer-detect-how">${esc(why + own)}</span>`;
   }
   $(".explorer-interplay").textContent = interplay();
   showCode();
+  showCompare();
+}
+
+// ---- before and after: Linux's defaults against the reader's settings -------
+
+// The same case run with Linux's defaults (kept per case: it does not
+// change), and when the application learns there; null when it never does.
+function baseline(c) {
+  S.base = S.base || {};
+  if (!S.base[c]) {
+    const linux = PRESETS.find((x) => x.id === "linux").values[c];
+    const res = S.sim.simulate(CASES[c].scenario, simParams(c, Object.fromEntries(Object.entries(linux).map(([k, v]) => [k, String(v)]))));
+    if (!res.ok) return null;
+    const trace = res.run.trace();
+    const o = trace.outcome.find((x) => x.host === CASES[c].you);
+    S.base[c] = { run: res.run, after: o ? o.after : null };
+  }
+  return S.base[c];
+}
+
+function detectText(after) {
+  return after == null ? tx().never : span(after, S.lang);
+}
+
+// The reader's settings as a link: #detect-faster&case=…&preset=…&KNOB=…
+// (every knob of the case), which mount() reads back.
+function shareHash() {
+  const c = S.drawnCase;
+  const q = [`case=${c}`, `preset=${encodeURIComponent(S.presetId)}`];
+  for (const [k, v] of Object.entries(S.drawn[c])) q.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  if (S.lang !== "zh") q.push(`lang=${S.lang}`);
+  return "#detect-faster&" + q.join("&");
+}
+
+function showCompare() {
+  const box = $(".explorer-compare");
+  const c = S.drawnCase;
+  const base = baseline(c);
+  if (!box || !base) return;
+  const L = tx();
+  const o = S.trace.outcome.find((x) => x.host === CASES[c].you);
+  const yours = o ? o.after : null;
+  const a = detectText(base.after);
+  const b = detectText(yours);
+  box.dataset.before = base.after == null ? "never" : String(base.after);
+  box.dataset.after = yours == null ? "never" : String(yours);
+  const href = new URL(shareHash(), location.href).href;
+  box.innerHTML =
+    `<span class="explorer-compare-text">${esc(a === b ? L.compareSame(a) : L.compare(a, b))}</span> ` +
+    `<a class="explorer-share" href="${esc(href)}">${esc(L.shareLink)}</a> ` +
+    `<button type="button" class="explorer-png">${esc(L.sharePng)}</button>`;
+}
+
+// Both diagrams side by side (or one above the other) in one PNG, with the
+// two times, the settings and the link (web/share.js, on demand).
+async function savePng() {
+  const c = S.drawnCase;
+  const base = baseline(c);
+  if (!base || !S.run) return;
+  const L = tx();
+  const [m, { CSS: css }] = await Promise.all([import("./share.js"), import("./diagram-css.js")]);
+  const o = S.trace.outcome.find((x) => x.host === CASES[c].you);
+  const a = detectText(base.after);
+  const b = detectText(o ? o.after : null);
+  const blob = await m.png({
+    panels: [
+      { svg: base.run.render(S.lang).svg, caption: `${L.base}: ${a}` },
+      { svg: S.run.render(S.lang).svg, caption: `${L.yourSettings}: ${b}` },
+    ],
+    css,
+    title: L.compareTitle,
+    headline: `${a} → ${b}`,
+    params: Object.entries(S.drawn[c])
+      .map(([k, v]) => `${k}=${v}`)
+      .join("  "),
+    link: new URL(shareHash(), location.href).href,
+    root: document.documentElement,
+  });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = `detect-faster-${c}.png`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// A link made by shareHash(): its case, preset and knobs (each checked by
+// the simulation that follows, like a typed value).
+function readShareHash() {
+  const raw = location.hash;
+  if (!raw.startsWith("#detect-faster&")) return;
+  const q = {};
+  for (const part of raw.slice("#detect-faster&".length).split("&")) {
+    const i = part.indexOf("=");
+    if (i < 0) continue;
+    try {
+      q[decodeURIComponent(part.slice(0, i))] = decodeURIComponent(part.slice(i + 1));
+    } catch {}
+  }
+  if (CASES[q.case]) S.caseId = q.case;
+  if (PRESETS.some((x) => x.id === q.preset)) applyPreset(q.preset);
+  for (const k of CASES[S.caseId].knobs) if (k in q) S.values[S.caseId][k] = q[k];
 }
 
 // When the kernel gives up by the formula the interplay text gives, in
@@ -629,6 +756,7 @@ function wire() {
     if (!t) return;
     if (t.getAttribute("role") === "tab") selectTab(t.dataset.tab, false);
     else if (t.classList.contains("explorer-copy")) copy(t.closest(".explorer-panel"));
+    else if (t.classList.contains("explorer-png")) savePng().catch((err) => showError({ error: String(err) }));
   });
   box.addEventListener("keydown", (e) => {
     const t = e.target;
@@ -655,9 +783,9 @@ function rebuild(focusId) {
 
 // The explorer's own styles come with it (its chunk is fetched on demand);
 // the section's frame is in style.css.
-const CSS = `.explorer fieldset{border:1px solid var(--tcl-line);border-radius:8px;margin:1rem 0;padding:0.5rem 1rem 0.8rem}.explorer legend{font-weight:600;padding:0 0.3rem}.explorer .explorer-choice{display:grid;grid-template-columns:auto minmax(0,1fr);align-items:baseline;gap:0 0.5rem;margin:0.3rem 0}.explorer .explorer-choice .explorer-sources{grid-column:2}.explorer .explorer-sources,.explorer .explorer-hint,.explorer .explorer-help,.explorer .explorer-level,.explorer .explorer-as,.explorer .explorer-detect-how{color:var(--tcl-muted);font-size:0.88rem}.explorer .explorer-note,.explorer .explorer-yours,.explorer .explorer-unused,.explorer .explorer-code-note{font-size:0.92rem}.explorer .explorer-interplay{margin:0.6rem 0 0;padding:0.5rem 0.75rem;border-left:4px solid var(--tcl-warn);background:var(--tcl-panel)}.explorer .explorer-params{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:0.6rem 1rem}.explorer .explorer-param{display:flex;flex-direction:column}.explorer .explorer-param label{font-size:0.92rem}.explorer .explorer-input input[type="number"]{font:inherit;color:var(--tcl-fg);background:var(--tcl-bg);border:1px solid var(--tcl-line);border-radius:4px;padding:0.15rem 0.4rem;width:11rem}.explorer .explorer-input input[type="checkbox"]{width:1.2rem;height:1.2rem;vertical-align:middle}.explorer input[aria-invalid="true"]{border-color:var(--tcl-danger);outline:2px solid var(--tcl-danger)}.explorer .explorer-error,.explorer .explorer-sim-error{color:var(--tcl-danger);font-size:0.9rem}.explorer .explorer-detect{margin:0.5rem 0;font-size:1.15rem}.explorer .explorer-detect strong{font-size:1.4rem;color:var(--tcl-accent)}.explorer .explorer-diagram{margin:0.5rem 0 1rem}.explorer .explorer-tabs{display:flex;flex-wrap:wrap;gap:0.3rem}.explorer [role="tab"][aria-selected="true"]{border-color:var(--tcl-accent);background:var(--tcl-bg);font-weight:600}.explorer .explorer-panel pre{margin:0.5rem 0;padding:0.6rem 0.8rem;overflow-x:auto;background:var(--tcl-panel);border:1px solid var(--tcl-line);border-radius:6px;font-size:0.85rem;line-height:1.45}.explorer .explorer-copy-row{margin:0.3rem 0}.explorer .explorer-copied{color:var(--tcl-muted);font-size:0.88rem}`;
+const CSS = `.explorer fieldset{border:1px solid var(--tcl-line);border-radius:8px;margin:1rem 0;padding:0.5rem 1rem 0.8rem}.explorer legend{font-weight:600;padding:0 0.3rem}.explorer .explorer-choice{display:grid;grid-template-columns:auto minmax(0,1fr);align-items:baseline;gap:0 0.5rem;margin:0.3rem 0}.explorer .explorer-choice .explorer-sources{grid-column:2}.explorer .explorer-sources,.explorer .explorer-hint,.explorer .explorer-help,.explorer .explorer-level,.explorer .explorer-as,.explorer .explorer-detect-how{color:var(--tcl-muted);font-size:0.88rem}.explorer .explorer-note,.explorer .explorer-yours,.explorer .explorer-unused,.explorer .explorer-code-note{font-size:0.92rem}.explorer .explorer-interplay{margin:0.6rem 0 0;padding:0.5rem 0.75rem;border-left:4px solid var(--tcl-warn);background:var(--tcl-panel)}.explorer .explorer-params{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:0.6rem 1rem}.explorer .explorer-param{display:flex;flex-direction:column}.explorer .explorer-param label{font-size:0.92rem}.explorer .explorer-input input[type="number"]{font:inherit;color:var(--tcl-fg);background:var(--tcl-bg);border:1px solid var(--tcl-line);border-radius:4px;padding:0.15rem 0.4rem;width:11rem}.explorer .explorer-input input[type="checkbox"]{width:1.2rem;height:1.2rem;vertical-align:middle}.explorer input[aria-invalid="true"]{border-color:var(--tcl-danger);outline:2px solid var(--tcl-danger)}.explorer .explorer-error,.explorer .explorer-sim-error{color:var(--tcl-danger);font-size:0.9rem}.explorer .explorer-detect{margin:0.5rem 0;font-size:1.15rem}.explorer .explorer-detect strong{font-size:1.4rem;color:var(--tcl-accent)}.explorer .explorer-diagram{margin:0.5rem 0 1rem}.explorer .explorer-tabs{display:flex;flex-wrap:wrap;gap:0.3rem}.explorer [role="tab"][aria-selected="true"]{border-color:var(--tcl-accent);background:var(--tcl-bg);font-weight:600}.explorer .explorer-panel pre{margin:0.5rem 0;padding:0.6rem 0.8rem;overflow-x:auto;background:var(--tcl-panel);border:1px solid var(--tcl-line);border-radius:6px;font-size:0.85rem;line-height:1.45}.explorer .explorer-copy-row{margin:0.3rem 0}.explorer .explorer-copied{color:var(--tcl-muted);font-size:0.88rem}.explorer .explorer-compare{margin:0.3rem 0 0.6rem;font-weight:600}`;
 
-export function mount(section, { sim, lang, onLang } = {}) {
+export function mount(section, { sim, lang, onLang, words } = {}) {
   if (!document.getElementById("explorer-css")) {
     const style = document.createElement("style");
     style.id = "explorer-css";
@@ -682,8 +810,11 @@ export function mount(section, { sim, lang, onLang } = {}) {
     trace: null,
     debounce: null,
     tab: "c",
+    words,
+    tried: null,
   };
   applyPreset("linux");
+  readShareHash();
   box.classList.add("explorer-app");
   wire();
   build();

@@ -94,6 +94,9 @@ pub struct Preset {
     pub note: Text,
     /// None: from documentation and source only, not verified here.
     pub verified: Option<Verified>,
+    /// What the explorer says beside this preset's idle-case time, where
+    /// the number alone would mislead.
+    pub idle_note: Option<Text>,
 }
 
 impl Preset {
@@ -211,6 +214,7 @@ pub const PRESETS: &[Preset] = &[
             "A socket starts with SO_KEEPALIVE off; once it is on, tcp_keepalive_time 7200 s, tcp_keepalive_intvl 75 s, tcp_keepalive_probes 9 apply; TCP_USER_TIMEOUT 0 (not set); tcp_retries2 15; tcp_syn_retries 6, tcp_syn_linear_timeouts 4 (Linux 6.5+). A Python socket that sets nothing is like this.",
         ),
         verified: Some(Verified { stack: "python", software: "Python 3.11.7" }),
+        idle_note: None,
     },
     Preset {
         id: "go",
@@ -226,6 +230,7 @@ pub const PRESETS: &[Preset] = &[
             "net.Dialer turns keepalive on. Go 1.23+: KeepAliveConfig's Idle and Interval of 0 mean 15 s, a Count of 0 means 9; a Dialer.KeepAlive value sets only Idle (issue 73386). Before Go 1.23, setKeepAlivePeriod set both TCP_KEEPIDLE and TCP_KEEPINTVL to Dialer.KeepAlive (15 s by default) and left the count at the system's tcp_keepalive_probes: 15/15/9 on a default system too. Go does not set TCP_USER_TIMEOUT; tcp_retries2 and the connect settings are the system's. These are the Dialer's defaults (connections you make); for connections a net.ListenConfig accepts the sources quote nothing separately.",
         ),
         verified: Some(Verified { stack: "go", software: "Go 1.19.8 (Debian 12)" }),
+        idle_note: None,
     },
     Preset {
         id: "libpq",
@@ -238,6 +243,7 @@ pub const PRESETS: &[Preset] = &[
             "keepalives defaults to 1 (on); keepalives_idle, keepalives_interval and keepalives_count of 0, or not given, use the system default; so does tcp_user_timeout (PostgreSQL 12+, in milliseconds). Before connect(), libpq turns on SO_KEEPALIVE (and TCP_NODELAY) and nothing else. So apart from turning keepalive on, everything is the system's: 2 h 11 min on an idle connection, over a quarter of an hour with data in flight. All four can go in the connection string.",
         ),
         verified: Some(Verified { stack: "libpq", software: "psql/libpq 15.18 (Debian 12)" }),
+        idle_note: None,
     },
     Preset {
         id: "redis",
@@ -253,6 +259,7 @@ pub const PRESETS: &[Preset] = &[
             "Redis 3.2.1+ defaults to tcp-keepalive 300, on the Redis server's connections to its clients: it protects the server, not your client. anetKeepAlive (src/anet.c) sets TCP_KEEPIDLE to the value, TCP_KEEPINTVL to a third of it and TCP_KEEPCNT to 3: 300/100/3, so a dead client is dropped 600 s after the last segment (redis.conf's “to close the connection the double of the time is needed”).",
         ),
         verified: Some(Verified { stack: "redis", software: "redis-server 7.0.15 (Debian 12)" }),
+        idle_note: None,
     },
     Preset {
         id: "node",
@@ -268,6 +275,7 @@ pub const PRESETS: &[Preset] = &[
             "Node.js sockets start with keepalive off; this is a socket after setKeepAlive(true) with no initialDelay. lib/net.js passes initialDelay (milliseconds) to libuv in whole seconds: none, or under 1000 ms, is 0. libuv sets SO_KEEPALIVE=1, then setsockopt(TCP_KEEPIDLE, 0) fails with EINVAL (libuv ≤ 1.47), or it returns before setting anything (1.48+); TCP_KEEPINTVL and TCP_KEEPCNT are never set. So the socket runs on the system's 7200/75/9. Only an initialDelay of 1000 ms or more gives idle/1/10 (the next starting point). Node.js has no option for TCP_USER_TIMEOUT.",
         ),
         verified: Some(Verified { stack: "node-default", software: "Node.js 20.20.2 (libuv 1.46.0)" }),
+        idle_note: None,
     },
     Preset {
         id: "node-30s",
@@ -280,6 +288,7 @@ pub const PRESETS: &[Preset] = &[
             "With an initialDelay of 1000 ms or more, libuv sets SO_KEEPALIVE=1, TCP_KEEPIDLE = initialDelay in whole seconds, TCP_KEEPINTVL=1, TCP_KEEPCNT=10: here 30/1/10, dropped 40 s after the last segment. A later change adds interval and count arguments to setKeepAlive (nodejs/node#63825); which release carries it is not in the sources.",
         ),
         verified: Some(Verified { stack: "node-30s", software: "Node.js 20.20.2 (libuv 1.46.0)" }),
+        idle_note: None,
     },
     Preset {
         id: "java",
@@ -292,6 +301,7 @@ pub const PRESETS: &[Preset] = &[
             "SO_KEEPALIVE's initial value is FALSE (the link is a copy of the Java documentation); Socket.setKeepAlive(true) turns it on. From JDK 11, jdk.net.ExtendedSocketOptions has TCP_KEEPIDLE, TCP_KEEPINTERVAL and TCP_KEEPCOUNT, its only timeout-related options, whose defaults are the system's (“typically 2 hours” for the idle time). The JDK has no TCP_USER_TIMEOUT option.",
         ),
         verified: Some(Verified { stack: "java", software: "OpenJDK 17.0.15 (Debian 12)" }),
+        idle_note: None,
     },
     Preset {
         id: "grpc",
@@ -304,6 +314,10 @@ pub const PRESETS: &[Preset] = &[
             "gRPC's keepalive is an HTTP/2 PING, not TCP keepalive. Per gRFC A18, with keepalive enabled (KEEPALIVE_TIME not infinite) TCP_USER_TIMEOUT is set to KEEPALIVE_TIMEOUT, 20 s by default; a client's keepalive is disabled by default (then TCP_USER_TIMEOUT is not set and the system's defaults apply). C-core sets it before connect(), so it bounds the handshake too. SO_KEEPALIVE stays off. To TCP a PING is a write: the “data in flight” case, where the connection is dropped about 20 s after the first timeout retransmission (TCP_USER_TIMEOUT counts from retrans_stamp).",
         ),
         verified: Some(Verified { stack: "grpcio", software: "grpcio 1.85.4 (PyPI)" }),
+        idle_note: Some((
+            "这是只有 TCP 的情形。gRPC 开启 keepalive 后每隔 KEEPALIVE_TIME 发一个 HTTP/2 PING，这就是一次写：连接不再空闲，而是“有数据在途”的情形，请看那个情形的时间。",
+            "That is TCP alone. With keepalive on, gRPC sends an HTTP/2 PING every KEEPALIVE_TIME, which is a write: the connection is then not idle but the “data in flight” case; see that case's time.",
+        )),
     },
     Preset {
         id: "grpc-go",
@@ -319,6 +333,7 @@ pub const PRESETS: &[Preset] = &[
             "The grpc-go client dials with NetDialerWithTCPKeepalive: SO_KEEPALIVE on, with the system's idle, interval and count, 7200/75/9 (1.60+). With keepalive enabled it sets TCP_USER_TIMEOUT to KEEPALIVE_TIMEOUT (20 s by default) once the connection is up, so it does not bound connect(). To TCP a PING is a write: the connection is dropped about 20 s after the first timeout retransmission. A server's keepalive is on by default (KEEPALIVE_TIME 2 hours), but servers using TLS set no TCP_USER_TIMEOUT before grpc-go PR #6321 (2023, 1.57).",
         ),
         verified: None,
+        idle_note: None,
     },
 ];
 
@@ -417,6 +432,7 @@ pub fn json() -> Value {
                 "note": {"zh": p.note.0, "en": p.note.1},
                 "verified": p.verified.as_ref().map(|v| json!({"test": TEST, "stack": v.stack, "software": v.software})),
                 "verification": {"zh": verified_text(p, true), "en": verified_text(p, false)},
+                "idleNote": p.idle_note.map(|n| json!({"zh": n.0, "en": n.1})),
             })
         })
         .collect();

@@ -8,8 +8,8 @@ use tcpsim::trace::{EventKind, Fault, KernelNote, Loss, Packet, Trace, Why};
 
 use crate::layout::{brackets, layout, Bracket, Layout};
 use crate::words::{
-    app_text, cap_short, cap_text, duration_text, fault_text, gap_text, kernel_text, lost_suffix,
-    segments_word, state_text, summary_text, timer_text, trim_num, why_text, Lang,
+    app_text, cap_short, cap_text, duration_text, fault_text, gap_text, host_word, kernel_text,
+    lost_suffix, segments_word, state_text, summary_text, timer_text, trim_num, why_text, Lang,
 };
 
 /// Options for [`svg`].
@@ -216,6 +216,15 @@ fn bracket_label(b: &Bracket, lang: Lang) -> String {
     )
 }
 
+/// The step of the player at which something that happened at `at` has
+/// happened: the number of segments sent by then (a segment sent at the
+/// same instant counts, so a call and the segment it sends show together).
+/// The page hides an element whose `data-k` is above its cursor (labels
+/// drawn before their time would tell the end of the story at step 3).
+fn step_at(trace: &Trace, at: f64) -> usize {
+    trace.packets.partition_point(|p| p.sent_at <= at + 1e-9)
+}
+
 /// Least room kept for packet labels between the outer lifelines.
 const SPAN_MIN: f64 = 280.0;
 
@@ -398,7 +407,7 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
             o,
             "<text class=\"host\" x=\"{}\" y=\"24\" text-anchor=\"middle\">{}</text><text class=\"note\" x=\"{}\" y=\"40\" text-anchor=\"middle\">{}</text>",
             n(x),
-            E(name),
+            E(host_word(name, lang)),
             n(x),
             E(ip)
         );
@@ -463,21 +472,23 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     // Time axis: a label and a tick at each new instant.
     o.push_str("<g class=\"axis\">");
     let mut ticks = String::new();
-    let mut last_t = f64::NAN;
+    // Two instants that read the same at the axis's precision (41.0251 and
+    // 41.0349 s are both "41.03 s") get one label: the first.
+    let mut last_label = String::new();
     let mut last_y = -100.0;
     for r in &lay.rows {
-        if (r.t - last_t).abs() > 1e-9 && r.y - last_y >= 11.0 {
+        let label = trim_num(r.t);
+        if label != last_label && r.y - last_y >= 11.0 {
             let _ = write!(
                 o,
-                "<text x=\"{}\" y=\"{}\">{} s</text>",
+                "<text x=\"{}\" y=\"{}\">{label} s</text>",
                 n(AXIS_W - 6.0),
                 n(r.y + 3.5),
-                trim_num(r.t),
             );
             let _ = write!(ticks, "M{} {}h10", n(AXIS_W), n(r.y));
             last_y = r.y;
+            last_label = label;
         }
-        last_t = r.t;
     }
     if !ticks.is_empty() {
         let _ = write!(o, "<path d=\"{ticks}\"/>");
@@ -487,13 +498,14 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     // in: a half-open connection shows as ESTABLISHED at the bottom.
     let end_y = lay.height - 30.0;
     let quiet_end = lay.rows.last().is_some_and(|r| end_y - r.y >= 11.0);
-    if quiet_end {
+    let end_label = trim_num(trace.end_at);
+    if quiet_end && end_label != last_label {
         let _ = write!(
             o,
             "<text x=\"{}\" y=\"{}\">{} s</text>",
             n(AXIS_W - 6.0),
             n(end_y + 3.5),
-            trim_num(trace.end_at)
+            end_label
         );
     }
     o.push_str("</g>");
@@ -519,7 +531,8 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
                 let side = cols.side(name);
                 let _ = write!(
                     o,
-                    "<text class=\"state\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                    "<text class=\"state\" data-k=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                    trace.packets.len(),
                     n(cols.xs[i] + side * 16.0),
                     n(end_y + 4.0),
                     if side > 0.0 { "start" } else { "end" },
@@ -566,7 +579,8 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     if let Some(c) = cap {
         let _ = write!(
             o,
-            "<text class=\"fault\" x=\"{}\" y=\"{}\"><title>{}</title>{}</text>",
+            "<text class=\"fault\" data-k=\"{}\" x=\"{}\" y=\"{}\"><title>{}</title>{}</text>",
+            trace.packets.len(),
             n(AXIS_W),
             n(body_h + 8.0),
             E(&cap_text(&c, lang)),
@@ -624,8 +638,8 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
     let aria = format!(
         "{} s {} → {} {label}, {why}{}",
         trim_num(p.sent_at),
-        p.src,
-        p.dst,
+        host_word(&p.src, lang),
+        host_word(&p.dst, lang),
         if p.lost.is_some() {
             lost_suffix(lang)
         } else {
@@ -755,10 +769,11 @@ fn events(o: &mut String, trace: &Trace, labels: &[SideLabel], lay: &Layout, col
         let x = cols.x(&e.host);
         let side = cols.side(&e.host);
         let anchor = if side > 0.0 { "start" } else { "end" };
+        let k = step_at(trace, e.at);
         if let EventKind::Fault { .. } = e.kind {
             let _ = write!(
                 o,
-                "<g class=\"faultmark\"><line class=\"faultbar\" x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/><text class=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
+                "<g class=\"faultmark\" data-k=\"{k}\"><line class=\"faultbar\" x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/><text class=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
                 n(x - 10.0),
                 n(x + 10.0),
                 l.class,
@@ -770,7 +785,7 @@ fn events(o: &mut String, trace: &Trace, labels: &[SideLabel], lay: &Layout, col
         } else {
             let _ = write!(
                 o,
-                "<text class=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                "<text class=\"{}\" data-k=\"{k}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
                 l.class,
                 n(x + side * 16.0),
                 n(y + 4.0),
@@ -819,9 +834,10 @@ fn timers(
         let bx = x + side * 6.0;
         let tip = bx + side * 4.0;
         let label = bracket_label(b, lang);
+        let k = step_at(trace, b.to);
         let _ = write!(
             o,
-            "<path d=\"M{} {}H{}V{}H{}\"><title>{}</title></path>",
+            "<path data-k=\"{k}\" d=\"M{} {}H{}V{}H{}\"><title>{}</title></path>",
             n(tip),
             n(ya),
             n(bx),
@@ -861,7 +877,7 @@ fn timers(
         if let Some(mid) = spot {
             let _ = write!(
                 o,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                "<text data-k=\"{k}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
                 n(x + side * 16.0),
                 n(mid + 3.5),
                 if side > 0.0 { "start" } else { "end" },

@@ -119,27 +119,30 @@ fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-/// A duration as the diagrams write it, in one unit style for both
-/// languages (the SI symbols of the time axis): `0.44 s`, `120 s`,
-/// `11 min 15 s`, `2 h 11 min 15 s`. Under ten minutes, seconds as such;
-/// above, whole seconds.
+/// A duration as the diagrams write it: `0.44 s`, `120 s`, `11 min 15 s`,
+/// `2 h 11 min 15 s` (`0.44 秒`, `120 秒`, `11 分 15 秒`, `2 小时 11 分 15 秒`
+/// in Chinese, the units [`span_text`] writes in the headline). Under ten
+/// minutes, seconds as such; above, whole seconds.
 pub fn duration_text(secs: f64, lang: Lang) -> String {
-    let _ = lang;
+    let (hu, mu, su) = match lang {
+        Lang::Zh => (" 小时 ", " 分", " 秒"),
+        Lang::En => (" h ", " min", " s"),
+    };
     let s = secs.max(0.0);
     if s < 600.0 {
-        return format!("{} s", trim_num(s));
+        return format!("{}{su}", trim_num(s));
     }
     let total = s.round() as u64;
     let (h, m, r) = (total / 3600, total % 3600 / 60, total % 60);
     let mut out = String::new();
     if h > 0 {
-        out.push_str(&format!("{h} h "));
+        out.push_str(&format!("{h}{hu}"));
     }
     if h > 0 || m > 0 {
-        out.push_str(&format!("{m} min"));
+        out.push_str(&format!("{m}{mu}"));
     }
     if r > 0 {
-        out.push_str(&format!(" {r} s"));
+        out.push_str(&format!(" {r}{su}"));
     }
     out
 }
@@ -614,10 +617,11 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        // The diagrams: one style in both languages.
+        // The diagrams: the units of the page's language (the headline's).
         assert_eq!(duration_text(7200.0, Lang::En), "2 h 0 min");
-        assert_eq!(duration_text(7200.0, Lang::Zh), "2 h 0 min");
-        assert_eq!(duration_text(7875.03, Lang::Zh), "2 h 11 min 15 s");
+        assert_eq!(duration_text(7200.0, Lang::Zh), "2 小时 0 分");
+        assert_eq!(duration_text(7875.03, Lang::Zh), "2 小时 11 分 15 秒");
+        assert_eq!(duration_text(12.5, Lang::Zh), "12.5 秒");
         assert_eq!(duration_text(675.0, Lang::En), "11 min 15 s");
         assert_eq!(duration_text(7190.0, Lang::En), "1 h 59 min 50 s");
         assert_eq!(duration_text(3599.9, Lang::En), "1 h 0 min");

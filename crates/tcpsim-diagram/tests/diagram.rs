@@ -157,9 +157,19 @@ fn two_hours_of_idle_fold_into_a_labelled_break() {
         en.contains(&format!("{gap} later")),
         "the idle gap is labelled {gap}"
     );
-    // The same unit style in Chinese (the SI symbols of the time axis).
+    // In Chinese, in the units the headline writes (小时, 分, 秒): one
+    // language on the page.
     let zh = svg(&t, &SvgOptions::default());
-    assert!(zh.contains(&format!("过了 {gap}")));
+    let gap_zh = duration_text(probe - 10.0, Lang::Zh);
+    assert!(
+        gap_zh.contains(" 小时 ") || gap_zh.ends_with(" 秒"),
+        "{gap_zh}"
+    );
+    assert!(zh.contains(&format!("过了 {gap_zh}")));
+    assert!(
+        !zh.contains(" min"),
+        "no English unit in the Chinese diagram"
+    );
     // the axis keeps real times
     assert!(en.contains(&format!(">{} s<", trim_num(probe))));
 }
@@ -431,4 +441,87 @@ fn write_and_error(t: &Trace) -> (f64, f64) {
         .0
         .at;
     (write, at)
+}
+
+/// Every label that says what happened carries the player's step at which
+/// it has happened (`data-k`: the segments sent by then), so a page that
+/// steps through the run can hide the end of the story until it comes:
+/// process-crash (with unread data: a RST)'s final CLOSED and its recv()
+/// → ECONNRESET come after step 3.
+#[test]
+fn labels_carry_the_step_they_happen_at() {
+    let mut p = defaults("process-crash").unwrap();
+    p.set_str("unread_data", "1").unwrap();
+    let t = run("process-crash", &p).unwrap();
+    let n = t.packets.len();
+    let s = svg_in(&t, Lang::En);
+    // (data-k, the text of the element that carries it)
+    let labels: Vec<(usize, String)> = s
+        .split("data-k=\"")
+        .skip(1)
+        .map(|r| {
+            let k = r[..r.find('"').unwrap()].parse().unwrap();
+            let text = r[r.find('>').unwrap() + 1..r.find("</text>").unwrap()].to_string();
+            (k, text)
+        })
+        .collect();
+    assert!(labels.len() >= 5, "{labels:?}");
+    assert!(labels.iter().all(|(k, _)| *k <= n));
+    let econnreset = labels
+        .iter()
+        .find(|(_, t)| t.contains("ECONNRESET"))
+        .expect("the recv() result is labelled");
+    assert!(econnreset.0 > 3, "{econnreset:?}");
+    let closed: Vec<_> = labels
+        .iter()
+        .filter(|(_, t)| t.contains("CLOSED"))
+        .collect();
+    assert!(!closed.is_empty());
+    assert!(closed.iter().all(|(k, _)| *k > 3), "{closed:?}");
+    // Each app call's label: the segments sent at or before its time.
+    for e in &t.events {
+        if let tcpsim::trace::EventKind::App { .. } = e.kind {
+            let sent = t
+                .packets
+                .iter()
+                .filter(|p| p.sent_at <= e.at + 1e-9)
+                .count();
+            assert!(
+                labels.iter().any(|(k, _)| *k == sent),
+                "an event at {} s has step {sent}",
+                e.at
+            );
+        }
+    }
+}
+
+/// The time axis never writes the same time twice (two instants 0.01 ms
+/// apart read the same at its precision).
+#[test]
+fn the_axis_writes_each_time_once() {
+    for t in traces() {
+        let id = t.scenario.clone();
+        let s = svg_in(&t, Lang::En);
+        let axis = &s[s.find("<g class=\"axis\">").unwrap()..];
+        let axis = &axis[..axis.find("</g>").unwrap()];
+        let labels: Vec<&str> = axis
+            .split("<text")
+            .skip(1)
+            .map(|r| &r[r.find('>').unwrap() + 1..r.find("</text>").unwrap()])
+            .collect();
+        for w in labels.windows(2) {
+            assert_ne!(w[0], w[1], "{id}: the axis repeats {}", w[0]);
+        }
+    }
+}
+
+/// Host names follow the diagram's language.
+#[test]
+fn host_names_follow_the_language() {
+    let t = default_run("process-crash");
+    let zh = svg(&t, &SvgOptions::default());
+    assert!(zh.contains(">客户端</text>") && zh.contains(">服务端</text>"));
+    assert!(!zh.contains(">client</text>"));
+    let en = svg_in(&t, Lang::En);
+    assert!(en.contains(">client</text>") && en.contains(">server</text>"));
 }

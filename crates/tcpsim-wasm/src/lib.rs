@@ -62,6 +62,16 @@ fn failure(e: &Error) -> JsValue {
         _ => JsValue::NULL,
     };
     set(&o, "param", &param);
+    // What kind of error it is, for the page to say it in its own language
+    // (`error` is the simulator's English sentence).
+    let kind = match e {
+        Error::Param(ParamError::Unknown { .. }) => "unknown",
+        Error::Param(ParamError::Malformed { .. }) => "malformed",
+        Error::Param(ParamError::OutOfRange { .. }) => "range",
+        Error::Param(ParamError::Conflict { .. }) => "conflict",
+        _ => "other",
+    };
+    set(&o, "kind", &JsValue::from_str(kind));
     o.into()
 }
 
