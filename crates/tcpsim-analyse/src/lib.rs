@@ -661,6 +661,40 @@ impl Capture {
             })
     }
 
+    /// Connections other than `index` that address `addr` had before
+    /// `from` (ns) and on which it sent a segment other than RST between
+    /// `from` and `to`: the capture-wide context a diagnosis of a reboot
+    /// needs (a rebooted host keeps no connection across its reboot). One
+    /// pass over the segments.
+    fn others_across(&self, index: usize, addr: u32, from: i64, to: i64) -> u32 {
+        use std::collections::HashMap;
+        // Candidate connection -> whether `addr` is its endpoint `a`.
+        let cands: HashMap<u32, bool> = self
+            .table
+            .conns
+            .iter()
+            .enumerate()
+            .filter(|&(i, c)| {
+                i != index && (c.a.0 == addr || c.b.0 == addr) && c.first < from && c.last > from
+            })
+            .map(|(i, c)| (i as u32, c.a.0 == addr))
+            .collect();
+        if cands.is_empty() {
+            return 0;
+        }
+        let mut alive = std::collections::HashSet::new();
+        for s in self.table.segs.iter() {
+            if s.ts > from && s.ts < to && s.flags & table::RST == 0 {
+                if let Some(&is_a) = cands.get(&s.conn) {
+                    if s.from_a == is_a {
+                        alive.insert(s.conn);
+                    }
+                }
+            }
+        }
+        alive.len() as u32
+    }
+
     /// Explain connection `index`: its trace, and what happened to it.
     pub fn explain(&self, index: usize) -> Result<Analysis, Error> {
         let Some(summary) = self.list.get(index).cloned() else {
@@ -670,6 +704,8 @@ impl Capture {
             });
         };
         let mut segs = self.table.segments_of(index as u32);
+        // A clock that runs backwards is reported, not hidden by the sort.
+        let clock_back = segs.windows(2).filter(|w| w[1].ts < w[0].ts).count() as u32;
         // Time order; a stable sort keeps capture order among equal times.
         segs.sort_by_key(|s| s.ts);
         let c = &self.table.conns[index];
@@ -682,9 +718,11 @@ impl Capture {
             server: (self.table.addrs[sv.0 as usize].to_string(), sv.1, sv.0),
             capture_end: self.capture_end.unwrap_or(c.last),
             mac_text: &|id| self.table.mac_text(id),
+            others_across: &|addr, from, to| self.others_across(index, addr, from, to),
+            clock_back,
         };
         let out = classify::classify(&input);
-        let diagnosis = diagnose::diagnose(&out.ending);
+        let diagnosis = diagnose::diagnose(&out.ending, &out.facts);
         let mut trace = out.trace;
         let window = keep_last(&mut trace, MAX_DRAWN);
         Ok(Analysis {

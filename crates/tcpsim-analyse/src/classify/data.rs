@@ -25,6 +25,8 @@ impl Run<'_> {
         } else {
             None
         };
+        // What x had acknowledged and advertised before this segment.
+        let (prev_ack, prev_win) = (self.tcb[x].rcv_nxt, self.tcb[x].win);
         if s.has(ACK) {
             self.acked(x, s, t);
         }
@@ -65,11 +67,28 @@ impl Run<'_> {
                     Why::ChallengeAck
                 }
                 Some(Pending::TimeWaitFin) => Why::TimewaitAck,
-                Some(Pending::Dup) => Why::DupAck,
+                Some(Pending::Dup) => self.dup_ack(s, x),
                 _ if ack_new => match covered {
                     Some(t1) if self.late(x, t - t1) => Why::DelayedAck,
                     _ => Why::Ack,
                 },
+                // The same acknowledgment number again, with no data, SYN or
+                // FIN: another window is a window update (the application
+                // read), the same window with the peer's data outstanding
+                // is RFC 5681 2's duplicate ACK (its receiver got a segment
+                // beyond a hole, tcp_data_queue's immediate ACK).
+                _ if s.has(ACK) && prev_ack == Some(s.ack) && !s.has(FIN) => {
+                    let outstanding = self.tcb[y].snd_nxt.is_some_and(|n| seq_lt(s.ack, n));
+                    // (A window shut to zero is no update: tcp_select_window
+                    // only closes it as data arrives.)
+                    if s.win != 0 && prev_win.is_some_and(|w| w != s.win) {
+                        Why::WindowUpdate
+                    } else if outstanding {
+                        self.dup_ack(s, x)
+                    } else {
+                        Why::Ack
+                    }
+                }
                 _ => Why::Ack,
             }
         };
@@ -77,6 +96,15 @@ impl Run<'_> {
             self.tcb[y].got_data = true;
         }
         (why, None)
+    }
+
+    /// A duplicate ACK from `x`: counted, for the fast retransmission it
+    /// may set off (RFC 5681 3.2: the third; RFC 6675 5: SACK evidence).
+    pub(super) fn dup_ack(&mut self, s: &Seg, x: usize) -> Why {
+        let tx = &mut self.tcb[x];
+        tx.dups += 1;
+        tx.dup_sack |= s.opts & OPT_SACK != 0;
+        Why::DupAck
     }
 
     /// Whether a segment from `x` at `t` can be an immediate answer to the
@@ -140,6 +168,8 @@ impl Run<'_> {
         let y = 1 - x;
         if self.tcb[x].rcv_nxt.is_none_or(|r| seq_lt(r, s.ack)) {
             self.tcb[x].rcv_nxt = Some(s.ack);
+            self.tcb[x].dups = 0;
+            self.tcb[x].dup_sack = false;
         }
         self.tcb[x].win = Some(s.win);
         let ty = &mut self.tcb[y];
@@ -189,22 +219,55 @@ impl Run<'_> {
                 }
             }
         }
-        let why = if resent && before > 0 {
-            let tail = end >= tx.high_pos;
+        let (on_syn, fast_before) = tx
+            .sent
+            .range(..end)
+            .next_back()
+            .filter(|(_, r)| r.end > pos)
+            .map_or((false, false), |(_, r)| (r.on_syn, r.fast));
+        let snd_nxt = tx.snd_nxt;
+        // Loss recovery: the receiver's duplicate ACKs (three, or one with
+        // SACK blocks) ask for these bytes, or recovery is still under way
+        // (the peer has not acknowledged its RecoveryPoint).
+        let ry = &self.tcb[y];
+        let evidence = ry.dups >= 3 || (ry.dups >= 1 && ry.dup_sack);
+        let asked = ry.dups >= 1 && ry.rcv_nxt == Some(s.seq);
+        let recovering = self.tcb[x]
+            .recover
+            .is_some_and(|r| ry.rcv_nxt.is_some_and(|a| seq_lt(a, r)));
+        let fast = resent && (evidence || recovering) && !fast_before;
+        // Bytes never seen before, below what the side has sent: sent out
+        // of order (data), unless duplicate ACKs asked for them: then their
+        // first copy was lost before the capture point.
+        let hole_filler = resent && before == 0 && asked;
+        let why = if fast || hole_filler || (resent && before > 0) {
+            let tail = end >= self.tcb[x].high_pos;
+            let tx = &self.tcb[x];
             let sack = tx.sack_ok != Some(false) && self.tcb[y].sack_ok != Some(false);
             let tx = &mut self.tcb[x];
             tx.resends += 1;
             let wait = t - last_sent;
             tx.last_resend = Some((t, wait));
-            // The first resend of the last bytes sent: Linux's tail loss
-            // probe, which comes before the RTO whenever SACK is on.
-            if before == 1 && tail && sack {
+            before = before.max(1);
+            if fast || (hole_filler && evidence) {
+                if !recovering {
+                    tx.recover = snd_nxt;
+                }
+                Why::FastRetransmit
+            } else if before == 1 && tail && sack && !on_syn && !hole_filler {
+                // The first resend of the last bytes sent: Linux's tail
+                // loss probe, which comes before the RTO whenever SACK is
+                // on (inferred from the absence of duplicate ACKs).
                 Why::TailLossProbe
             } else {
                 Why::Retransmit
             }
         } else if s.has(FIN) {
             Why::Fin
+        } else if s.len == 1 && self.tcb[y].win == Some(0) {
+            // One new byte into a shut window: the zero-window probe of
+            // stacks that send data (RFC 9293 3.8.6.1).
+            Why::ZeroWindowProbe
         } else {
             Why::Data
         };
@@ -213,10 +276,13 @@ impl Run<'_> {
             end,
             count: 0,
             last: t,
+            on_syn: false,
+            fast: false,
         });
         rec.end = rec.end.max(end);
         rec.count = rec.count.max(before) + 1;
         rec.last = t;
+        rec.fast |= why == Why::FastRetransmit;
         if end > tx.high_pos {
             tx.high_pos = end;
         }
@@ -255,7 +321,11 @@ impl Run<'_> {
         if s.has(FIN) && why == Why::Fin {
             self.fin(x, s, t);
         }
-        let resend = matches!(why, Why::Retransmit | Why::TailLossProbe).then_some(before);
+        let resend = matches!(
+            why,
+            Why::Retransmit | Why::TailLossProbe | Why::FastRetransmit
+        )
+        .then_some(before);
         (why, resend)
     }
 

@@ -9,6 +9,13 @@ impl Run<'_> {
             let n = e.1;
             e.1 += 1;
             self.tcb[x].resent_syn_at = Some(t);
+            if s.len > 0 {
+                // Its Fast Open data again.
+                if let Some(r) = self.tcb[x].sent.get_mut(&1) {
+                    r.count += 1;
+                    r.last = t;
+                }
+            }
             if self.tcb[y].synchronized() && self.tcb[y].st.is_some() {
                 // Resent to a side still holding the old connection: another
                 // challenge ACK.
@@ -31,6 +38,27 @@ impl Run<'_> {
         self.tcb[x].win = Some(s.win);
         self.tcb[x].st = Some(TcpState::Closed);
         self.state(x, TcpState::SynSent, t);
+        if s.len > 0 {
+            // Data on the SYN (TCP Fast Open, RFC 7413): bytes sent, so that
+            // a later copy without the SYN is their retransmission.
+            let tx = &mut self.tcb[x];
+            let end = 1 + s.len as u64;
+            tx.sent.insert(
+                1,
+                Sent {
+                    end,
+                    count: 1,
+                    last: t,
+                    on_syn: true,
+                    fast: false,
+                },
+            );
+            tx.high_pos = end;
+            tx.last_pos = 1;
+            tx.max_seg = s.len as u64;
+            tx.snd_nxt = Some(s.seq.wrapping_add(s.space()));
+            tx.unacked_since = Some(t);
+        }
         (Why::Connect, None)
     }
 
@@ -46,19 +74,16 @@ impl Run<'_> {
             // the capture point)
             .is_some_and(|at| at + self.rtt[x] / 2.0 <= t && self.prompt_after(x, t, at));
         if let Some(e) = self.tcb[x].synacks.iter_mut().find(|e| e.0 == s.seq) {
+            // The same SYN-ACK again (same ISN), whatever the schedule: from
+            // the timer (Linux: 1 s after the first, then 3, 7, 15...; other
+            // stacks their own) or answering a resent SYN (inet_rtx_syn_ack,
+            // which counts it in num_retrans as the timer's are).
+            e.2 += 1;
+            let k = e.2;
             if answers_syn {
                 self.tcb[y].resent_syn_at = None;
-                return (Why::SynAck, None);
             }
-            // The same SYN-ACK again: from the timer (1 s after the first,
-            // then 3, 7, 15... as it backs off) or answering a resent SYN.
-            let k = e.2 + 1;
-            let due = e.1 + ((1u64 << k.min(20)) - 1) as f64;
-            if (t - due).abs() <= 0.015 + (due - e.1) / 8.0 {
-                e.2 = k;
-                return (Why::SynAck, Some(k));
-            }
-            return (Why::SynAck, None);
+            return (Why::SynAck, Some(k));
         }
         self.tcb[x].synacks.push((s.seq, t, 0));
         self.tcb[y].resent_syn_at = None;

@@ -56,8 +56,8 @@ use tcpsim::trace::{
     ResultWord, StopReason, TcpState, Trace, Why, WireKey,
 };
 
-use crate::decode::{NO_WSCALE, OPT_ANY, OPT_SACK_OK};
-use crate::diagnose::Ending;
+use crate::decode::{NO_WSCALE, OPT_ANY, OPT_MP_FASTCLOSE, OPT_SACK, OPT_SACK_OK};
+use crate::diagnose::{Ending, Evidence, Facts, CLOCK_JUMP};
 use crate::table::{seq_lt, Seg, ACK, FIN, RST, SYN};
 use crate::Side;
 
@@ -80,11 +80,18 @@ pub(crate) struct Input<'a> {
     pub capture_end: i64,
     /// A MAC address's text by its id.
     pub mac_text: &'a dyn Fn(u32) -> Option<String>,
+    /// Connections of an address (by id) other than this one that carry
+    /// segments both before and after a span (ns since the epoch): a host
+    /// that kept them did not reboot in between.
+    pub others_across: &'a dyn Fn(u32, i64, i64) -> u32,
+    /// Segments stamped earlier than the one captured before them.
+    pub clock_back: u32,
 }
 
 pub(crate) struct Output {
     pub trace: Trace,
     pub ending: Ending,
+    pub facts: Facts,
 }
 
 const CLIENT: usize = 0;
@@ -133,6 +140,10 @@ struct Sent {
     count: u32,
     /// When last sent (seconds).
     last: f64,
+    /// First sent on a SYN (TCP Fast Open's data).
+    on_syn: bool,
+    /// Resent by loss recovery (a fast retransmission) already.
+    fast: bool,
 }
 
 /// What one side must know, as far as the wire shows it.
@@ -166,6 +177,13 @@ struct Tcb {
     high_pos: u64,
     max_seg: u64,
     sent: BTreeMap<u64, Sent>,
+    /// Duplicate ACKs it sent at its current acknowledgment number, and
+    /// whether one of them carried SACK blocks (RFC 5681 2, RFC 6675 5).
+    dups: u32,
+    dup_sack: bool,
+    /// In loss recovery until the peer acknowledges this (its SND.NXT when
+    /// recovery began: RFC 6675's RecoveryPoint).
+    recover: Option<u32>,
     /// Last window advertised, unscaled, and its scale.
     win: Option<u16>,
     wscale: Option<u8>,
@@ -261,9 +279,32 @@ struct Run<'a> {
     /// Per side, segments from the other side awaiting its ACK: (end, time).
     unacked: [VecDeque<(u32, f64)>; 2],
     rtt: [f64; 2],
-    forged: Vec<bool>,
+    /// Per segment: forged, and the evidence.
+    forged: Vec<Option<Forgery>>,
     story: Story,
     attacker_mac: Option<u32>,
+    /// A side that stopped resending without giving up by the timer.
+    stopped: Option<usize>,
+}
+
+/// What shows that a segment came from a third party in a side's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forgery {
+    /// Another source MAC address than that side's usual one (ids).
+    Mac { seen: u32, usual: u32 },
+    /// Another hop count: its TTL and that side's usual TTL, which are
+    /// below different initial TTLs by different numbers of hops.
+    Hops { seen: u8, usual: u8 },
+}
+
+/// Hops a packet took, from its TTL: the distance below the nearest common
+/// initial TTL at or above it (32, 64, 128, 255).
+fn hops(ttl: u8) -> u8 {
+    let init = [32u8, 64, 128, 255]
+        .into_iter()
+        .find(|&i| i >= ttl)
+        .unwrap_or(255);
+    init - ttl
 }
 
 /// What the diagnosis needs to know.
@@ -274,12 +315,14 @@ struct Story {
     /// the peer's last sign of life before it, resend count of what it answered).
     rst: Option<(usize, Why, f64, bool, f64, Option<u32>)>,
     /// A forged RST accepted, and the first forged segment's time.
-    forged_rst: Option<(usize, f64)>,
+    forged_rst: Option<(usize, f64, Option<Forgery>)>,
     forged_syn: Option<f64>,
     /// A SYN from a side on a synchronized connection (a reconnect).
     syn_on_established: Option<(usize, f64)>,
     /// A handshake completed after it.
     rehandshake: bool,
+    /// An MPTCP MP_FASTCLOSE: (sender, time).
+    fastclose: Option<(usize, f64)>,
     last_seg: f64,
 }
 
@@ -355,16 +398,44 @@ impl Run<'_> {
         let segs = self.input.segs;
         self.estimate_rtt();
         let usual = self.usual();
+        // SYNs by identity: a SYN with an ISN its side sent before from its
+        // usual MAC address is that SYN again, whatever its TTL.
+        let mut isns: [Vec<u32>; 2] = Default::default();
         self.forged = segs
             .iter()
             .map(|s| {
-                let (mac, ttl) = usual[self.side_of(s)];
+                let x = self.side_of(s);
+                let (mac, ttl) = usual[x];
                 let other_mac = s.mac != 0 && mac != 0 && s.mac != mac;
                 // Only what a blind third party sends: a SYN or a RST. Other
                 // segments from another MAC address (a failover, a second
                 // path) are the side's own.
-                let forgeable = s.has(RST) || (s.has(SYN) && !s.has(ACK));
-                forgeable && (other_mac || s.ttl != ttl)
+                let syn = s.has(SYN) && !s.has(ACK);
+                let forgeable = s.has(RST) || syn;
+                if syn && isns[x].contains(&s.seq) {
+                    return None;
+                }
+                // A TTL alone is no evidence (a resend may take another
+                // path, an OS may change it): the segment must have come
+                // another number of hops than its side's usual ones.
+                let evidence = if other_mac {
+                    Some(Forgery::Mac {
+                        seen: s.mac,
+                        usual: mac,
+                    })
+                } else if hops(s.ttl) != hops(ttl) {
+                    Some(Forgery::Hops {
+                        seen: s.ttl,
+                        usual: ttl,
+                    })
+                } else {
+                    None
+                };
+                let forged = evidence.filter(|_| forgeable);
+                if syn && forged.is_none() && isns[x].len() < 64 {
+                    isns[x].push(s.seq);
+                }
+                forged
             })
             .collect();
         // Relative numbers, tcpdump's way, with forged segments counted as
@@ -395,7 +466,7 @@ impl Run<'_> {
             let (why, resend) = self.segment(i, s);
             let x = self.side_of(s);
             let t = self.at(s.ts);
-            let forged = self.forged[i];
+            let forged = self.forged[i].is_some();
             if forged && self.attacker_mac.is_none() && s.mac != 0 {
                 self.attacker_mac = Some(s.mac);
             }
@@ -448,8 +519,11 @@ impl Run<'_> {
         } else {
             f64::INFINITY
         };
-        if self.forged[i] {
+        if self.forged[i].is_some() {
             return self.forged_segment(i, s, x, t);
+        }
+        if s.opts & OPT_MP_FASTCLOSE != 0 {
+            self.story.fastclose.get_or_insert((x, t));
         }
         let pending = self.tcb[x]
             .pending
@@ -489,10 +563,12 @@ pub(crate) fn classify(input: &Input<'_>) -> Output {
         forged: Vec::new(),
         story: Story::default(),
         attacker_mac: None,
+        stopped: None,
     };
     run.run();
     let capture_end = us((input.capture_end.max(t0) - t0) as f64 / 1e9);
     let gave_up = run.retries(capture_end);
+    let facts = facts(&run, capture_end);
     let ending = ending(&run, gave_up, capture_end);
     let mut outcome: Vec<Outcome> = (0..2)
         .filter_map(|x| {
@@ -557,17 +633,65 @@ pub(crate) fn classify(input: &Input<'_>) -> Output {
         stop: StopReason::Quiet,
         outcome,
     };
-    Output { trace, ending }
+    Output {
+        trace,
+        ending,
+        facts,
+    }
+}
+
+/// What the capture shows, before any reading.
+fn facts(run: &Run<'_>, capture_end: f64) -> Facts {
+    let mut f = Facts {
+        end: capture_end,
+        clock_back: run.input.clock_back,
+        ..Facts::default()
+    };
+    let mut prev: Option<f64> = None;
+    for (s, p) in run.input.segs.iter().zip(&run.packets) {
+        let x = run.side_of(s);
+        let t = p.sent_at;
+        let e = &mut f.sent[x];
+        if e.0 == 0 {
+            e.1 = t;
+        }
+        e.0 += 1;
+        e.2 = t;
+        if s.has(FIN) && !run.forged[p.id].is_some() {
+            f.fin[x].get_or_insert(t);
+        }
+        if s.has(RST) && p.src != "attacker" {
+            f.rst[x].get_or_insert(t);
+        }
+        if let Some(q) = prev {
+            let gap = t - q;
+            if gap > CLOCK_JUMP && f.jump.is_none_or(|(_, g)| gap > g) {
+                f.jump = Some((t, us(gap)));
+            }
+        }
+        prev = Some(t);
+    }
+    f
 }
 
 /// How the connection ended, from what the run saw.
 fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> Ending {
     let st = &run.story;
-    if let Some((x, at)) = st.forged_rst {
+    if let Some((x, at, how)) = st.forged_rst {
+        let mac = |m: u32| (run.input.mac_text)(m).unwrap_or_else(|| "?".to_string());
+        let evidence = match how {
+            Some(Forgery::Mac { seen, usual }) => Evidence::Mac {
+                seen: mac(seen),
+                usual: mac(usual),
+            },
+            Some(Forgery::Hops { seen, usual }) => Evidence::Hops { seen, usual },
+            None => Evidence::Sequence,
+        };
         return Ending::ThirdParty {
             victim: side(x),
             at,
             syn_at: st.forged_syn,
+            evidence,
         };
     }
     if let Some((x, why, at, _accepted, quiet, resend)) = st.rst {
@@ -599,6 +723,28 @@ fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> End
                 if refused {
                     return Ending::Refused { at };
                 }
+                // A reboot leaves silence, then a RST answering the old
+                // connection, and nothing against it: no FIN from that side
+                // before, no other connection of its address running on
+                // across the silence.
+                let fin_at = st.fins[x].filter(|&f| f <= at);
+                let ns = |secs: f64| run.t0 + (secs * 1e9) as i64;
+                let addr = if x == CLIENT {
+                    run.input.client.2
+                } else {
+                    run.input.server.2
+                };
+                let others = (run.input.others_across)(addr, ns(quiet), ns(at));
+                if fin_at.is_some() || others > 0 {
+                    return Ending::SocketGone {
+                        by,
+                        silent_since: quiet,
+                        at,
+                        fin_at,
+                        others,
+                        answered_resend: resend,
+                    };
+                }
                 return Ending::PeerRebooted {
                     by,
                     silent_since: quiet,
@@ -613,7 +759,16 @@ fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> End
                     at,
                 }
             }
-            Why::RstUnreadData => return Ending::ResetUnreadData { by, at },
+            Why::RstUnreadData => {
+                if let Some((y, asked_at)) = st.fastclose.filter(|f| f.0 != x && f.1 <= at) {
+                    let _ = y;
+                    return Ending::MptcpFastClose { by, asked_at, at };
+                }
+                if let Some(fin_at) = st.fins[x].filter(|&f| f <= at) {
+                    return Ending::ResetAfterFin { by, fin_at, at };
+                }
+                return Ending::ResetUnreadData { by, at };
+            }
             _ => return Ending::Reset { by, at },
         }
     }
@@ -672,6 +827,7 @@ fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> End
                     resends: t.resends,
                     first,
                     last,
+                    stopped: run.stopped == Some(x),
                 };
             }
         }

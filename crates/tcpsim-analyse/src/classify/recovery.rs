@@ -4,7 +4,10 @@ use super::*;
 
 impl Run<'_> {
     /// After the last segment: a retransmission timer that must have run out
-    /// while the capture went on.
+    /// while the capture went on. Only after two resends at least, the last
+    /// wait no shorter than Linux's RTO floor (200 ms): one resend, or
+    /// resends in quick succession, then silence is a sender that stopped
+    /// for another reason (`stopped`), not a timer that ran out.
     pub(super) fn retries(&mut self, capture_end: f64) -> Option<(usize, f64)> {
         for x in [SERVER, CLIENT] {
             let tx = &self.tcb[x];
@@ -19,6 +22,10 @@ impl Run<'_> {
             // The timer after the last resend backs off to twice its wait.
             let due = last + 2.0 * wait;
             if capture_end > due + wait.max(0.2) {
+                if tx.resends < 2 || wait < 0.2 {
+                    self.stopped = Some(x);
+                    continue;
+                }
                 let at = us(due);
                 self.note(x, KernelNote::RetriesExhausted, None, at);
                 self.state(x, TcpState::Closed, at);

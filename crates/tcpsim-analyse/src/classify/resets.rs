@@ -41,7 +41,7 @@ impl Run<'_> {
         let y = 1 - x;
         if s.has(RST) {
             if self.rst_lands(i, s, x, t, true) && self.story.forged_rst.is_none() {
-                self.story.forged_rst = Some((x, t));
+                self.story.forged_rst = Some((x, t, self.forged[i]));
             }
             (Why::ForgedRst, None)
         } else if s.has(SYN) && !s.has(ACK) {
@@ -111,7 +111,7 @@ impl Run<'_> {
         let prev = (0..i)
             .rev()
             .take(256)
-            .find(|&j| self.side_of(&segs[j]) == y && !self.forged[j])
+            .find(|&j| self.side_of(&segs[j]) == y && self.forged[j].is_none())
             .filter(|&j| self.at(segs[j].ts) >= last_x);
         let reply_to = prev.filter(|&j| {
             let p = &segs[j];

@@ -55,6 +55,8 @@ fn run(segs: &[Seg]) -> Output {
         server: ("10.0.0.2".into(), 8080, 1),
         capture_end: end,
         mac_text: &|_| Some("02:00:00:00:00:03".into()),
+        others_across: &|_, _, _| 0,
+        clock_back: 0,
     })
 }
 
@@ -83,8 +85,10 @@ fn data_past_a_hole_draws_an_immediate_ack() {
     v.push(s(100.4, ACK, SISN + 1, CISN + 11, 0));
     let w = whys(&run(&v));
     // In the window, so not refused (tcp_sequence): tcp_data_queue
-    // queues it out of order and ACKs at once, as the simulator does.
-    assert_eq!(&w[3..], [Why::Data, Why::Data, Why::Ack, Why::Ack]);
+    // queues it out of order and ACKs at once. The first ACK covers 1..11;
+    // the second restates 11 with 21..31 outstanding: RFC 5681 2's
+    // duplicate ACK.
+    assert_eq!(&w[3..], [Why::Data, Why::Data, Why::Ack, Why::DupAck]);
 }
 
 #[test]
@@ -100,7 +104,7 @@ fn a_segment_wholly_before_rcv_nxt_draws_a_duplicate_ack() {
 }
 
 #[test]
-fn a_zero_window_probe_has_no_reason_of_its_own() {
+fn a_zero_window_probe_is_named_and_answered() {
     let mut v = handshake();
     let mut full = s(100.0, ACK, SISN + 1, CISN + 1, 0);
     full.win = 0;
@@ -110,7 +114,7 @@ fn a_zero_window_probe_has_no_reason_of_its_own() {
     still.win = 0;
     v.push(still);
     let w = whys(&run(&v));
-    assert_eq!(&w[3..], [Why::Ack, Why::Captured, Why::DupAck]);
+    assert_eq!(&w[3..], [Why::Ack, Why::ZeroWindowProbe, Why::DupAck]);
 }
 
 #[test]

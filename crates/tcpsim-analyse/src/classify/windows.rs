@@ -1,4 +1,5 @@
-//! Keepalive and windows: keepalive and zero-window probes.
+//! Keepalive and windows: keepalive and zero-window probes (window updates
+//! and duplicate ACKs are told apart in data.rs, where ACKs are read).
 
 use super::*;
 
@@ -14,9 +15,13 @@ impl Run<'_> {
             return None;
         }
         self.call_for(y, Pending::Dup, t);
-        if self.tcb[y].win == Some(0) || gap < 0.5 {
-            // A zero-window probe (no reason of its own in the vocabulary),
-            // or a probe too soon after traffic to be keepalive's.
+        if self.tcb[y].win == Some(0) {
+            // The peer's window is shut: Linux's zero-window probe has the
+            // keepalive's form (tcp_write_wakeup -> tcp_xmit_probe_skb).
+            return Some(Why::ZeroWindowProbe);
+        }
+        if gap < 0.5 {
+            // Too soon after traffic to be keepalive's.
             return Some(Why::Captured);
         }
         let tx = &mut self.tcb[x];
