@@ -168,8 +168,10 @@ pub(crate) struct Facts {
     pub rst: [Option<f64>; 2],
     /// The capture's end, in the connection's seconds.
     pub end: f64,
-    /// Segments of this connection stamped earlier than the one before them.
+    /// Segments of this connection stamped earlier than the one before
+    /// them, and segments so stamped in the whole capture.
     pub clock_back: u32,
+    pub capture_clock_back: u64,
     /// The largest forward gap between consecutive segments, when it is
     /// beyond any connection's idle time (30 days): (where, size).
     pub jump: Option<(f64, f64)>,
@@ -352,10 +354,11 @@ fn first_reading(e: &Ending, f: &Facts) -> (String, String) {
                 ),
                 None => (
                     format!(
-                        "its address kept {others} other connections running across the silence, so the host was up and only this socket was gone (an abortive close, a killed socket, or a NAT or firewall in between that forgot the flow and answered for it)"
+                        "its address kept {} running across the silence (segments from it after this RST, on connections it had before the silence), so the host was up and only this socket was gone (an abortive close whose RST did not get through, a killed socket, or a NAT or firewall in between that forgot the flow and answered for it)",
+                        if others == 1 { "another connection".to_string() } else { format!("{others} other connections") }
                     ),
                     format!(
-                        "它的地址上另有 {others} 条连接在这段沉默前后都有报文，说明主机一直在运行，只是这个套接字没了（中止关闭、套接字被强制关闭，或者路径上的 NAT、防火墙忘了这条流并代为回应）"
+                        "它的地址上另有 {others} 条连接在这段沉默之前就已存在、在这个 RST 之后仍由它发出报文，说明主机一直在运行，只是这个套接字没了（中止关闭的 RST 没有送达、套接字被强制关闭，或者路径上的 NAT、防火墙忘了这条流并代为回应）"
                     ),
                 ),
             };
@@ -586,10 +589,11 @@ fn first_reading(e: &Ending, f: &Facts) -> (String, String) {
             stopped,
         } => {
             let across = f.jump.is_some_and(|(at, _)| first < at && at <= last);
-            let (span_en, span_zh) = if across {
+            let (span_en, span_zh) = if across || f.clock_back > 0 {
                 (
-                    " (over a span the capture's clock jumps across: not computed)".to_string(),
-                    "（其间抓包的时钟发生跳变，不计算时长）".to_string(),
+                    " (over a span the capture's clock jumps or runs backwards in: not computed)"
+                        .to_string(),
+                    "（其间抓包的时钟跳变或倒退，不计算时长）".to_string(),
                 )
             } else {
                 (
@@ -597,7 +601,12 @@ fn first_reading(e: &Ending, f: &Facts) -> (String, String) {
                     format!("在 {}内", t_zh(last - first)),
                 )
             };
-            let (tail_en, tail_zh) = if stopped {
+            let (tail_en, tail_zh) = if f.clock_back > 0 || f.capture_clock_back > 0 {
+                (
+                    "; the capture's clock runs backwards, so how long the sender went on cannot be read from it".to_string(),
+                    "；抓包的时钟有倒退，无法据此判断发送方又坚持了多久".to_string(),
+                )
+            } else if stopped {
                 (
                     format!(
                         "; the capture went on to {} with no further resend, too soon for Linux's retransmission timer to have run out: the {} stopped (an application or TCP_USER_TIMEOUT timeout, or later resends took another path than the capture point's)",
@@ -763,6 +772,18 @@ fn fact_lines(f: &Facts) -> Vec<[String; 2]> {
             format!(
                 "the capture's clock runs backwards {} among this connection's segments (they are read in time order)",
                 times_en(f.clock_back)
+            ),
+        ]);
+    }
+    if f.clock_back == 0 && f.capture_clock_back > 0 {
+        out.push([
+            format!(
+                "抓包的时间戳在其他连接里倒退了 {} 次：抓包的结束时间不能用来推断这条连接之后的沉默",
+                f.capture_clock_back
+            ),
+            format!(
+                "the capture's clock runs backwards {} elsewhere in the capture: its end says nothing about how long this connection stayed silent",
+                times_en(f.capture_clock_back as u32)
             ),
         ]);
     }

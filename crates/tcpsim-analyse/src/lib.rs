@@ -662,12 +662,14 @@ impl Capture {
     }
 
     /// Connections other than `index` that address `addr` had before
-    /// `from` (ns) and on which it sent a segment other than RST between
-    /// `from` and `to`: the capture-wide context a diagnosis of a reboot
-    /// needs (a rebooted host keeps no connection across its reboot). One
-    /// pass over the segments.
+    /// `from` + 1 s (ns; no host reboots within a second) and on which it
+    /// sent a segment other than RST after `to`: connections that lived
+    /// through the whole span a reboot would have to fall in, the
+    /// capture-wide context a diagnosis of a reboot needs. One pass over
+    /// the segments.
     fn others_across(&self, index: usize, addr: u32, from: i64, to: i64) -> u32 {
         use std::collections::HashMap;
+        let before = from.saturating_add(1_000_000_000);
         // Candidate connection -> whether `addr` is its endpoint `a`.
         let cands: HashMap<u32, bool> = self
             .table
@@ -675,7 +677,7 @@ impl Capture {
             .iter()
             .enumerate()
             .filter(|&(i, c)| {
-                i != index && (c.a.0 == addr || c.b.0 == addr) && c.first < from && c.last > from
+                i != index && (c.a.0 == addr || c.b.0 == addr) && c.first < before && c.last > to
             })
             .map(|(i, c)| (i as u32, c.a.0 == addr))
             .collect();
@@ -684,7 +686,7 @@ impl Capture {
         }
         let mut alive = std::collections::HashSet::new();
         for s in self.table.segs.iter() {
-            if s.ts > from && s.ts < to && s.flags & table::RST == 0 {
+            if s.ts > to && s.flags & table::RST == 0 {
                 if let Some(&is_a) = cands.get(&s.conn) {
                     if s.from_a == is_a {
                         alive.insert(s.conn);
@@ -720,6 +722,7 @@ impl Capture {
             mac_text: &|id| self.table.mac_text(id),
             others_across: &|addr, from, to| self.others_across(index, addr, from, to),
             clock_back,
+            capture_clock_back: self.stats.timestamps_backwards,
         };
         let out = classify::classify(&input);
         let diagnosis = diagnose::diagnose(&out.ending, &out.facts);

@@ -84,8 +84,10 @@ pub(crate) struct Input<'a> {
     /// segments both before and after a span (ns since the epoch): a host
     /// that kept them did not reboot in between.
     pub others_across: &'a dyn Fn(u32, i64, i64) -> u32,
-    /// Segments stamped earlier than the one captured before them.
+    /// Segments stamped earlier than the one captured before them: in this
+    /// connection, in the whole capture.
     pub clock_back: u32,
+    pub capture_clock_back: u64,
 }
 
 pub(crate) struct Output {
@@ -645,6 +647,7 @@ fn facts(run: &Run<'_>, capture_end: f64) -> Facts {
     let mut f = Facts {
         end: capture_end,
         clock_back: run.input.clock_back,
+        capture_clock_back: run.input.capture_clock_back,
         ..Facts::default()
     };
     let mut prev: Option<f64> = None;

@@ -9,6 +9,11 @@ impl Run<'_> {
     /// resends in quick succession, then silence is a sender that stopped
     /// for another reason (`stopped`), not a timer that ran out.
     pub(super) fn retries(&mut self, capture_end: f64) -> Option<(usize, f64)> {
+        // A clock that runs backwards makes the capture's end no measure of
+        // how long the sender stayed silent.
+        if self.input.clock_back > 0 || self.input.capture_clock_back > 0 {
+            return None;
+        }
         for x in [SERVER, CLIENT] {
             let tx = &self.tcb[x];
             let (Some(since), Some((last, wait))) = (tx.unacked_since, tx.last_resend) else {

@@ -57,6 +57,7 @@ fn run(segs: &[Seg]) -> Output {
         mac_text: &|_| Some("02:00:00:00:00:03".into()),
         others_across: &|_, _, _| 0,
         clock_back: 0,
+        capture_clock_back: 0,
     })
 }
 
@@ -215,6 +216,98 @@ fn states_follow_the_fins() {
     assert_eq!(o.trace.outcome.len(), 1);
     assert_eq!(o.trace.outcome[0].host, "server");
     assert_eq!(o.trace.outcome[0].result.as_string(), "EOF");
+}
+
+#[test]
+fn a_syn_resent_with_another_ttl_is_the_same_syn() {
+    let mut first = c(0.0, SYN, CISN, 0, 0);
+    first.ttl = 63;
+    let mut again = c(1000.0, SYN, CISN, 0, 0);
+    again.ttl = 57;
+    let v = vec![
+        first,
+        again,
+        s(1000.5, SYN | ACK, SISN, CISN + 1, 0),
+        c(1001.0, ACK, CISN + 1, SISN + 1, 0),
+    ];
+    let o = run(&v);
+    assert_eq!(
+        whys(&o),
+        [
+            Why::Connect,
+            Why::SynRetransmit,
+            Why::SynAck,
+            Why::HandshakeAck
+        ]
+    );
+    assert!(o.trace.packets.iter().all(|p| p.src != "attacker"));
+}
+
+#[test]
+fn syn_ack_resends_count_whatever_the_schedule() {
+    // A stack that resends its SYN-ACK after 3 s, then 6 s (not Linux's
+    // 1, 3, 7 s): the same ISN, so the same SYN-ACK again.
+    let v = vec![
+        c(0.0, SYN, CISN, 0, 0),
+        s(0.1, SYN | ACK, SISN, CISN + 1, 0),
+        s(3000.1, SYN | ACK, SISN, CISN + 1, 0),
+        s(9000.1, SYN | ACK, SISN, CISN + 1, 0),
+    ];
+    let o = run(&v);
+    let r: Vec<Option<u32>> = o.trace.packets.iter().map(|p| p.resend).collect();
+    assert_eq!(r, [None, None, Some(1), Some(2)]);
+}
+
+#[test]
+fn fast_open_data_resent_after_the_handshake_is_a_retransmission() {
+    // Data on the SYN (TFO); the SYN-ACK acknowledges only the SYN, so the
+    // client sends the 10 bytes again (tcp_rcv_fastopen_synack).
+    let v = vec![
+        c(0.0, SYN, CISN, 0, 10),
+        s(1.0, SYN | ACK, SISN, CISN + 1, 0),
+        c(2.0, PSH_ACK, CISN + 1, SISN + 1, 10),
+        s(3.0, ACK, SISN + 1, CISN + 11, 0),
+    ];
+    let o = run(&v);
+    assert_eq!(
+        whys(&o),
+        [Why::Connect, Why::SynAck, Why::Retransmit, Why::Ack]
+    );
+    assert_eq!(o.trace.packets[2].resend, Some(1));
+}
+
+#[test]
+fn three_duplicate_acks_set_off_a_fast_retransmission() {
+    let mut v = handshake();
+    for k in 0..5u32 {
+        v.push(c(
+            10.0 + k as f64,
+            PSH_ACK,
+            CISN + 1 + 100 * k,
+            SISN + 1,
+            100,
+        ));
+    }
+    // 1..101 lost after the capture point: the receiver's every ACK says 1
+    // again, as its SYN-ACK did: duplicate ACKs from the first.
+    v.push(s(20.0, ACK, SISN + 1, CISN + 1, 0));
+    v.push(s(21.0, ACK, SISN + 1, CISN + 1, 0));
+    v.push(s(22.0, ACK, SISN + 1, CISN + 1, 0));
+    // Two are not enough.
+    let w = whys(&run(&v));
+    assert_eq!(&w[8..], [Why::DupAck, Why::DupAck, Why::DupAck]);
+    v.push(c(30.0, PSH_ACK, CISN + 1, SISN + 1, 100));
+    let o = run(&v);
+    let w = whys(&o);
+    assert_eq!(
+        &w[8..],
+        [Why::DupAck, Why::DupAck, Why::DupAck, Why::FastRetransmit]
+    );
+    assert_eq!(o.trace.packets[11].resend, Some(1));
+    // After two only, the same resend is the RTO's (SACK refused here).
+    let mut two: Vec<Seg> = v[..10].to_vec();
+    two.push(c(230.0, PSH_ACK, CISN + 1, SISN + 1, 100));
+    assert_eq!(whys(&run(&two))[10], Why::Retransmit);
 }
 
 const PSH_ACK: u8 = 0x08 | ACK;
