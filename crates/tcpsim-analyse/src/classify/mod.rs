@@ -8,8 +8,10 @@
 //! order. The rules, in the order they are tried:
 //!
 //! - A SYN or RST with the claimed sender's IP address but another source
-//!   MAC address or TTL than that side's usual ones (the most frequent) is
-//!   forged: `forged_syn`, `forged_rst`, sent by `attacker`.
+//!   MAC address, or another hop count (TTL below its initial value), than
+//!   that side's usual ones (the most frequent) is forged: `forged_syn`,
+//!   `forged_rst`, sent by `attacker`, with that evidence. A TTL alone is
+//!   none, and a SYN with an ISN its side sent before is that SYN again.
 //! - RST: `rst_bad_ack` from a side in SYN_SENT answering an unacceptable
 //!   ACK (its SEQ is that ACK's number); `rst_no_socket` when it answers the
 //!   peer's last segment the way a kernel without the connection does (SEQ =
@@ -20,13 +22,15 @@
 //!   `rst_keepalive_timeout` after unanswered keepalive probes,
 //!   `rst_unread_data` when the sender had received data, else `captured`.
 //! - SYN: `connect`, or `syn_retransmit` for a SYN with an ISN already sent
-//!   (`resend` counts). A SYN on a synchronized connection calls for a
-//!   challenge ACK. SYN-ACK: `syn_ack` (`resend` when repeated).
+//!   (`resend` counts; data on it, TCP Fast Open's, counts as sent). A SYN
+//!   on a synchronized connection calls for a challenge ACK. SYN-ACK:
+//!   `syn_ack`, with `resend` for every copy with the same ISN, whatever
+//!   the schedule.
 //! - The first ACK of the peer's SYN-ACK: `handshake_ack`.
 //! - A zero-length (or one-byte) ACK with SEQ = the peer's RCV.NXT − 1,
 //!   nothing outstanding, after at least half a second of silence:
-//!   `keepalive_probe`; the same while the peer advertises a zero window is
-//!   a zero-window probe, which has no reason of its own yet: `captured`.
+//!   `keepalive_probe`; the same while the peer advertises a zero window
+//!   (or one new byte into it) is a `zero_window_probe`.
 //! - Bytes (or a FIN) below the highest sequence number the side has sent:
 //!   a retransmission, `resend` = how often those bytes were sent before.
 //!   The first resend of the side's last bytes is a `tail_loss_probe`
@@ -35,13 +39,21 @@
 //!   wait cannot tell them apart: the probe comes after 2 × SRTT (plus the
 //!   RTO floor with one segment out) or after 1 s without an RTT sample,
 //!   capped at the RTO, and the RTO after it may be the same wait or twice
-//!   it. Every other resend is `retransmit`.
+//!   it. A resend after the receiver's three duplicate ACKs, or one with
+//!   SACK blocks, and every resend until the RecoveryPoint is acknowledged,
+//!   is a `fast_retransmit` (RFC 5681 3.2, RFC 6675 5); bytes never seen
+//!   below the highest sent are a retransmission when duplicate ACKs ask
+//!   for them, else data sent out of order. Every other resend is
+//!   `retransmit`.
 //! - New bytes: `fin` when the segment carries a FIN, else `data`.
 //! - A pure ACK that acknowledges nothing new, answering the peer's last
 //!   segment: `challenge_ack` after a SYN on a synchronized connection or a
 //!   RST in the window but not at RCV.NXT; `timewait_ack` for a FIN resent
 //!   to a side in TIME_WAIT; `dup_ack` after any other unacceptable segment
-//!   (a keepalive probe, bytes already acknowledged, bytes beyond a hole).
+//!   (a keepalive probe, bytes already acknowledged); and, RFC 5681 2, the
+//!   same acknowledgment number and window again while the peer has data
+//!   outstanding (its receiver got bytes beyond a hole): `dup_ack`; the same
+//!   acknowledgment with another non-zero window: `window_update`.
 //! - A pure ACK of new bytes or a FIN: `delayed_ack` when it left at least
 //!   1 ms (and a quarter of the round trip) later than an immediate ACK
 //!   would have, else `ack`. An immediate ACK's delay is the side's round
@@ -660,7 +672,7 @@ fn facts(run: &Run<'_>, capture_end: f64) -> Facts {
         }
         e.0 += 1;
         e.2 = t;
-        if s.has(FIN) && !run.forged[p.id].is_some() {
+        if s.has(FIN) && run.forged[p.id].is_none() {
             f.fin[x].get_or_insert(t);
         }
         if s.has(RST) && p.src != "attacker" {
@@ -763,8 +775,7 @@ fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> End
                 }
             }
             Why::RstUnreadData => {
-                if let Some((y, asked_at)) = st.fastclose.filter(|f| f.0 != x && f.1 <= at) {
-                    let _ = y;
+                if let Some((_, asked_at)) = st.fastclose.filter(|f| f.0 != x && f.1 <= at) {
                     return Ending::MptcpFastClose { by, asked_at, at };
                 }
                 if let Some(fin_at) = st.fins[x].filter(|&f| f <= at) {
