@@ -668,10 +668,10 @@ impl Capture {
     /// capture-wide context a diagnosis of a reboot needs. One pass over
     /// the segments.
     fn others_across(&self, index: usize, addr: u32, from: i64, to: i64) -> u32 {
-        use std::collections::HashMap;
         let before = from.saturating_add(1_000_000_000);
-        // Candidate connection -> whether `addr` is its endpoint `a`.
-        let cands: HashMap<u32, bool> = self
+        // Candidates, in index order: (connection, whether `addr` is its
+        // endpoint `a`, seen alive).
+        let mut cands: Vec<(u32, bool, bool)> = self
             .table
             .conns
             .iter()
@@ -679,22 +679,21 @@ impl Capture {
             .filter(|&(i, c)| {
                 i != index && (c.a.0 == addr || c.b.0 == addr) && c.first < before && c.last > to
             })
-            .map(|(i, c)| (i as u32, c.a.0 == addr))
+            .map(|(i, c)| (i as u32, c.a.0 == addr, false))
             .collect();
         if cands.is_empty() {
             return 0;
         }
-        let mut alive = std::collections::HashSet::new();
         for s in self.table.segs.iter() {
             if s.ts > to && s.flags & table::RST == 0 {
-                if let Some(&is_a) = cands.get(&s.conn) {
-                    if s.from_a == is_a {
-                        alive.insert(s.conn);
+                if let Ok(k) = cands.binary_search_by_key(&s.conn, |c| c.0) {
+                    if s.from_a == cands[k].1 {
+                        cands[k].2 = true;
                     }
                 }
             }
         }
-        alive.len() as u32
+        cands.iter().filter(|c| c.2).count() as u32
     }
 
     /// Explain connection `index`: its trace, and what happened to it.
