@@ -720,8 +720,9 @@ fn gap_zh(x: f64) -> String {
     }
 }
 
-/// Hops below the nearest common initial TTL (32, 64, 128, 255).
-fn hops(ttl: u8) -> u8 {
+/// Hops a packet took, from its TTL: the distance below the nearest common
+/// initial TTL at or above it (32, 64, 128, 255).
+pub(crate) fn hops(ttl: u8) -> u8 {
     let init = [32u8, 64, 128, 255]
         .into_iter()
         .find(|&i| i >= ttl)

@@ -69,7 +69,7 @@ use tcpsim::trace::{
 };
 
 use crate::decode::{NO_WSCALE, OPT_ANY, OPT_MP_FASTCLOSE, OPT_SACK, OPT_SACK_OK};
-use crate::diagnose::{Ending, Evidence, Facts, CLOCK_JUMP};
+use crate::diagnose::{hops, Ending, Evidence, Facts, CLOCK_JUMP};
 use crate::table::{seq_lt, Seg, ACK, FIN, RST, SYN};
 use crate::Side;
 
@@ -309,16 +309,6 @@ pub enum Forgery {
     /// Another hop count: its TTL and that side's usual TTL, which are
     /// below different initial TTLs by different numbers of hops.
     Hops { seen: u8, usual: u8 },
-}
-
-/// Hops a packet took, from its TTL: the distance below the nearest common
-/// initial TTL at or above it (32, 64, 128, 255).
-fn hops(ttl: u8) -> u8 {
-    let init = [32u8, 64, 128, 255]
-        .into_iter()
-        .find(|&i| i >= ttl)
-        .unwrap_or(255);
-    init - ttl
 }
 
 /// What the diagnosis needs to know.
