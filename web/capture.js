@@ -29,6 +29,8 @@ const T = {
     shown: (n, m) => (n < m ? `显示前 ${n} 条，共 ${m} 条符合条件。` : `共 ${m} 条。`),
     conn: (c) => `连接 #${c.index}：${ep(c.client)} → ${ep(c.server)}`,
     inferred: "每个报文的原因、两端的状态和应用得到的结果都是从报文推断的：抓包里只有报文，没有应用的调用。",
+    seen: "所见：",
+    readingHead: (n) => (n > 1 ? "解读（可能性从高到低）：" : "解读："),
     inspector: "报文详情",
     hint: "点击或用 Tab 键选中一个报文查看详情。",
     side: { client: "客户端", server: "服务端" },
@@ -68,6 +70,8 @@ const T = {
     shown: (n, m) => (n < m ? `Showing the first ${n} of ${m} matching.` : `${m} in all.`),
     conn: (c) => `Connection #${c.index}: ${ep(c.client)} → ${ep(c.server)}`,
     inferred: "Each segment's reason, both sides' states and what the applications learned are inferred from the segments: a capture holds segments, not the applications' calls.",
+    seen: "Seen: ",
+    readingHead: (n) => (n > 1 ? "Readings, most likely first:" : "Reading:"),
     inspector: "Segment",
     hint: "Click a segment, or select it with Tab, to see its fields.",
     side: { client: "client", server: "server" },
@@ -327,7 +331,7 @@ export function mount(section) {
     const body = h("dl", { class: "inspector-body" }, h("dd", { text: L.hint }));
     connBox.replaceChildren(
       h("h3", { text: L.conn(c) }),
-      h("p", { class: "headline capture-diagnosis", text: m.diagnosis.text }),
+      diagnosisBlock(m),
       h("p", { class: "capture-note", text: L.inferred }),
       ...(m.window ? [h("p", { class: "cap-note capture-window", role: "note", text: m.window.note })] : []),
       h("div", { class: "stage" }, figure, h("aside", { class: "inspector", "aria-live": "polite" }, h("h3", { text: L.inspector }), body)),
@@ -335,6 +339,22 @@ export function mount(section) {
     );
     connBox.hidden = false;
     if (S.shown != null) inspect(S.shown);
+  }
+
+  // The diagnosis: the facts seen, then the readings, most likely first
+  // (the analyser's lists in the language it was explained in).
+  function diagnosisBlock(m) {
+    const L = t();
+    const d = m.diagnosis, lg = m.lang || lang();
+    const facts = d.facts && d.facts[lg], readings = d.readings && d.readings[lg];
+    if (!facts || !readings) return h("p", { class: "headline capture-diagnosis", text: d.text });
+    return h(
+      "div",
+      { class: "capture-diagnosis" },
+      h("p", { class: "headline capture-facts", text: L.seen + facts.join(lg === "zh" ? "；" : "; ") }),
+      h("p", { class: "capture-readings-head", text: L.readingHead(readings.length) }),
+      h("ol", { class: "capture-readings" }, ...readings.map((r) => h("li", { text: r }))),
+    );
   }
 
   // The simulation of a scenario under the capture: the diagram its section

@@ -47,13 +47,20 @@ async function choose(page, index) {
   return drawn(page);
 }
 
+// The CLI's diagnosis as the page shows it: the facts in one line, then
+// each reading.
+function shown(d, lang) {
+  const seen = lang === "zh" ? "所见：" : "Seen: ";
+  return [seen + d.facts[lang].join(lang === "zh" ? "；" : "; "), ...d.readings[lang]];
+}
+
 async function drawn(page) {
   return page.evaluate(() => {
     const sec = document.getElementById("capture");
     return {
       whys: [...sec.querySelectorAll(".capture-diagram [data-packet]")].map((g) => g.dataset.why),
       packets: [...sec.querySelectorAll(".capture-diagram [data-packet]")].map((g) => Number(g.dataset.packet)),
-      diagnosis: sec.querySelector(".capture-diagnosis").textContent,
+      diagnosis: [sec.querySelector(".capture-facts").textContent, ...[...sec.querySelectorAll(".capture-readings li")].map((li) => li.textContent)],
       lang: sec.querySelector(".capture-diagram svg").getAttribute("lang"),
     };
   });
@@ -85,7 +92,7 @@ test("a picked recording gives the connection list and the CLI's diagram, diagno
   assert.deepEqual(d.packets, one.trace.packets.map((p) => p.id));
   assert.deepEqual(d.whys, one.trace.packets.map((p) => p.why), "the CLI's reasons, in order");
   assert.match(d.lang, /^zh/);
-  assert.equal(d.diagnosis, one.diagnosis.zh);
+  assert.deepEqual(d.diagnosis, shown(one.diagnosis, "zh"));
   // The analyser was fetched now, and only now.
   assert.ok(analyser(s.requested).some((u) => u.endsWith("/pkg/tcpsim_analyse_wasm_bg.wasm")), s.requested.join("\n"));
   // The inspector: a segment's fields and its reason in words.
@@ -100,7 +107,7 @@ test("a picked recording gives the connection list and the CLI's diagram, diagno
   await s.page.locator("#lang-toggle").click();
   await s.page.waitForFunction(() => document.querySelector("#capture .capture-diagram svg")?.getAttribute("lang") === "en");
   const en = await drawn(s.page);
-  assert.equal(en.diagnosis, one.diagnosis.en);
+  assert.deepEqual(en.diagnosis, shown(one.diagnosis, "en"));
   assert.deepEqual(en.whys, d.whys);
   assert.match(await C(s.page).locator("h2").textContent(), /Explain your own capture/);
   assert.match(await C(s.page).locator("thead").textContent(), /How it ended/);
@@ -125,7 +132,7 @@ test("a dropped capture with two connections: each drawn as the CLI draws it", a
     const one = explain(file, c);
     const d = await choose(s.page, c);
     assert.deepEqual(d.whys, one.trace.packets.map((p) => p.why), `connection ${c}`);
-    assert.equal(d.diagnosis, one.diagnosis.zh, `connection ${c}`);
+    assert.deepEqual(d.diagnosis, shown(one.diagnosis, "zh"), `connection ${c}`);
   }
   // The list's filter.
   await C(s.page).locator(".capture-filter").fill(":40001");

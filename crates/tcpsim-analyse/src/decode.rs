@@ -50,6 +50,34 @@ pub(crate) const OPT_SACK: u8 = 2;
 /// The segment carries TCP options at all (every real stack's SYN does:
 /// MSS at least; a SYN without any tells nothing about SACK).
 pub(crate) const OPT_ANY: u8 = 4;
+/// The segment carries MPTCP's MP_FASTCLOSE (option 30, subtype 7: RFC 8684
+/// 3.5), which its receiver answers with RST.
+pub(crate) const OPT_MP_FASTCLOSE: u8 = 8;
+
+/// Whether raw TCP options hold an MPTCP MP_FASTCLOSE (a bounded walk: a
+/// malformed length ends it).
+fn mp_fastclose(mut o: &[u8]) -> bool {
+    while let [kind, rest @ ..] = o {
+        match kind {
+            0 => return false,
+            1 => o = rest,
+            _ => {
+                let Some(&len) = rest.first() else {
+                    return false;
+                };
+                let len = len as usize;
+                if len < 2 || len > o.len() {
+                    return false;
+                }
+                if *kind == 30 && len >= 3 && o[2] >> 4 == 7 {
+                    return true;
+                }
+                o = &o[len..];
+            }
+        }
+    }
+    false
+}
 
 /// Why a frame is not a segment the analyser uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +191,9 @@ fn segment(p: &LaxSlicedPacket<'_>, mac: Option<[u8; 6]>) -> Result<Wire, Skip> 
     let header = tcp.header_slice().len();
     let len = declared.saturating_sub(header);
     let mut opts = if tcp.options().is_empty() { 0 } else { OPT_ANY };
+    if mp_fastclose(tcp.options()) {
+        opts |= OPT_MP_FASTCLOSE;
+    }
     let mut wscale = NO_WSCALE;
     for o in tcp.options_iterator() {
         match o {

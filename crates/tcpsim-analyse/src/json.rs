@@ -109,15 +109,38 @@ impl Stats {
 }
 
 impl Diagnosis {
-    /// `{"ending": kind, "zh": "...", "en": "..."}`.
+    /// `{"ending": kind, "zh": "...", "en": "...", "facts": {"zh": [...],
+    /// "en": [...]}, "readings": {"zh": [...], "en": [...]}}`: `zh` and
+    /// `en` are the facts then the readings as one text.
     pub fn to_json(&self) -> String {
-        let mut o = String::with_capacity(self.zh.len() + self.en.len() + 64);
+        let mut o = String::with_capacity(2 * (self.zh.len() + self.en.len()) + 128);
         o.push_str("{\"ending\":");
         string(&mut o, self.ending.kind());
         o.push_str(",\"zh\":");
         string(&mut o, &self.zh);
         o.push_str(",\"en\":");
         string(&mut o, &self.en);
+        for (key, lines) in [("facts", &self.facts), ("readings", &self.readings)] {
+            o.push_str(",\"");
+            o.push_str(key);
+            o.push_str("\":{");
+            for (k, lang) in ["zh", "en"].into_iter().enumerate() {
+                if k > 0 {
+                    o.push(',');
+                }
+                o.push('"');
+                o.push_str(lang);
+                o.push_str("\":[");
+                for (i, l) in lines.iter().enumerate() {
+                    if i > 0 {
+                        o.push(',');
+                    }
+                    string(&mut o, &l[k]);
+                }
+                o.push(']');
+            }
+            o.push('}');
+        }
         o.push('}');
         o
     }

@@ -661,6 +661,41 @@ impl Capture {
             })
     }
 
+    /// Connections other than `index` that address `addr` had before
+    /// `from` + 1 s (ns; no host reboots within a second) and on which it
+    /// sent a segment other than RST after `to`: connections that lived
+    /// through the whole span a reboot would have to fall in, the
+    /// capture-wide context a diagnosis of a reboot needs. One pass over
+    /// the segments.
+    fn others_across(&self, index: usize, addr: u32, from: i64, to: i64) -> u32 {
+        let before = from.saturating_add(1_000_000_000);
+        // Candidates, in index order: (connection, whether `addr` is its
+        // endpoint `a`, seen alive).
+        let mut cands: Vec<(u32, bool, bool)> = self
+            .table
+            .conns
+            .iter()
+            .enumerate()
+            .filter(|&(i, c)| {
+                i != index && (c.a.0 == addr || c.b.0 == addr) && c.first < before && c.last > to
+            })
+            .map(|(i, c)| (i as u32, c.a.0 == addr, false))
+            .collect();
+        if cands.is_empty() {
+            return 0;
+        }
+        for s in self.table.segs.iter() {
+            if s.ts > to && s.flags & table::RST == 0 {
+                if let Ok(k) = cands.binary_search_by_key(&s.conn, |c| c.0) {
+                    if s.from_a == cands[k].1 {
+                        cands[k].2 = true;
+                    }
+                }
+            }
+        }
+        cands.iter().filter(|c| c.2).count() as u32
+    }
+
     /// Explain connection `index`: its trace, and what happened to it.
     pub fn explain(&self, index: usize) -> Result<Analysis, Error> {
         let Some(summary) = self.list.get(index).cloned() else {
@@ -670,6 +705,8 @@ impl Capture {
             });
         };
         let mut segs = self.table.segments_of(index as u32);
+        // A clock that runs backwards is reported, not hidden by the sort.
+        let clock_back = segs.windows(2).filter(|w| w[1].ts < w[0].ts).count() as u32;
         // Time order; a stable sort keeps capture order among equal times.
         segs.sort_by_key(|s| s.ts);
         let c = &self.table.conns[index];
@@ -682,9 +719,12 @@ impl Capture {
             server: (self.table.addrs[sv.0 as usize].to_string(), sv.1, sv.0),
             capture_end: self.capture_end.unwrap_or(c.last),
             mac_text: &|id| self.table.mac_text(id),
+            others_across: &|addr, from, to| self.others_across(index, addr, from, to),
+            clock_back,
+            capture_clock_back: self.stats.timestamps_backwards,
         };
         let out = classify::classify(&input);
-        let diagnosis = diagnose::diagnose(&out.ending);
+        let diagnosis = diagnose::diagnose(&out.ending, &out.facts);
         let mut trace = out.trace;
         let window = keep_last(&mut trace, MAX_DRAWN);
         Ok(Analysis {

@@ -83,7 +83,13 @@ fn one_connection_as_text_starts_with_its_diagnosis() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let first = out.lines().next().unwrap();
-    assert!(first.starts_with("diagnosis: half-open from"), "{first}");
+    // The facts seen, then the readings.
+    assert!(
+        first.starts_with("diagnosis: Seen: the client sent"),
+        "{first}"
+    );
+    assert!(first.contains("Reading"), "{first}");
+    assert!(first.contains("half-open from"), "{first}");
     assert!(
         first.contains("keepalive gave up after 3 probes"),
         "{first}"
@@ -97,7 +103,11 @@ fn one_connection_as_text_starts_with_its_diagnosis() {
         "--lang",
         "zh",
     ]));
-    assert!(zh.starts_with("diagnosis: 从 0.000 秒起半开"), "{zh}");
+    assert!(zh.starts_with("diagnosis: 所见："), "{zh}");
+    assert!(
+        zh.contains("解读") && zh.contains("从 0.000 秒起半开"),
+        "{zh}"
+    );
 }
 
 #[test]
@@ -152,7 +162,8 @@ fn one_connection_as_svg_has_the_diagnosis_for_title() {
     let svg = std::fs::read_to_string(&out_file).unwrap();
     let _ = std::fs::remove_file(&out_file);
     assert!(svg.starts_with("<svg"), "{svg}");
-    assert!(svg.contains("<title id=\"t-capture\">正常关闭"), "{svg}");
+    assert!(svg.contains("<title id=\"t-capture\">所见："), "{svg}");
+    assert!(svg.contains("解读：正常关闭"), "{svg}");
     assert!(svg.contains("10.0.0.2"));
 }
 

@@ -33,6 +33,9 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
         Why::ForgedRst => ("伪造的 RST", "forged RST"),
         Why::MiddleboxRst => ("中间设备代发的 RST", "RST from the middlebox"),
         Why::Captured => ("Linux 抓包所见", "captured on Linux"),
+        Why::FastRetransmit => ("快速重传", "fast retransmission"),
+        Why::ZeroWindowProbe => ("零窗口探测", "zero-window probe"),
+        Why::WindowUpdate => ("窗口更新", "window update"),
     };
     pick(lang, zh, en)
 }

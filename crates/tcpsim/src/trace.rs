@@ -175,7 +175,9 @@ pub enum Why {
     /// Keepalive probe: zero-length ACK with SEQ = SND.UNA - 1.
     KeepaliveProbe,
     /// Reply to a segment that is not acceptable (out of window, such as a
-    /// keepalive probe): an ACK restating SND.NXT/RCV.NXT (RFC 9293 3.10.7.4).
+    /// keepalive probe): an ACK restating SND.NXT/RCV.NXT (RFC 9293 3.10.7.4);
+    /// in a capture also RFC 5681 2's duplicate ACK, the same ACK again for
+    /// a segment that arrived beyond a hole.
     DupAck,
     /// RFC 5961 challenge ACK.
     ChallengeAck,
@@ -205,11 +207,24 @@ pub enum Why {
     MiddleboxRst,
     /// Seen in a real capture (tests/kernel): the wire does not say why.
     Captured,
+    /// Retransmission by loss recovery, before the RTO: after three
+    /// duplicate ACKs or SACK evidence (RFC 5681 3.2, RFC 6675 5, RFC 8985
+    /// 6; Linux `tcp_fastretrans_alert`). Only the capture reader names it
+    /// so far: the simulator does not model SACK recovery.
+    FastRetransmit,
+    /// A probe of a zero receive window (RFC 9293 3.8.6.1; Linux
+    /// `tcp_probe_timer`, `tcp_write_wakeup`: SEQ = SND.UNA - 1 and no
+    /// data when nothing fits; other stacks send one byte of new data).
+    ZeroWindowProbe,
+    /// A pure ACK that acknowledges nothing new but opens the window (the
+    /// application read: RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3; Linux
+    /// `__tcp_cleanup_rbuf` -> `tcp_send_ack`).
+    WindowUpdate,
 }
 
 impl Why {
     /// Every reason, for catalogues and tests.
-    pub const ALL: [Why; 24] = [
+    pub const ALL: [Why; 27] = [
         Why::Connect,
         Why::SynRetransmit,
         Why::SynAck,
@@ -234,6 +249,9 @@ impl Why {
         Why::ForgedRst,
         Why::MiddleboxRst,
         Why::Captured,
+        Why::FastRetransmit,
+        Why::ZeroWindowProbe,
+        Why::WindowUpdate,
     ];
 
     /// The snake_case name used in JSON.
@@ -263,6 +281,9 @@ impl Why {
             Why::ForgedRst => "forged_rst",
             Why::MiddleboxRst => "middlebox_rst",
             Why::Captured => "captured",
+            Why::FastRetransmit => "fast_retransmit",
+            Why::ZeroWindowProbe => "zero_window_probe",
+            Why::WindowUpdate => "window_update",
         }
     }
 
@@ -302,8 +323,8 @@ impl Why {
                 same!("RFC 9293 3.8.4; Linux tcp_keepalive_timer / tcp_write_wakeup / tcp_xmit_probe_skb")
             }
             Why::DupAck => text!(
-                "RFC 9293 3.10.7.4（不可接受的报文段）；Linux tcp_validate_incoming / tcp_send_dupack",
-                "RFC 9293 3.10.7.4 (unacceptable segment); Linux tcp_validate_incoming / tcp_send_dupack"
+                "RFC 9293 3.10.7.4（不可接受的报文段）、RFC 5681 2（重复 ACK：乱序到达的报文段立即确认，RFC 5681 4.2）；Linux tcp_validate_incoming / tcp_send_dupack、tcp_data_queue",
+                "RFC 9293 3.10.7.4 (unacceptable segment), RFC 5681 2 (duplicate ACK: a segment out of order is acknowledged at once, RFC 5681 4.2); Linux tcp_validate_incoming / tcp_send_dupack, tcp_data_queue"
             ),
             Why::ChallengeAck => text!(
                 "RFC 5961 4.2；Linux tcp_validate_incoming / tcp_send_challenge_ack（3.6 起）",
@@ -342,6 +363,16 @@ impl Why {
                 "由 tests/kernel/record.py 在 Linux 上录制",
                 "recorded on Linux by tests/kernel/record.py"
             ),
+            Why::FastRetransmit => text!(
+                "RFC 5681 3.2（三个重复 ACK）、RFC 6675 5（SACK）、RFC 8985 6（RACK）；Linux tcp_fastretrans_alert / tcp_xmit_retransmit_queue",
+                "RFC 5681 3.2 (three duplicate ACKs), RFC 6675 5 (SACK), RFC 8985 6 (RACK); Linux tcp_fastretrans_alert / tcp_xmit_retransmit_queue"
+            ),
+            Why::ZeroWindowProbe => {
+                same!("RFC 9293 3.8.6.1; Linux tcp_probe_timer / tcp_write_wakeup / tcp_xmit_probe_skb")
+            }
+            Why::WindowUpdate => {
+                same!("RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3; Linux __tcp_cleanup_rbuf / tcp_send_ack")
+            }
         }
     }
 }

@@ -1,0 +1,313 @@
+//! Rules that the recordings and captures do not exercise, on segments
+//! written out by hand. `c` and `s` build a segment from the client or
+//! the server: time in ms, flags, absolute seq and ack, length.
+
+use super::*;
+use crate::decode::OPT_ANY;
+
+const CISN: u32 = 1000;
+const SISN: u32 = 5000;
+
+fn seg(from_a: bool, ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
+    Seg {
+        ts: (ms * 1e6) as i64,
+        seq,
+        ack,
+        len,
+        conn: 0,
+        mac: if from_a { 1 } else { 2 },
+        win: 65535,
+        ip_id: 0,
+        iface: 0,
+        flags,
+        ttl: 64,
+        from_a,
+        opts: if flags & SYN != 0 {
+            OPT_ANY | OPT_SACK_OK
+        } else {
+            0
+        },
+        wscale: NO_WSCALE,
+    }
+}
+fn c(ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
+    seg(true, ms, flags, seq, ack, len)
+}
+fn s(ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
+    seg(false, ms, flags, seq, ack, len)
+}
+
+/// The handshake at 0, 1, 2 ms.
+fn handshake() -> Vec<Seg> {
+    vec![
+        c(0.0, SYN, CISN, 0, 0),
+        s(1.0, SYN | ACK, SISN, CISN + 1, 0),
+        c(2.0, ACK, CISN + 1, SISN + 1, 0),
+    ]
+}
+
+fn run(segs: &[Seg]) -> Output {
+    let end = segs.last().map_or(0, |s| s.ts);
+    classify(&Input {
+        segs,
+        client_is_a: true,
+        client: ("10.0.0.1".into(), 40000, 0),
+        server: ("10.0.0.2".into(), 8080, 1),
+        capture_end: end,
+        mac_text: &|_| Some("02:00:00:00:00:03".into()),
+        others_across: &|_, _, _| 0,
+        clock_back: 0,
+        capture_clock_back: 0,
+    })
+}
+
+fn whys(o: &Output) -> Vec<Why> {
+    o.trace.packets.iter().map(|p| p.why).collect()
+}
+
+#[test]
+fn a_data_ack_40_ms_late_is_delayed_and_an_immediate_one_is_not() {
+    let mut v = handshake();
+    v.push(c(100.0, PSH_ACK, CISN + 1, SISN + 1, 10));
+    v.push(s(100.2, ACK, SISN + 1, CISN + 11, 0));
+    v.push(c(200.0, PSH_ACK, CISN + 11, SISN + 1, 10));
+    v.push(s(240.0, ACK, SISN + 1, CISN + 21, 0));
+    let w = whys(&run(&v));
+    assert_eq!(&w[3..], [Why::Data, Why::Ack, Why::Data, Why::DelayedAck]);
+}
+
+#[test]
+fn data_past_a_hole_draws_an_immediate_ack() {
+    let mut v = handshake();
+    v.push(c(100.0, PSH_ACK, CISN + 1, SISN + 1, 10));
+    // 1 + 10 .. 21 was lost before the capture point; 21 .. 31 arrives.
+    v.push(c(100.1, PSH_ACK, CISN + 21, SISN + 1, 10));
+    v.push(s(100.3, ACK, SISN + 1, CISN + 11, 0));
+    v.push(s(100.4, ACK, SISN + 1, CISN + 11, 0));
+    let w = whys(&run(&v));
+    // In the window, so not refused (tcp_sequence): tcp_data_queue
+    // queues it out of order and ACKs at once. The first ACK covers 1..11;
+    // the second restates 11 with 21..31 outstanding: RFC 5681 2's
+    // duplicate ACK.
+    assert_eq!(&w[3..], [Why::Data, Why::Data, Why::Ack, Why::DupAck]);
+}
+
+#[test]
+fn a_segment_wholly_before_rcv_nxt_draws_a_duplicate_ack() {
+    let mut v = handshake();
+    v.push(c(100.0, PSH_ACK, CISN + 1, SISN + 1, 10));
+    v.push(s(100.2, ACK, SISN + 1, CISN + 11, 0));
+    // Bytes 1..6 again: they end before RCV.NXT (tcp_send_dupack).
+    v.push(c(101.0, PSH_ACK, CISN + 1, SISN + 1, 5));
+    v.push(s(101.01, ACK, SISN + 1, CISN + 11, 0));
+    let w = whys(&run(&v));
+    assert_eq!(w[6], Why::DupAck);
+}
+
+#[test]
+fn a_zero_window_probe_is_named_and_answered() {
+    let mut v = handshake();
+    let mut full = s(100.0, ACK, SISN + 1, CISN + 1, 0);
+    full.win = 0;
+    v.push(full);
+    v.push(c(300.0, ACK, CISN, SISN + 1, 0));
+    let mut still = s(300.1, ACK, SISN + 1, CISN + 1, 0);
+    still.win = 0;
+    v.push(still);
+    let w = whys(&run(&v));
+    assert_eq!(&w[3..], [Why::Ack, Why::ZeroWindowProbe, Why::DupAck]);
+}
+
+#[test]
+fn a_rst_in_the_window_but_not_at_rcv_nxt_is_forged_and_challenged() {
+    let mut v = handshake();
+    v.push(c(1000.0, RST, CISN + 5000, 0, 0));
+    v.push(s(1000.1, ACK, SISN + 1, CISN + 1, 0));
+    let o = run(&v);
+    assert_eq!(&whys(&o)[3..], [Why::ForgedRst, Why::ChallengeAck]);
+    assert!(o.trace.events.iter().any(|e| matches!(
+        e.kind,
+        EventKind::Kernel {
+            what: KernelNote::RstInexact,
+            ..
+        }
+    ) && e.host == "server"));
+    // Not accepted: nobody learned anything, the connection is open.
+    assert!(o.trace.outcome.is_empty());
+    assert_eq!(o.ending.kind(), "open");
+}
+
+#[test]
+fn a_rst_with_another_ttl_comes_from_a_third_party() {
+    let mut v = handshake();
+    let mut r = c(1000.0, RST, CISN + 1, 0, 0);
+    r.mac = 0;
+    r.ttl = 51;
+    v.push(r);
+    let o = run(&v);
+    let p = &o.trace.packets[3];
+    assert_eq!((p.why, p.src.as_str()), (Why::ForgedRst, "attacker"));
+    assert_eq!(p.spoofed_as.as_deref(), Some("client"));
+    assert_eq!(o.ending.kind(), "third_party_reset");
+    let names: Vec<&str> = o.trace.hosts.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, ["client", "server", "attacker"]);
+    assert_eq!(o.trace.outcome[0].result.as_string(), "ECONNRESET");
+}
+
+#[test]
+fn a_fin_resent_to_time_wait_is_acked_again() {
+    let mut v = handshake();
+    v.push(c(100.0, FIN | ACK, CISN + 1, SISN + 1, 0));
+    v.push(s(100.1, FIN | ACK, SISN + 1, CISN + 2, 0));
+    v.push(c(100.2, ACK, CISN + 2, SISN + 2, 0));
+    // The last ACK was lost after the capture point: the server resends
+    // its FIN (an RTO: SACK refused, so no loss probe), the client's
+    // TIME_WAIT answers.
+    v.push(s(400.1, FIN | ACK, SISN + 1, CISN + 2, 0));
+    v.push(c(400.2, ACK, CISN + 2, SISN + 2, 0));
+    v[1].opts = OPT_ANY;
+    let o = run(&v);
+    assert_eq!(
+        &whys(&o)[3..],
+        [
+            Why::Fin,
+            Why::Fin,
+            Why::Ack,
+            Why::Retransmit,
+            Why::TimewaitAck
+        ]
+    );
+    assert_eq!(o.trace.packets[6].resend, Some(1));
+    assert_eq!(o.ending.kind(), "closed");
+}
+
+#[test]
+fn states_follow_the_fins() {
+    let mut v = handshake();
+    v.push(c(100.0, FIN | ACK, CISN + 1, SISN + 1, 0));
+    v.push(s(150.0, ACK, SISN + 1, CISN + 2, 0));
+    v.push(s(300.0, FIN | ACK, SISN + 1, CISN + 2, 0));
+    v.push(c(300.1, ACK, CISN + 2, SISN + 2, 0));
+    let o = run(&v);
+    let states: Vec<(String, TcpState)> = o
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::State { to, .. } => Some((e.host.clone(), to)),
+            _ => None,
+        })
+        .collect();
+    use TcpState::*;
+    let want = [
+        ("client", SynSent),
+        ("server", SynReceived),
+        ("client", Established),
+        ("server", Established),
+        ("client", FinWait1),
+        ("server", CloseWait),
+        ("client", FinWait2),
+        ("server", LastAck),
+        ("client", TimeWait),
+        ("server", Closed),
+    ];
+    let want: Vec<(String, TcpState)> = want.iter().map(|(h, s)| (h.to_string(), *s)).collect();
+    assert_eq!(states, want);
+    assert_eq!(o.trace.outcome.len(), 1);
+    assert_eq!(o.trace.outcome[0].host, "server");
+    assert_eq!(o.trace.outcome[0].result.as_string(), "EOF");
+}
+
+#[test]
+fn a_syn_resent_with_another_ttl_is_the_same_syn() {
+    let mut first = c(0.0, SYN, CISN, 0, 0);
+    first.ttl = 63;
+    let mut again = c(1000.0, SYN, CISN, 0, 0);
+    again.ttl = 57;
+    let v = vec![
+        first,
+        again,
+        s(1000.5, SYN | ACK, SISN, CISN + 1, 0),
+        c(1001.0, ACK, CISN + 1, SISN + 1, 0),
+    ];
+    let o = run(&v);
+    assert_eq!(
+        whys(&o),
+        [
+            Why::Connect,
+            Why::SynRetransmit,
+            Why::SynAck,
+            Why::HandshakeAck
+        ]
+    );
+    assert!(o.trace.packets.iter().all(|p| p.src != "attacker"));
+}
+
+#[test]
+fn syn_ack_resends_count_whatever_the_schedule() {
+    // A stack that resends its SYN-ACK after 3 s, then 6 s (not Linux's
+    // 1, 3, 7 s): the same ISN, so the same SYN-ACK again.
+    let v = vec![
+        c(0.0, SYN, CISN, 0, 0),
+        s(0.1, SYN | ACK, SISN, CISN + 1, 0),
+        s(3000.1, SYN | ACK, SISN, CISN + 1, 0),
+        s(9000.1, SYN | ACK, SISN, CISN + 1, 0),
+    ];
+    let o = run(&v);
+    let r: Vec<Option<u32>> = o.trace.packets.iter().map(|p| p.resend).collect();
+    assert_eq!(r, [None, None, Some(1), Some(2)]);
+}
+
+#[test]
+fn fast_open_data_resent_after_the_handshake_is_a_retransmission() {
+    // Data on the SYN (TFO); the SYN-ACK acknowledges only the SYN, so the
+    // client sends the 10 bytes again (tcp_rcv_fastopen_synack).
+    let v = vec![
+        c(0.0, SYN, CISN, 0, 10),
+        s(1.0, SYN | ACK, SISN, CISN + 1, 0),
+        c(2.0, PSH_ACK, CISN + 1, SISN + 1, 10),
+        s(3.0, ACK, SISN + 1, CISN + 11, 0),
+    ];
+    let o = run(&v);
+    assert_eq!(
+        whys(&o),
+        [Why::Connect, Why::SynAck, Why::Retransmit, Why::Ack]
+    );
+    assert_eq!(o.trace.packets[2].resend, Some(1));
+}
+
+#[test]
+fn three_duplicate_acks_set_off_a_fast_retransmission() {
+    let mut v = handshake();
+    for k in 0..5u32 {
+        v.push(c(
+            10.0 + k as f64,
+            PSH_ACK,
+            CISN + 1 + 100 * k,
+            SISN + 1,
+            100,
+        ));
+    }
+    // 1..101 lost after the capture point: the receiver's every ACK says 1
+    // again, as its SYN-ACK did: duplicate ACKs from the first.
+    v.push(s(20.0, ACK, SISN + 1, CISN + 1, 0));
+    v.push(s(21.0, ACK, SISN + 1, CISN + 1, 0));
+    v.push(s(22.0, ACK, SISN + 1, CISN + 1, 0));
+    // Two are not enough.
+    let w = whys(&run(&v));
+    assert_eq!(&w[8..], [Why::DupAck, Why::DupAck, Why::DupAck]);
+    v.push(c(30.0, PSH_ACK, CISN + 1, SISN + 1, 100));
+    let o = run(&v);
+    let w = whys(&o);
+    assert_eq!(
+        &w[8..],
+        [Why::DupAck, Why::DupAck, Why::DupAck, Why::FastRetransmit]
+    );
+    assert_eq!(o.trace.packets[11].resend, Some(1));
+    // After two only, the same resend is the RTO's (SACK refused here).
+    let mut two: Vec<Seg> = v[..10].to_vec();
+    two.push(c(230.0, PSH_ACK, CISN + 1, SISN + 1, 100));
+    assert_eq!(whys(&run(&two))[10], Why::Retransmit);
+}
+
+const PSH_ACK: u8 = 0x08 | ACK;
