@@ -14,7 +14,7 @@
 import init, * as sim from "./pkg/tcpsim_wasm.js";
 import { UI } from "./i18n.js";
 import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
-import { parseQuery, toQuery, cursorClasses, fmtTime, nextTask, drawSvg } from "./common.js";
+import { parseQuery, toQuery, cursorClasses, fmtTime, nextTask, drawSvg, fitDiagram } from "./common.js";
 
 const $ = (sel, el = document) => el.querySelector(sel);
 const state = {
@@ -131,6 +131,11 @@ async function applyLang(lang) {
     el.setAttribute("aria-label", lang === "en" ? EN[el.dataset.i18nAria] : el.dataset.zhAria);
   }
   if (explorerLang) explorerLang(lang);
+  if (symptomLang) symptomLang(lang);
+  if (state.info.size) {
+    drawHero();
+    buildToc();
+  }
   const toggle = $("#lang-toggle");
   toggle.textContent = lang === "zh" ? "English" : "中文";
   toggle.lang = lang === "zh" ? "en" : "zh-CN";
@@ -552,14 +557,8 @@ function wire(id) {
     const g = e.target.closest && e.target.closest("[data-packet]");
     if (g) inspect(id, Number(g.dataset.packet), false);
   });
-  section.addEventListener("keydown", (e) => {
-    const g = e.target.closest && e.target.closest("[data-packet]");
-    if (g && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
-      e.preventDefault();
-      const next = Number(g.dataset.packet) + (e.key === "ArrowDown" ? 1 : -1);
-      inspect(id, next, true);
-    }
-  });
+  // The arrow keys within a diagram: common.js's diagramKeys (the focus
+  // moves, and focusin above inspects).
 }
 
 function step(id, d) {
@@ -703,6 +702,12 @@ function loadExplorer() {
   };
   button.hidden = false;
   button.addEventListener("click", load);
+  // The symptom finder opens the explorer on a case and a preset.
+  explorerSelect = (caseId, presetId) => {
+    load();
+    loading.then(() => import("./explorer.js")).then((m) => m.select(caseId, presetId));
+    section.scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth" });
+  };
   // A link to the section opens it.
   if (location.hash === "#detect-faster") load();
   window.addEventListener("hashchange", () => location.hash === "#detect-faster" && load());
@@ -730,6 +735,120 @@ function loadCapture() {
   };
   $("label", sec).hidden = false;
 }
+
+
+// ---- finding your way: the first screen, contents, the symptom finder ------
+
+// The first screen's contrast, drawn by the simulator like every diagram:
+// a process crash (its kernel closes the connection) beside a host crash
+// (nothing at all is sent), with the defaults. Both start the same way (the
+// handshake), so each is shown from just above its fault: the viewBox is
+// cut there and the host names move down with it. A picture, not a
+// control: its segments are no Tab stops (the sections further down are
+// the ones to play with).
+function drawHero() {
+  const hero = $(".hero");
+  if (!hero) return;
+  for (const box of hero.querySelectorAll("[data-hero]")) {
+    const res = simulate(box.dataset.hero, {});
+    if (!res.ok) return;
+    const { svg, headline } = res.run.render(state.lang);
+    res.run.free();
+    drawSvg(box, svg);
+    const el = box.querySelector("svg");
+    const fault = el.querySelector("text.fault");
+    const { width: w, height: h } = el.viewBox.baseVal;
+    const y0 = fault ? Math.max(0, Number(fault.getAttribute("y")) - 64) : 0;
+    if (y0 > 0) {
+      el.setAttribute("viewBox", `0 ${y0} ${w} ${h - y0}`);
+      el.setAttribute("height", String(((h - y0) * Number(el.getAttribute("width"))) / w));
+      for (const h of el.querySelectorAll("text.host")) {
+        for (const t of [h, h.nextElementSibling]) t.setAttribute("y", String(Number(t.getAttribute("y")) + y0));
+      }
+      fitDiagram(box);
+    }
+    for (const g of el.querySelectorAll("[data-packet]")) g.setAttribute("tabindex", "-1");
+    // Its ids (title, description) stay unique beside the section's copy.
+    for (const x of el.querySelectorAll("[id]")) x.id = `hero-${x.id}`;
+    el.setAttribute("aria-labelledby", el.getAttribute("aria-labelledby").replace(/(\S+)/g, "hero-$1"));
+    el.removeAttribute("data-scenario");
+    box.closest("figure").querySelector(".hero-headline").textContent = headline;
+  }
+  hero.hidden = false;
+}
+
+// The table of contents: every section's heading, in the page's language.
+// Open and sticky beside the page on a wide screen, folded on a phone.
+const wide = matchMedia("(min-width: 1200px)");
+function buildToc() {
+  const nav = $(".toc");
+  if (!nav) return;
+  const items = [...document.querySelectorAll("main > section[id] > h2, main > nav.tree > h2, main > .symptom > summary")].map((h) => {
+    const box = h.parentElement.id ? h.parentElement : h;
+    const t = h.querySelector(".title") || h;
+    return `<li><a href="#${box.id}">${escHtml(t.textContent)}</a></li>`;
+  });
+  $("ol", nav).innerHTML = items.join("");
+  nav.hidden = false;
+}
+
+function wireToc() {
+  const nav = $(".toc");
+  if (!nav) return;
+  $("details", nav).open = wide.matches;
+  // A link scrolls to its section and moves the focus there without
+  // touching the hash: a scenario's permalink (#s=…) keeps its parameters.
+  nav.addEventListener("click", (e) => {
+    const a = e.target.closest("a");
+    const to = a && document.getElementById(a.getAttribute("href").slice(1));
+    if (!to) return;
+    e.preventDefault();
+    if (to.tagName === "DETAILS") to.open = true;
+    to.scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth" });
+    to.setAttribute("tabindex", "-1");
+    to.focus({ preventScroll: true });
+    if (!wide.matches) $("details", nav).open = false;
+  });
+}
+
+// On a phone each section starts with its headline and diagram; the
+// step-by-step explanation is folded (the stylesheet moves it below).
+function foldOnPhone() {
+  if (!matchMedia("(max-width: 640px)").matches) return;
+  for (const d of document.querySelectorAll("details.explain")) d.open = false;
+}
+
+// "Start from the symptom": a chunk of its own (web/symptom.js), fetched
+// when a reader opens it. It simulates the candidate timers with the tools
+// module and opens a section or the explorer with a matching preset.
+let explorerSelect = null; // set by loadExplorer: (caseId, presetId) => void
+function wireSymptom() {
+  const box = document.getElementById("symptom");
+  if (!box) return;
+  let mounted = null;
+  const mount = () => {
+    mounted =
+      mounted ||
+      import("./symptom.js").then((m) =>
+        m.mount($(".symptom-body", box), {
+          tools: loadTools,
+          lang: () => state.lang,
+          onLang: (fn) => (symptomLang = fn),
+          explore: (c, p) => explorerSelect && explorerSelect(c, p),
+        }),
+      );
+    mounted.catch((e) => notice(`${ui("fatal")}${e}`));
+  };
+  box.addEventListener("toggle", () => box.open && mount());
+  if (location.hash === "#symptom") {
+    box.open = true;
+    mount();
+  }
+  window.addEventListener("hashchange", () => {
+    if (location.hash === "#symptom") box.open = true;
+  });
+}
+let symptomLang = null;
 
 // ---- start ------------------------------------------------------------------
 
@@ -797,6 +916,9 @@ async function inSlices(items, work, budget = 30) {
 async function start() {
   watchArticle();
   loadCapture();
+  foldOnPhone();
+  wireToc();
+  wireSymptom();
   $("#lang-toggle").addEventListener("click", async () => {
     await applyLang(state.lang === "zh" ? "en" : "zh");
     const focus = document.querySelector("section.scenario:target") || null;
@@ -816,6 +938,8 @@ async function start() {
   }
   performance.mark("wasm-ready");
   const t0 = performance.now();
+  drawHero();
+  performance.mark("hero-drawn");
   window.addEventListener("error", (e) => fatal(e.message));
   for (const s of sim.scenarios()) state.info.set(s.id, s);
   const h = readHash();
@@ -828,6 +952,7 @@ async function start() {
     wire(id);
     ids.push(id);
   }
+  buildToc();
   const target = await applyHash(true);
   // Our first task: catalogue, stages, and the section a link names.
   performance.measure("slice", { start: t0, end: performance.now() });

@@ -659,3 +659,13 @@ export function setLang(lang) {
     show();
   }
 }
+
+// Open on a case and a preset (the symptom finder's "open it in the
+// explorer"): the same as a reader picking both, drawn once.
+export function select(caseId, presetId) {
+  if (!S || !CASES[caseId]) return;
+  clearTimeout(S.debounce);
+  S.caseId = caseId;
+  if (PRESETS.some((p) => p.id === presetId)) applyPreset(presetId);
+  rebuild("xp-preset-" + S.presetId);
+}
