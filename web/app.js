@@ -754,24 +754,19 @@ function drawHero() {
     if (!res.ok) return;
     const { svg, headline } = res.run.render(state.lang);
     res.run.free();
-    drawSvg(box, svg);
-    const el = box.querySelector("svg");
+    // Its ids (title, description) stay unique beside the section's copy,
+    // it is no section's diagram, and its segments are no Tab stops.
+    drawSvg(box, svg.replace(/([" ])([td]-)|data-scenario|tabindex="0"/g, (m, a, b) => (b ? `${a}hero-${b}` : m[0] === "d" ? "data-hero-scenario" : 'tabindex="-1"')));
+    const el = box.firstElementChild;
     const fault = el.querySelector("text.fault");
     const { width: w, height: h } = el.viewBox.baseVal;
-    const y0 = fault ? Math.max(0, Number(fault.getAttribute("y")) - 64) : 0;
+    const y0 = fault ? Math.max(0, fault.getAttribute("y") - 64) : 0;
     if (y0 > 0) {
       el.setAttribute("viewBox", `0 ${y0} ${w} ${h - y0}`);
-      el.setAttribute("height", String(((h - y0) * Number(el.getAttribute("width"))) / w));
-      for (const h of el.querySelectorAll("text.host")) {
-        for (const t of [h, h.nextElementSibling]) t.setAttribute("y", String(Number(t.getAttribute("y")) + y0));
-      }
+      el.setAttribute("height", ((h - y0) * el.getAttribute("width")) / w);
+      for (const t of el.querySelectorAll("text.host, text.host + text")) t.setAttribute("y", +t.getAttribute("y") + y0);
       fitDiagram(box);
     }
-    for (const g of el.querySelectorAll("[data-packet]")) g.setAttribute("tabindex", "-1");
-    // Its ids (title, description) stay unique beside the section's copy.
-    for (const x of el.querySelectorAll("[id]")) x.id = `hero-${x.id}`;
-    el.setAttribute("aria-labelledby", el.getAttribute("aria-labelledby").replace(/(\S+)/g, "hero-$1"));
-    el.removeAttribute("data-scenario");
     box.closest("figure").querySelector(".hero-headline").textContent = headline;
   }
   hero.hidden = false;
@@ -782,32 +777,27 @@ function drawHero() {
 const wide = matchMedia("(min-width: 1200px)");
 function buildToc() {
   const nav = $(".toc");
-  if (!nav) return;
-  const items = [...document.querySelectorAll("main > section[id] > h2, main > nav.tree > h2, main > .symptom > summary")].map((h) => {
-    const box = h.parentElement.id ? h.parentElement : h;
-    const t = h.querySelector(".title") || h;
-    return `<li><a href="#${box.id}">${escHtml(t.textContent)}</a></li>`;
-  });
-  $("ol", nav).innerHTML = items.join("");
+  $("ol", nav).innerHTML = [...document.querySelectorAll("#symptom>summary,main h2")]
+    .map((h) => `<li><a href="#${(h.parentElement.id ? h.parentElement : h).id}">${escHtml(($(".title", h) || h).textContent)}</a></li>`)
+    .join("");
   nav.hidden = false;
 }
 
 function wireToc() {
   const nav = $(".toc");
-  if (!nav) return;
-  $("details", nav).open = wide.matches;
+  const d = $("details", nav);
+  d.open = wide.matches;
   // A link scrolls to its section and moves the focus there without
   // touching the hash: a scenario's permalink (#s=…) keeps its parameters.
   nav.addEventListener("click", (e) => {
-    const a = e.target.closest("a");
-    const to = a && document.getElementById(a.getAttribute("href").slice(1));
+    const to = document.getElementById(e.target.closest("a")?.hash.slice(1));
     if (!to) return;
     e.preventDefault();
-    if (to.tagName === "DETAILS") to.open = true;
+    to.open = true;
     to.scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth" });
-    to.setAttribute("tabindex", "-1");
+    to.tabIndex = -1;
     to.focus({ preventScroll: true });
-    if (!wide.matches) $("details", nav).open = false;
+    d.open = wide.matches;
   });
 }
 
@@ -824,29 +814,17 @@ function foldOnPhone() {
 let explorerSelect = null; // set by loadExplorer: (caseId, presetId) => void
 function wireSymptom() {
   const box = document.getElementById("symptom");
-  if (!box) return;
-  let mounted = null;
-  const mount = () => {
-    mounted =
-      mounted ||
-      import("./symptom.js").then((m) =>
-        m.mount($(".symptom-body", box), {
-          tools: loadTools,
-          lang: () => state.lang,
-          onLang: (fn) => (symptomLang = fn),
-          explore: (c, p) => explorerSelect && explorerSelect(c, p),
-        }),
-      );
-    mounted.catch((e) => notice(`${ui("fatal")}${e}`));
-  };
-  box.addEventListener("toggle", () => box.open && mount());
-  if (location.hash === "#symptom") {
-    box.open = true;
-    mount();
-  }
-  window.addEventListener("hashchange", () => {
-    if (location.hash === "#symptom") box.open = true;
-  });
+  let mounted;
+  const mount = () =>
+    box.open &&
+    (mounted ||= import("./symptom.js")
+      .then((m) => m.mount($(".symptom-body", box), { tools: loadTools, lang: () => state.lang, onLang: (fn) => (symptomLang = fn), explore: (c, p) => explorerSelect?.(c, p) }))
+      .catch((e) => notice(ui("fatal") + e)));
+  box.addEventListener("toggle", mount);
+  // A link to it (the first screen's) opens it.
+  const fromHash = () => location.hash === "#symptom" && (box.open = true);
+  fromHash();
+  window.addEventListener("hashchange", fromHash);
 }
 let symptomLang = null;
 

@@ -409,6 +409,8 @@ function show() {
   // get a prefix so they stay unique, and it is marked as the explorer's,
   // not as a scenario section's diagram (svg[data-scenario]).
   const el = diagram.querySelector("svg");
+  // Its own width, for the phone rule (style.css: 1.16 of it, sideways scroll).
+  if (el) diagram.style.setProperty("--vbw", el.viewBox.baseVal.width);
   if (el) {
     for (const x of el.querySelectorAll("[id]")) x.id = `xp-${x.id}`;
     const by = el.getAttribute("aria-labelledby");

@@ -60,7 +60,7 @@ export const EN = {
   toc: "Contents",
   "hero.a": "Process crash: the kernel lives on and closes the connection",
   "hero.b": "Host crash: the kernel is gone too, the peer hears nothing",
-  "hero.go": "Both diagrams are computed on the spot by the simulator. <a href=\"#detect-faster\">Want your application to notice sooner? Try the explorer</a> · <a href=\"#symptom\">Start from the symptom</a>",
+  "hero.go": "<a href=\"#detect-faster\">Want your application to notice sooner? Try the explorer</a> · <a href=\"#symptom\">Start from the symptom</a>",
   "symptom.h": "Start from the symptom: how long did the connection hang?",
   explain: "What happens, step by step",
   tree:
