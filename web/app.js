@@ -863,19 +863,8 @@ async function applyHash(first) {
 }
 
 // Without the simulator (the wasm failed to load or compile), each section
-// shows what readers without JavaScript see: the diagram drawn by the CLI at
-// build time, with the defaults.
-function showPrerendered() {
-  for (const fig of document.querySelectorAll("section.scenario figure.diagram")) {
-    const id = fig.closest("section").id;
-    const img = document.createElement("img");
-    const title = fig.closest("section").querySelector("h2 .title").textContent;
-    img.src = `prerendered/${id}.${state.lang}.svg`;
-    img.alt = state.lang === "zh" ? `${title}：时序图` : `${title}: sequence diagram`;
-    img.width = 760;
-    fig.append(img);
-  }
-}
+// shows the diagram the CLI drew at build time (web/prerendered.js, fetched
+// only then: no reader whose page works pays for it).
 
 // Run `work` over `items` a few at a time: each task stops after about
 // `budget` ms and yields, so that the page can paint and answer input.
@@ -911,13 +900,19 @@ async function start() {
     await init({ module_or_path: new URL("pkg/tcpsim_wasm_bg.wasm", import.meta.url) });
   } catch (e) {
     fatal(String(e));
-    showPrerendered();
+    import("./prerendered.js").then((m) => m.showPrerendered(state.lang));
     return;
   }
   performance.mark("wasm-ready");
   const t0 = performance.now();
   drawHero();
   performance.mark("hero-drawn");
+  // Let the first screen paint before the sections' work (a frame, or at
+  // most 100 ms where frames do not come, as in a hidden tab).
+  await new Promise((r) => {
+    requestAnimationFrame(() => setTimeout(r));
+    setTimeout(r, 100);
+  });
   window.addEventListener("error", (e) => fatal(e.message));
   for (const s of sim.scenarios()) state.info.set(s.id, s);
   const h = readHash();

@@ -41,19 +41,23 @@ test("on a 390 px phone every diagram's text is at least 11 CSS px, its box scro
   assert.equal(ids.length, 13);
   for (const id of ids) {
     await s.page.locator(`#${id} .live-diagram`).scrollIntoViewIfNeeded();
-    const [m] = await smallestText(s.page, `#${id} .live-diagram > svg.tcl`);
+    const [m] = await smallestText(s.page, `#${id} .live-diagram > svg.tcl:not(.axis-pin)`);
     assert.ok(m && m.min >= 11, `${id}: smallest diagram text ${m && m.min.toFixed(2)} CSS px`);
     // The box scrolls, not the page; the pinned axis is a copy, hidden from
     // assistive technology.
     const box = await s.page.evaluate((id) => {
       const b = document.querySelector(`#${id} .live-diagram`);
       const pin = b.querySelector(".axis-pin");
-      return { scroll: b.scrollWidth > b.clientWidth, pin: !!pin, hidden: pin?.getAttribute("aria-hidden"), pos: pin && getComputedStyle(pin).position };
+      // The pin is the axis's width (80 × 1.16 px) and as tall as the
+      // diagram, which shows beside it.
+      const pr = pin.getBoundingClientRect();
+      const sr = b.firstElementChild.getBoundingClientRect();
+      return { scroll: b.scrollWidth > b.clientWidth, pin: !!pin, hidden: pin?.getAttribute("aria-hidden"), pos: pin && getComputedStyle(pin).position, w: Math.round(pr.width), h: Math.abs(pr.height - sr.height) < 1 };
     }, id);
-    assert.deepEqual(box, { scroll: true, pin: true, hidden: "true", pos: "sticky" }, id);
+    assert.deepEqual(box, { scroll: true, pin: true, hidden: "true", pos: "sticky", w: 93, h: true }, id);
   }
   // The first screen's two diagrams too.
-  for (const m of await smallestText(s.page, ".hero .live-diagram > svg.tcl")) assert.ok(m.min >= 11, `hero ${m.id}: ${m.min}`);
+  for (const m of await smallestText(s.page, ".hero .live-diagram > svg.tcl:not(.axis-pin)")) assert.ok(m.min >= 11, `hero ${m.id}: ${m.min}`);
   // The axis stays at the left edge while the diagram scrolls under it.
   const pinned = await s.page.evaluate(() => {
     const b = document.querySelector("#process-crash .live-diagram");
@@ -78,7 +82,7 @@ test("on a 390 px phone every diagram's text is at least 11 CSS px, its box scro
 
 test("the embed on a phone: the same readable size, no overflow", async () => {
   const s = await open("/embed.html?scenario=host-crash-data-no-reboot", PHONE, { ready: true });
-  const [m] = await smallestText(s.page, ".live-diagram > svg.tcl");
+  const [m] = await smallestText(s.page, ".live-diagram > svg.tcl:not(.axis-pin)");
   assert.ok(m.min >= 11, `embed: ${m.min}`);
   assert.equal(await overflow(s.page), 0);
   await done(s);
@@ -104,7 +108,7 @@ test("a diagram is one Tab stop; the arrow keys move between its segments", asyn
       const stops = [...document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]")].filter(
         (e) => e.tabIndex >= 0 && !e.disabled && e.checkVisibility(),
       );
-      return { segments: stops.filter((e) => e.matches("[data-packet]")).length, diagrams: document.querySelectorAll("section.scenario svg.tcl").length, all: stops.length };
+      return { segments: stops.filter((e) => e.matches("[data-packet]")).length, diagrams: document.querySelectorAll("section.scenario svg[data-scenario]").length, all: stops.length };
     });
     // One stop per section's diagram (the first screen's two are pictures).
     assert.equal(counts.segments, counts.diagrams);
