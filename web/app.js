@@ -904,15 +904,17 @@ async function start() {
     return;
   }
   performance.mark("wasm-ready");
-  const t0 = performance.now();
+  let t0 = performance.now();
   drawHero();
   performance.mark("hero-drawn");
+  performance.measure("slice", { start: t0, end: performance.now() });
   // Let the first screen paint before the sections' work (a frame, or at
   // most 100 ms where frames do not come, as in a hidden tab).
   await new Promise((r) => {
     requestAnimationFrame(() => setTimeout(r));
     setTimeout(r, 100);
   });
+  t0 = performance.now();
   window.addEventListener("error", (e) => fatal(e.message));
   for (const s of sim.scenarios()) state.info.set(s.id, s);
   const h = readHash();
