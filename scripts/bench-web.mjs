@@ -13,6 +13,15 @@
 //     first load and for the worst cases found: the permalink that used to
 //     freeze the page, the embed with the same query, and typing the same
 //     values into the form (its "redraw" measure).
+// Also, per normal load, from Chromium's own counters (CDP Performance
+// metrics, a new renderer per load): the main thread's Layout and style
+// time and all its work (TaskDuration) up to the page being interactive
+// (every section's controls built), and navigation -> the first screen's
+// diagram painted (the frame after the 'hero-drawn' mark). In the same
+// rounds, Mermaid 12.3 (npm, a dev dependency) draws the same thirteen
+// scenarios' segments and states as sequence diagrams on a page of its own
+// (__mermaid.html, written from the CLI's JSON traces), measured the same
+// way up to its last diagram drawn.
 // Two reference pages are loaded in the same rounds, so they see the same
 // machine: a one-line page whose module only sets the mark, and index.html
 // itself with app.js swapped for a module that fetches and compiles the
@@ -21,9 +30,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { dist, serve, launch } from "./bench-common.mjs";
+import { execFileSync } from "node:child_process";
+import { dist, root, serve, launch } from "./bench-common.mjs";
 
 const RUNS = Number(process.env.RUNS) || 15;
+const DESKTOP = { width: 1440, height: 900 };
 
 const MARK = `performance.mark("diagrams-drawn");document.documentElement.dataset.ready="1";`;
 const EXTRA = {
@@ -34,6 +45,25 @@ const EXTRA = {
   "/__wasm.js": ["text/javascript", `await WebAssembly.compileStreaming(fetch(new URL("pkg/tcpsim_wasm_bg.wasm", import.meta.url)));${MARK}`],
   "/__page.html": ["text/html", fs.readFileSync(path.join(dist, "index.html"), "utf8").replace('src="app.js"', 'src="__wasm.js"')],
 };
+
+// The Mermaid page: each scenario's run with the defaults (the CLI's JSON
+// trace) as a Mermaid sequence diagram: its segments (lost ones crossed),
+// its states and application calls as notes.
+const cli = path.join(root, "target/release/tcpsim");
+const mermaidJs = path.join(root, "node_modules/mermaid/dist/mermaid.min.js");
+const ids = execFileSync(cli, ["list"], { encoding: "utf8" }).trim().split("\n").map((l) => l.split(/\s+/)[0]);
+const mmd = ids.map((id) => {
+  const t = JSON.parse(execFileSync(cli, ["run", id, "--format", "json"], { encoding: "utf8" }));
+  const lines = ["sequenceDiagram", ...t.hosts.map((h) => `participant ${h.name}`)];
+  const evs = [
+    ...t.packets.map((p) => [p.sent_at, `${p.src}${p.lost ? "-x" : "->>"}${p.dst}: ${p.sent_at.toFixed(3)} s [${p.flags.join(",")}] seq ${p.seq}${p.ack == null ? "" : ` ack ${p.ack}`} len ${p.len} (${p.why})`]),
+    ...t.events.filter((e) => e.type === "state" || e.type === "app" || e.type === "fault").map((e) => [e.at, `Note over ${e.host}: ${e.type === "state" ? e.to : e.type === "app" ? `${e.call}() ${e.result}` : e.fault || "fault"}`]),
+  ].sort((a, b) => a[0] - b[0]);
+  return lines.concat(evs.map((x) => x[1])).join("\n");
+});
+EXTRA["/__mermaid.js"] = ["text/javascript", fs.readFileSync(mermaidJs, "utf8")];
+EXTRA["/__mermaid-run.js"] = ["text/javascript", `mermaid.initialize({startOnLoad:false});mermaid.run({querySelector:"pre.mermaid"}).then(()=>{${MARK}});`];
+EXTRA["/__mermaid.html"] = ["text/html", `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>mermaid</title><script src="__mermaid.js"></script>${mmd.map((m) => `<pre class="mermaid">${m.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</pre>`).join("")}<script src="__mermaid-run.js"></script>`];
 
 const { server, base } = await serve(dist, EXTRA);
 const browser = await launch();
@@ -54,22 +84,53 @@ const tasks = () => ({
   any: Math.max(0, ...(window.__long || [])),
 });
 
-async function load(url) {
-  const ctx = await browser.newContext();
+// Navigation -> the frame after the first screen's diagram went in.
+const HERO = `{const m=performance.mark.bind(performance);performance.mark=(n,...r)=>{const x=m(n,...r);if(n==="hero-drawn")requestAnimationFrame(()=>setTimeout(()=>(window.__heroPainted=performance.now()),0));return x;};}`;
+// Chromium's counters of the renderer's main thread, in ms.
+async function metrics(cdp) {
+  const { metrics: m } = await cdp.send("Performance.getMetrics");
+  const g = (k) => 1000 * (m.find((x) => x.name === k)?.value || 0);
+  return { layout: g("LayoutDuration"), style: g("RecalcStyleDuration"), script: g("ScriptDuration"), task: g("TaskDuration") };
+}
+
+async function load(url, viewport) {
+  const ctx = await browser.newContext(viewport ? { viewport } : {});
   const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send("Performance.enable");
   await page.addInitScript(LONGTASKS);
+  await page.addInitScript(HERO);
   const loaded = [];
   page.on("response", (r) => loaded.push(r));
   await page.goto(`${base}/${url}`);
   await page.waitForFunction(() => document.documentElement.dataset.ready === "1");
   const at = await page.evaluate(() => performance.getEntriesByName("diagrams-drawn")[0].startTime);
-  return { ctx, page, loaded, at };
+  const work = await metrics(cdp);
+  await page.waitForFunction(() => window.__heroPainted != null || !performance.getEntriesByName("hero-drawn").length, null, { timeout: 5000 }).catch(() => {});
+  const hero = await page.evaluate(() => window.__heroPainted ?? null);
+  return { ctx, page, loaded, at, work, hero };
 }
 
 const normalTasks = [];
+const work = [];
+const heroes = [];
+const workMermaid = [];
+const drawnMermaid = [];
+const workPhone = [];
 for (let i = 0; i < RUNS; i++) {
-  const { ctx, page, loaded, at } = await load("index.html");
+  const { ctx, page, loaded, at, work: w, hero } = await load("index.html", DESKTOP);
   drawn.push(at);
+  work.push(w);
+  if (hero != null) heroes.push(hero);
+  {
+    const m = await load("__mermaid.html", DESKTOP);
+    drawnMermaid.push(m.at);
+    workMermaid.push(m.work);
+    await m.ctx.close();
+    const p = await load("index.html", { width: 390, height: 844 });
+    workPhone.push(p.work);
+    await p.ctx.close();
+  }
   normalTasks.push(await page.evaluate(tasks));
   controls.push(await page.evaluate(() => performance.getEntriesByName("controls-ready")[0].startTime));
   if (i === 0) {
@@ -123,6 +184,22 @@ await browser.close();
 server.close();
 
 const ms0 = (xs) => xs.map((x) => x.toFixed(0)).join(", ");
+const mk = (xs, k) => median(xs.map((x) => x[k]));
+console.log(`  Layout ms (1440x900): ${ms0(work.map((w) => w.layout))}`);
+console.log(`  Layout ms (390x844): ${ms0(workPhone.map((w) => w.layout))}`);
+console.log(`  main-thread work to interactive ms: ${ms0(work.map((w) => w.task))}; Mermaid to drawn: ${ms0(workMermaid.map((w) => w.task))}`);
+console.log(`  first screen's diagram painted ms: ${ms0(heroes)}`);
+console.log(`  Mermaid: all drawn ms: ${ms0(drawnMermaid)}`);
+console.log("| in the same rounds (medians) | TCP Crash Lab | Mermaid 12.3 | ratio |");
+console.log("|---|---|---|---|");
+for (const [what, k] of [["main-thread work (TaskDuration) to interactive / to all drawn", "task"], ["of that, Layout", "layout"], ["of that, style", "style"], ["of that, script", "script"]]) {
+  const a = mk(work, k);
+  const b = mk(workMermaid, k);
+  console.log(`| ${what} | ${a.toFixed(0)} ms | ${b.toFixed(0)} ms | ${(a / b).toFixed(2)} |`);
+}
+console.log(`| navigation -> all diagrams drawn | ${median(drawn).toFixed(0)} ms | ${median(drawnMermaid).toFixed(0)} ms | ${(median(drawn) / median(drawnMermaid)).toFixed(2)} |`);
+console.log(`| Layout on a 390x844 phone | ${mk(workPhone, "layout").toFixed(0)} ms | | |`);
+console.log(`| navigation -> first screen's diagram painted | ${heroes.length ? median(heroes).toFixed(0) + " ms" : "n/a"} | | |`);
 const rows = [
   ["everything index.html downloads, gzipped", `${(bytes / 1024).toFixed(1)} KB`, "≤ 80 KB", "227 KB", bytes / 1024 <= 80],
   ["the wasm, gzipped", `${(wasmGz / 1024).toFixed(1)} KB`, "≤ 60 KB", "(1.6 MB mermaid.min.js)", wasmGz / 1024 <= 60],

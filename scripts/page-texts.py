@@ -77,10 +77,10 @@ def section(s):
     steps = "\n".join(f"        <li>{t}</li>" for t in s["steps"])
     alt = html.escape(plain(s["title"]) + "：时序图", quote=True)
     return f"""    <section class="scenario" id="{sid}" data-scenario="{sid}">
-      <h2><a class="anchor" href="#s={sid}">#</a> <span class="title">{s["title"]}</span></h2>
-      <ol class="steps">
+      <h2><a class="anchor" href="#s={sid}" aria-hidden="true" tabindex="-1">#</a> <span class="title">{s["title"]}</span></h2>
+      <details class="explain" open><summary data-i18n="explain">经过</summary><ol class="steps">
 {steps}
-      </ol>
+      </ol></details>
       <figure class="diagram">
         <noscript><img src="prerendered/{sid}.zh.svg" alt="{alt}" loading="lazy" width="760"></noscript>
       </figure>

@@ -14,7 +14,7 @@
 import init, * as sim from "./pkg/tcpsim_wasm.js";
 import { UI } from "./i18n.js";
 import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
-import { parseQuery, toQuery, applyCursor, fmtTime, nextTask, drawSvg } from "./common.js";
+import { parseQuery, toQuery, applyCursor, fmtTime, nextTask, drawSvg, fitDiagram } from "./common.js";
 import { canonical, unitText } from "./units.js";
 
 // What the page says about a reader's input (messages.js), fetched the first
@@ -144,6 +144,11 @@ async function applyLang(lang) {
     el.setAttribute("aria-label", lang === "en" ? EN[el.dataset.i18nAria] : el.dataset.zhAria);
   }
   if (explorerLang) explorerLang(lang);
+  if (symptomLang) symptomLang(lang);
+  if (state.info.size) {
+    drawHero();
+    buildToc();
+  }
   const toggle = $("#lang-toggle");
   toggle.textContent = lang === "zh" ? "English" : "中文";
   toggle.lang = lang === "zh" ? "en" : "zh-CN";
@@ -655,14 +660,8 @@ function wire(id) {
     const g = e.target.closest && e.target.closest("[data-packet]");
     if (g) inspect(id, Number(g.dataset.packet), false);
   });
-  section.addEventListener("keydown", (e) => {
-    const g = e.target.closest && e.target.closest("[data-packet]");
-    if (g && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
-      e.preventDefault();
-      const next = Number(g.dataset.packet) + (e.key === "ArrowDown" ? 1 : -1);
-      inspect(id, next, true);
-    }
-  });
+  // The arrow keys within a diagram: common.js's diagramKeys (the focus
+  // moves, and focusin above inspects).
 }
 
 function step(id, d) {
@@ -806,6 +805,12 @@ function loadExplorer() {
   };
   button.hidden = false;
   button.addEventListener("click", load);
+  // The symptom finder opens the explorer on a case and a preset.
+  explorerSelect = (caseId, presetId) => {
+    load();
+    loading.then(() => import("./explorer.js")).then((m) => m.select(caseId, presetId));
+    section.scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth" });
+  };
   // A link to the section opens it.
   // (…and a shared setting of it: #detect-faster&case=…, explorer.js.)
   const named = () => /^#detect-faster($|&)/.test(location.hash);
@@ -838,6 +843,98 @@ function loadCapture() {
   };
   $("label", sec).hidden = false;
 }
+
+
+// ---- finding your way: the first screen, contents, the symptom finder ------
+
+// The first screen's contrast, drawn by the simulator like every diagram:
+// a process crash (its kernel closes the connection) beside a host crash
+// (nothing at all is sent), with the defaults. Both start the same way (the
+// handshake), so each is shown from just above its fault: the viewBox is
+// cut there and the host names move down with it. A picture, not a
+// control: its segments are no Tab stops (the sections further down are
+// the ones to play with).
+function drawHero() {
+  const hero = $(".hero");
+  if (!hero) return;
+  for (const box of hero.querySelectorAll("[data-hero]")) {
+    const res = simulate(box.dataset.hero, {});
+    if (!res.ok) return;
+    const { svg, headline } = res.run.render(state.lang);
+    res.run.free();
+    // Its ids (title, description) stay unique beside the section's copy,
+    // it is no section's diagram, and its segments are no Tab stops.
+    drawSvg(box, svg.replace(/([" ])([td]-)|data-scenario|tabindex="0"/g, (m, a, b) => (b ? `${a}hero-${b}` : m[0] === "d" ? "data-hero-scenario" : 'tabindex="-1"')));
+    const el = box.firstElementChild;
+    const fault = el.querySelector("text.fault");
+    const { width: w, height: h } = el.viewBox.baseVal;
+    const y0 = fault ? Math.max(0, fault.getAttribute("y") - 64) : 0;
+    if (y0 > 0) {
+      el.setAttribute("viewBox", `0 ${y0} ${w} ${h - y0}`);
+      el.setAttribute("height", ((h - y0) * el.getAttribute("width")) / w);
+      for (const t of el.querySelectorAll("text.host, text.host + text")) t.setAttribute("y", +t.getAttribute("y") + y0);
+      fitDiagram(box);
+    }
+    box.closest("figure").querySelector(".hero-headline").textContent = headline;
+  }
+  hero.hidden = false;
+}
+
+// The table of contents: every section's heading, in the page's language.
+// Open and sticky beside the page on a wide screen, folded on a phone.
+const wide = matchMedia("(min-width: 1200px)");
+function buildToc() {
+  const nav = $(".toc");
+  $("ol", nav).innerHTML = [...document.querySelectorAll("#symptom>summary,main h2")]
+    .map((h) => `<li><a href="#${(h.parentElement.id ? h.parentElement : h).id}">${escHtml(($(".title", h) || h).textContent)}</a></li>`)
+    .join("");
+  nav.hidden = false;
+}
+
+function wireToc() {
+  const nav = $(".toc");
+  const d = $("details", nav);
+  d.open = wide.matches;
+  // A link scrolls to its section and moves the focus there without
+  // touching the hash: a scenario's permalink (#s=…) keeps its parameters.
+  nav.addEventListener("click", (e) => {
+    const to = document.getElementById(e.target.closest("a")?.hash.slice(1));
+    if (!to) return;
+    e.preventDefault();
+    to.open = true;
+    to.scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth" });
+    to.tabIndex = -1;
+    to.focus({ preventScroll: true });
+    d.open = wide.matches;
+  });
+}
+
+// On a phone each section starts with its headline and diagram; the
+// step-by-step explanation is folded (the stylesheet moves it below).
+function foldOnPhone() {
+  if (!matchMedia("(max-width: 640px)").matches) return;
+  for (const d of document.querySelectorAll("details.explain")) d.open = false;
+}
+
+// "Start from the symptom": a chunk of its own (web/symptom.js), fetched
+// when a reader opens it. It simulates the candidate timers with the tools
+// module and opens a section or the explorer with a matching preset.
+let explorerSelect = null; // set by loadExplorer: (caseId, presetId) => void
+function wireSymptom() {
+  const box = document.getElementById("symptom");
+  let mounted;
+  const mount = () =>
+    box.open &&
+    (mounted ||= import("./symptom.js")
+      .then((m) => m.mount($(".symptom-body", box), { tools: loadTools, lang: () => state.lang, onLang: (fn) => (symptomLang = fn), explore: (c, p) => explorerSelect?.(c, p) }))
+      .catch((e) => notice(ui("fatal") + e)));
+  box.addEventListener("toggle", mount);
+  // A link to it (the first screen's) opens it.
+  const fromHash = () => location.hash === "#symptom" && (box.open = true);
+  fromHash();
+  window.addEventListener("hashchange", fromHash);
+}
+let symptomLang = null;
 
 // ---- start ------------------------------------------------------------------
 
@@ -882,19 +979,8 @@ async function applyHash(first) {
 }
 
 // Without the simulator (the wasm failed to load or compile), each section
-// shows what readers without JavaScript see: the diagram drawn by the CLI at
-// build time, with the defaults.
-function showPrerendered() {
-  for (const fig of document.querySelectorAll("section.scenario figure.diagram")) {
-    const id = fig.closest("section").id;
-    const img = document.createElement("img");
-    const title = fig.closest("section").querySelector("h2 .title").textContent;
-    img.src = `prerendered/${id}.${state.lang}.svg`;
-    img.alt = state.lang === "zh" ? `${title}：时序图` : `${title}: sequence diagram`;
-    img.width = 760;
-    fig.append(img);
-  }
-}
+// shows the diagram the CLI drew at build time (web/prerendered.js, fetched
+// only then: no reader whose page works pays for it).
 
 // Run `work` over `items` a few at a time: each task stops after about
 // `budget` ms and yields, so that the page can paint and answer input.
@@ -913,6 +999,9 @@ async function inSlices(items, work, budget = 30) {
 async function start() {
   watchArticle();
   loadCapture();
+  foldOnPhone();
+  wireToc();
+  wireSymptom();
   $("#lang-toggle").addEventListener("click", async () => {
     await applyLang(state.lang === "zh" ? "en" : "zh");
     history.replaceState(null, "", hashWithLang(state.lang));
@@ -925,11 +1014,21 @@ async function start() {
     await init({ module_or_path: new URL("pkg/tcpsim_wasm_bg.wasm", import.meta.url) });
   } catch (e) {
     fatal(String(e));
-    showPrerendered();
+    import("./prerendered.js").then((m) => m.showPrerendered(state.lang));
     return;
   }
   performance.mark("wasm-ready");
-  const t0 = performance.now();
+  let t0 = performance.now();
+  drawHero();
+  performance.mark("hero-drawn");
+  performance.measure("slice", { start: t0, end: performance.now() });
+  // Let the first screen paint before the sections' work (a frame, or at
+  // most 100 ms where frames do not come, as in a hidden tab).
+  await new Promise((r) => {
+    requestAnimationFrame(() => setTimeout(r));
+    setTimeout(r, 100);
+  });
+  t0 = performance.now();
   window.addEventListener("error", (e) => fatal(e.message));
   for (const s of sim.scenarios()) state.info.set(s.id, s);
   const h = readHash();
@@ -942,6 +1041,7 @@ async function start() {
     wire(id);
     ids.push(id);
   }
+  buildToc();
   const target = await applyHash(true);
   // Our first task: catalogue, stages, and the section a link names.
   performance.measure("slice", { start: t0, end: performance.now() });

@@ -77,13 +77,16 @@ export function drawSvg(box, svg, done = () => {}) {
   if (earlier) earlier.settle();
   drawing.set(box, token);
   const parts = svg.length < 60000 ? null : splitGroups(svg);
+  diagramKeys(box);
   if (!parts) {
     box.innerHTML = svg;
+    fitDiagram(box);
     done();
     settle();
     return finished;
   }
   box.innerHTML = parts.frame;
+  fitDiagram(box);
   const queue = [];
   for (const [cls, items] of parts.groups) {
     const group = box.querySelector(`g.${cls}`);
@@ -98,6 +101,7 @@ export function drawSvg(box, svg, done = () => {}) {
     performance.measure("slice", { start: t0, end: performance.now() });
     if (k < queue.length) nextTask().then(step);
     else {
+      fitDiagram(box);
       done();
       settle();
     }
@@ -147,4 +151,53 @@ function elementEnd(svg, i) {
   if (svg[tagEnd - 1] === "/") return tagEnd + 1;
   const close = svg.indexOf(`</${m[1]}>`, tagEnd);
   return close < 0 ? -1 : close + m[1].length + 3;
+}
+
+// ---- phones: a diagram at a readable size -----------------------------------
+//
+// A diagram is drawn for 760 CSS px or more (its labels sit beside the
+// lifelines, sized for that). Scaled into a 358 px phone column it would
+// show its smallest text (the timers' 9.5 px) at 4.5 px. On a narrow screen
+// (the stylesheet's `max-width: 640px`) it keeps its own layout at
+// 1.16 of its size instead, so that every text is at least 11 CSS px, and its box
+// scrolls sideways with the time axis pinned at the left (a copy of the
+// axis, `.axis-pin`). Both the page and the embed draw through drawSvg.
+const narrow = typeof matchMedia === "function" ? matchMedia("(max-width: 640px)") : { matches: false };
+
+// The drawing's own width (its viewBox) for the stylesheet's phone rule
+// (scale 1.16: the timers' 9.5 px text at 11.02 CSS px), and on a narrow
+// screen a copy of the time axis that stays at the left edge while the
+// diagram scrolls under it (aria-hidden: the axis is read once).
+export function fitDiagram(box) {
+  const svg = box.firstElementChild;
+  box.querySelector(".axis-pin")?.remove();
+  if (!svg || !svg.viewBox) return;
+  const { y, width, height } = svg.viewBox.baseVal;
+  box.style.setProperty("--vbw", width);
+  const axis = narrow.matches && svg.querySelector("g.axis");
+  if (axis) box.insertAdjacentHTML("beforeend", `<svg class="tcl axis-pin" viewBox="0 ${y} 80 ${height}" style="--vbh:${height}" aria-hidden="true">${axis.outerHTML}</svg>`);
+}
+
+// ---- keyboard: a diagram is one Tab stop ------------------------------------
+//
+// The renderer makes the first segment the diagram's one Tab stop
+// (tabindex 0, the others -1); the arrow keys move focus and the stop
+// from segment to segment (Down/Right next, Up/Left previous, Home, End).
+// Set up once per box.
+const keyed = new WeakSet();
+export function diagramKeys(box) {
+  if (keyed.has(box)) return;
+  keyed.add(box);
+  box.addEventListener("keydown", (e) => {
+    const g = e.target.closest?.("[data-packet]");
+    const all = box.querySelectorAll("[data-packet]");
+    const i = g && { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[e.key];
+    const next = !g ? null : i ? all[+g.dataset.packet + i] : e.key === "Home" ? all[0] : e.key === "End" ? all[all.length - 1] : null;
+    if (!g || !(i || next)) return;
+    e.preventDefault();
+    if (!next) return;
+    g.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  });
 }

@@ -440,6 +440,8 @@ function show() {
   // get a prefix so they stay unique, and it is marked as the explorer's,
   // not as a scenario section's diagram (svg[data-scenario]).
   const el = diagram.querySelector("svg");
+  // Its own width, for the phone rule (style.css: 1.16 of it, sideways scroll).
+  if (el) diagram.style.setProperty("--vbw", el.viewBox.baseVal.width);
   if (el) {
     for (const x of el.querySelectorAll("[id]")) x.id = `xp-${x.id}`;
     const by = el.getAttribute("aria-labelledby");
@@ -833,4 +835,14 @@ export function setLang(lang) {
     // Fields as typed, errors cleared: the run shown is unchanged.
     show();
   }
+}
+
+// Open on a case and a preset (the symptom finder's "open it in the
+// explorer"): the same as a reader picking both, drawn once.
+export function select(caseId, presetId) {
+  if (!S || !CASES[caseId]) return;
+  clearTimeout(S.debounce);
+  S.caseId = caseId;
+  if (PRESETS.some((p) => p.id === presetId)) applyPreset(presetId);
+  rebuild("xp-preset-" + S.presetId);
 }

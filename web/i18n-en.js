@@ -58,6 +58,14 @@ export const EN = {
     "<p>In the second case the server's socket stays ESTABLISHED: a <b>half-open</b> connection (one end is gone, the other still believes in it; not the half-open entries of a SYN queue). TCP itself ends it in three ways: keepalive probes (with SO_KEEPALIVE on), the retransmission timeout (when there is data to send), or a RST from the peer once it has rebooted. In real systems, though, the application usually notices first, through its own read timeout or heartbeat. The TCP_USER_TIMEOUT socket option (when data is in flight or keepalive is on), <code>ss -K</code> on a host that holds the connection, and the third party further down end it too.</p>" +
     "<p>Every diagram below is computed on the spot by the simulator running in your browser, with Linux's defaults and rules; change a parameter and it is redrawn. The page started from xiaolincoding's article “TCP 连接，一端断电和进程崩溃有什么区别？” (“One end of a TCP connection loses power, or its process crashes: what is the difference?”); the last section, <a href=\"#article\">The article, claim by claim</a>, checks what it says.</p>",
   "tree.h": "First, which case is it?",
+  // The first screen, the table of contents, the symptom finder (pagefast).
+  skip: "Skip to the content",
+  toc: "Contents",
+  "hero.a": "Process crash: the kernel lives on and closes the connection",
+  "hero.b": "Host crash: the kernel is gone too, the peer hears nothing",
+  "hero.go": "<a href=\"#detect-faster\">Want your application to notice sooner? Try the explorer</a> · <a href=\"#symptom\">Start from the symptom</a>",
+  "symptom.h": "Start from the symptom: how long did the connection hang?",
+  explain: "What happens, step by step",
   tree:
     "<li>The peer's <b>process</b> crashed (killed, segfault), its host is fine → <a href=\"#s=process-crash\">its kernel closes for it</a></li>" +
     "<li>The peer's <b>host</b> crashed (power loss, kernel panic)<ul>" +
@@ -74,6 +82,7 @@ export const EN = {
     "<li>The connection is not even up yet and the peer's host is gone → <a href=\"#s=connect-dead-host\">SYN after SYN, connect() times out</a>; on the same LAN → <a href=\"#s=connect-dead-host&amp;same_lan=1\">EHOSTUNREACH after 3 s</a></li>" +
     "<li>The peer is fine, the connection is just idle → <a href=\"#s=keepalive-peer-alive\">keepalive gets an answer</a></li>" +
     "<li>A third party wants the connection closed → <a href=\"#s=kill-from-outside\">forged SYN and RST</a></li>" +
+    "<li>You want your application to notice a dead peer sooner → <a href=\"#detect-faster\">detect it faster: the explorer</a></li>" +
     "<li>Which of the article's claims hold, and which do not → <a href=\"#article\">the article, claim by claim</a></li>",
   "article.h": "The article, claim by claim",
   "article.more": "The article, claim by claim (a page of its own)",

@@ -648,12 +648,16 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
     );
     let _ = write!(
         o,
-        "<g class=\"{}\" data-packet=\"{}\" data-flags=\"{}\" data-why=\"{}\" data-t=\"{}\" tabindex=\"0\" role=\"listitem\" aria-label=\"{}\"><title>{}</title>",
+        "<g class=\"{}\" data-packet=\"{}\" data-flags=\"{}\" data-why=\"{}\" data-t=\"{}\" tabindex=\"{}\" role=\"listitem\" aria-label=\"{}\"><title>{}</title>",
         packet_class(p),
         p.id,
         E(&flags),
         p.why.as_str(),
         trim_num(p.sent_at),
+        // One Tab stop per diagram: the first segment; the page's arrow keys
+        // move the stop from segment to segment (a roving tabindex,
+        // web/common.js `diagramKeys`).
+        if p.id == 0 { "0" } else { "-1" },
         E(&aria),
         E(&aria)
     );
