@@ -61,7 +61,9 @@ pub(crate) fn seq_lt(a: u32, b: u32) -> bool {
     (a.wrapping_sub(b) as i32) < 0
 }
 
-/// A running summary of one connection.
+/// A running summary of one connection. Kept small (112 bytes): a SYN flood
+/// or a port scan brings a million of them, and the list is drawn from
+/// these alone.
 #[derive(Clone, Debug)]
 pub(crate) struct Conn {
     /// Address id and port of the endpoint that sent the first segment seen.
@@ -70,27 +72,31 @@ pub(crate) struct Conn {
     pub first: i64,
     pub last: i64,
     /// Per direction, index 0 for segments from `a`.
-    pub pkts: [u64; 2],
+    pub pkts: [u32; 2],
     pub bytes: [u64; 2],
     /// Direction of the first SYN without ACK, and of the first SYN-ACK.
-    pub first_syn: Option<usize>,
-    pub first_synack: Option<usize>,
+    pub first_syn: Option<u8>,
+    pub first_synack: Option<u8>,
     /// Since the last handshake: FINs and the last RST, per direction.
     pub fin: [bool; 2],
-    pub rst: Option<usize>,
-    /// Each side's current initial sequence number, once seen.
-    pub isn: [Option<u32>; 2],
-    /// Each side's highest sequence number sent (end of its segment).
-    pub high: [Option<u32>; 2],
+    pub rst: Option<u8>,
+    /// Each side's current initial sequence number, once seen (bit `d` of
+    /// `known`).
+    isn: [u32; 2],
+    /// Each side's highest sequence number sent (end of its segment), once
+    /// seen (bit `2 + d` of `known`).
+    high: [u32; 2],
+    known: u8,
     /// The trailing run of segments from one direction: which, how many, and
     /// how many of them resent something.
-    pub tail: (usize, u32, u32),
+    pub tail: (u8, u32, u32),
     /// Segments whose timestamp is earlier than the previous one's.
-    pub backwards: u64,
+    pub backwards: u32,
     /// Over: closed both ways, or reset. A SYN with a new ISN then starts
     /// the next connection on the four-tuple.
     pub over: bool,
-    last_seg: Option<Seg>,
+    /// The connection's last segment, as an index into [`Table::segs`].
+    last_seg: Option<u32>,
 }
 
 /// An address id and a port.
@@ -131,6 +137,11 @@ impl Segs {
         self.len
     }
 
+    /// The `i`th segment pushed (every block but the last is full).
+    pub fn get(&self, i: usize) -> Option<&Seg> {
+        self.blocks.get(i / BLOCK)?.get(i % BLOCK)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Seg> {
         self.blocks.iter().flatten()
     }
@@ -167,6 +178,11 @@ impl Table {
         id
     }
 
+    /// An address's id, if the capture has it.
+    pub fn addr_id(&self, ip: IpAddr) -> Option<u32> {
+        self.addr_ids.get(&ip).copied()
+    }
+
     fn mac(&mut self, mac: Option<[u8; 6]>) -> u32 {
         let Some(m) = mac else { return 0 };
         let next = self.macs.len() as u32 + 1;
@@ -195,7 +211,7 @@ impl Table {
                 let c = &self.conns[i as usize];
                 let from_a = c.a == src;
                 let d = if from_a { 0 } else { 1 };
-                let new_isn = c.isn[d] != Some(w.seq);
+                let new_isn = c.isn(d) != Some(w.seq);
                 if syn_only && c.over && new_isn {
                     self.new_conn(key, src, dst, ts)
                 } else {
@@ -204,7 +220,7 @@ impl Table {
             }
             None => self.new_conn(key, src, dst, ts),
         };
-        let c = &mut self.conns[idx as usize];
+        let c = &self.conns[idx as usize];
         let from_a = c.a == src;
         let seg = Seg {
             ts,
@@ -222,16 +238,20 @@ impl Table {
             opts: w.opts,
             wscale: w.wscale,
         };
-        if let Some(p) = &c.last_seg {
+        let at = self.segs.len();
+        let c = &mut self.conns[idx as usize];
+        if let Some(p) = c.last_seg.and_then(|i| self.segs.get(i as usize)) {
             if is_duplicate(p, &seg) {
                 self.skipped.duplicate += 1;
                 return;
             }
             if ts < p.ts {
-                c.backwards += 1;
+                c.backwards = c.backwards.saturating_add(1);
             }
         }
         c.account(&seg);
+        // (More than 4 G segments cannot be held in memory anyway.)
+        c.last_seg = u32::try_from(at).ok();
         self.segs.push(seg);
     }
 
@@ -248,8 +268,9 @@ impl Table {
             first_synack: None,
             fin: [false; 2],
             rst: None,
-            isn: [None; 2],
-            high: [None; 2],
+            isn: [0; 2],
+            high: [0; 2],
+            known: 0,
             tail: (0, 0, 0),
             backwards: 0,
             over: false,
@@ -297,19 +318,39 @@ fn is_duplicate(p: &Seg, s: &Seg) -> bool {
 }
 
 impl Conn {
+    /// Side `d`'s current initial sequence number, once seen.
+    pub fn isn(&self, d: usize) -> Option<u32> {
+        (self.known & (1 << d) != 0).then_some(self.isn[d])
+    }
+
+    /// Side `d`'s highest sequence number sent, once seen.
+    pub fn high(&self, d: usize) -> Option<u32> {
+        (self.known & (4 << d) != 0).then_some(self.high[d])
+    }
+
+    fn set_isn(&mut self, d: usize, v: u32) {
+        self.isn[d] = v;
+        self.known |= 1 << d;
+    }
+
+    fn set_high(&mut self, d: usize, v: u32) {
+        self.high[d] = v;
+        self.known |= 4 << d;
+    }
+
     fn account(&mut self, s: &Seg) {
         let d = if s.from_a { 0 } else { 1 };
         self.first = self.first.min(s.ts);
         self.last = self.last.max(s.ts);
-        self.pkts[d] += 1;
+        self.pkts[d] = self.pkts[d].saturating_add(1);
         self.bytes[d] += s.len as u64;
         let syn = s.has(SYN);
         if syn && !s.has(ACK) && self.first_syn.is_none() {
-            self.first_syn = Some(d);
+            self.first_syn = Some(d as u8);
         }
         if syn && s.has(ACK) {
             if self.first_synack.is_none() {
-                self.first_synack = Some(d);
+                self.first_synack = Some(d as u8);
             }
             // A handshake answered: a new connection's story starts.
             self.fin = [false; 2];
@@ -319,37 +360,51 @@ impl Conn {
         // Resent: SYN with the ISN already seen, or data or FIN below the
         // highest sequence number this side has sent.
         let resent = if syn {
-            let again = self.isn[d] == Some(s.seq);
-            self.isn[d] = Some(s.seq);
-            self.high[d] = Some(s.seq.wrapping_add(s.space()));
+            let again = self.isn(d) == Some(s.seq);
+            self.set_isn(d, s.seq);
+            self.set_high(d, s.seq.wrapping_add(s.space()));
             again
         } else if s.space() > 0 {
             let end = s.seq.wrapping_add(s.space());
-            let again = self.high[d].is_some_and(|h| seq_lt(s.seq, h));
-            if self.high[d].is_none_or(|h| seq_lt(h, end)) {
-                self.high[d] = Some(end);
+            let again = self.high(d).is_some_and(|h| seq_lt(s.seq, h));
+            if self.high(d).is_none_or(|h| seq_lt(h, end)) {
+                self.set_high(d, end);
             }
             again
         } else {
             // A zero-length segment one below what was sent: a keepalive
             // (or window) probe, which counts as unanswered like a resend.
-            self.high[d].is_some_and(|h| s.seq == h.wrapping_sub(1)) && !s.has(RST)
+            self.high(d).is_some_and(|h| s.seq == h.wrapping_sub(1)) && !s.has(RST)
         };
         if s.has(FIN) {
             self.fin[d] = true;
         }
         if s.has(RST) {
-            self.rst = Some(d);
+            self.rst = Some(d as u8);
         }
         if self.rst.is_some() || (self.fin[0] && self.fin[1]) {
             self.over = true;
         }
-        if self.tail.1 > 0 && self.tail.0 == d {
-            self.tail.1 += 1;
-            self.tail.2 += resent as u32;
+        if self.tail.1 > 0 && self.tail.0 as usize == d {
+            self.tail.1 = self.tail.1.saturating_add(1);
+            self.tail.2 = self.tail.2.saturating_add(resent as u32);
         } else {
-            self.tail = (d, 1, resent as u32);
+            self.tail = (d as u8, 1, resent as u32);
         }
-        self.last_seg = Some(*s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_summary_stays_small() {
+        // A million of them for a SYN flood: the CLI's 400 MB budget.
+        assert!(
+            std::mem::size_of::<Conn>() <= 112,
+            "{}",
+            std::mem::size_of::<Conn>()
+        );
     }
 }

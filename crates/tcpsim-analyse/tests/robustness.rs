@@ -155,7 +155,7 @@ fn exercise(bytes: &[u8], chunk: usize) -> Verdict {
     assert_eq!(st.connections, cap.connections().len());
     let _ = cap.connections_json();
     let _ = st.to_json();
-    for c in cap.connections() {
+    for c in &cap.connections() {
         let a = cap.explain(c.index).expect("a listed connection explains");
         assert_eq!(a.connection, *c);
         assert!(a.trace.packets.len() as u64 <= st.segments);
