@@ -516,6 +516,7 @@ impl Reader {
             }
         }
         let mut table = self.table;
+        table.finish();
         table.skipped.link_type = c.unsupported.iter().map(|(_, n)| n).sum();
         let end = table
             .end

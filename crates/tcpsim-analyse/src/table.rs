@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use crate::decode::{decode, Wire};
+use crate::decode::{decode, Defrag, Skip, Wire};
 use crate::read::Frame;
 
 pub(crate) const FIN: u8 = 0x01;
@@ -157,6 +157,8 @@ pub(crate) struct Table {
     pub conns: Vec<Conn>,
     pub segs: Segs,
     pub skipped: crate::Skipped,
+    /// IP fragments waiting for the rest of their datagram.
+    defrag: Defrag,
     /// Earliest and latest timestamp of a decoded frame.
     pub start: Option<i64>,
     pub end: Option<i64>,
@@ -193,10 +195,20 @@ impl Table {
     pub fn frame(&mut self, f: &Frame<'_>) {
         self.start = Some(self.start.map_or(f.ts, |s| s.min(f.ts)));
         self.end = Some(self.end.map_or(f.ts, |e| e.max(f.ts)));
-        match decode(f.link, f.data) {
+        match decode(f.link, f.data, f.ts, &mut self.defrag) {
             Ok(w) => self.segment(&w, f.ts, f.iface),
+            // Counted when its datagram is given up or left waiting
+            // ([`Table::finish`]).
+            Err(Skip::Fragment) => {}
             Err(s) => self.skipped.count(s),
         }
+    }
+
+    /// The end of the capture: fragments never made whole are skipped.
+    pub fn finish(&mut self) {
+        self.skipped.fragment = self.defrag.unused + self.defrag.waiting();
+        self.skipped.not_tcp += std::mem::take(&mut self.defrag.not_tcp);
+        self.defrag = Defrag::default();
     }
 
     fn segment(&mut self, w: &Wire, ts: i64, iface: u32) {
