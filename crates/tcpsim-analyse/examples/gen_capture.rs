@@ -209,7 +209,7 @@ fn special(out: &str, mode: &str, n: u64) {
         "--scan" => {
             let src = [192, 168, 7, 7];
             for i in 0..n {
-                let dst = [10, 1 + (i >> 16) as u8, (i >> 8) as u8 & 0xff, 1];
+                let dst = [10, 1 + (i >> 16) as u8, (i >> 8) as u8, 1];
                 let port = 1 + (i % 65_535) as u16;
                 let isn = rng.next() as u32;
                 o.seg(src, dst, 40_000, port, SYN, isn, 0, 0, 1);

@@ -202,9 +202,9 @@ fn table(cap: &Capture, lang: tcpsim::Lang, w: &mut dyn Write) -> std::io::Resul
     use std::fmt::Write as _;
     let st = cap.stats();
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    write!(
+    writeln!(
         w,
-        "{}, {}, {} over {:.3} s\n",
+        "{}, {}, {} over {:.3} s",
         plural(st.packets, "packet", "packets"),
         plural(st.segments, "TCP segment", "TCP segments"),
         plural(st.connections as u64, "connection", "connections"),
