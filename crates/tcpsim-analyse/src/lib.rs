@@ -714,6 +714,17 @@ impl Capture {
 
     /// Explain connection `index`: its trace, and what happened to it.
     pub fn explain(&self, index: usize) -> Result<Analysis, Error> {
+        self.explain_keeping(index, MAX_DRAWN)
+    }
+
+    /// Explain connection `index` with every segment in its trace, however
+    /// many (for tools that compare each segment's reason, such as
+    /// tests/corpus; not for drawing).
+    pub fn explain_whole(&self, index: usize) -> Result<Analysis, Error> {
+        self.explain_keeping(index, usize::MAX)
+    }
+
+    fn explain_keeping(&self, index: usize, keep: usize) -> Result<Analysis, Error> {
         let Some(summary) = self.connection(index) else {
             return Err(Error::NoSuchConnection {
                 index,
@@ -737,7 +748,7 @@ impl Capture {
         let out = classify::classify(&input);
         let diagnosis = diagnose::diagnose(&out.ending);
         let mut trace = out.trace;
-        let window = keep_last(&mut trace, MAX_DRAWN);
+        let window = keep_last(&mut trace, keep);
         Ok(Analysis {
             trace,
             diagnosis,
