@@ -128,8 +128,13 @@ test("a dropped capture with two connections: each drawn as the CLI draws it", a
     assert.equal(d.diagnosis, one.diagnosis.zh, `connection ${c}`);
   }
   // The list's filter.
+  // The list's filter: the worker filters (a capture may hold millions of
+  // connections) and answers with the rows.
   await C(s.page).locator(".capture-filter").fill(":40001");
-  assert.equal(await C(s.page).locator("tbody tr").count(), 1);
+  await s.page.waitForFunction(() => document.querySelectorAll("#capture tbody tr").length === 1, null, { timeout: 10000 });
+  assert.equal(await C(s.page).locator(".capture-tools .capture-note").textContent(), "共 1 条。");
+  await C(s.page).locator(".capture-filter").fill("");
+  await s.page.waitForFunction(() => document.querySelectorAll("#capture tbody tr").length === 2, null, { timeout: 10000 });
   await done(s);
 });
 

@@ -600,6 +600,61 @@ impl Capture {
         (from.min(end)..end).map(|i| self.summary(i)).collect()
     }
 
+    /// The connections whose endpoints, written `client server` as the list
+    /// shows them (`10.0.0.1:40000 [fd00::2]:80`), contain `text` (ASCII
+    /// case ignored), and whose ending is `end` (an [`End::as_str`] name;
+    /// empty for any): how many there are, and at most `count` of them
+    /// from the `from`th on. Only the lines returned are made; the others
+    /// are matched in one reused buffer. The page's filter, over a million
+    /// connections, asks this of its worker at each keystroke.
+    pub fn filter(
+        &self,
+        text: &str,
+        end: &str,
+        from: usize,
+        count: usize,
+    ) -> (usize, Vec<Connection>) {
+        let q = text.trim().to_ascii_lowercase();
+        let mut buf = String::with_capacity(96);
+        let mut matching = 0;
+        let mut rows = Vec::new();
+        for i in 0..self.table.conns.len() {
+            if !end.is_empty() && self.end_of(i).as_str() != end {
+                continue;
+            }
+            if !q.is_empty() {
+                buf.clear();
+                let c = &self.table.conns[i];
+                let (cl, sv) = if self.client_is_a(i) {
+                    (c.a, c.b)
+                } else {
+                    (c.b, c.a)
+                };
+                self.push_endpoint(&mut buf, cl);
+                buf.push(' ');
+                self.push_endpoint(&mut buf, sv);
+                buf.make_ascii_lowercase();
+                if !buf.contains(q.as_str()) {
+                    continue;
+                }
+            }
+            if matching >= from && rows.len() < count {
+                rows.push(self.summary(i));
+            }
+            matching += 1;
+        }
+        (matching, rows)
+    }
+
+    fn push_endpoint(&self, o: &mut String, e: (u32, u16)) {
+        use std::fmt::Write as _;
+        let ip = self.table.addrs[e.0 as usize];
+        let _ = match ip {
+            std::net::IpAddr::V4(_) => write!(o, "{}:{}", ip_text(ip), e.1),
+            std::net::IpAddr::V6(_) => write!(o, "[{ip}]:{}", e.1),
+        };
+    }
+
     /// Each connection in turn, made as it is visited and dropped after.
     pub fn each_connection(&self, mut f: impl FnMut(&Connection)) {
         for i in 0..self.table.conns.len() {
@@ -642,8 +697,30 @@ impl Capture {
         let ca = self.client_is_a(i);
         let (cl, sv) = if ca { (c.a, c.b) } else { (c.b, c.a) };
         let (ci, si) = if ca { (0, 1) } else { (1, 0) };
+        let end = self.end_of(i);
+        let start = self.table.start.unwrap_or(c.first);
+        Connection {
+            index: i,
+            client: self.endpoint(cl),
+            server: self.endpoint(sv),
+            first_at: secs(c.first - start),
+            last_at: secs(c.last - start),
+            packets_from_client: c.pkts[ci] as u64,
+            packets_from_server: c.pkts[si] as u64,
+            bytes_from_client: c.bytes[ci],
+            bytes_from_server: c.bytes[si],
+            handshake: c.first_syn.is_some() || c.first_synack.is_some(),
+            end,
+            timestamps_backwards: c.backwards as u64,
+        }
+    }
+
+    /// How connection `i` stands at the end, as the list tells it.
+    fn end_of(&self, i: usize) -> End {
+        let c = &self.table.conns[i];
+        let ci = if self.client_is_a(i) { 0 } else { 1 };
         let side = |d: usize| if d == ci { Side::Client } else { Side::Server };
-        let end = if let Some(d) = c.rst {
+        if let Some(d) = c.rst {
             End::Reset {
                 by: side(d as usize),
             }
@@ -659,21 +736,6 @@ impl Capture {
             }
         } else {
             End::Open
-        };
-        let start = self.table.start.unwrap_or(c.first);
-        Connection {
-            index: i,
-            client: self.endpoint(cl),
-            server: self.endpoint(sv),
-            first_at: secs(c.first - start),
-            last_at: secs(c.last - start),
-            packets_from_client: c.pkts[ci] as u64,
-            packets_from_server: c.pkts[si] as u64,
-            bytes_from_client: c.bytes[ci],
-            bytes_from_server: c.bytes[si],
-            handshake: c.first_syn.is_some() || c.first_synack.is_some(),
-            end,
-            timestamps_backwards: c.backwards as u64,
         }
     }
 
