@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::text::{text, Text};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// One whole run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -681,30 +681,58 @@ pub enum KernelNote {
 /// Input: per packet `(src_ip, sport, dst_ip, dport, flags, abs_seq, abs_ack)`.
 /// Output: per packet `(seq_rel, ack_rel)`.
 pub fn relativize(packets: &[WireKey]) -> Vec<(u32, u32)> {
-    // (direction, ISN) pairs seen so far, ordered: the base nearest below a
-    // number is one range look-up, so a capture of 200,000 SYNs with as
+    // The base of a number is, among the (direction, ISN) pairs its
+    // direction's SYNs brought so far, the one nearest below it (the
+    // smallest `x - base` mod 2^32: the largest base at or below `x` if
+    // there is one, since any base above `x` wraps to more than `x`; else
+    // the largest base). Every pair is known beforehand, so they are sorted
+    // once and a Fenwick tree over their ranks gives "the largest rank
+    // already seen below r" in log n: a capture of 200,000 SYNs with as
     // many ISNs on one four-tuple (a SYN flood from a fixed port) is
-    // relativized in n log n, not n².
+    // relativized in n log n, not n², with no more than a Vec (this runs
+    // in the first-load wasm too, whose budget a BTreeSet would cost 2 KB).
     type Dir = (u32, u16, u32, u16);
-    let mut bases: BTreeSet<(Dir, u32)> = BTreeSet::new();
+    let dir = |p: &WireKey| (p.src_ip, p.sport, p.dst_ip, p.dport);
+    let mut all: Vec<(Dir, u32)> = packets
+        .iter()
+        .filter(|p| p.syn)
+        .map(|p| (dir(p), p.abs_seq))
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    // tree[i]: 1 + the largest rank seen in its range (0: none).
+    let mut tree = vec![0usize; all.len() + 1];
+    let seen_below = |tree: &[usize], r: usize| -> Option<usize> {
+        let (mut i, mut best) = (r, 0);
+        while i > 0 {
+            best = best.max(tree[i]);
+            i &= i - 1;
+        }
+        best.checked_sub(1)
+    };
+    let rel = |tree: &[usize], d: Dir, x: u32| -> u32 {
+        let upto = all.partition_point(|e| *e <= (d, x));
+        let in_dir = all.partition_point(|e| e.0 <= d);
+        [upto, in_dir]
+            .into_iter()
+            .filter_map(|r| seen_below(tree, r))
+            .map(|k| all[k])
+            .find(|(e, _)| *e == d)
+            .map_or(x, |(_, b)| x.wrapping_sub(b))
+    };
     let mut out = Vec::with_capacity(packets.len());
     for p in packets {
-        let fwd = (p.src_ip, p.sport, p.dst_ip, p.dport);
-        let rev = (p.dst_ip, p.dport, p.src_ip, p.sport);
         if p.syn {
-            bases.insert((fwd, p.abs_seq));
+            if let Ok(k) = all.binary_search(&(dir(p), p.abs_seq)) {
+                let mut i = k + 1;
+                while i < tree.len() {
+                    tree[i] = tree[i].max(k + 1);
+                    i += i & i.wrapping_neg();
+                }
+            }
         }
-        // The smallest `x - base` (mod 2^32) over the direction's bases:
-        // from the largest base at or below `x` if there is one (any base
-        // above `x` wraps to more than `x`), else from the largest base.
-        let rel = |key: &Dir, x: u32| -> u32 {
-            bases
-                .range((*key, 0)..=(*key, x))
-                .next_back()
-                .or_else(|| bases.range((*key, 0)..=(*key, u32::MAX)).next_back())
-                .map_or(x, |(_, b)| x.wrapping_sub(*b))
-        };
-        out.push((rel(&fwd, p.abs_seq), rel(&rev, p.abs_ack)));
+        let rev = (p.dst_ip, p.dport, p.src_ip, p.sport);
+        out.push((rel(&tree, dir(p), p.abs_seq), rel(&tree, rev, p.abs_ack)));
     }
     out
 }
