@@ -70,7 +70,7 @@ test("the first load fetches nothing of the capture section", async () => {
 
 test("a picked recording gives the connection list and the CLI's diagram, diagnosis and reasons", async () => {
   const file = path.join(fixtures, "keepalive-peer-dead.pcap");
-  const list = explain(file);
+  const list = explain(file).connections;
   const one = explain(file, 0);
   const s = await open();
   await C(s.page).locator('input[type="file"]').setInputFiles(file);
@@ -109,7 +109,7 @@ test("a picked recording gives the connection list and the CLI's diagram, diagno
 
 test("a dropped capture with two connections: each drawn as the CLI draws it", async () => {
   const file = path.join(fixtures, "syn-established-new-port.pcap");
-  const list = explain(file);
+  const list = explain(file).connections;
   assert.equal(list.length, 2);
   const s = await open();
   const bytes = fs.readFileSync(file).toString("base64");
