@@ -30,6 +30,7 @@ const T = {
     prev: "上一页",
     next: "下一页",
     explaining: (i) => `正在分析连接 #${i}…`,
+    filtering: "正在筛选…",
     conn: (c) => `连接 #${c.index}：${ep(c.client)} → ${ep(c.server)}`,
     inferred: "每个报文的原因、两端的状态和应用得到的结果都是从报文推断的：抓包里只有报文，没有应用的调用。",
     inspector: "报文详情",
@@ -72,6 +73,7 @@ const T = {
     prev: "Previous page",
     next: "Next page",
     explaining: (i) => `Explaining connection #${i}…`,
+    filtering: "Filtering…",
     conn: (c) => `Connection #${c.index}: ${ep(c.client)} → ${ep(c.server)}`,
     inferred: "Each segment's reason, both sides' states and what the applications learned are inferred from the segments: a capture holds segments, not the applications' calls.",
     inspector: "Segment",
@@ -217,6 +219,7 @@ export function mount(section) {
       // Only the answer to the last query is drawn; a query typed while
       // one was in flight goes now.
       if (m.id === S.asked) {
+        clearTimeout(S.queryTimer);
         S.rows = m;
         if (S.drawRows) S.drawRows();
         performance.mark("capture-rows", { detail: { id: m.id } });
@@ -254,6 +257,11 @@ export function mount(section) {
     }
     S.inFlight = true;
     S.asked += 1;
+    // Millions of connections take the worker a while: say so.
+    clearTimeout(S.queryTimer);
+    S.queryTimer = setTimeout(() => {
+      if (S.shownEl) S.shownEl.textContent = t().filtering;
+    }, 300);
     worker().postMessage({ type: "query", id: S.asked, text: q.text, end: q.end, from: q.from });
   }
 
@@ -278,6 +286,7 @@ export function mount(section) {
     for (const [k, name] of Object.entries(L.endNames)) ending.append(h("option", { value: k, text: name }));
     ending.value = S.query.end;
     const shown = h("span", { class: "capture-note", "aria-live": "polite" });
+    S.shownEl = shown;
     const prev = h("button", { type: "button", class: "capture-prev", text: L.prev });
     const next = h("button", { type: "button", class: "capture-next", text: L.next });
     const tbody = h("tbody");
