@@ -767,10 +767,12 @@ impl Capture {
         let (Some(x), Some(y)) = (id(&x), id(&y)) else {
             return Err(not_found());
         };
-        self.table
-            .conns
-            .iter()
-            .rposition(|c| (c.a == x && c.b == y) || (c.a == y && c.b == x))
+        (0..self.table.conns.len())
+            .rev()
+            .find(|&i| {
+                let c = &self.table.conns[i];
+                (c.a == x && c.b == y) || (c.a == y && c.b == x)
+            })
             .ok_or_else(not_found)
     }
 
