@@ -172,6 +172,9 @@ def main():
     cross = collections.Counter()
     details = open(a.details, "w") if a.details else None
     for path in a.captures:
+        # (A glob over a cache directory also names the caches.)
+        if path.endswith((".tshark.tsv", ".conv.txt")):
+            continue
         files += 1
         theirs = tshark_frames(path, a.tshark_cache)
         conv = tshark_conversations(path, a.tshark_cache)
