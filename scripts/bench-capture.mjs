@@ -23,6 +23,14 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { root, serve, launch } from "./bench-common.mjs";
 
+// Also, after the list: a filter keystroke (one character typed into the
+// filter): the page's longest task from the keystroke until the worker's
+// rows are drawn (a PerformanceObserver for long tasks, >= 50 ms; 0 when
+// there was none), and the time until the rows are drawn. Any uncaught
+// error on the page is printed. For a SYN flood of N connections:
+//   cargo run --release -p tcpsim-analyse --example gen_capture -- target/scale/synflood-2500000.pcap --synflood 2500000
+//   node scripts/bench-capture.mjs target/scale/synflood-2500000.pcap
+
 const RUNS = Number(process.env.RUNS) || 3;
 
 let capture = process.argv[2];
@@ -61,6 +69,8 @@ const results = [];
 for (let run = 1; run <= RUNS; run++) {
   const browser = await launch();
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
   await page.goto(base + "/index.html");
   await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 30000 });
   const cdp = await page.context().newCDPSession(page);
@@ -81,6 +91,27 @@ for (let run = 1; run <= RUNS; run++) {
     const mark = performance.getEntriesByName("capture-listed")[0];
     return { ms: measure.duration, wasm: mark.detail.wasmMemory, conns: Number(document.getElementById("capture").dataset.listed), rows: document.querySelectorAll("#capture tbody tr").length };
   });
+  // A filter keystroke.
+  const key = await page.evaluate(async () => {
+    const longest = { ms: 0 };
+    const po = new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) longest.ms = Math.max(longest.ms, e.duration);
+    });
+    po.observe({ type: "longtask" });
+    const before = performance.getEntriesByName("capture-rows").length;
+    const input = document.querySelector("#capture .capture-filter");
+    const t0 = performance.now();
+    input.value = "10.1.0.1:8";
+    input.dispatchEvent(new Event("input"));
+    const t1 = performance.now();
+    while (performance.getEntriesByName("capture-rows").length === before) await new Promise((r) => setTimeout(r, 5));
+    const t2 = performance.now();
+    await new Promise((r) => setTimeout(r, 100));
+    po.disconnect();
+    return { handler: t1 - t0, rows: t2 - t0, longest: longest.ms, shown: document.querySelector("#capture .capture-tools .capture-note").textContent };
+  });
+  console.log(`run ${run}: filter keystroke: handler ${key.handler.toFixed(1)} ms, rows drawn after ${key.rows.toFixed(0)} ms, longest page task meanwhile ${key.longest.toFixed(0)} ms (0: none of 50 ms or more); "${key.shown}"`);
+  if (pageErrors.length) console.log(`run ${run}: uncaught errors on the page: ${pageErrors.join(" | ")}`);
   const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((x) => [x.name, x.value]));
   // The worker's JS heap: through the browser's CDP session, attached to
   // the worker's target (messages wrapped, as for a non-flat session).

@@ -3,10 +3,15 @@
 // and answers the page (web/capture.js) with progress, the connection list
 // and, for a connection, its diagram, trace and diagnosis.
 //
-// Messages in:  {type: "read", file}, {type: "explain", index, lang}
-// Messages out: {type: "progress", fraction, bytes}, {type: "list", ...},
+// Messages in:  {type: "read", file}, {type: "explain", index, lang},
+//               {type: "query", id, text, end, from}
+// Messages out: {type: "progress", fraction, bytes}, {type: "list", ...}
+//               (the figures and the first 200 connections),
+//               {type: "rows", id, matching, from, connections},
 //               {type: "explained", ...}, {type: "error", error}
-import init, { begin, feed, connections, explain, why_texts } from "./pkg/tcpsim_analyse_wasm.js";
+// The list is never sent whole: a capture of millions of connections is
+// filtered and paged here, 200 rows at a time.
+import init, { begin, feed, connections, query, explain, why_texts } from "./pkg/tcpsim_analyse_wasm.js";
 
 // Slices of 4 MiB: few enough calls for a 100 MB file, small enough that
 // the progress bar moves.
@@ -42,7 +47,11 @@ self.onmessage = async (e) => {
     ready = ready || init({ module_or_path: new URL("pkg/tcpsim_analyse_wasm_bg.wasm", import.meta.url) });
     await ready;
     if (m.type === "read") await read(m.file);
-    else if (m.type === "explain") {
+    else if (m.type === "query") {
+      const r = query(m.text, m.end, m.from, 200);
+      if (!r.ok) postMessage({ type: "error", error: r.error });
+      else postMessage({ type: "rows", id: m.id, ...r });
+    } else if (m.type === "explain") {
       const r = explain(m.index, m.lang);
       postMessage({ type: "explained", index: m.index, lang: m.lang, whyTexts: why_texts(m.lang), ...r });
     }

@@ -26,7 +26,11 @@ const T = {
     ending: "结束方式",
     colon: "：",
     all: "全部",
-    shown: (n, m) => (n < m ? `显示前 ${n} 条，共 ${m} 条符合条件。` : `共 ${m} 条。`),
+    shown: (a, b, m) => (b - a < m ? `显示第 ${a + 1}–${b} 条，共 ${m} 条符合条件。` : `共 ${m} 条。`),
+    prev: "上一页",
+    next: "下一页",
+    explaining: (i) => `正在分析连接 #${i}…`,
+    filtering: "正在筛选…",
     conn: (c) => `连接 #${c.index}：${ep(c.client)} → ${ep(c.server)}`,
     inferred: "每个报文的原因、两端的状态和应用得到的结果都是从报文推断的：抓包里只有报文，没有应用的调用。",
     seen: "所见：",
@@ -67,7 +71,11 @@ const T = {
     ending: "How it ended",
     colon: ": ",
     all: "all",
-    shown: (n, m) => (n < m ? `Showing the first ${n} of ${m} matching.` : `${m} in all.`),
+    shown: (a, b, m) => (b - a < m ? `Showing ${a + 1}–${b} of ${m} matching.` : `${m} in all.`),
+    prev: "Previous page",
+    next: "Next page",
+    explaining: (i) => `Explaining connection #${i}…`,
+    filtering: "Filtering…",
     conn: (c) => `Connection #${c.index}: ${ep(c.client)} → ${ep(c.server)}`,
     inferred: "Each segment's reason, both sides' states and what the applications learned are inferred from the segments: a capture holds segments, not the applications' calls.",
     seen: "Seen: ",
@@ -149,7 +157,11 @@ const lang = () => (document.documentElement.lang.startsWith("en") ? "en" : "zh"
 export function mount(section) {
   const S = {
     worker: null,
-    list: null, // {connections, stats, warning}
+    list: null, // {total, connections (first page), stats, skipped, warning}
+    rows: null, // the page shown: {matching, from, connections}
+    query: { text: "", end: "", from: 0 }, // what the rows answer
+    asked: 0, // the last query's id
+    pending: null, // a query waiting for the one in flight
     chosen: null, // index shown
     explained: null, // the worker's answer for it
     trace: null,
@@ -223,14 +235,33 @@ export function mount(section) {
     else if (m.type === "error") fail(m.error);
     else if (m.type === "list") {
       S.list = m;
+      S.rows = { matching: m.total, from: 0, connections: m.connections };
+      S.query = { text: "", end: "", from: 0 };
       status.hidden = true;
       drawList();
       // (The worker's wasm memory, for scripts/bench-capture.mjs.)
       performance.mark("capture-listed", { detail: { wasmMemory: m.memory } });
       performance.measure("capture-list", "capture-picked", "capture-listed");
-      section.dataset.listed = String(m.connections.length);
+      section.dataset.listed = String(m.total);
+    } else if (m.type === "rows") {
+      // Only the answer to the last query is drawn; a query typed while
+      // one was in flight goes now.
+      if (m.id === S.asked) {
+        clearTimeout(S.queryTimer);
+        S.rows = m;
+        if (S.drawRows) S.drawRows();
+        performance.mark("capture-rows", { detail: { id: m.id } });
+      }
+      S.inFlight = false;
+      if (S.pending) {
+        const q = S.pending;
+        S.pending = null;
+        ask(q);
+      }
     } else if (m.type === "explained") {
       if (m.index !== S.chosen) return;
+      clearTimeout(S.explainTimer);
+      status.hidden = true;
       if (!m.ok) return fail(m.error);
       S.explained = m;
       S.trace = JSON.parse(m.trace);
@@ -244,14 +275,32 @@ export function mount(section) {
     status.hidden = false;
   }
 
+  // A query to the worker (filter text, ending, first row); one at a time,
+  // the latest waiting.
+  function ask(q) {
+    S.query = q;
+    if (S.inFlight) {
+      S.pending = q;
+      return;
+    }
+    S.inFlight = true;
+    S.asked += 1;
+    // Millions of connections take the worker a while: say so.
+    clearTimeout(S.queryTimer);
+    S.queryTimer = setTimeout(() => {
+      if (S.shownEl) S.shownEl.textContent = t().filtering;
+    }, 300);
+    worker().postMessage({ type: "query", id: S.asked, text: q.text, end: q.end, from: q.from });
+  }
+
   function drawList() {
-    const { connections, stats, warning } = S.list;
+    const { stats, warning, total } = S.list;
     const L = t();
     const parts = [h("p", { text: L.summary(stats) })];
     const skipped = Object.entries(stats.skipped).filter(([, n]) => n > 0);
     if (skipped.length) parts.push(h("p", { class: "capture-note", text: L.skipped + skipped.map(([k, n]) => `${L.skip[k] || k} ${n}`).join(lang() === "zh" ? "，" : ", ") }));
     if (warning) parts.push(h("p", { class: "capture-note", text: L.warning + warning }));
-    if (!connections.length) {
+    if (!total) {
       parts.push(h("p", { text: L.none }));
       listBox.replaceChildren(...parts);
       listBox.hidden = false;
@@ -259,28 +308,31 @@ export function mount(section) {
       return;
     }
     const filter = h("input", { type: "search", class: "capture-filter", "aria-label": L.filter, placeholder: L.filter });
+    filter.value = S.query.text;
     const ending = h("select", { class: "capture-ending", "aria-label": L.ending });
     ending.append(h("option", { value: "", text: L.ending + L.colon + L.all }));
     for (const [k, name] of Object.entries(L.endNames)) ending.append(h("option", { value: k, text: name }));
-    const shown = h("span", { class: "capture-note" });
+    ending.value = S.query.end;
+    const shown = h("span", { class: "capture-note", "aria-live": "polite" });
+    S.shownEl = shown;
+    const prev = h("button", { type: "button", class: "capture-prev", text: L.prev });
+    const next = h("button", { type: "button", class: "capture-next", text: L.next });
     const tbody = h("tbody");
     const table = h("table", {}, h("caption", { class: "visually-hidden", text: L.list }), h("thead", {}, h("tr", {}, ...L.cols.map((c) => h("th", { scope: "col", text: c })))), tbody);
-    const render = () => {
-      const q = filter.value.trim().toLowerCase();
-      const end = ending.value;
-      const rows = [];
-      let matching = 0;
-      for (const c of connections) {
-        if (end && c.end !== end) continue;
-        if (q && !`${ep(c.client)} ${ep(c.server)}`.toLowerCase().includes(q)) continue;
-        matching++;
-        if (rows.length < ROWS) rows.push(row(c));
-      }
-      tbody.replaceChildren(...rows);
-      shown.textContent = L.shown(rows.length, matching);
+    // The rows the worker sent for the current query.
+    S.drawRows = () => {
+      const r = S.rows;
+      tbody.replaceChildren(...r.connections.map(row));
+      shown.textContent = L.shown(r.from, r.from + r.connections.length, r.matching);
+      prev.disabled = r.from === 0;
+      next.disabled = r.from + r.connections.length >= r.matching;
+      prev.hidden = next.hidden = r.matching <= ROWS;
     };
-    filter.addEventListener("input", render);
-    ending.addEventListener("change", render);
+    const requery = (from) => ask({ text: filter.value.trim(), end: ending.value, from });
+    filter.addEventListener("input", () => requery(0));
+    ending.addEventListener("change", () => requery(0));
+    prev.addEventListener("click", () => requery(Math.max(0, S.query.from - ROWS)));
+    next.addEventListener("click", () => requery(S.query.from + ROWS));
     tbody.addEventListener("click", (e) => {
       const tr = e.target.closest("tr[data-index]");
       if (tr) choose(Number(tr.dataset.index));
@@ -292,8 +344,8 @@ export function mount(section) {
         choose(Number(tr.dataset.index));
       }
     });
-    render();
-    parts.push(h("h3", { text: L.list }), h("div", { class: "capture-tools" }, filter, ending, shown), h("div", { class: "capture-table" }, table));
+    S.drawRows();
+    parts.push(h("h3", { text: L.list }), h("div", { class: "capture-tools" }, filter, ending, shown, prev, next), h("div", { class: "capture-table" }, table));
     listBox.replaceChildren(...parts);
     listBox.hidden = false;
   }
@@ -319,6 +371,13 @@ export function mount(section) {
     S.explained = null;
     S.shown = null;
     for (const tr of listBox.querySelectorAll("tr[data-index]")) tr.setAttribute("aria-selected", String(Number(tr.dataset.index) === index));
+    // A connection of millions of segments takes a while: say so after a
+    // moment (not for the quick ones, which would flicker).
+    clearTimeout(S.explainTimer);
+    S.explainTimer = setTimeout(() => {
+      status.replaceChildren(h("span", { text: t().explaining(index) }));
+      status.hidden = false;
+    }, 300);
     worker().postMessage({ type: "explain", index, lang: lang() });
   }
 
@@ -455,6 +514,10 @@ export function mount(section) {
       S.worker = null;
       S.failed = null;
       S.list = null;
+      S.rows = null;
+      S.inFlight = false;
+      S.pending = null;
+      clearTimeout(S.explainTimer);
       S.chosen = null;
       S.explained = null;
       S.shown = null;

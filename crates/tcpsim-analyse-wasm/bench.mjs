@@ -45,13 +45,17 @@ const secs = (t1 - t0) / 1000;
 const packets = list.stats.packets;
 console.log(
   `wasm: read and listed: ${secs.toFixed(3)} s for ${(size / 1e6).toFixed(1)} MB, ${packets} packets, ` +
-    `${list.connections.length} connections: ${(packets / secs / 1e6).toFixed(2)} M packets/s; ` +
+    `${list.total} connections: ${(packets / secs / 1e6).toFixed(2)} M packets/s; ` +
     `progress ${last.progress.fraction}`,
 );
 let best = list.connections[0];
 for (const c of list.connections) {
   if (c.packets_from_client + c.packets_from_server > best.packets_from_client + best.packets_from_server) best = c;
 }
+// A filter keystroke: every connection matched against a text.
+const tq = performance.now();
+const q = glue.query("10.1.0.1:80", "", 0, 200);
+console.log(`wasm: filter over ${list.total} connections in ${(performance.now() - tq).toFixed(1)} ms: ${q.matching} match`);
 const t2 = performance.now();
 const one = glue.explain(best.index, "en");
 const t3 = performance.now();

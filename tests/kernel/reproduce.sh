@@ -127,7 +127,7 @@ for _, p in view:
     want.setdefault(client_port(p), []).append(why)
 explain = lambda *a: json.loads(subprocess.run([cli, "explain", d + "/capture.pcap", "--format", "json", *a],
                                                check=True, capture_output=True, text=True).stdout)
-conns = explain()
+conns = explain()["connections"]
 got = {}
 for c in conns:
     a = explain("--conn", str(c["index"]))

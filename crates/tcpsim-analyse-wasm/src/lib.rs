@@ -16,7 +16,8 @@
 //!   if (!r.ok) { show(r.error); break; }
 //!   progress(r.progress.fraction);          // 0..1
 //! }
-//! const list = connections();               // {ok, connections, stats, warning}
+//! const list = connections();               // {ok, total, connections (first 200), stats, skipped, warning}
+//! const more = query("10.0.0.1", "reset", 200, 200); // {ok, matching, from, connections}
 //! const one = explain(0, "zh");             // {ok, trace, svg, diagnosis, connection}
 //! ```
 //!
@@ -30,14 +31,21 @@
 //!   every later call repeats that error. Damage after the first packets
 //!   stops the reading quietly and comes back as `warning`.
 //! - `connections()`: ends the reading (the first call after the last
-//!   `feed`) and returns `{ok: true, connections: [...], stats: {...},
-//!   warning: string|null}`; each connection is `{index, client: {ip, port},
+//!   `feed`) and returns `{ok: true, total, connections: [...], stats:
+//!   {...}, skipped: [{reason, count, what}], warning: string|null}`:
+//!   `total` connections, the first 200 of them (a capture of millions is
+//!   never one document: `query` gives the others); each connection is `{index, client: {ip, port},
 //!   server, first_at, last_at, packets_from_client, packets_from_server,
 //!   bytes_from_client, bytes_from_server, handshake, end, end_by,
 //!   timestamps_backwards}`, and `stats` is `{packets, segments, connections,
 //!   skipped: {not_ip, not_tcp, fragment, tcp_header_cut, malformed,
-//!   link_type, duplicate}, timestamps_backwards, start, duration}`. Or
+//!   link_type, duplicate}, timestamps_backwards, start, duration}`;
+//!   `skipped` names each reason with packets, and what it means. Or
 //!   `{ok: false, error}`.
+//! - `query(text, end, from, count)`: the connections whose `client server`
+//!   text contains `text` (ASCII case ignored) and whose `end` is `end`
+//!   (empty: any): `{ok, matching, from, connections: [...]}`, at most
+//!   `count` (200 at most) from the `from`th match on.
 //! - `explain(index, lang)`: one connection, `lang` "zh" (default) or "en":
 //!   `{ok: true, trace, svg, diagnosis: {ending, zh, en, text}, connection}`.
 //!   `trace` is the JSON text of the trace (`Trace::to_json`, the CLI's
@@ -183,12 +191,48 @@ fn with_capture(f: impl FnOnce(&Capture) -> JsValue) -> JsValue {
 }
 
 /// The connection list, the file's figures, and any warning.
+/// Rows of the list sent at once: what the page draws.
+const PAGE: usize = 200;
+
+fn rows_json(rows: &[tcpsim_analyse::Connection]) -> String {
+    let mut o = String::with_capacity(rows.len() * 320 + 2);
+    o.push('[');
+    for (i, c) in rows.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        o.push_str(&c.to_json());
+    }
+    o.push(']');
+    o
+}
+
+/// The capture's figures and the first page of its connections:
+/// `{ok, stats, warning, skipped: [{reason, count, what}], total,
+/// connections: [...at most 200]}`. The rest is asked for by `query`: a
+/// capture of millions of connections is never one JSON document.
 #[wasm_bindgen]
 pub fn connections() -> JsValue {
     with_capture(|c| {
         let o = ok();
-        set(&o, "connections", &json(&c.connections_json()));
+        set(&o, "connections", &json(&rows_json(&c.page(0, PAGE))));
+        set(&o, "total", &JsValue::from_f64(c.connection_count() as f64));
         set(&o, "stats", &json(&c.stats().to_json()));
+        let skipped = js_sys::Array::new();
+        for (k, n) in c.stats().skipped.by_reason() {
+            if n > 0 {
+                let x = js_sys::Object::new();
+                set(&x, "reason", &JsValue::from_str(k));
+                set(&x, "count", &JsValue::from_f64(n as f64));
+                set(
+                    &x,
+                    "what",
+                    &JsValue::from_str(tcpsim_analyse::Skipped::what(k)),
+                );
+                skipped.push(&x);
+            }
+        }
+        set(&o, "skipped", &skipped);
         set(
             &o,
             "warning",
@@ -198,11 +242,34 @@ pub fn connections() -> JsValue {
     })
 }
 
-/// One connection: its trace (JSON text), its diagram and its diagnosis.
+/// The connections whose `client server` text contains `text` and whose
+/// ending is `end` (empty: any): `{ok, matching, from, connections:
+/// [...at most count (200 at most)]}`, from the `from`th match on.
+#[wasm_bindgen]
+pub fn query(text: JsValue, end: JsValue, from: JsValue, count: JsValue) -> JsValue {
+    with_capture(|c| {
+        let text = text.as_string().unwrap_or_default();
+        let end = end.as_string().unwrap_or_default();
+        let whole = |v: &JsValue, dflt: usize| {
+            v.as_f64()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .map_or(dflt, |x| x as usize)
+        };
+        let from = whole(&from, 0);
+        let count = whole(&count, PAGE).min(PAGE);
+        let (matching, rows) = c.filter(&text, &end, from, count);
+        let o = ok();
+        set(&o, "matching", &JsValue::from_f64(matching as f64));
+        set(&o, "from", &JsValue::from_f64(from as f64));
+        set(&o, "connections", &json(&rows_json(&rows)));
+        o.into()
+    })
+}
+
 #[wasm_bindgen]
 pub fn explain(index: JsValue, lang: JsValue) -> JsValue {
     with_capture(|c| {
-        let n = c.connections().len();
+        let n = c.connection_count();
         let Some(i) = index
             .as_f64()
             .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x < n as f64)

@@ -45,10 +45,25 @@ fn a_capture_fed_in_slices_reads_like_the_native_one() {
         assert_eq!(js(&get(&list, "connections")), js(&want));
         assert!(get(&list, "warning").is_null());
         assert_eq!(
+            get(&list, "total").as_f64(),
+            Some(native.connection_count() as f64)
+        );
+        let q = query(
+            JsValue::from_str(""),
+            JsValue::from_str(""),
+            JsValue::from_f64(0.0),
+            JsValue::from_f64(200.0),
+        );
+        assert_eq!(
+            get(&q, "matching").as_f64(),
+            Some(native.connection_count() as f64)
+        );
+        assert_eq!(js(&get(&q, "connections")), js(&want));
+        assert_eq!(
             get(&get(&list, "stats"), "packets").as_f64(),
             Some(native.stats().packets as f64)
         );
-        for i in 0..native.connections().len() {
+        for i in 0..native.connection_count() {
             let res = explain(JsValue::from_f64(i as f64), JsValue::from_str("en"));
             assert_eq!(get(&res, "ok"), JsValue::TRUE);
             let a = native.explain(i).unwrap();

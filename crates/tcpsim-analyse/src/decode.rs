@@ -1,16 +1,34 @@
 //! One captured frame to one TCP segment, or the reason it is not one.
-//! The link layer is taken apart by `pcap-parser`'s `data` module (or by
-//! etherparse for Ethernet, which also gives the source MAC address and
-//! skips VLAN tags); IP and TCP by etherparse's lax slicer, which keeps what
-//! a short snapshot length left.
+//!
+//! - The link layer: Linux cooked (SLL, SLL2), raw IP and NFLOG by
+//!   `pcap-parser`'s `data` module; Ethernet and BSD loopback (in either
+//!   byte order) here, a few bytes each.
+//! - Between the link and IP, here, each a few bounded lines: VLAN tags to
+//!   any depth (802.1Q, 802.1ad), PPPoE session, MPLS labels.
+//! - IP and TCP by etherparse's lax slicer, which keeps what a short
+//!   snapshot length left.
+//! - Tunnels, opened here to the segment they carry: VXLAN (UDP 4789),
+//!   Geneve (UDP 6081), GRE (with keys and sequence numbers), ERSPAN types
+//!   II and III, IP in IP. At most [`MAX_DEPTH`] layers.
+//! - IP fragments (IPv4 and IPv6), put back together in [`Defrag`], a
+//!   bounded buffer.
+//!
+//! etherparse 0.21 stops after three VLAN tags and knows none of the
+//! tunnels; its `defrag` module says itself that it is not safe against a
+//! capture that opens many datagrams and never ends them. Hence the small
+//! decoders here, each tested on a crafted frame (tests/captures.rs) and
+//! fed mutated frames (tests/robustness.rs).
 
 use std::net::IpAddr;
 
 use etherparse::{
-    err::Layer, EtherType, LaxNetSlice, LaxSlicedPacket, LinkSlice, TcpOptionElement,
-    TransportSlice,
+    err::Layer, EtherType, Ipv6ExtensionSlice, LaxNetSlice, LaxSlicedPacket, TcpOptionElement,
+    TcpSlice, TransportSlice,
 };
-use pcap_parser::data::{get_packetdata, PacketData};
+use pcap_parser::data::{
+    get_packetdata_linux_sll, get_packetdata_linux_sll2, get_packetdata_nflog, get_packetdata_raw,
+    PacketData,
+};
 use pcap_parser::Linktype;
 
 /// What a TCP segment tells, as far as the analyser needs it.
@@ -94,76 +112,201 @@ pub(crate) enum Skip {
     Malformed,
 }
 
-/// Decode one frame of link type `link`.
-pub(crate) fn decode(link: Linktype, data: &[u8]) -> Result<Wire, Skip> {
-    let (packet, mac) = if link == Linktype::ETHERNET {
-        let p = LaxSlicedPacket::from_ethernet(data).map_err(|_| Skip::Malformed)?;
-        let mac = match &p.link {
-            Some(LinkSlice::Ethernet2(e)) => Some(e.source()),
-            _ => None,
-        };
-        (p, mac)
-    } else {
-        match get_packetdata(data, link, data.len()) {
-            Some(PacketData::L2(d)) => {
-                let p = LaxSlicedPacket::from_ethernet(d).map_err(|_| Skip::Malformed)?;
-                let mac = match &p.link {
-                    Some(LinkSlice::Ethernet2(e)) => Some(e.source()),
-                    _ => None,
-                };
-                (p, mac)
+/// Tunnels and link headers inside one another that are taken apart
+/// before giving up (VXLAN in GRE in ... is damage or a loop, not traffic).
+const MAX_DEPTH: u8 = 8;
+
+/// Decode one frame of link type `link` (IP fragments are handed to
+/// `frag`, which answers with the segment once its datagram is whole).
+pub(crate) fn decode(
+    link: Linktype,
+    data: &[u8],
+    ts: i64,
+    frag: &mut Defrag,
+) -> Result<Wire, Skip> {
+    let cx = Cx { ts, depth: 0 };
+    match link {
+        Linktype::ETHERNET => ethernet(data, cx, frag),
+        // BSD loopback: the address family in the capturing host's byte
+        // order, which need not be ours: read both ways, the family is a
+        // small number. OpenBSD's DLT_LOOP writes it in network order.
+        Linktype::NULL | Linktype::LOOP => {
+            let fam = data.get(..4).ok_or(Skip::Malformed)?;
+            let fam = [fam[0], fam[1], fam[2], fam[3]];
+            let (le, be) = (u32::from_le_bytes(fam), u32::from_be_bytes(fam));
+            let f = if link == Linktype::LOOP {
+                be
+            } else {
+                le.min(be)
+            };
+            match f {
+                // AF_INET everywhere; AF_INET6 on NetBSD/OpenBSD, FreeBSD,
+                // macOS, Linux.
+                2 => l3(0x0800, &data[4..], None, cx, frag),
+                24 | 28 | 30 | 10 => l3(0x86dd, &data[4..], None, cx, frag),
+                _ => Err(Skip::NotIp),
             }
-            Some(PacketData::L3(ethertype, d)) => (
-                LaxSlicedPacket::from_ether_type(EtherType(ethertype), d),
-                None,
-            ),
-            Some(PacketData::L4(..)) | Some(PacketData::Unsupported(_)) => return Err(Skip::NotIp),
-            None => return Err(Skip::Malformed),
         }
-    };
-    segment(&packet, mac)
+        _ => {
+            let got = match link {
+                Linktype::RAW => get_packetdata_raw(data, data.len()),
+                Linktype::IPV4 => Some(PacketData::L3(0x0800, data)),
+                Linktype::IPV6 => Some(PacketData::L3(0x86dd, data)),
+                Linktype::LINUX_SLL => get_packetdata_linux_sll(data, data.len()),
+                Linktype::LINUX_SLL2 => get_packetdata_linux_sll2(data, data.len()),
+                Linktype::NFLOG => get_packetdata_nflog(data, data.len()),
+                _ => return Err(Skip::NotIp),
+            };
+            match got {
+                Some(PacketData::L2(d)) => ethernet(d, cx, frag),
+                Some(PacketData::L3(ethertype, d)) => l3(ethertype, d, None, cx, frag),
+                Some(PacketData::L4(..)) | Some(PacketData::Unsupported(_)) => Err(Skip::NotIp),
+                None => Err(Skip::Malformed),
+            }
+        }
+    }
 }
 
-fn segment(p: &LaxSlicedPacket<'_>, mac: Option<[u8; 6]>) -> Result<Wire, Skip> {
-    let (src, dst, ttl, ip_id, payload, declared) = match &p.net {
+/// Where in the frame the decoder is.
+#[derive(Clone, Copy)]
+struct Cx {
+    ts: i64,
+    /// Link headers and tunnels taken apart so far.
+    depth: u8,
+}
+
+impl Cx {
+    fn deeper(self) -> Result<Cx, Skip> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Skip::NotIp);
+        }
+        Ok(Cx {
+            depth: self.depth + 1,
+            ..self
+        })
+    }
+}
+
+/// An Ethernet II frame: its source address, and what it carries.
+fn ethernet(d: &[u8], cx: Cx, frag: &mut Defrag) -> Result<Wire, Skip> {
+    if d.len() < 14 {
+        return Err(Skip::Malformed);
+    }
+    let mut mac = [0u8; 6];
+    mac.copy_from_slice(&d[6..12]);
+    let et = u16::from_be_bytes([d[12], d[13]]);
+    if et < 0x0600 {
+        // An 802.3 length: LLC (spanning tree, ...), not IP.
+        return Err(Skip::NotIp);
+    }
+    l3(et, &d[14..], Some(mac), cx.deeper()?, frag)
+}
+
+/// What an EtherType announces: IP, or one more header before it (VLAN
+/// tags, any number of them; PPPoE session; MPLS labels; Ethernet inside a
+/// tunnel).
+fn l3(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Result<Wire, Skip> {
+    match et {
+        0x0800 | 0x86dd => ip(et, d, mac, cx, frag),
+        // 802.1Q, 802.1ad (QinQ), and the older QinQ tags 0x9100, 0x9200:
+        // four bytes, the last two the next EtherType.
+        0x8100 | 0x88a8 | 0x9100 | 0x9200 => {
+            let next = d.get(2..4).ok_or(Skip::Malformed)?;
+            l3(
+                u16::from_be_bytes([next[0], next[1]]),
+                &d[4..],
+                mac,
+                cx.deeper()?,
+                frag,
+            )
+        }
+        // PPPoE session stage (RFC 2516 4): six bytes, then PPP's protocol
+        // number (RFC 1661 2): 0x0021 IPv4, 0x0057 IPv6.
+        0x8864 => {
+            let h = d.get(..8).ok_or(Skip::Malformed)?;
+            match u16::from_be_bytes([h[6], h[7]]) {
+                0x0021 => ip(0x0800, &d[8..], mac, cx.deeper()?, frag),
+                0x0057 => ip(0x86dd, &d[8..], mac, cx.deeper()?, frag),
+                _ => Err(Skip::NotIp),
+            }
+        }
+        // MPLS (RFC 3032 2.1): labels of four bytes until the one with the
+        // bottom-of-stack bit; then IP, told by its version nibble.
+        0x8847 | 0x8848 => {
+            let mut at = 0;
+            loop {
+                let l = d.get(at..at + 4).ok_or(Skip::Malformed)?;
+                at += 4;
+                if l[2] & 1 == 1 {
+                    break;
+                }
+            }
+            match d.get(at).map(|b| b >> 4) {
+                Some(4) => ip(0x0800, &d[at..], mac, cx.deeper()?, frag),
+                Some(6) => ip(0x86dd, &d[at..], mac, cx.deeper()?, frag),
+                _ => Err(Skip::NotIp),
+            }
+        }
+        // Transparent Ethernet bridging (GRE's and Geneve's Ethernet).
+        0x6558 => ethernet(d, cx.deeper()?, frag),
+        _ => Err(Skip::NotIp),
+    }
+}
+
+/// An IP packet: a TCP segment, a fragment of one, or a tunnel to open.
+fn ip(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Result<Wire, Skip> {
+    let p = LaxSlicedPacket::from_ether_type(EtherType(et), d);
+    let net = match &p.net {
         Some(LaxNetSlice::Ipv4(v4)) => {
             let h = v4.header();
             let pl = v4.payload();
-            let start = h.slice().as_ptr() as usize;
-            let offset = (pl.payload.as_ptr() as usize).saturating_sub(start);
-            // Cut by the snapshot length: the header says how long it was.
-            let declared = if pl.incomplete {
-                (h.total_len() as usize).saturating_sub(offset)
-            } else {
-                pl.payload.len()
-            };
-            (
-                IpAddr::from(h.source()),
-                IpAddr::from(h.destination()),
-                h.ttl(),
-                h.identification(),
-                pl,
-                declared,
-            )
+            Net {
+                src: IpAddr::from(h.source()),
+                dst: IpAddr::from(h.destination()),
+                ttl: h.ttl(),
+                ip_id: h.identification(),
+                proto: pl.ip_number.0,
+                declared: declared(h.slice(), pl.payload, pl.incomplete, h.total_len() as usize),
+                frag: pl.fragmented.then(|| {
+                    (
+                        h.identification() as u32,
+                        h.fragments_offset().value() as u32 * 8,
+                        h.more_fragments(),
+                    )
+                }),
+            }
         }
         Some(LaxNetSlice::Ipv6(v6)) => {
             let h = v6.header();
             let pl = v6.payload();
-            let start = h.slice().as_ptr() as usize;
-            let offset = (pl.payload.as_ptr() as usize).saturating_sub(start);
-            let declared = if pl.incomplete {
-                (40 + h.payload_length() as usize).saturating_sub(offset)
-            } else {
-                pl.payload.len()
-            };
-            (
-                IpAddr::from(h.source()),
-                IpAddr::from(h.destination()),
-                h.hop_limit(),
-                0,
-                pl,
-                declared,
-            )
+            let frag = pl.fragmented.then(|| {
+                v6.extensions().clone().into_iter().find_map(|e| match e {
+                    Ipv6ExtensionSlice::Fragment(f) => Some((
+                        f.identification(),
+                        f.fragment_offset().value() as u32 * 8,
+                        f.more_fragments(),
+                    )),
+                    _ => None,
+                })
+            });
+            Net {
+                src: IpAddr::from(h.source()),
+                dst: IpAddr::from(h.destination()),
+                ttl: h.hop_limit(),
+                ip_id: 0,
+                proto: pl.ip_number.0,
+                declared: declared(
+                    h.slice(),
+                    pl.payload,
+                    pl.incomplete,
+                    40 + h.payload_length() as usize,
+                ),
+                frag: match frag {
+                    Some(Some(f)) => Some(f),
+                    Some(None) => return Err(Skip::Malformed),
+                    None => None,
+                },
+            }
         }
         Some(LaxNetSlice::Arp(_)) | None => {
             return Err(match &p.stop_err {
@@ -174,22 +317,111 @@ fn segment(p: &LaxSlicedPacket<'_>, mac: Option<[u8; 6]>) -> Result<Wire, Skip> 
             })
         }
     };
-    if payload.fragmented {
-        return Err(Skip::Fragment);
-    }
-    if payload.ip_number != etherparse::ip_number::TCP {
-        return Err(Skip::NotTcp);
-    }
-    let Some(TransportSlice::Tcp(tcp)) = &p.transport else {
-        return Err(match &p.stop_err {
-            Some((etherparse::err::packet::SliceError::Len(_), Layer::TcpHeader)) => {
-                Skip::TcpHeaderCut
-            }
-            _ => Skip::Malformed,
-        });
+    let payload = match &p.net {
+        Some(LaxNetSlice::Ipv4(v4)) => v4.payload().payload,
+        Some(LaxNetSlice::Ipv6(v6)) => v6.payload().payload,
+        _ => &[],
     };
+    if let Some((id, offset, more)) = net.frag {
+        return frag.add(&net, id, offset, more, payload, mac, cx.ts);
+    }
+    match net.proto {
+        6 => {
+            let Some(TransportSlice::Tcp(tcp)) = &p.transport else {
+                return Err(match &p.stop_err {
+                    Some((etherparse::err::packet::SliceError::Len(_), Layer::TcpHeader)) => {
+                        Skip::TcpHeaderCut
+                    }
+                    _ => Skip::Malformed,
+                });
+            };
+            Ok(wire(&net, tcp, mac))
+        }
+        // UDP: VXLAN (RFC 7348 5: 8 bytes, then Ethernet) on 4789, Geneve
+        // (RFC 8926 3: 8 bytes and its options, then the protocol its
+        // header names) on 6081.
+        17 => {
+            let u = payload.get(..8).ok_or(Skip::NotTcp)?;
+            let body = &payload[8..];
+            match u16::from_be_bytes([u[2], u[3]]) {
+                4789 => ethernet(body.get(8..).ok_or(Skip::Malformed)?, cx.deeper()?, frag),
+                6081 => {
+                    let g = body.get(..8).ok_or(Skip::Malformed)?;
+                    let opts = (g[0] & 0x3f) as usize * 4;
+                    let inner = body.get(8 + opts..).ok_or(Skip::Malformed)?;
+                    l3(
+                        u16::from_be_bytes([g[2], g[3]]),
+                        inner,
+                        mac,
+                        cx.deeper()?,
+                        frag,
+                    )
+                }
+                _ => Err(Skip::NotTcp),
+            }
+        }
+        // GRE (RFC 2784, RFC 2890 keys and sequence numbers), and ERSPAN
+        // inside it (types II and III: the mirrored Ethernet frame after
+        // 8 or 12 bytes, 12 more for type III's platform subheader).
+        47 => {
+            let g = payload.get(..4).ok_or(Skip::Malformed)?;
+            if g[1] & 0x07 != 0 {
+                // Version 1 is PPTP's enhanced GRE: not read.
+                return Err(Skip::NotIp);
+            }
+            let len = 4 + 4
+                * ((g[0] & 0x80 != 0) as usize
+                    + (g[0] & 0x20 != 0) as usize
+                    + (g[0] & 0x10 != 0) as usize);
+            let body = payload.get(len..).ok_or(Skip::Malformed)?;
+            match u16::from_be_bytes([g[2], g[3]]) {
+                0x88be => ethernet(body.get(8..).ok_or(Skip::Malformed)?, cx.deeper()?, frag),
+                0x22eb => {
+                    let h = body.get(..12).ok_or(Skip::Malformed)?;
+                    let sub = if h[11] & 1 != 0 { 8 } else { 0 };
+                    ethernet(
+                        body.get(12 + sub..).ok_or(Skip::Malformed)?,
+                        cx.deeper()?,
+                        frag,
+                    )
+                }
+                t => l3(t, body, mac, cx.deeper()?, frag),
+            }
+        }
+        // IP in IP (RFC 2003), IPv6 in IP (RFC 4213).
+        4 => ip(0x0800, payload, mac, cx.deeper()?, frag),
+        41 => ip(0x86dd, payload, mac, cx.deeper()?, frag),
+        _ => Err(Skip::NotTcp),
+    }
+}
+
+/// What the IP layer told, for the segment it carries.
+pub(crate) struct Net {
+    src: IpAddr,
+    dst: IpAddr,
+    ttl: u8,
+    ip_id: u16,
+    proto: u8,
+    /// The payload's length as the IP header gives it (not what the
+    /// snapshot length kept).
+    declared: usize,
+    /// A fragment: identification, byte offset, more fragments.
+    frag: Option<(u32, u32, bool)>,
+}
+
+/// The payload's length from the IP header when the snapshot cut it.
+fn declared(header: &[u8], payload: &[u8], incomplete: bool, total: usize) -> usize {
+    if incomplete {
+        let offset = (payload.as_ptr() as usize).saturating_sub(header.as_ptr() as usize);
+        total.saturating_sub(offset)
+    } else {
+        payload.len()
+    }
+}
+
+fn wire(net: &Net, tcp: &TcpSlice<'_>, mac: Option<[u8; 6]>) -> Wire {
     let header = tcp.header_slice().len();
-    let len = declared.saturating_sub(header);
+    let len = net.declared.saturating_sub(header);
     let mut opts = if tcp.options().is_empty() { 0 } else { OPT_ANY };
     if mp_fastclose(tcp.options()) {
         opts |= OPT_MP_FASTCLOSE;
@@ -209,9 +441,9 @@ fn segment(p: &LaxSlicedPacket<'_>, mac: Option<[u8; 6]>) -> Result<Wire, Skip> 
         | (tcp.rst() as u8) << 2
         | (tcp.psh() as u8) << 3
         | (tcp.ack() as u8) << 4;
-    Ok(Wire {
-        src,
-        dst,
+    Wire {
+        src: net.src,
+        dst: net.dst,
         sport: tcp.source_port(),
         dport: tcp.destination_port(),
         seq: tcp.sequence_number(),
@@ -219,10 +451,170 @@ fn segment(p: &LaxSlicedPacket<'_>, mac: Option<[u8; 6]>) -> Result<Wire, Skip> 
         flags,
         win: tcp.window_size(),
         len: u32::try_from(len).unwrap_or(u32::MAX),
-        ttl,
-        ip_id,
+        ttl: net.ttl,
+        ip_id: net.ip_id,
         mac,
         opts,
         wscale,
-    })
+    }
+}
+
+/// IP fragments waiting for the rest of their datagram, in a bounded
+/// buffer: at most [`Defrag::MAX_DATAGRAMS`] datagrams and
+/// [`Defrag::MAX_BYTES`] bytes at once, each given up after
+/// [`Defrag::TIMEOUT_NS`] of capture time (Linux's `ipfrag_time`, 30 s).
+/// When it is full, the datagram that began longest ago is given up. A
+/// datagram is whole when its pieces cover every byte from 0 to the end the
+/// last piece (more-fragments clear) gives; the TCP segment it carries is
+/// then read from it. A piece cut by the snapshot length counts for the
+/// length its IP header gives (its missing bytes are zeros): the TCP header
+/// is in the first piece, and a segment's length comes from the IP header.
+#[derive(Default)]
+pub(crate) struct Defrag {
+    pending: Vec<Datagram>,
+    held: usize,
+    /// Fragments of datagrams given up (timed out, evicted, or impossible).
+    pub unused: u64,
+    /// Fragments of whole datagrams that carried no TCP segment, but the
+    /// one that completed each (counted by the caller).
+    pub not_tcp: u64,
+}
+
+struct Datagram {
+    key: (IpAddr, IpAddr, u32, u8),
+    first_ts: i64,
+    /// (offset, declared length, captured bytes)
+    pieces: Vec<(u32, u32, Vec<u8>)>,
+    /// The datagram's length, once its last piece came.
+    end: Option<u32>,
+    /// The first piece's IP fields (TTL, identification) and MAC.
+    ttl: u8,
+    ip_id: u16,
+    mac: Option<[u8; 6]>,
+}
+
+impl Defrag {
+    pub const MAX_DATAGRAMS: usize = 64;
+    pub const MAX_BYTES: usize = 4 << 20;
+    pub const TIMEOUT_NS: i64 = 30_000_000_000;
+    /// The largest IP payload (a 16-bit length field, less the header).
+    const MAX_LEN: u32 = 65_535;
+
+    /// Fragments still waiting at the end of the capture.
+    pub fn waiting(&self) -> u64 {
+        self.pending.iter().map(|d| d.pieces.len() as u64).sum()
+    }
+
+    fn give_up(&mut self, i: usize) {
+        let d = self.pending.swap_remove(i);
+        self.held -= d.pieces.iter().map(|p| p.2.len()).sum::<usize>();
+        self.unused += d.pieces.len() as u64;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        net: &Net,
+        id: u32,
+        offset: u32,
+        more: bool,
+        bytes: &[u8],
+        mac: Option<[u8; 6]>,
+        ts: i64,
+    ) -> Result<Wire, Skip> {
+        // Give up what waited too long.
+        let mut i = 0;
+        while i < self.pending.len() {
+            if ts.saturating_sub(self.pending[i].first_ts) > Self::TIMEOUT_NS {
+                self.give_up(i);
+            } else {
+                i += 1;
+            }
+        }
+        let len = u32::try_from(net.declared).unwrap_or(u32::MAX);
+        let keep = &bytes[..bytes.len().min(net.declared)];
+        if offset.saturating_add(len) > Self::MAX_LEN || (more && len % 8 != 0) {
+            self.unused += 1;
+            return Err(Skip::Fragment);
+        }
+        let key = (net.src, net.dst, id, net.proto);
+        let at = match self.pending.iter().position(|d| d.key == key) {
+            Some(at) => at,
+            None => {
+                while self.pending.len() >= Self::MAX_DATAGRAMS
+                    || (self.held + keep.len() > Self::MAX_BYTES && !self.pending.is_empty())
+                {
+                    let oldest = (0..self.pending.len())
+                        .min_by_key(|&k| self.pending[k].first_ts)
+                        .unwrap_or(0);
+                    self.give_up(oldest);
+                }
+                self.pending.push(Datagram {
+                    key,
+                    first_ts: ts,
+                    pieces: Vec::new(),
+                    end: None,
+                    ttl: net.ttl,
+                    ip_id: net.ip_id,
+                    mac,
+                });
+                self.pending.len() - 1
+            }
+        };
+        if self.held + keep.len() > Self::MAX_BYTES {
+            self.unused += 1;
+            return Err(Skip::Fragment);
+        }
+        let d = &mut self.pending[at];
+        if offset == 0 {
+            (d.ttl, d.ip_id, d.mac) = (net.ttl, net.ip_id, mac);
+        }
+        if !more {
+            d.end = Some(offset + len);
+        }
+        d.pieces.push((offset, len, keep.to_vec()));
+        self.held += keep.len();
+        let Some(end) = d.end else {
+            return Err(Skip::Fragment);
+        };
+        d.pieces.sort_by_key(|p| p.0);
+        let mut covered = 0;
+        for p in &d.pieces {
+            if p.0 > covered {
+                return Err(Skip::Fragment);
+            }
+            covered = covered.max(p.0 + p.1);
+        }
+        if covered < end {
+            return Err(Skip::Fragment);
+        }
+        // Whole: lay the pieces out (the first copy of a byte wins, as
+        // Linux's reassembly keeps it), and read the transport header.
+        let d = self.pending.swap_remove(at);
+        self.held -= d.pieces.iter().map(|p| p.2.len()).sum::<usize>();
+        let mut buf = vec![0u8; end as usize];
+        for p in d.pieces.iter().rev() {
+            let from = p.0 as usize;
+            let to = (from + p.2.len()).min(buf.len());
+            buf[from..to].copy_from_slice(&p.2[..to - from]);
+        }
+        if net.proto != 6 {
+            self.not_tcp += d.pieces.len() as u64 - 1;
+            return Err(Skip::NotTcp);
+        }
+        let Ok(tcp) = TcpSlice::from_slice(&buf) else {
+            self.unused += d.pieces.len() as u64 - 1;
+            return Err(Skip::TcpHeaderCut);
+        };
+        let whole = Net {
+            declared: end as usize,
+            ttl: d.ttl,
+            ip_id: d.ip_id,
+            frag: None,
+            src: net.src,
+            dst: net.dst,
+            proto: 6,
+        };
+        Ok(wire(&whole, &tcp, d.mac))
+    }
 }

@@ -149,15 +149,63 @@ impl Diagnosis {
 impl Capture {
     /// Every connection, as a JSON array of [`Connection::to_json`].
     pub fn connections_json(&self) -> String {
-        let mut o = String::with_capacity(self.connections().len() * 320 + 2);
+        let mut o = String::with_capacity(self.connection_count().min(1 << 16) * 320 + 2);
         o.push('[');
-        for (i, c) in self.connections().iter().enumerate() {
-            if i > 0 {
+        self.each_connection(|c| {
+            if o.len() > 1 {
                 o.push(',');
             }
             o.push_str(&c.to_json());
-        }
+        });
         o.push(']');
         o
+    }
+
+    /// The list as one document, in pieces handed to `out` as they are made
+    /// (a million connections are never one string): `{"stats": {...},
+    /// "warning": null or "...", "skipped": [{"reason", "count", "what"}],
+    /// "connections": [...]}`. `skipped` names each reason packets were
+    /// not used for, with its count and a line saying what it means, as the
+    /// text list does; `stats.skipped` has every count by reason.
+    pub fn list_json(&self, mut out: impl FnMut(&str)) {
+        let mut o = String::with_capacity(4096);
+        o.push_str("{\"stats\":");
+        o.push_str(&self.stats().to_json());
+        o.push_str(",\"warning\":");
+        match self.warning() {
+            Some(w) => string(&mut o, w),
+            None => o.push_str("null"),
+        }
+        o.push_str(",\"skipped\":[");
+        let mut first = true;
+        for (k, n) in self.stats().skipped.by_reason() {
+            if n == 0 {
+                continue;
+            }
+            if !first {
+                o.push(',');
+            }
+            first = false;
+            o.push_str("{\"reason\":");
+            string(&mut o, k);
+            let _ = write!(o, ",\"count\":{n},\"what\":");
+            string(&mut o, crate::Skipped::what(k));
+            o.push('}');
+        }
+        o.push_str("],\"connections\":[");
+        let mut first = true;
+        self.each_connection(|c| {
+            if !first {
+                o.push(',');
+            }
+            first = false;
+            o.push_str(&c.to_json());
+            if o.len() >= 1 << 16 {
+                out(&o);
+                o.clear();
+            }
+        });
+        o.push_str("]}");
+        out(&o);
     }
 }

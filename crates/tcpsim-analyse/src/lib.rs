@@ -381,6 +381,20 @@ impl Skipped {
     pub fn total(&self) -> u64 {
         self.by_reason().iter().map(|(_, n)| n).sum()
     }
+    /// What a reason (a JSON name of [`Skipped::by_reason`]) means, in
+    /// one line.
+    pub fn what(reason: &str) -> &'static str {
+        match reason {
+            "not_ip" => "no IPv4 or IPv6 layer (ARP, LLDP, spanning tree...), or a tunnel or link header this reader does not take apart",
+            "not_tcp" => "IP, but another protocol (UDP, ICMP...)",
+            "fragment" => "an IP fragment whose datagram could not be put together (a piece missing, or more fragments pending than the reassembly buffer holds)",
+            "tcp_header_cut" => "the snapshot length cut the TCP header",
+            "malformed" => "a header that does not parse",
+            "link_type" => "on an interface whose link type this reader does not decode",
+            "duplicate" => "the same segment captured a second time (two interfaces, or forwarded)",
+            _ => "",
+        }
+    }
 }
 
 /// What the whole file held.
@@ -502,6 +516,7 @@ impl Reader {
             }
         }
         let mut table = self.table;
+        table.finish();
         table.skipped.link_type = c.unsupported.iter().map(|(_, n)| n).sum();
         let end = table
             .end
@@ -519,15 +534,12 @@ impl Reader {
             },
         };
         let capture_end = end;
-        let mut cap = Capture {
+        Ok(Capture {
             table,
             stats,
             warning,
             capture_end,
-            list: Vec::new(),
-        };
-        cap.list = (0..cap.table.conns.len()).map(|i| cap.summary(i)).collect();
-        Ok(cap)
+        })
     }
 }
 
@@ -550,7 +562,6 @@ pub struct Capture {
     warning: Option<String>,
     /// The capture's last known instant (ns since the epoch).
     capture_end: Option<i64>,
-    list: Vec<Connection>,
 }
 
 impl fmt::Debug for Capture {
@@ -563,9 +574,92 @@ impl fmt::Debug for Capture {
 }
 
 impl Capture {
-    /// Every TCP connection, in the order of its first segment.
-    pub fn connections(&self) -> &[Connection] {
-        &self.list
+    /// Every TCP connection, in the order of its first segment. Each line
+    /// is made when asked for, from the connection table's running summary:
+    /// a capture of a million connections holds no million lines. For a
+    /// large capture, [`Capture::connection`], [`Capture::page`] or
+    /// [`Capture::each_connection`] keep only what is shown.
+    pub fn connections(&self) -> Vec<Connection> {
+        self.page(0, usize::MAX)
+    }
+
+    /// How many connections the capture holds.
+    pub fn connection_count(&self) -> usize {
+        self.table.conns.len()
+    }
+
+    /// Connection `index`'s line, if there is one.
+    pub fn connection(&self, index: usize) -> Option<Connection> {
+        (index < self.table.conns.len()).then(|| self.summary(index))
+    }
+
+    /// At most `count` connections from index `from` on.
+    pub fn page(&self, from: usize, count: usize) -> Vec<Connection> {
+        let n = self.table.conns.len();
+        let end = from.saturating_add(count).min(n);
+        (from.min(end)..end).map(|i| self.summary(i)).collect()
+    }
+
+    /// The connections whose endpoints, written `client server` as the list
+    /// shows them (`10.0.0.1:40000 [fd00::2]:80`), contain `text` (ASCII
+    /// case ignored), and whose ending is `end` (an [`End::as_str`] name;
+    /// empty for any): how many there are, and at most `count` of them
+    /// from the `from`th on. Only the lines returned are made; the others
+    /// are matched in one reused buffer. The page's filter, over a million
+    /// connections, asks this of its worker at each keystroke.
+    pub fn filter(
+        &self,
+        text: &str,
+        end: &str,
+        from: usize,
+        count: usize,
+    ) -> (usize, Vec<Connection>) {
+        let q = text.trim().to_ascii_lowercase();
+        let mut buf = String::with_capacity(96);
+        let mut matching = 0;
+        let mut rows = Vec::new();
+        for i in 0..self.table.conns.len() {
+            if !end.is_empty() && self.end_of(i).as_str() != end {
+                continue;
+            }
+            if !q.is_empty() {
+                buf.clear();
+                let c = &self.table.conns[i];
+                let (cl, sv) = if self.client_is_a(i) {
+                    (c.a, c.b)
+                } else {
+                    (c.b, c.a)
+                };
+                self.push_endpoint(&mut buf, cl);
+                buf.push(' ');
+                self.push_endpoint(&mut buf, sv);
+                buf.make_ascii_lowercase();
+                if !buf.contains(q.as_str()) {
+                    continue;
+                }
+            }
+            if matching >= from && rows.len() < count {
+                rows.push(self.summary(i));
+            }
+            matching += 1;
+        }
+        (matching, rows)
+    }
+
+    fn push_endpoint(&self, o: &mut String, e: (u32, u16)) {
+        use std::fmt::Write as _;
+        let ip = self.table.addrs[e.0 as usize];
+        let _ = match ip {
+            std::net::IpAddr::V4(_) => write!(o, "{}:{}", ip_text(ip), e.1),
+            std::net::IpAddr::V6(_) => write!(o, "[{ip}]:{}", e.1),
+        };
+    }
+
+    /// Each connection in turn, made as it is visited and dropped after.
+    pub fn each_connection(&self, mut f: impl FnMut(&Connection)) {
+        for i in 0..self.table.conns.len() {
+            f(&self.summary(i));
+        }
     }
 
     pub fn stats(&self) -> &Stats {
@@ -593,7 +687,7 @@ impl Capture {
 
     fn endpoint(&self, e: (u32, u16)) -> Endpoint {
         Endpoint {
-            ip: self.table.addrs[e.0 as usize].to_string(),
+            ip: ip_text(self.table.addrs[e.0 as usize]),
             port: e.1,
         }
     }
@@ -603,20 +697,7 @@ impl Capture {
         let ca = self.client_is_a(i);
         let (cl, sv) = if ca { (c.a, c.b) } else { (c.b, c.a) };
         let (ci, si) = if ca { (0, 1) } else { (1, 0) };
-        let side = |d: usize| if d == ci { Side::Client } else { Side::Server };
-        let end = if let Some(d) = c.rst {
-            End::Reset { by: side(d) }
-        } else if c.fin[0] && c.fin[1] {
-            End::Closed
-        } else if c.fin[0] || c.fin[1] {
-            End::HalfClosed {
-                by: side(if c.fin[0] { 0 } else { 1 }),
-            }
-        } else if c.tail.1 >= 2 && c.tail.2 >= 1 {
-            End::Unanswered { by: side(c.tail.0) }
-        } else {
-            End::Open
-        };
+        let end = self.end_of(i);
         let start = self.table.start.unwrap_or(c.first);
         Connection {
             index: i,
@@ -624,13 +705,37 @@ impl Capture {
             server: self.endpoint(sv),
             first_at: secs(c.first - start),
             last_at: secs(c.last - start),
-            packets_from_client: c.pkts[ci],
-            packets_from_server: c.pkts[si],
+            packets_from_client: c.pkts[ci] as u64,
+            packets_from_server: c.pkts[si] as u64,
             bytes_from_client: c.bytes[ci],
             bytes_from_server: c.bytes[si],
             handshake: c.first_syn.is_some() || c.first_synack.is_some(),
             end,
-            timestamps_backwards: c.backwards,
+            timestamps_backwards: c.backwards as u64,
+        }
+    }
+
+    /// How connection `i` stands at the end, as the list tells it.
+    fn end_of(&self, i: usize) -> End {
+        let c = &self.table.conns[i];
+        let ci = if self.client_is_a(i) { 0 } else { 1 };
+        let side = |d: usize| if d == ci { Side::Client } else { Side::Server };
+        if let Some(d) = c.rst {
+            End::Reset {
+                by: side(d as usize),
+            }
+        } else if c.fin[0] && c.fin[1] {
+            End::Closed
+        } else if c.fin[0] || c.fin[1] {
+            End::HalfClosed {
+                by: side(if c.fin[0] { 0 } else { 1 }),
+            }
+        } else if c.tail.1 >= 2 && c.tail.2 >= 1 {
+            End::Unanswered {
+                by: side(c.tail.0 as usize),
+            }
+        } else {
+            End::Open
         }
     }
 
@@ -644,21 +749,31 @@ impl Capture {
         let (x, y) = split_pair(spec).ok_or_else(bad)?;
         let x: std::net::SocketAddr = x.parse().map_err(|_| bad())?;
         let y: std::net::SocketAddr = y.parse().map_err(|_| bad())?;
-        let same = |e: &Endpoint, s: &std::net::SocketAddr| {
-            e.port == s.port() && e.ip.parse::<std::net::IpAddr>().ok() == Some(s.ip())
+        // Compared as the table holds them (an address id and a port): no
+        // line is made for the million connections that do not match.
+        let id = |s: &std::net::SocketAddr| {
+            let ip = match s.ip() {
+                std::net::IpAddr::V6(v6) => {
+                    v6.to_ipv4_mapped().map_or(s.ip(), std::net::IpAddr::V4)
+                }
+                v4 => v4,
+            };
+            self.table.addr_id(ip).map(|a| (a, s.port()))
         };
-        self.list
-            .iter()
+        let not_found = || Error::NoSuchEndpoints {
+            spec: spec.to_string(),
+            count: self.table.conns.len(),
+        };
+        let (Some(x), Some(y)) = (id(&x), id(&y)) else {
+            return Err(not_found());
+        };
+        (0..self.table.conns.len())
             .rev()
-            .find(|c| {
-                (same(&c.client, &x) && same(&c.server, &y))
-                    || (same(&c.client, &y) && same(&c.server, &x))
+            .find(|&i| {
+                let c = &self.table.conns[i];
+                (c.a == x && c.b == y) || (c.a == y && c.b == x)
             })
-            .map(|c| c.index)
-            .ok_or(Error::NoSuchEndpoints {
-                spec: spec.to_string(),
-                count: self.list.len(),
-            })
+            .ok_or_else(not_found)
     }
 
     /// Connections other than `index` that address `addr` had before
@@ -698,10 +813,21 @@ impl Capture {
 
     /// Explain connection `index`: its trace, and what happened to it.
     pub fn explain(&self, index: usize) -> Result<Analysis, Error> {
-        let Some(summary) = self.list.get(index).cloned() else {
+        self.explain_keeping(index, MAX_DRAWN)
+    }
+
+    /// Explain connection `index` with every segment in its trace, however
+    /// many (for tools that compare each segment's reason, such as
+    /// tests/corpus; not for drawing).
+    pub fn explain_whole(&self, index: usize) -> Result<Analysis, Error> {
+        self.explain_keeping(index, usize::MAX)
+    }
+
+    fn explain_keeping(&self, index: usize, keep: usize) -> Result<Analysis, Error> {
+        let Some(summary) = self.connection(index) else {
             return Err(Error::NoSuchConnection {
                 index,
-                count: self.list.len(),
+                count: self.table.conns.len(),
             });
         };
         let mut segs = self.table.segments_of(index as u32);
@@ -726,7 +852,7 @@ impl Capture {
         let out = classify::classify(&input);
         let diagnosis = diagnose::diagnose(&out.ending, &out.facts);
         let mut trace = out.trace;
-        let window = keep_last(&mut trace, MAX_DRAWN);
+        let window = keep_last(&mut trace, keep);
         Ok(Analysis {
             trace,
             diagnosis,
@@ -736,6 +862,29 @@ impl Capture {
     }
 }
 
+/// An address as text: IPv4 dotted, written digit by digit (the list of a
+/// million connections formats two million addresses; `Display` took a
+/// fifth of its time), IPv6 by `Display`.
+fn ip_text(ip: std::net::IpAddr) -> String {
+    let std::net::IpAddr::V4(v4) = ip else {
+        return ip.to_string();
+    };
+    let mut s = String::with_capacity(15);
+    for (i, o) in v4.octets().into_iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        if o >= 100 {
+            s.push((b'0' + o / 100) as char);
+        }
+        if o >= 10 {
+            s.push((b'0' + o / 10 % 10) as char);
+        }
+        s.push((b'0' + o % 10) as char);
+    }
+    s
+}
+
 /// `A-B`: an address never contains `-` (IPv6 writes `:`), so the first
 /// `-` is the split.
 fn split_pair(spec: &str) -> Option<(&str, &str)> {
@@ -743,6 +892,25 @@ fn split_pair(spec: &str) -> Option<(&str, &str)> {
     let a = parts.next()?.trim();
     let b = parts.next()?.trim();
     (!a.is_empty() && !b.is_empty()).then_some((a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ipv4_text_is_what_display_writes() {
+        for ip in [
+            "0.0.0.0",
+            "255.255.255.255",
+            "10.1.0.100",
+            "192.168.9.99",
+            "1.20.3.40",
+        ] {
+            let a: std::net::IpAddr = ip.parse().unwrap();
+            assert_eq!(super::ip_text(a), a.to_string());
+        }
+        let v6: std::net::IpAddr = "fe80::1".parse().unwrap();
+        assert_eq!(super::ip_text(v6), "fe80::1");
+    }
 }
 
 /// One connection explained.

@@ -31,16 +31,22 @@ use crate::{not_a_capture, Error};
 pub const MAX_RECORD: usize = 16 << 20;
 
 /// The link types this reader decodes, as `(code, name)`, for messages.
-pub const LINK_TYPES: &str = "Ethernet (1), raw IP (101, 12, 14, 228, 229), Linux cooked SLL (113) and SLL2 (276), BSD loopback (0)";
+pub const LINK_TYPES: &str = "Ethernet (1), raw IP (101, 12, 14, 228, 229), Linux cooked SLL (113) and SLL2 (276), BSD loopback (0, 108), NFLOG (239)";
 
 /// A link type we can decode, normalised (DLT_RAW's platform codes 12 and
-/// 14 are LINKTYPE_RAW).
+/// 14 are LINKTYPE_RAW). A pcap header's link-type field carries more than
+/// the type in its upper bits (the FCS length, RFC-to-be
+/// draft-ietf-opsawg-pcap 4, libpcap's `LT_LINKTYPE`): only the low 16 bits
+/// name the link, so 0x30000001 is Ethernet. The frames' trailing FCS is
+/// beyond the IP length and never read.
 pub(crate) fn supported_link(code: i32) -> Option<Linktype> {
-    match code {
+    match code & 0xffff {
         0 => Some(Linktype::NULL),
         1 => Some(Linktype::ETHERNET),
         12 | 14 | 101 => Some(Linktype::RAW),
+        108 => Some(Linktype::LOOP),
         113 => Some(Linktype::LINUX_SLL),
+        239 => Some(Linktype::NFLOG),
         228 => Some(Linktype::IPV4),
         229 => Some(Linktype::IPV6),
         276 => Some(Linktype::LINUX_SLL2),
@@ -50,13 +56,12 @@ pub(crate) fn supported_link(code: i32) -> Option<Linktype> {
 
 /// A few link types by name, for the message that refuses them.
 pub(crate) fn link_name(code: i32) -> &'static str {
-    match code {
+    match code & 0xffff {
         6 => "Token Ring",
         9 => "PPP",
         50 => "PPP in HDLC framing",
         104 => "Cisco HDLC",
         105 => "IEEE 802.11",
-        108 => "OpenBSD loopback",
         119 => "Prism 802.11",
         127 => "802.11 radiotap",
         147..=162 => "a user-defined link type",

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use crate::decode::{decode, Wire};
+use crate::decode::{decode, Defrag, Skip, Wire};
 use crate::read::Frame;
 
 pub(crate) const FIN: u8 = 0x01;
@@ -61,7 +61,9 @@ pub(crate) fn seq_lt(a: u32, b: u32) -> bool {
     (a.wrapping_sub(b) as i32) < 0
 }
 
-/// A running summary of one connection.
+/// A running summary of one connection. Kept small (112 bytes): a SYN flood
+/// or a port scan brings a million of them, and the list is drawn from
+/// these alone.
 #[derive(Clone, Debug)]
 pub(crate) struct Conn {
     /// Address id and port of the endpoint that sent the first segment seen.
@@ -70,57 +72,72 @@ pub(crate) struct Conn {
     pub first: i64,
     pub last: i64,
     /// Per direction, index 0 for segments from `a`.
-    pub pkts: [u64; 2],
+    pub pkts: [u32; 2],
     pub bytes: [u64; 2],
     /// Direction of the first SYN without ACK, and of the first SYN-ACK.
-    pub first_syn: Option<usize>,
-    pub first_synack: Option<usize>,
+    pub first_syn: Option<u8>,
+    pub first_synack: Option<u8>,
     /// Since the last handshake: FINs and the last RST, per direction.
     pub fin: [bool; 2],
-    pub rst: Option<usize>,
-    /// Each side's current initial sequence number, once seen.
-    pub isn: [Option<u32>; 2],
-    /// Each side's highest sequence number sent (end of its segment).
-    pub high: [Option<u32>; 2],
+    pub rst: Option<u8>,
+    /// Each side's current initial sequence number, once seen (bit `d` of
+    /// `known`).
+    isn: [u32; 2],
+    /// Each side's highest sequence number sent (end of its segment), once
+    /// seen (bit `2 + d` of `known`).
+    high: [u32; 2],
+    known: u8,
     /// The trailing run of segments from one direction: which, how many, and
     /// how many of them resent something.
-    pub tail: (usize, u32, u32),
+    pub tail: (u8, u32, u32),
     /// Segments whose timestamp is earlier than the previous one's.
-    pub backwards: u64,
+    pub backwards: u32,
     /// Over: closed both ways, or reset. A SYN with a new ISN then starts
     /// the next connection on the four-tuple.
     pub over: bool,
-    last_seg: Option<Seg>,
+    /// The connection's last segment, as an index into [`Table::segs`].
+    last_seg: Option<u32>,
 }
 
 /// An address id and a port.
 type End = (u32, u16);
 
-/// Segments kept in blocks of at most [`BLOCK`]: growing never copies or
-/// frees a block, so a large capture holds the memory its segments take
-/// and little more. (One `Vec` doubling its way to a million segments held
-/// up to half as much again while it grew, and in wasm, whose memory never
-/// shrinks, the blocks it left behind stayed: on the benchmark's capture,
-/// scripts/bench-capture.mjs, the worker's wasm memory went from 102.7 MB
-/// to 89.7 MB.)
-#[derive(Default)]
-pub(crate) struct Segs {
-    blocks: Vec<Vec<Seg>>,
+/// Segments (and connections) kept in blocks of at most [`BLOCK`]: growing
+/// never copies or frees a block, so a large capture holds the memory its
+/// segments take and little more. (One `Vec` doubling its way to a million
+/// segments held up to half as much again while it grew, and in wasm, whose
+/// memory never shrinks, the blocks it left behind stayed: on the
+/// benchmark's capture, scripts/bench-capture.mjs, the worker's wasm memory
+/// went from 102.7 MB to 89.7 MB.)
+pub(crate) struct Blocks<T> {
+    blocks: Vec<Vec<T>>,
     len: usize,
 }
 
-/// Segments in a block: 2.6 MB.
+/// The segments of a capture.
+pub(crate) type Segs = Blocks<Seg>;
+
+impl<T> Default for Blocks<T> {
+    fn default() -> Self {
+        Blocks {
+            blocks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+/// Items in a block (segments: 2.6 MB; connections: 7.3 MB).
 const BLOCK: usize = 1 << 16;
 
-impl Segs {
-    pub fn push(&mut self, seg: Seg) {
+impl<T> Blocks<T> {
+    pub fn push(&mut self, item: T) {
         match self.blocks.last_mut() {
             // The first block grows as a Vec does (a small capture stays
             // small); the next ones are made whole.
-            Some(b) if b.len() < BLOCK => b.push(seg),
+            Some(b) if b.len() < BLOCK => b.push(item),
             _ => {
                 let mut b = Vec::with_capacity(if self.blocks.is_empty() { 16 } else { BLOCK });
-                b.push(seg);
+                b.push(item);
                 self.blocks.push(b);
             }
         }
@@ -131,8 +148,26 @@ impl Segs {
         self.len
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Seg> {
+    /// The `i`th item pushed (every block but the last is full).
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.blocks.get(i / BLOCK)?.get(i % BLOCK)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.blocks.iter().flatten()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Blocks<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.blocks[i / BLOCK][i % BLOCK]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Blocks<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.blocks[i / BLOCK][i % BLOCK]
     }
 }
 
@@ -143,9 +178,13 @@ pub(crate) struct Table {
     addr_ids: HashMap<IpAddr, u32>,
     macs: HashMap<[u8; 6], u32>,
     tuples: HashMap<(End, End), u32>,
-    pub conns: Vec<Conn>,
+    /// In blocks too: a SYN flood brings millions (a doubling `Vec` of
+    /// them left 1.1 GB of wasm memory behind at 2.5 M connections).
+    pub conns: Blocks<Conn>,
     pub segs: Segs,
     pub skipped: crate::Skipped,
+    /// IP fragments waiting for the rest of their datagram.
+    defrag: Defrag,
     /// Earliest and latest timestamp of a decoded frame.
     pub start: Option<i64>,
     pub end: Option<i64>,
@@ -167,6 +206,11 @@ impl Table {
         id
     }
 
+    /// An address's id, if the capture has it.
+    pub fn addr_id(&self, ip: IpAddr) -> Option<u32> {
+        self.addr_ids.get(&ip).copied()
+    }
+
     fn mac(&mut self, mac: Option<[u8; 6]>) -> u32 {
         let Some(m) = mac else { return 0 };
         let next = self.macs.len() as u32 + 1;
@@ -177,10 +221,20 @@ impl Table {
     pub fn frame(&mut self, f: &Frame<'_>) {
         self.start = Some(self.start.map_or(f.ts, |s| s.min(f.ts)));
         self.end = Some(self.end.map_or(f.ts, |e| e.max(f.ts)));
-        match decode(f.link, f.data) {
+        match decode(f.link, f.data, f.ts, &mut self.defrag) {
             Ok(w) => self.segment(&w, f.ts, f.iface),
+            // Counted when its datagram is given up or left waiting
+            // ([`Table::finish`]).
+            Err(Skip::Fragment) => {}
             Err(s) => self.skipped.count(s),
         }
+    }
+
+    /// The end of the capture: fragments never made whole are skipped.
+    pub fn finish(&mut self) {
+        self.skipped.fragment = self.defrag.unused + self.defrag.waiting();
+        self.skipped.not_tcp += std::mem::take(&mut self.defrag.not_tcp);
+        self.defrag = Defrag::default();
     }
 
     fn segment(&mut self, w: &Wire, ts: i64, iface: u32) {
@@ -195,7 +249,7 @@ impl Table {
                 let c = &self.conns[i as usize];
                 let from_a = c.a == src;
                 let d = if from_a { 0 } else { 1 };
-                let new_isn = c.isn[d] != Some(w.seq);
+                let new_isn = c.isn(d) != Some(w.seq);
                 if syn_only && c.over && new_isn {
                     self.new_conn(key, src, dst, ts)
                 } else {
@@ -204,7 +258,7 @@ impl Table {
             }
             None => self.new_conn(key, src, dst, ts),
         };
-        let c = &mut self.conns[idx as usize];
+        let c = &self.conns[idx as usize];
         let from_a = c.a == src;
         let seg = Seg {
             ts,
@@ -222,16 +276,20 @@ impl Table {
             opts: w.opts,
             wscale: w.wscale,
         };
-        if let Some(p) = &c.last_seg {
+        let at = self.segs.len();
+        let c = &mut self.conns[idx as usize];
+        if let Some(p) = c.last_seg.and_then(|i| self.segs.get(i as usize)) {
             if is_duplicate(p, &seg) {
                 self.skipped.duplicate += 1;
                 return;
             }
             if ts < p.ts {
-                c.backwards += 1;
+                c.backwards = c.backwards.saturating_add(1);
             }
         }
         c.account(&seg);
+        // (More than 4 G segments cannot be held in memory anyway.)
+        c.last_seg = u32::try_from(at).ok();
         self.segs.push(seg);
     }
 
@@ -248,8 +306,9 @@ impl Table {
             first_synack: None,
             fin: [false; 2],
             rst: None,
-            isn: [None; 2],
-            high: [None; 2],
+            isn: [0; 2],
+            high: [0; 2],
+            known: 0,
             tail: (0, 0, 0),
             backwards: 0,
             over: false,
@@ -297,19 +356,39 @@ fn is_duplicate(p: &Seg, s: &Seg) -> bool {
 }
 
 impl Conn {
+    /// Side `d`'s current initial sequence number, once seen.
+    pub fn isn(&self, d: usize) -> Option<u32> {
+        (self.known & (1 << d) != 0).then_some(self.isn[d])
+    }
+
+    /// Side `d`'s highest sequence number sent, once seen.
+    pub fn high(&self, d: usize) -> Option<u32> {
+        (self.known & (4 << d) != 0).then_some(self.high[d])
+    }
+
+    fn set_isn(&mut self, d: usize, v: u32) {
+        self.isn[d] = v;
+        self.known |= 1 << d;
+    }
+
+    fn set_high(&mut self, d: usize, v: u32) {
+        self.high[d] = v;
+        self.known |= 4 << d;
+    }
+
     fn account(&mut self, s: &Seg) {
         let d = if s.from_a { 0 } else { 1 };
         self.first = self.first.min(s.ts);
         self.last = self.last.max(s.ts);
-        self.pkts[d] += 1;
+        self.pkts[d] = self.pkts[d].saturating_add(1);
         self.bytes[d] += s.len as u64;
         let syn = s.has(SYN);
         if syn && !s.has(ACK) && self.first_syn.is_none() {
-            self.first_syn = Some(d);
+            self.first_syn = Some(d as u8);
         }
         if syn && s.has(ACK) {
             if self.first_synack.is_none() {
-                self.first_synack = Some(d);
+                self.first_synack = Some(d as u8);
             }
             // A handshake answered: a new connection's story starts.
             self.fin = [false; 2];
@@ -319,37 +398,51 @@ impl Conn {
         // Resent: SYN with the ISN already seen, or data or FIN below the
         // highest sequence number this side has sent.
         let resent = if syn {
-            let again = self.isn[d] == Some(s.seq);
-            self.isn[d] = Some(s.seq);
-            self.high[d] = Some(s.seq.wrapping_add(s.space()));
+            let again = self.isn(d) == Some(s.seq);
+            self.set_isn(d, s.seq);
+            self.set_high(d, s.seq.wrapping_add(s.space()));
             again
         } else if s.space() > 0 {
             let end = s.seq.wrapping_add(s.space());
-            let again = self.high[d].is_some_and(|h| seq_lt(s.seq, h));
-            if self.high[d].is_none_or(|h| seq_lt(h, end)) {
-                self.high[d] = Some(end);
+            let again = self.high(d).is_some_and(|h| seq_lt(s.seq, h));
+            if self.high(d).is_none_or(|h| seq_lt(h, end)) {
+                self.set_high(d, end);
             }
             again
         } else {
             // A zero-length segment one below what was sent: a keepalive
             // (or window) probe, which counts as unanswered like a resend.
-            self.high[d].is_some_and(|h| s.seq == h.wrapping_sub(1)) && !s.has(RST)
+            self.high(d).is_some_and(|h| s.seq == h.wrapping_sub(1)) && !s.has(RST)
         };
         if s.has(FIN) {
             self.fin[d] = true;
         }
         if s.has(RST) {
-            self.rst = Some(d);
+            self.rst = Some(d as u8);
         }
         if self.rst.is_some() || (self.fin[0] && self.fin[1]) {
             self.over = true;
         }
-        if self.tail.1 > 0 && self.tail.0 == d {
-            self.tail.1 += 1;
-            self.tail.2 += resent as u32;
+        if self.tail.1 > 0 && self.tail.0 as usize == d {
+            self.tail.1 = self.tail.1.saturating_add(1);
+            self.tail.2 = self.tail.2.saturating_add(resent as u32);
         } else {
-            self.tail = (d, 1, resent as u32);
+            self.tail = (d as u8, 1, resent as u32);
         }
-        self.last_seg = Some(*s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_summary_stays_small() {
+        // A million of them for a SYN flood: the CLI's 400 MB budget.
+        assert!(
+            std::mem::size_of::<Conn>() <= 112,
+            "{}",
+            std::mem::size_of::<Conn>()
+        );
     }
 }

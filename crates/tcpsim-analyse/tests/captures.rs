@@ -360,7 +360,7 @@ fn the_simulators_own_pcaps_read_back_with_its_reasons() {
         let b = tcpsim::pcap::write(&t);
         assert_eq!(link_type(&b), 101);
         let c = read(&b).unwrap();
-        for conn in c.connections() {
+        for conn in &c.connections() {
             for (m, p) in paired(&t, &c, conn, s.id) {
                 let want = on_the_wire(p.why);
                 if quick_delayed_ack(&t, p, m.why) {
@@ -445,7 +445,7 @@ fn the_simulators_lossy_pcaps_read_back_with_its_reasons() {
             p.set("seed", seed).unwrap();
             let t = tcpsim::run(s.id, &p).unwrap();
             let c = read(&tcpsim::pcap::write(&t)).unwrap();
-            for conn in c.connections() {
+            for conn in &c.connections() {
                 for (m, p) in paired(&t, &c, conn, &format!("{} seed {seed}", s.id)) {
                     segments += 1;
                     let want = on_the_wire(p.why);

@@ -1,6 +1,8 @@
 //! Bad input never panics and never hangs: real captures (every kernel
 //! recording and every file in tests/captures) cut, flipped, spliced and
-//! given absurd length fields, fed in chunks of random sizes, then every
+//! given absurd length fields, and frames that begin with a tunnel's, a
+//! VLAN stack's, PPPoE's, MPLS's, a loopback's or a fragment's headers and
+//! go on with random bytes, fed in chunks of random sizes, then every
 //! connection explained, written as JSON and drawn. Work is bounded by the
 //! input: no more packets than 16-byte records fit in it, no more segments
 //! than packets, no more connections than segments.
@@ -155,7 +157,7 @@ fn exercise(bytes: &[u8], chunk: usize) -> Verdict {
     assert_eq!(st.connections, cap.connections().len());
     let _ = cap.connections_json();
     let _ = st.to_json();
-    for c in cap.connections() {
+    for c in &cap.connections() {
         let a = cap.explain(c.index).expect("a listed connection explains");
         assert_eq!(a.connection, *c);
         assert!(a.trace.packets.len() as u64 <= st.segments);
@@ -222,6 +224,107 @@ fn mutated_captures_never_panic() {
         }
         (b, chunk)
     });
+}
+
+/// Link-layer, tunnel and fragment headers the decoders take apart, each
+/// followed by random bytes: a frame's beginning that sends the decoder
+/// down one path, then anything.
+fn header_prefixes() -> Vec<(u32, Vec<u8>)> {
+    let eth = |et: u16| {
+        let mut e = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
+        e.extend_from_slice(&et.to_be_bytes());
+        e
+    };
+    let ip4 = |proto: u8, frag: u16| {
+        let mut h = vec![0x45, 0, 0x05, 0xdc, 0, 7];
+        h.extend_from_slice(&frag.to_be_bytes());
+        h.extend_from_slice(&[64, proto, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+        h
+    };
+    let udp = |port: u16| {
+        let mut u = vec![0xc0, 0x00];
+        u.extend_from_slice(&port.to_be_bytes());
+        u.extend_from_slice(&[0x05, 0xc8, 0, 0]);
+        u
+    };
+    let cat = |parts: &[&[u8]]| parts.concat();
+    vec![
+        (
+            1,
+            cat(&[&eth(0x8100), &[0, 1, 0x81, 0x00, 0, 2, 0x88, 0xa8]]),
+        ),
+        (
+            1,
+            cat(&[&eth(0x8864), &[0x11, 0, 0, 1, 0x05, 0xdc, 0, 0x21]]),
+        ),
+        (1, cat(&[&eth(0x8847), &[0, 0, 0, 64]])),
+        (1, cat(&[&eth(0x0800), &ip4(17, 0x4000), &udp(4789)])),
+        (1, cat(&[&eth(0x0800), &ip4(17, 0x4000), &udp(6081)])),
+        (1, cat(&[&eth(0x0800), &ip4(47, 0x4000)])),
+        (
+            1,
+            cat(&[
+                &eth(0x0800),
+                &ip4(47, 0x4000),
+                &[0x10, 0, 0x88, 0xbe, 0, 0, 0, 1],
+            ]),
+        ),
+        (
+            1,
+            cat(&[
+                &eth(0x0800),
+                &ip4(47, 0x4000),
+                &[0x10, 0, 0x22, 0xeb, 0, 0, 0, 1],
+            ]),
+        ),
+        (1, cat(&[&eth(0x0800), &ip4(6, 0x2000)])),
+        (1, cat(&[&eth(0x0800), &ip4(6, 0x0003)])),
+        (1, cat(&[&eth(0x0800), &ip4(4, 0x4000)])),
+        (
+            1,
+            cat(&[&eth(0x86dd), &[0x60, 0, 0, 0, 0x05, 0xdc, 44, 64], &[0; 32]]),
+        ),
+        (0x3000_0001, eth(0x0800)),
+        (0, 2u32.to_le_bytes().to_vec()),
+        (0, 2u32.to_be_bytes().to_vec()),
+        (108, 24u32.to_be_bytes().to_vec()),
+        (239, vec![2, 0, 0, 0]),
+    ]
+}
+
+#[test]
+fn random_bytes_behind_tunnel_and_fragment_headers_never_panic() {
+    let prefixes = header_prefixes();
+    let frame = (
+        any::<prop::sample::Index>(),
+        prop::collection::vec(any::<u8>(), 0..300),
+    );
+    let strategy = (
+        any::<prop::sample::Index>(),
+        prop::collection::vec(frame, 1..24),
+        1usize..600,
+    );
+    fuzz(
+        "tunnels and fragments",
+        strategy,
+        |(link, frames, chunk)| {
+            // One capture, of the link type of one of the prefixes; each frame
+            // a prefix of that link type (or another's: damage too) and bytes.
+            let link = prefixes[link.index(prefixes.len())].0;
+            let mut b = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+            b.extend_from_slice(&65535u32.to_le_bytes());
+            b.extend_from_slice(&link.to_le_bytes());
+            for (i, (pick, tail)) in frames.iter().enumerate() {
+                let f = [&prefixes[pick.index(prefixes.len())].1[..], tail].concat();
+                b.extend_from_slice(&(i as u32).to_le_bytes());
+                b.extend_from_slice(&0u32.to_le_bytes());
+                b.extend_from_slice(&(f.len() as u32).to_le_bytes());
+                b.extend_from_slice(&(f.len() as u32).to_le_bytes());
+                b.extend_from_slice(&f);
+            }
+            (b, chunk)
+        },
+    );
 }
 
 #[test]

@@ -2,8 +2,12 @@
 //! tcpsim-analyse.
 //!
 //! Without `--conn`, the connection list: a text table (and, under it, the
-//! packets skipped by reason), or with `--format json` a JSON array with one
-//! object per connection (`Connection::to_json` in tcpsim-analyse).
+//! packets skipped by reason), or with `--format json` one object:
+//! `{"stats", "warning", "skipped": [{"reason", "count", "what"}],
+//! "connections": [...]}` with one object per connection
+//! (`Capture::list_json` and `Connection::to_json` in tcpsim-analyse). The
+//! list is written as it is made: a capture of a million connections is
+//! listed without holding a million lines.
 //!
 //! With `--conn INDEX` or `--conn ADDR:PORT-ADDR:PORT`, one connection:
 //!
@@ -21,7 +25,7 @@
 //! packets (a file cut short) is a warning on stderr, and the exit status
 //! stays 0; a file that cannot be read at all exits 2.
 
-use std::io::Read;
+use std::io::{BufWriter, Read, Write};
 
 use tcpsim_analyse::{Capture, Reader};
 
@@ -67,18 +71,23 @@ pub fn explain(rest: &[String]) -> Result<(), Failure> {
         Lang::Zh => tcpsim::Lang::Zh,
     };
     let Some(spec) = &o.conn else {
-        let out = match o.format {
-            Format::Json => {
-                let mut s = cap.connections_json();
-                s.push('\n');
-                s
-            }
-            Format::Text => table(&cap, lang),
-            _ => return usage(
+        if !matches!(o.format, Format::Json | Format::Text) {
+            return usage(
                 "an SVG is drawn for one connection: add --conn INDEX (the list is text or json)",
-            ),
-        };
-        return emit(out.as_bytes(), o.output.as_deref());
+            );
+        }
+        return stream(o.output.as_deref(), |w| match o.format {
+            Format::Json => {
+                let mut r = Ok(());
+                cap.list_json(|piece| {
+                    if r.is_ok() {
+                        r = w.write_all(piece.as_bytes());
+                    }
+                });
+                r.and_then(|_| w.write_all(b"\n"))
+            }
+            _ => table(&cap, lang, w),
+        });
     };
     let index = match spec.parse::<usize>() {
         Ok(i) => i,
@@ -131,72 +140,142 @@ pub fn explain(rest: &[String]) -> Result<(), Failure> {
     emit(out.as_bytes(), o.output.as_deref())
 }
 
-/// The connection list as a text table, and what was skipped.
-fn table(cap: &Capture, lang: tcpsim::Lang) -> String {
+/// Write through a buffer to `path` or stdout, as `emit` does (a closed
+/// pipe, `tcpsim explain big.pcap | head`, is not an error).
+fn stream(
+    path: Option<&str>,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    let done = match path {
+        Some(p) => {
+            let file = std::fs::File::create(p)
+                .map_err(|e| Failure::Io(format!("could not write '{p}': {e}")))?;
+            let mut w = BufWriter::with_capacity(1 << 16, file);
+            return f(&mut w)
+                .and_then(|_| w.flush())
+                .map_err(|e| Failure::Io(format!("could not write '{p}': {e}")));
+        }
+        None => {
+            let mut w = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            f(&mut w).and_then(|_| w.flush())
+        }
+    };
+    match done {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Io(format!("could not write to stdout: {e}"))),
+    }
+}
+
+const HEAD: [&str; 10] = [
+    "#",
+    "CLIENT",
+    "SERVER",
+    "FIRST",
+    "LAST",
+    "PKTS C>S",
+    "PKTS S>C",
+    "BYTES C>S",
+    "BYTES S>C",
+    "END",
+];
+
+/// Decimal digits of `n`.
+fn digits(mut n: u64) -> usize {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
+    }
+    d
+}
+
+/// An endpoint's width as `Endpoint`'s Display writes it.
+fn ep_width(e: &tcpsim_analyse::Endpoint) -> usize {
+    e.ip.len() + if e.ip.contains(':') { 2 } else { 0 } + 1 + digits(e.port as u64)
+}
+
+/// The connection list as a text table, and what was skipped: the column
+/// widths in a first pass (counted, not formatted), the rows in a second,
+/// each row written into one reused line.
+fn table(cap: &Capture, lang: tcpsim::Lang, w: &mut dyn Write) -> std::io::Result<()> {
+    use std::fmt::Write as _;
     let st = cap.stats();
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut out = format!(
-        "{}, {}, {} over {:.3} s\n",
+    writeln!(
+        w,
+        "{}, {}, {} over {:.3} s",
         plural(st.packets, "packet", "packets"),
         plural(st.segments, "TCP segment", "TCP segments"),
         plural(st.connections as u64, "connection", "connections"),
         st.duration
-    );
-    let head = [
-        "#",
-        "CLIENT",
-        "SERVER",
-        "FIRST",
-        "LAST",
-        "PKTS C>S",
-        "PKTS S>C",
-        "BYTES C>S",
-        "BYTES S>C",
-        "END",
-    ];
-    let rows: Vec<[String; 10]> = cap
-        .connections()
-        .iter()
-        .map(|c| {
-            [
-                c.index.to_string(),
-                c.client.to_string(),
-                c.server.to_string(),
-                format!("{:.3}", c.first_at),
-                format!("{:.3}", c.last_at),
-                c.packets_from_client.to_string(),
-                c.packets_from_server.to_string(),
-                c.bytes_from_client.to_string(),
-                c.bytes_from_server.to_string(),
-                c.end.text(lang),
-            ]
-        })
-        .collect();
-    let mut widths = head.map(str::len);
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
+    )?;
+    let mut wd = HEAD.map(str::len);
+    // `{:.3}` of a time: its whole seconds' digits, the point and three.
+    let secs = |x: f64| digits(x.max(0.0).round() as u64) + 4 + (x < 0.0) as usize;
+    cap.each_connection(|c| {
+        let n = [
+            digits(c.index as u64),
+            ep_width(&c.client),
+            ep_width(&c.server),
+            secs(c.first_at),
+            secs(c.last_at),
+            digits(c.packets_from_client),
+            digits(c.packets_from_server),
+            digits(c.bytes_from_client),
+            digits(c.bytes_from_server),
+            0,
+        ];
+        for (w, x) in wd.iter_mut().zip(n) {
+            *w = (*w).max(x);
         }
-    }
-    let line = |cells: [&str; 10]| {
-        let mut l = String::new();
-        for (k, c) in cells.iter().enumerate() {
-            if k == 9 {
-                l.push_str(c);
-            } else if (3..9).contains(&k) || k == 0 {
-                l.push_str(&format!("{c:>w$}  ", w = widths[k]));
-            } else {
-                l.push_str(&format!("{c:w$}  ", w = widths[k]));
-            }
+    });
+    let mut l = String::with_capacity(256);
+    let head = |l: &mut String| {
+        for (k, c) in HEAD.iter().enumerate() {
+            let _ = match k {
+                9 => write!(l, "{c}"),
+                0 | 3..=8 => write!(l, "{c:>w$}  ", w = wd[k]),
+                _ => write!(l, "{c:w$}  ", w = wd[k]),
+            };
         }
-        l.trim_end().to_string() + "\n"
     };
-    out.push_str(&line(head));
-    for r in &rows {
-        out.push_str(&line([
-            &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7], &r[8], &r[9],
-        ]));
-    }
+    head(&mut l);
+    w.write_all(l.trim_end().as_bytes())?;
+    w.write_all(b"\n")?;
+    let mut r = Ok(());
+    cap.each_connection(|c| {
+        if r.is_err() {
+            return;
+        }
+        l.clear();
+        let (ep1, ep2) = (c.client.to_string(), c.server.to_string());
+        let _ = write!(
+            l,
+            "{:>w0$}  {ep1:w1$}  {ep2:w2$}  {:>w3$.3}  {:>w4$.3}  {:>w5$}  {:>w6$}  {:>w7$}  {:>w8$}  {}",
+            c.index,
+            c.first_at,
+            c.last_at,
+            c.packets_from_client,
+            c.packets_from_server,
+            c.bytes_from_client,
+            c.bytes_from_server,
+            c.end.text(lang),
+            w0 = wd[0],
+            w1 = wd[1],
+            w2 = wd[2],
+            w3 = wd[3],
+            w4 = wd[4],
+            w5 = wd[5],
+            w6 = wd[6],
+            w7 = wd[7],
+            w8 = wd[8],
+        );
+        r = w
+            .write_all(l.trim_end().as_bytes())
+            .and_then(|_| w.write_all(b"\n"));
+    });
+    r?;
     let skipped: Vec<String> = st
         .skipped
         .by_reason()
@@ -205,15 +284,16 @@ fn table(cap: &Capture, lang: tcpsim::Lang) -> String {
         .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
         .collect();
     if skipped.is_empty() {
-        out.push_str("skipped: none\n");
+        w.write_all(b"skipped: none\n")?;
     } else {
-        out.push_str(&format!("skipped: {}\n", skipped.join(", ")));
+        writeln!(w, "skipped: {}", skipped.join(", "))?;
     }
     if st.timestamps_backwards > 0 {
-        out.push_str(&format!(
-            "timestamps went backwards {} times; segments are shown in time order\n",
+        writeln!(
+            w,
+            "timestamps went backwards {} times; segments are shown in time order",
             st.timestamps_backwards
-        ));
+        )?;
     }
-    out
+    Ok(())
 }

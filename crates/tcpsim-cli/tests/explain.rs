@@ -48,7 +48,7 @@ fn the_list_shows_each_connection_and_how_it_ended() {
 }
 
 #[test]
-fn the_list_as_json_is_an_array_of_connections() {
+fn the_list_as_json_holds_the_connections_and_what_was_skipped() {
     let o = tcpsim(&[
         "explain",
         &fixture("keepalive-peer-dead.pcap"),
@@ -57,8 +57,11 @@ fn the_list_as_json_is_an_array_of_connections() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let list = v.as_array().expect("an array");
+    let list = v["connections"].as_array().expect("an array");
     assert_eq!(list.len(), 1);
+    assert_eq!(v["stats"]["connections"], 1);
+    assert_eq!(v["warning"], serde_json::Value::Null);
+    assert!(v["skipped"].is_array());
     let c = &list[0];
     assert_eq!(c["index"], 0);
     assert_eq!(c["client"]["ip"], "10.0.0.1");

@@ -324,7 +324,7 @@ impl World {
                 abs_ack: p.abs_ack,
             })
             .collect();
-        for (p, (s, a)) in packets.iter_mut().zip(relativize(&keys)) {
+        for (p, (s, a)) in packets.iter_mut().zip(relativize_few(&keys)) {
             p.seq = s;
             p.ack = if p.has(Flag::Ack) { Some(a) } else { None };
         }
