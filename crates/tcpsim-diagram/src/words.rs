@@ -18,6 +18,7 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
         Why::TailLossProbe => ("尾部丢包探测（TLP）", "tail loss probe (TLP)"),
         Why::Fin => ("关闭：FIN", "close: FIN"),
         Why::KeepaliveProbe => ("保活探测", "keepalive probe"),
+        Why::ZeroWindowProbe => ("零窗口探测", "zero-window probe"),
         Why::DupAck => ("回 ACK，告知当前序号", "ACK with its SND.NXT/RCV.NXT"),
         Why::ChallengeAck => ("挑战 ACK", "challenge ACK"),
         Why::RstNoSocket => ("无此连接，回 RST", "no such connection: RST"),
@@ -58,6 +59,11 @@ pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
         KernelNote::ChallengeAckRateLimited => ("挑战 ACK 被限速", "challenge ACK rate-limited"),
         KernelNote::RetriesExhausted => ("重传时长已到上限", "retransmission time limit reached"),
         KernelNote::KeepaliveExhausted => ("保活探测次数用完", "keepalive probes exhausted"),
+        KernelNote::ProbesExhausted => ("零窗口探测放弃", "zero-window probing gives up"),
+        KernelNote::SendBlocked => (
+            "发送缓冲区已满，send() 阻塞",
+            "send buffer full: send() blocks",
+        ),
         KernelNote::SynResendSoon => ("SYN 定时器缩到最短", "SYN timer cut to minimum"),
         KernelNote::Dropped => ("丢弃", "dropped"),
         KernelNote::Observed => ("从挑战 ACK 里读出序号", "reads SEQ/ACK off the wire"),
@@ -88,6 +94,7 @@ pub fn timer_text(t: TimerKind, lang: Lang) -> &'static str {
         TimerKind::LossProbe => ("TLP 定时器", "TLP"),
         TimerKind::Keepalive => ("保活定时器", "keepalive"),
         TimerKind::DelayedAck => ("延迟确认", "delayed ACK"),
+        TimerKind::Persist => ("坚持定时器", "persist"),
         TimerKind::TimeWait => ("TIME_WAIT", "TIME_WAIT"),
         TimerKind::FlowIdle => ("流表空闲计时", "flow idle timer"),
     };

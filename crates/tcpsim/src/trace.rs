@@ -174,6 +174,10 @@ pub enum Why {
     Fin,
     /// Keepalive probe: zero-length ACK with SEQ = SND.UNA - 1.
     KeepaliveProbe,
+    /// Zero-window probe sent by the persist timer while the peer's window
+    /// is closed: a zero-length ACK with SEQ = SND.UNA - 1, like a keepalive
+    /// probe (Linux `tcp_probe_timer`, `tcp_send_probe0`, `tcp_xmit_probe_skb`).
+    ZeroWindowProbe,
     /// Reply to a segment that is not acceptable (out of window, such as a
     /// keepalive probe): an ACK restating SND.NXT/RCV.NXT (RFC 9293 3.10.7.4).
     DupAck,
@@ -209,7 +213,7 @@ pub enum Why {
 
 impl Why {
     /// Every reason, for catalogues and tests.
-    pub const ALL: [Why; 24] = [
+    pub const ALL: [Why; 25] = [
         Why::Connect,
         Why::SynRetransmit,
         Why::SynAck,
@@ -222,6 +226,7 @@ impl Why {
         Why::TailLossProbe,
         Why::Fin,
         Why::KeepaliveProbe,
+        Why::ZeroWindowProbe,
         Why::DupAck,
         Why::ChallengeAck,
         Why::RstNoSocket,
@@ -251,6 +256,7 @@ impl Why {
             Why::TailLossProbe => "tail_loss_probe",
             Why::Fin => "fin",
             Why::KeepaliveProbe => "keepalive_probe",
+            Why::ZeroWindowProbe => "zero_window_probe",
             Why::DupAck => "dup_ack",
             Why::ChallengeAck => "challenge_ack",
             Why::RstNoSocket => "rst_no_socket",
@@ -301,6 +307,9 @@ impl Why {
             Why::KeepaliveProbe => {
                 same!("RFC 9293 3.8.4; Linux tcp_keepalive_timer / tcp_write_wakeup / tcp_xmit_probe_skb")
             }
+            Why::ZeroWindowProbe => same!(
+                "RFC 9293 3.8.6.1, RFC 1122 4.2.2.17; Linux tcp_probe_timer / tcp_send_probe0 / tcp_xmit_probe_skb"
+            ),
             Why::DupAck => text!(
                 "RFC 9293 3.10.7.4（不可接受的报文段）；Linux tcp_validate_incoming / tcp_send_dupack",
                 "RFC 9293 3.10.7.4 (unacceptable segment); Linux tcp_validate_incoming / tcp_send_dupack"
@@ -598,6 +607,9 @@ pub enum TimerKind {
     Keepalive,
     /// Delayed ACK timer (ICSK_TIME_DACK).
     DelayedAck,
+    /// The persist (zero-window probe) timer (ICSK_TIME_PROBE0): armed when
+    /// data waits and the peer's window is closed.
+    Persist,
     /// TIME_WAIT (TCP_TIMEWAIT_LEN) or FIN_WAIT_2 (tcp_fin_timeout) timer.
     TimeWait,
     /// A middlebox's idle timer for a flow: re-armed by every segment,
@@ -645,6 +657,13 @@ pub enum KernelNote {
     RetriesExhausted,
     /// Keepalive gave up after `tcp_keepalive_probes` unanswered probes.
     KeepaliveExhausted,
+    /// The persist timer gave up: `tcp_retries2` zero-window probes in a row
+    /// unanswered (`tcp_orphan_retries` for an orphan), or TCP_USER_TIMEOUT
+    /// since the first probe (Linux `tcp_probe_timer`).
+    ProbesExhausted,
+    /// send() found the send buffer full and blocks until ACKs free room
+    /// (Linux `sk_stream_wait_memory`).
+    SendBlocked,
     /// SYN_SENT got an unacceptable ACK: SYN resend re-armed to TCP_TIMEOUT_MIN.
     SynResendSoon,
     /// A segment for a socket with no process arrived and was dropped.

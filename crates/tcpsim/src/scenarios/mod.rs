@@ -319,6 +319,14 @@ fn server_opts(p: &Params) -> SockOpts {
         keepintvl: v(Param::TcpKeepintvl) * SEC,
         keepcnt: v(Param::TcpKeepcnt) as u32,
         user_timeout: v(Param::TcpUserTimeout) * MS,
+        // SO_SNDBUF only where the scenario takes it: it turns on the
+        // windowed model (sim/window.rs) for the server's data.
+        sndbuf: if p.accepts(Param::SoSndbuf) {
+            v(Param::SoSndbuf) as u32
+        } else {
+            0
+        },
+        rcvbuf: 0,
     }
 }
 
