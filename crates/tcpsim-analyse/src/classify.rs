@@ -26,7 +26,7 @@
 //! - A zero-length (or one-byte) ACK with SEQ = the peer's RCV.NXT − 1,
 //!   nothing outstanding, after at least half a second of silence:
 //!   `keepalive_probe`; the same while the peer advertises a zero window is
-//!   a zero-window probe, which has no reason of its own yet: `captured`.
+//!   a `zero_window_probe` (Linux's persist timer sends the same segment).
 //! - Bytes (or a FIN) below the highest sequence number the side has sent:
 //!   a retransmission, `resend` = how often those bytes were sent before.
 //!   The first resend of the side's last bytes is a `tail_loss_probe`
@@ -960,9 +960,11 @@ impl Run<'_> {
             return None;
         }
         self.call_for(y, Pending::Dup, t);
-        if self.tcb[y].win == Some(0) || gap < 0.5 {
-            // A zero-window probe (no reason of its own in the vocabulary),
-            // or a probe too soon after traffic to be keepalive's.
+        if self.tcb[y].win == Some(0) {
+            return Some(Why::ZeroWindowProbe);
+        }
+        if gap < 0.5 {
+            // A probe too soon after traffic to be keepalive's.
             return Some(Why::Captured);
         }
         let tx = &mut self.tcb[x];
@@ -1451,7 +1453,7 @@ mod tests {
     }
 
     #[test]
-    fn a_zero_window_probe_has_no_reason_of_its_own() {
+    fn a_probe_while_the_peer_offers_no_window_is_a_zero_window_probe() {
         let mut v = handshake();
         let mut full = s(100.0, ACK, SISN + 1, CISN + 1, 0);
         full.win = 0;
@@ -1461,7 +1463,7 @@ mod tests {
         still.win = 0;
         v.push(still);
         let w = whys(&run(&v));
-        assert_eq!(&w[3..], [Why::Ack, Why::Captured, Why::DupAck]);
+        assert_eq!(&w[3..], [Why::Ack, Why::ZeroWindowProbe, Why::DupAck]);
     }
 
     #[test]

@@ -341,6 +341,14 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
                 }
             }
         }
+    } else if let Some(at) = blocked_send(trace) {
+        let watched = span_text(trace.end_at - at, lang);
+        let at = trim_num(at);
+        if zh {
+            format!("两边的调用都不返回：服务端的 send() 从第 {at} 秒起一直阻塞，客户端进程什么也不读，零窗口探测一直有回应（又观察了 {watched}）。")
+        } else {
+            format!("No call on either side returns: the server's send() has blocked since {at} s, the client's process reads nothing, and the zero-window probes are answered (watched for {watched} more).")
+        }
     } else if trace.origin == tcpsim::trace::Origin::Capture {
         // A capture holds segments only: an error that reached an
         // application shows only through the segments that caused it (see
@@ -361,6 +369,31 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
         s.push_str(&cap_short(&c, lang));
     }
     s
+}
+
+/// When the server's send() blocked on a full buffer (a kernel note) and
+/// never returned afterwards.
+fn blocked_send(trace: &tcpsim::Trace) -> Option<f64> {
+    use tcpsim::trace::{AppCall, EventKind, KernelNote};
+    let at = trace.events.iter().find_map(|e| match e.kind {
+        EventKind::Kernel {
+            what: KernelNote::SendBlocked,
+            ..
+        } if e.host == "server" => Some(e.at),
+        _ => None,
+    })?;
+    let returned = trace.events.iter().any(|e| {
+        e.host == "server"
+            && e.at >= at
+            && matches!(
+                e.kind,
+                EventKind::App {
+                    call: AppCall::Send,
+                    ..
+                }
+            )
+    });
+    (!returned).then_some(at)
 }
 
 /// For a path that came back (a partition healed): when it came back, and

@@ -135,6 +135,11 @@ pub struct Plan {
     pub on_eof: String,
     /// The client process reads what it gets.
     pub client_reads: bool,
+    /// The windowed scenarios (peer-hung): SO_SNDBUF on the server and
+    /// SO_RCVBUF on the client (`so_sndbuf`, `so_rcvbuf`), the server writes
+    /// in a loop and never reads, segmentation offloads off on both hosts'
+    /// interfaces.
+    pub windowed: bool,
     /// The longest the script watches, microseconds after t0.
     pub deadline: u64,
 }
@@ -159,6 +164,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
     let mut watch = "server";
     let mut on_eof = "close".to_string();
     let mut client_reads = true;
+    let mut windowed = false;
     let send = |port: u16| Step::Send {
         port,
         bytes: p.get(Param::SendBytes),
@@ -238,6 +244,20 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             steps.push((at + secs(p, Param::PartitionS), Step::PathUp));
             steps.push((at + secs(p, Param::SendAt), send(CLIENT_PORT)));
         }
+        "peer-hung" => {
+            windowed = true;
+            client_reads = false;
+            steps.push((
+                secs(p, Param::WriteAt),
+                Step::Send {
+                    port: CLIENT_PORT,
+                    bytes: p.get(Param::WriteBytes),
+                },
+            ));
+            if p.get(Param::ClientHostCrash) == 1 {
+                steps.push((secs(p, Param::CrashAt), Step::Crash));
+            }
+        }
         other => {
             // A scenario added to the catalogue without a plan here: the
             // test `every_scenario_has_a_plan` fails before this can ship.
@@ -278,6 +298,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             watch,
             on_eof,
             client_reads,
+            windowed,
             deadline,
         },
         trace,
@@ -374,6 +395,12 @@ fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
     }
     for (t, s) in &plan.steps {
         does.push(format!("- at t0 + {}: {}", time_text(*t), s.words()));
+    }
+    if plan.windowed {
+        does.push(
+            "- SO_SNDBUF (so_sndbuf) on the server's socket and SO_RCVBUF (so_rcvbuf) on the client's, set before listen() and connect(); cubic on both; TSO, GSO and GRO off on both hosts' interfaces (so the capture shows each segment as sent); the client's process never reads, the server's writes in a loop and never reads"
+                .into(),
+        );
     }
     if plan.watch == "client" {
         does.push("- tcpdump captures on the client's interface".into());
@@ -475,21 +502,37 @@ fn plan_json(plan: &Plan, p: &Params) -> String {
     let mut o = String::from("{\n  \"server\": {\"ip\": \"10.0.0.2\", \"port\": ");
     let _ = write!(o, "{SERVER_PORT}, \"on_eof\": ");
     crate::push_json_string(&mut o, &plan.on_eof);
-    let _ = writeln!(
+    let _ = write!(
         o,
-        ", \"keepalive\": {}, \"keepidle\": {}, \"keepintvl\": {}, \"keepcnt\": {}, \"user_timeout_ms\": {}}},",
+        ", \"keepalive\": {}, \"keepidle\": {}, \"keepintvl\": {}, \"keepcnt\": {}, \"user_timeout_ms\": {}",
         opt(Param::SoKeepalive),
         opt(Param::TcpKeepidle),
         opt(Param::TcpKeepintvl),
         opt(Param::TcpKeepcnt),
         opt(Param::TcpUserTimeout)
     );
-    let _ = writeln!(
+    if plan.windowed {
+        let _ = write!(
+            o,
+            ", \"sndbuf\": {}, \"send_all\": true, \"reads\": false, \"offloads_off\": \"v-s\"",
+            opt(Param::SoSndbuf)
+        );
+    }
+    o.push_str("},\n");
+    let _ = write!(
         o,
-        "  \"client\": {{\"ip\": \"10.0.0.1\", \"port\": {CLIENT_PORT}, \"server_ip\": \"10.0.0.2\", \"server_port\": {SERVER_PORT}, \"reads\": {}, \"user_timeout_ms\": {}}},",
+        "  \"client\": {{\"ip\": \"10.0.0.1\", \"port\": {CLIENT_PORT}, \"server_ip\": \"10.0.0.2\", \"server_port\": {SERVER_PORT}, \"reads\": {}, \"user_timeout_ms\": {}",
         plan.client_reads,
         opt(Param::ClientTcpUserTimeout)
     );
+    if plan.windowed {
+        let _ = write!(
+            o,
+            ", \"rcvbuf\": {}, \"offloads_off\": \"v-c\"",
+            opt(Param::SoRcvbuf)
+        );
+    }
+    o.push_str("},\n");
     let _ = writeln!(
         o,
         "  \"attacker\": {{\"dev\": \"v-a\", \"client_ip\": \"10.0.0.1\", \"server_ip\": \"10.0.0.2\", \"client_port\": {CLIENT_PORT}, \"server_port\": {SERVER_PORT}}},"
@@ -889,6 +932,11 @@ mod tests {
                         e.host == "client"
                             && matches!(e.kind, EventKind::App { call: AppCall::Listen, lport, .. } if lport == port)
                             && us(e.at) == t
+                    }),
+                    // A windowed write blocks (no result yet) and leaves
+                    // as MSS segments from that instant.
+                    Step::Send { .. } if plan.windowed => trace.packets.iter().any(|q| {
+                        q.src == "server" && q.why == Why::Data && us(q.sent_at) == t
                     }),
                     Step::Send { port, bytes } => trace.events.iter().any(|e| {
                         e.host == "server"

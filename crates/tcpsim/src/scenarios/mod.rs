@@ -25,6 +25,7 @@ mod process;
 mod reconnect;
 mod retransmit;
 mod third_party;
+mod window;
 
 /// One scenario, whole.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +60,7 @@ pub static SCENARIOS: &[&Scenario] = &[
     &connect::CONNECT_DEAD_HOST,
     &middlebox::MIDDLEBOX_IDLE_TIMEOUT,
     &partition::PARTITION_HEALS,
+    &window::PEER_HUNG,
 ];
 
 /// The scenario with this id.

@@ -19,7 +19,7 @@ pub static PEER_HUNG: Scenario = Scenario {
         text!("变体 <code>client_host_crash</code> = 1：窗口关上之后，客户端主机在 <code>crash_at</code> 时宕机。探测从此没有回应，连续 <code>tcp_retries2</code> 个没有回应时内核放弃，同样是 ETIMEDOUT，不发 RST。注意退避的次数也以 <code>tcp_retries2</code> 为上限，调小它，探测间隔也跟着变短。", "Variant <code>client_host_crash</code> = 1: after the window has closed, the client's host dies at <code>crash_at</code>. The probes go unanswered from then on, and after <code>tcp_retries2</code> of them in a row the kernel gives up: ETIMEDOUT again, no RST. The backoff too stops growing at <code>tcp_retries2</code> doublings, so a smaller value also keeps the probes closer together."),
     ],
     params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::WriteAt, Param::WriteBytes, Param::SoSndbuf, Param::SoRcvbuf, Param::TcpUserTimeout, Param::ClientHostCrash, Param::CrashAt, Param::TcpRetries2, Param::TcpRtoMax, Param::TcpInvalidRatelimit, Param::ObserveS],
-    overrides: &[(Param::WriteAt, 1), (Param::CrashAt, 3), (Param::ObserveS, 600)],
+    overrides: &[(Param::WriteAt, 1), (Param::SoSndbuf, 8192), (Param::SoRcvbuf, 8192), (Param::CrashAt, 3), (Param::ObserveS, 300)],
     script: peer_hung,
 };
 
@@ -38,9 +38,11 @@ fn peer_hung(s: &mut Script) -> Instant {
         let crash = s.secs(Param::CrashAt);
         s.client_crashes(crash);
         // Every probe that can go out before the count is spent, each at
-        // its longest, from the crash.
-        let budget: u64 = (0..=s.sys.retries2)
-            .map(|k| probe0_when(3 * s.rtt() + TCP_RTO_MIN, k, s.sys.rto_max))
+        // its longest (the backoff it had reached before the crash only
+        // makes the first ones later), and one more.
+        let rto = 3 * s.rtt() + TCP_RTO_MIN;
+        let budget: u64 = (0..=s.sys.retries2 + 1)
+            .map(|k| probe0_when(rto, k + s.sys.retries2, s.sys.rto_max))
             .sum();
         end = end.max(crash + budget + s.sys.rto_max);
     }
