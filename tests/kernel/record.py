@@ -1142,6 +1142,14 @@ def recordings():
              sysctls={"tcp_retries2": 3}, server=PHS, client=PHC, client_reads=False,
              steps=[(1, "send", 0, 1000000), (3, "crash")], end=14, until=SEND_ERR, grace=1.0,
              fault_method=hung + "; then " + CRASH + " at t0 + 3 s (the window is closed by then)"),
+        # Ten segments in flight when the client's host is already dead: one write of 14,480
+        # bytes into a fixed 16,384-byte SO_SNDBUF, tcp_retries2 5 as host-crash-data-no-reboot.
+        dict(name="host-crash-bulk", scenario="host-crash-bulk", fast=False,
+             params=dict(BASE, crash_at=1, send_at=1, write_bytes=14480, so_sndbuf=16384, tcp_retries2=5,
+                         observe_s=2),
+             sysctls={"tcp_retries2": 5}, server={"sndbuf": 16384, "send_all": True},
+             steps=[(1, "crash"), (2, "send", 0, 14480)], end=40, until=SRV_ERR, grace=1.5,
+             fault_method=CRASH + "; the server then writes 14,480 bytes (ten segments) in one send()"),
     ]
     # connect() to a host that is down. The SYN retries are the client's: the recording's
     # sysctls are set in both namespaces.

@@ -135,11 +135,13 @@ pub struct Plan {
     pub on_eof: String,
     /// The client process reads what it gets.
     pub client_reads: bool,
-    /// The windowed scenarios (peer-hung): SO_SNDBUF on the server and
-    /// SO_RCVBUF on the client (`so_sndbuf`, `so_rcvbuf`), the server writes
-    /// in a loop and never reads, segmentation offloads off on both hosts'
-    /// interfaces.
+    /// The windowed scenarios (peer-hung, host-crash-bulk): SO_SNDBUF on
+    /// the server (`so_sndbuf`) and SO_RCVBUF on the client where the
+    /// scenario takes `so_rcvbuf`, the server writes in a loop,
+    /// segmentation offloads off on both hosts' interfaces.
     pub windowed: bool,
+    /// The server's process sits in recv() (peer-hung's never reads).
+    pub server_reads: bool,
     /// The longest the script watches, microseconds after t0.
     pub deadline: u64,
 }
@@ -165,6 +167,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
     let mut on_eof = "close".to_string();
     let mut client_reads = true;
     let mut windowed = false;
+    let mut server_reads = true;
     let send = |port: u16| Step::Send {
         port,
         bytes: p.get(Param::SendBytes),
@@ -247,6 +250,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
         "peer-hung" => {
             windowed = true;
             client_reads = false;
+            server_reads = false;
             steps.push((
                 secs(p, Param::WriteAt),
                 Step::Send {
@@ -257,6 +261,18 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             if p.get(Param::ClientHostCrash) == 1 {
                 steps.push((secs(p, Param::CrashAt), Step::Crash));
             }
+        }
+        "host-crash-bulk" => {
+            windowed = true;
+            let crash = secs(p, Param::CrashAt);
+            steps.push((crash, Step::Crash));
+            steps.push((
+                crash + secs(p, Param::SendAt),
+                Step::Send {
+                    port: CLIENT_PORT,
+                    bytes: p.get(Param::WriteBytes),
+                },
+            ));
         }
         other => {
             // A scenario added to the catalogue without a plan here: the
@@ -299,6 +315,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             on_eof,
             client_reads,
             windowed,
+            server_reads,
             deadline,
         },
         trace,
@@ -397,10 +414,11 @@ fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
         does.push(format!("- at t0 + {}: {}", time_text(*t), s.words()));
     }
     if plan.windowed {
-        does.push(
-            "- SO_SNDBUF (so_sndbuf) on the server's socket and SO_RCVBUF (so_rcvbuf) on the client's, set before listen() and connect(); cubic on both; TSO, GSO and GRO off on both hosts' interfaces (so the capture shows each segment as sent); the client's process never reads, the server's writes in a loop and never reads"
-                .into(),
-        );
+        does.push(format!(
+            "- SO_SNDBUF (so_sndbuf) on the server's socket{}, set before listen() and connect(); cubic on both; TSO, GSO and GRO off on both hosts' interfaces (so the capture shows each segment as sent); the server writes in a loop{}",
+            if get(Param::SoRcvbuf).is_some() { " and SO_RCVBUF (so_rcvbuf) on the client's" } else { "" },
+            if plan.server_reads { "" } else { " and never reads, and the client's process never reads" }
+        ));
     }
     if plan.watch == "client" {
         does.push("- tcpdump captures on the client's interface".into());
@@ -514,8 +532,9 @@ fn plan_json(plan: &Plan, p: &Params) -> String {
     if plan.windowed {
         let _ = write!(
             o,
-            ", \"sndbuf\": {}, \"send_all\": true, \"reads\": false, \"offloads_off\": \"v-s\"",
-            opt(Param::SoSndbuf)
+            ", \"sndbuf\": {}, \"send_all\": true, \"reads\": {}, \"offloads_off\": \"v-s\"",
+            opt(Param::SoSndbuf),
+            plan.server_reads
         );
     }
     o.push_str("},\n");

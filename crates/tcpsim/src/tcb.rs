@@ -332,6 +332,8 @@ pub struct Sent {
     /// How many times it has been sent again (retransmissions and tail loss
     /// probes); a segment sent again gives no RTT sample (Karn).
     pub resends: u32,
+    /// Sent with PSH (a resend keeps the flags the segment had).
+    pub psh: bool,
 }
 
 impl Sent {
@@ -344,6 +346,7 @@ impl Sent {
             fin,
             sent_at,
             resends: 0,
+            psh: len > 0,
         }
     }
 
@@ -796,6 +799,7 @@ mod tests {
             fin: false,
             sent_at: 0,
             resends: 0,
+            psh: true,
         });
         // 2 x 20 ms + 200 ms = 240 ms, but the RTO (220 ms) comes first
         assert_eq!(t.loss_probe_timeout(200 * MS), 220 * MS);

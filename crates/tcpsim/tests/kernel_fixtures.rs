@@ -94,7 +94,27 @@ use shared::{lost_fin_ack_race, seen_at};
 
 /// Recordings whose comparison is relaxed, and why. Each entry says exactly
 /// what is skipped; nothing else is.
-const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
+    "host-crash-bulk",
+    "PSH is not compared on data segments: Linux set it on the 5th of the ten \
+     segments of one 14,480-byte write as well as on the last (tcp_sendmsg_locked \
+     pushes when its send-buffer accounting, by skb truesize, makes it wait or \
+     forced_push says so), the simulator on the last only",
+)];
+
+/// Whether PSH is left out of the flags compared on a recording's data
+/// segments (see `KNOWN_DIFFERENCES`).
+fn psh_ignored(name: &str, s: &Seg) -> bool {
+    name == "host-crash-bulk" && s.len > 0
+}
+
+fn without_psh(flags: &str) -> String {
+    flags
+        .split(',')
+        .filter(|f| *f != "PSH")
+        .collect::<Vec<_>>()
+        .join(",")
+}
 
 /// The same race when the server writes on EOF (`server_writes` = 1), where
 /// the simulator cannot be set up to lose it: its server writes at the FIN's
@@ -514,9 +534,14 @@ fn compare(name: &str, fx: &Value, notes: &mut Vec<String>) -> Result<Vec<String
     }
     for i in 0..sim.len().min(real.len()) {
         let (s, k) = (&sim[i], &real[i]);
+        let flags_match = if psh_ignored(name, k) {
+            without_psh(&s.flags) == without_psh(&k.flags)
+        } else {
+            s.flags == k.flags
+        };
         let same = s.src == k.src
             && s.dst == k.dst
-            && s.flags == k.flags
+            && flags_match
             && s.seq == k.seq
             && s.ack == k.ack
             && s.len == k.len;

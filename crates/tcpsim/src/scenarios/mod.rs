@@ -61,6 +61,7 @@ pub static SCENARIOS: &[&Scenario] = &[
     &middlebox::MIDDLEBOX_IDLE_TIMEOUT,
     &partition::PARTITION_HEALS,
     &window::PEER_HUNG,
+    &window::HOST_CRASH_BULK,
 ];
 
 /// The scenario with this id.

@@ -52,3 +52,29 @@ fn peer_hung(s: &mut Script) -> Instant {
     }
     end
 }
+
+pub static HOST_CRASH_BULK: Scenario = Scenario {
+    id: "host-crash-bulk",
+    title: text!("服务端有一整窗数据在途时客户端主机宕机：放弃的时刻不变", "The client host dies with a window of data in flight: the give-up time does not change"),
+    steps: &[
+        text!("客户端主机宕机后，服务端一次写入 10 段数据（默认 14,480 字节，发送缓冲区由 <code>SO_SNDBUF</code> 固定，放得下）。初始拥塞窗口是 10 段（<code>TCP_INIT_CWND</code>），这 10 段背靠背发出，没有一个 ACK 回来。", "After the client host dies, the server writes ten segments' worth at once (14,480 bytes by default; the send buffer, fixed by <code>SO_SNDBUF</code>, holds them). The initial congestion window is ten segments (<code>TCP_INIT_CWND</code>): all ten leave back to back, and no ACK comes back."),
+        text!("先是<b>尾部丢包探测</b>（<code>tcp_send_loss_probe</code>）：发送队列里还有新数据、对方窗口也容得下时，探测发的是新数据；这里没有了，就把<b>最后</b>一段再发一遍。多于一段在途时，探测在 2 × SRTT 再加 2 毫秒后发出。", "First the <b>tail loss probe</b> (<code>tcp_send_loss_probe</code>): had the send queue held more data that the peer's window takes, the probe would send that; here it holds none, so the <b>last</b> segment goes again. With more than one segment in flight, the probe waits 2 × SRTT plus 2 ms."),
+        text!("然后是超时重传：每次只重传<b>队首</b>那一段（<code>tcp_enter_loss</code> 把拥塞窗口降到 1），RTO 每次翻倍，直到 <code>tcp_rto_max</code>。", "Then retransmission timeouts: each resends only the <b>head</b> of the queue (<code>tcp_enter_loss</code> cuts the congestion window to 1), the RTO doubling up to <code>tcp_rto_max</code>."),
+        text!("放弃的时刻由 <code>tcp_retries2</code> 换算的时长决定，从第一次超时重传算起，与在途的是 1 段还是 10 段无关：和 <code>host-crash-data-no-reboot</code> 一样，默认 924.6 秒之后的第一次 RTO 到期时，<code>recv()</code> 得到 <b>ETIMEDOUT</b>。数据越多并不会更快失败。", "The give-up time is the budget <code>tcp_retries2</code> stands for, counted from the first timeout retransmission, whether one segment is in flight or ten: as in <code>host-crash-data-no-reboot</code>, at the first RTO expiry past 924.6 s (by default) <code>recv()</code> fails with <b>ETIMEDOUT</b>. More data does not make it fail faster."),
+    ],
+    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::CrashAt, Param::SendAt, Param::WriteBytes, Param::SoSndbuf, Param::TcpRetries2, Param::TcpRtoMin, Param::TcpRtoMax, Param::TcpUserTimeout, Param::ObserveS],
+    overrides: &[(Param::WriteBytes, 14480), (Param::ObserveS, 60)],
+    script: host_crash_bulk,
+};
+
+/// The client host crashes at `crash_at`; `send_at` later the server
+/// writes `write_bytes` (with SO_SNDBUF fixed: the windowed model); watch
+/// for as long as the retransmissions can last.
+fn host_crash_bulk(s: &mut Script) -> Instant {
+    let crash = s.secs(Param::CrashAt);
+    let send_at = crash + s.secs(Param::SendAt);
+    s.client_crashes(crash);
+    let bytes = s.p.get(Param::WriteBytes) as u32;
+    s.server_sends(send_at, bytes);
+    send_at + s.retransmission_budget() + s.observe()
+}

@@ -79,9 +79,12 @@ impl World {
             let seq = t.snd_nxt;
             t.snd_nxt = seq.wrapping_add(len);
             t.last_data_sent = now;
-            t.rtx.push(Sent::fresh(seq, len, false, false, now));
             // PSH on the segment that empties the queue (tcp_push, forced_push).
             let psh = if t.snd_nxt == t.write_seq { PSH } else { 0 };
+            t.rtx.push(Sent {
+                psh: psh != 0,
+                ..Sent::fresh(seq, len, false, false, now)
+            });
             self.send_from(host, sock, seq, ACK | psh, len, Why::Data);
             self.after_new_data(host, sock, was_idle);
         }
@@ -178,6 +181,35 @@ impl World {
         }
     }
 
+    /// The loss probe's first choice (Linux `tcp_send_loss_probe`): one new
+    /// segment from the send queue if the peer's window takes it, whatever
+    /// the congestion window (`tcp_write_xmit` with push_one = 2). Returns
+    /// whether it sent one.
+    pub(super) fn tlp_new_data(&mut self, host: HostId, sock: usize) -> bool {
+        let now = self.now;
+        let t = &mut self.sock_mut(host, sock).tcb;
+        if !t.windowed_send() {
+            return false;
+        }
+        let unsent = t.write_seq.wrapping_sub(t.snd_nxt);
+        let len = unsent.min(MSS);
+        let wnd_end = t.snd_una.wrapping_add(t.snd_wnd);
+        if len == 0 || crate::tcb::after(t.snd_nxt.wrapping_add(len), wnd_end) {
+            return false;
+        }
+        let seq = t.snd_nxt;
+        t.snd_nxt = seq.wrapping_add(len);
+        t.last_data_sent = now;
+        let psh = if t.snd_nxt == t.write_seq { PSH } else { 0 };
+        t.rtx.push(Sent {
+            psh: psh != 0,
+            ..Sent::fresh(seq, len, false, false, now)
+        });
+        t.tlp_high_seq = Some(t.snd_nxt);
+        self.send_from(host, sock, seq, ACK | psh, len, Why::TailLossProbe);
+        true
+    }
+
     /// The connection died under a blocked send() (Linux
     /// `sk_stream_wait_memory` wakes with the error): the call returns what
     /// it copied, and the writer's next call gets the error (`sk_err`).
@@ -189,13 +221,21 @@ impl World {
         let (copied, since, ports) = (t.send_copied, t.send_since, t.ports());
         t.send_pending = 0;
         t.send_since = None;
-        let err = t.err.take();
+        // A process that also sits in recv() gets the error there; a writer
+        // that never reads, on its next send().
+        let reads = self
+            .sock(host, sock)
+            .and_then(|s| s.app)
+            .is_some_and(|a| a.reads);
+        let t = &mut self.sock_mut(host, sock).tcb;
+        let err = if reads { None } else { t.err.take() };
         if copied > 0 {
             self.app(host, AppCall::Send, AppResult::Bytes(copied), since, ports);
             if let Some(err) = err {
                 self.app(host, AppCall::Send, AppResult::Word(err), None, ports);
             }
-        } else if let Some(err) = err {
+        } else if let Some(err) = err.or_else(|| self.sock_mut(host, sock).tcb.err.take()) {
+            // Nothing copied: the blocked call itself fails.
             self.app(host, AppCall::Send, AppResult::Word(err), since, ports);
         }
     }
