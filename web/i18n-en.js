@@ -60,11 +60,13 @@ export const EN = {
     "<li>The peer's <b>host</b> crashed (power loss, kernel panic)<ul>" +
     "<li>The server still sends data<ul>" +
     "<li>the peer does not come back → <a href=\"#s=host-crash-data-no-reboot\">retransmit until giving up (ETIMEDOUT; EHOSTUNREACH on the same LAN)</a></li>" +
-    "<li>the peer reboots → <a href=\"#s=host-crash-reboot-no-listener\">a retransmission meets a RST</a>; the same with a listener on the old port → <a href=\"#s=host-crash-reboot-listener\">still RST</a></li></ul></li>" +
+    "<li>the peer reboots → <a href=\"#s=host-crash-reboot-no-listener\">a retransmission meets a RST</a>; the same with a listener on the old port → <a href=\"#s=host-crash-reboot-listener\">still RST</a></li>" +
+    "<li>a whole window of data was in flight → <a href=\"#s=host-crash-bulk\">a probe of the last segment, RTOs of the head only, the same give-up time</a></li></ul></li>" +
     "<li>The server sends nothing<ul>" +
     "<li>keepalive on → <a href=\"#s=keepalive-peer-dead\">a few probes, then give up (ETIMEDOUT)</a></li>" +
     "<li>keepalive off → <a href=\"#s=host-crash-idle\">ESTABLISHED forever</a></li></ul></li>" +
     "<li>The rebooted peer connects again: from a new port → <a href=\"#s=syn-established-new-port\">old and new side by side</a>; from the same port → <a href=\"#s=syn-established-same-port\">challenge ACK</a></li></ul></li>" +
+    "<li>The peer's host and process are up, but the process stopped reading (deadlock, GC pause, SIGSTOP) → <a href=\"#s=peer-hung\">the window closes, zero-window probes are answered, nobody's call returns</a>; with TCP_USER_TIMEOUT → <a href=\"#s=peer-hung&amp;tcp_user_timeout=5000\">send() gets ETIMEDOUT</a></li>" +
     "<li>Neither end died: something in between did<ul>" +
     "<li>a NAT, load balancer or firewall forgot the idle connection → <a href=\"#s=middlebox-idle-timeout\">the next write is dropped or reset</a></li>" +
     "<li>the network was down for a while and came back → <a href=\"#s=partition-heals\">retransmissions back off, the connection survives</a></li></ul></li>" +

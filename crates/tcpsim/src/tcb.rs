@@ -593,6 +593,13 @@ impl Tcb {
         !self.rtx.is_empty()
     }
 
+    /// Data in flight or waiting to be sent (Linux `tp->packets_out ||
+    /// !tcp_write_queue_empty(sk)`): only a windowed socket holds unsent
+    /// data (behind a closed window).
+    pub fn data_queued(&self) -> bool {
+        self.in_flight() || (self.windowed_send() && self.write_seq != self.snd_nxt)
+    }
+
     /// Linux `tcp_rtt_estimator` followed by `tcp_set_rto`
     /// (net/ipv4/tcp_input.c): SRTT and RTTVAR with the `tcp_rto_min` floor
     /// on RTTVAR, so RTO >= SRTT + rto_min.
@@ -691,7 +698,8 @@ impl Tcb {
     }
 
     /// Linux `tcp_keepalive_timer`, the decision only. Nothing while data
-    /// is in flight (the retransmission timer owns the connection then);
+    /// is in flight or queued behind a closed window (the retransmission or
+    /// persist timer owns the connection then);
     /// after `keepidle` of silence a probe, then one every `keepintvl`;
     /// give up after `keepcnt` unanswered probes, or, with
     /// TCP_USER_TIMEOUT set, at the first expiry at least that long after
@@ -706,7 +714,7 @@ impl Tcb {
             return KeepaliveStep::Off;
         }
         let idle = self.keepidle(s);
-        if self.in_flight() {
+        if self.data_queued() {
             return KeepaliveStep::Rearm(idle);
         }
         let elapsed = now.saturating_sub(self.last_rcv);
@@ -897,6 +905,15 @@ mod tests {
         // Nine unanswered probes: give up at 7200 + 9 x 75 = 7875 s.
         t.probes_out = 9;
         assert_eq!(t.keepalive_step(7875 * SEC, &s), KeepaliveStep::GiveUp);
+        // Data queued behind a closed window (a windowed socket): no probe.
+        let mut w = t.clone();
+        w.opts.sndbuf = 16384;
+        w.snd_nxt = 1001;
+        w.write_seq = 1001 + 28960;
+        assert_eq!(
+            w.keepalive_step(7875 * SEC, &s),
+            KeepaliveStep::Rearm(7200 * SEC)
+        );
         // Data in flight: the retransmission timer owns the connection.
         t.rtx.push(Sent::fresh(1001, 10, false, false, 0));
         assert_eq!(

@@ -186,7 +186,7 @@ impl World {
         // A keepalive expiry while data is in flight only re-arms the timer
         // (see keepalive.rs): left out of the trace, like the delayed ACK.
         let quiet =
-            kind == TimerKind::DelayedAck || (kind == TimerKind::Keepalive && s.tcb.in_flight());
+            kind == TimerKind::DelayedAck || (kind == TimerKind::Keepalive && s.tcb.data_queued());
         if !quiet {
             self.ev(
                 host,
