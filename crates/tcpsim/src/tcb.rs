@@ -505,13 +505,15 @@ impl Tcb {
     }
 
     /// Whether the windowed model applies to this socket's sending.
+    /// (Always false in a build without the `windowed` feature, so that
+    /// the compiler drops the model's code.)
     pub fn windowed_send(&self) -> bool {
-        self.opts.sndbuf > 0
+        cfg!(feature = "windowed") && self.opts.sndbuf > 0
     }
 
     /// Whether this socket advertises a window from a fixed buffer.
     pub fn windowed_recv(&self) -> bool {
-        self.opts.rcvbuf > 0
+        cfg!(feature = "windowed") && self.opts.rcvbuf > 0
     }
 
     /// The receive window to advertise now, in bytes, and record its right

@@ -25,6 +25,7 @@ mod process;
 mod reconnect;
 mod retransmit;
 mod third_party;
+#[cfg(feature = "windowed")]
 mod window;
 
 /// One scenario, whole.
@@ -60,7 +61,9 @@ pub static SCENARIOS: &[&Scenario] = &[
     &connect::CONNECT_DEAD_HOST,
     &middlebox::MIDDLEBOX_IDLE_TIMEOUT,
     &partition::PARTITION_HEALS,
+    #[cfg(feature = "windowed")]
     &window::PEER_HUNG,
+    #[cfg(feature = "windowed")]
     &window::HOST_CRASH_BULK,
 ];
 
