@@ -257,6 +257,15 @@ test("the embed draws one scenario and reports its height", async () => {
   await done(p);
 });
 
+test("the embed draws a windowed scenario with the tools module, with its parameters", async () => {
+  const s = await open("/embed.html?scenario=peer-hung&tcp_user_timeout=5000");
+  await ready(s.page);
+  const want = cliJson("peer-hung", ["tcp_user_timeout=5000"]).packets.length;
+  assert.equal(await s.page.locator('svg[data-scenario="peer-hung"] [data-packet]').count(), want);
+  assert.equal(await s.page.locator("#notice").isVisible(), false);
+  await done(s);
+});
+
 test("each section offers the Linux capture of its scenario", async () => {
   const s = await open("/index.html#s=syn-established-same-port");
   await ready(s.page);
