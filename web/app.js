@@ -119,6 +119,16 @@ function watchArticle() {
   seen.observe(section);
 }
 
+// A scenario section's title and steps in the page's language.
+function sectionTexts(id) {
+  const section = document.getElementById(id);
+  if (!section) return;
+  const steps = $("ol.steps", section);
+  if (!state.zhOriginals.has(steps)) state.zhOriginals.set(steps, steps.innerHTML);
+  $("h2 .title", section).innerHTML = texts().titles[id];
+  steps.innerHTML = state.lang === "en" ? EN_TEXTS.steps[id].map((t) => `<li>${t}</li>`).join("") : state.zhOriginals.get(steps);
+}
+
 async function applyLang(lang) {
   if (lang === "en") {
     try {
@@ -130,14 +140,7 @@ async function applyLang(lang) {
   }
   state.lang = lang;
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-  for (const id of state.info.keys()) {
-    const section = document.getElementById(id);
-    if (!section) continue;
-    const steps = $("ol.steps", section);
-    if (!state.zhOriginals.has(steps)) state.zhOriginals.set(steps, steps.innerHTML);
-    $("h2 .title", section).innerHTML = texts().titles[id];
-    steps.innerHTML = lang === "en" ? EN_TEXTS.steps[id].map((t) => `<li>${t}</li>`).join("") : state.zhOriginals.get(steps);
-  }
+  for (const id of state.info.keys()) sectionTexts(id);
   translate(document);
   for (const el of document.querySelectorAll("[data-i18n-aria]")) {
     if (!el.dataset.zhAria) el.dataset.zhAria = el.getAttribute("aria-label") || "";
@@ -219,7 +222,7 @@ function readHash() {
     try {
       id = decodeURIComponent(raw);
     } catch {}
-    if (!state.info.has(id) && document.getElementById(id)) return null;
+    if (!state.info.has(id) && !later.has(id) && document.getElementById(id)) return null;
     return { s: id, params: {}, lang: null };
   }
   const q = parseQuery(raw);
@@ -243,7 +246,9 @@ function writeHash(id) {
 // traps) throws. Then the panic hook's message goes into the error box.
 function simulate(id, params) {
   try {
-    return sim.simulate(id, params);
+    // (The functions, not the modules: a module as a value costs the first
+    // load a helper chunk.)
+    return (later.has(id) ? tools.simulate : sim.simulate)(id, params);
   } catch (e) {
     const msg = String(globalThis.__tcpsimPanic || e);
     fatal(msg);
@@ -936,6 +941,55 @@ function wireSymptom() {
 }
 let symptomLang = null;
 
+// ---- the two windowed sections (drawn by the tools module) -----------------
+
+// The first-load wasm is built without the windowed model (tcpsim's
+// `windowed` feature, 2.3 KB gzipped), so its catalogue lacks the sections
+// that need it (peer-hung, host-crash-bulk). Those are drawn, and stepped
+// and edited like the others, with the tools module, fetched when one of
+// them comes near the viewport or a link names it, with their Chinese
+// steps and parameter labels (texts-windowed.js).
+const later = new Set();
+let laterLoading = null;
+function loadLater() {
+  laterLoading =
+    laterLoading ||
+    Promise.all([loadTools(), import("./texts-windowed.js")]).then(([t, { TEXTS }]) => {
+      Object.assign(ZH_TEXTS.params, TEXTS.params);
+      for (const s of t.scenarios()) {
+        const id = s.id;
+        if (!later.has(id)) continue;
+        state.info.set(id, s);
+        $("ol.steps", document.getElementById(id)).innerHTML = TEXTS.steps[id].map((x) => `<li>${x}</li>`).join("");
+        addSection(id);
+        sectionTexts(id);
+        simulateSection(id, defaults(id));
+        buildControls(id);
+      }
+    });
+  return laterLoading;
+}
+
+function watchLater() {
+  for (const s of document.querySelectorAll("section.scenario")) if (!state.info.has(s.id)) later.add(s.id);
+  const seen = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        seen.disconnect();
+        loadLater();
+      }
+    },
+    { rootMargin: "1500px 0px" },
+  );
+  for (const id of later) seen.observe(document.getElementById(id));
+}
+
+function addSection(id) {
+  state.live.set(id, { params: defaults(id), drawn: null, run: null, n: 0, trace: null, inspect: null, shown: null, cursor: null, timer: null, controls: false });
+  buildStage(id);
+  wire(id);
+}
+
 // ---- start ------------------------------------------------------------------
 
 // The parameters a link asks for a section: checked by simulating them
@@ -953,6 +1007,7 @@ async function applyHash(first) {
     else problems.push(said((m, l) => m.badChoice("lang", h.lang, ["zh", "en"], l)));
   }
   let target = null;
+  if (later.has(h.s)) await loadLater();
   if (h.s && !state.info.has(h.s)) {
     problems.push(said((m, l) => m.unknownScenario(h.s, l)));
   } else if (h.s) {
@@ -968,7 +1023,7 @@ async function applyHash(first) {
         simulateSection(h.s, defaults(h.s));
         state.live.get(h.s).error = { res, values: candidate };
       }
-      if (!first || state.live.get(h.s).controls) buildControls(h.s);
+      if (!first || state.live.get(h.s).controls || later.has(h.s)) buildControls(h.s);
     }
     const section = document.getElementById(h.s);
     section.scrollIntoView({ block: "start", behavior: reduceMotion || first ? "auto" : "smooth" });
@@ -1031,14 +1086,13 @@ async function start() {
   t0 = performance.now();
   window.addEventListener("error", (e) => fatal(e.message));
   for (const s of sim.scenarios()) state.info.set(s.id, s);
+  watchLater();
   const h = readHash();
   if (h && h.lang === "en") await applyLang("en");
   const ids = [];
   for (const id of state.info.keys()) {
     if (!document.getElementById(id)) continue;
-    state.live.set(id, { params: defaults(id), drawn: null, run: null, n: 0, trace: null, inspect: null, shown: null, cursor: null, timer: null, controls: false });
-    buildStage(id);
-    wire(id);
+    addSection(id);
     ids.push(id);
   }
   buildToc();

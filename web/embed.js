@@ -48,7 +48,18 @@ async function start() {
   const q = parseQuery(location.search);
   const { scenario = DEFAULT_SCENARIO, lang: qlang = "zh", theme = "light", ...params } = q;
   const problems = [];
-  const known = new Map(sim.scenarios().map((s) => [s.id, s]));
+  let known = new Map(sim.scenarios().map((s) => [s.id, s]));
+  // The windowed scenarios (peer-hung, host-crash-bulk) are only in the
+  // tools build of the module (tcpsim's `windowed` feature), fetched then.
+  // (Its function, not the module: a module as a value costs a helper chunk.)
+  let simulate = sim.simulate;
+  if (!known.has(scenario)) {
+    try {
+      const t = await import("./pkg/tcpsim_tools.js");
+      await t.default({ module_or_path: new URL("pkg/tcpsim_tools_bg.wasm", import.meta.url) });
+      if (t.scenarios().some((s) => s.id === scenario)) [simulate, known] = [t.simulate, new Map(t.scenarios().map((s) => [s.id, s]))];
+    } catch {}
+  }
   let id = scenario;
   if (!known.has(id)) {
     problems.push((l) => unknownScenario(id, l));
@@ -67,12 +78,12 @@ async function start() {
   let res;
   let refused = false;
   try {
-    res = sim.simulate(id, params);
+    res = simulate(id, params);
     if (!res.ok) {
       const failed = res;
       refused = true;
       problems.push((l) => paramMessage(failed, known.get(id).params, params, l, unitText));
-      res = sim.simulate(id, {});
+      res = simulate(id, {});
     }
   } catch (e) {
     // Only a bug in the simulator (a panic, which traps) gets here.

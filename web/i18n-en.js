@@ -71,11 +71,13 @@ export const EN = {
     "<li>The peer's <b>host</b> crashed (power loss, kernel panic)<ul>" +
     "<li>The server still sends data<ul>" +
     "<li>the peer does not come back → <a href=\"#s=host-crash-data-no-reboot\">retransmit until giving up (ETIMEDOUT; EHOSTUNREACH on the same LAN)</a></li>" +
-    "<li>the peer reboots → <a href=\"#s=host-crash-reboot-no-listener\">a retransmission meets a RST</a>; the same with a listener on the old port → <a href=\"#s=host-crash-reboot-listener\">still RST</a></li></ul></li>" +
+    "<li>the peer reboots → <a href=\"#s=host-crash-reboot-no-listener\">a retransmission meets a RST</a>; the same with a listener on the old port → <a href=\"#s=host-crash-reboot-listener\">still RST</a></li>" +
+    "<li>a whole window of data was in flight → <a href=\"#s=host-crash-bulk\">a probe of the last segment, RTOs of the head only, the same give-up time</a></li></ul></li>" +
     "<li>The server sends nothing<ul>" +
     "<li>keepalive on → <a href=\"#s=keepalive-peer-dead\">a few probes, then give up (ETIMEDOUT)</a></li>" +
     "<li>keepalive off → <a href=\"#s=host-crash-idle\">ESTABLISHED forever</a></li></ul></li>" +
     "<li>The rebooted peer connects again: from a new port → <a href=\"#s=syn-established-new-port\">old and new side by side</a>; from the same port → <a href=\"#s=syn-established-same-port\">challenge ACK</a></li></ul></li>" +
+    "<li>The peer's host and process are up, but the process stopped reading (deadlock, GC pause, SIGSTOP) → <a href=\"#s=peer-hung\">the window closes, zero-window probes are answered, nobody's call returns</a>; with TCP_USER_TIMEOUT → <a href=\"#s=peer-hung&amp;tcp_user_timeout=5000\">send() gets ETIMEDOUT</a></li>" +
     "<li>Neither end died: something in between did<ul>" +
     "<li>a NAT, load balancer or firewall forgot the idle connection → <a href=\"#s=middlebox-idle-timeout\">the next write is dropped or reset</a></li>" +
     "<li>the network was down for a while and came back → <a href=\"#s=partition-heals\">retransmissions back off, the connection survives</a></li></ul></li>" +
@@ -124,6 +126,10 @@ export const EN = {
     "<li>The article says that when the client host crashes there is no close at all; if the server sends data, it disconnects once the total retransmission time reaches a threshold computed from <code>tcp_retries2</code>. <b>Accurate</b>. This speaks of a time, unlike the body's “count”; this is the right one. The summary leaves out the rebooted peer, though: then the server gets a RST, and its application ECONNRESET.</li>" +
     "<li>The article says that if the server sends nothing, keepalive (when on) finds the peer dead and disconnects, and without keepalive the connection stays ESTABLISHED forever. <b>Accurate</b>, for a peer that never comes back; a rebooted peer answers the first probe with a RST.</li>" +
     "<li>The article ends by saying that TCP has thought of every failure. <b>Wrong</b>, or at least overstated. With no keepalive and no data, TCP never finds out that the peer is gone (as the article itself says); when it does, it takes over 2 h 11 min (keepalive) or nearly 16 min (retransmissions) by default; and when a middlebox quietly drops the connection, neither end knows. Applications need their own timeouts or heartbeats, or TCP_USER_TIMEOUT and shorter keepalive settings.</li></ul>",
+  "article.silent":
+    "<h3>Where the article is silent</h3><ul>" +
+    "<li>The peer's host and process are both up, but the process no longer reads (a deadlock, a long GC pause, SIGSTOP). The article covers power loss and process crashes, not this, yet it is a common way for a connection to hang: the peer's kernel keeps acknowledging, its receive window shrinks to 0, the server's <code>send()</code> blocks; every zero-window probe is answered, so <code>tcp_retries2</code> is never spent, and keepalive sends nothing while data is queued. Only TCP_USER_TIMEOUT (which bounds zero-window probing since Linux 5.11) or the application's own timeout ends it. See <a href=\"#s=peer-hung\">the peer's process hangs and stops reading</a>, and <a href=\"#s=peer-hung&amp;tcp_user_timeout=5000\">with TCP_USER_TIMEOUT at 5 s</a>.</li>" +
+    "<li>A whole window of data is in flight when the host dies. The article does not say whether the amount in flight changes the outcome when it discusses retransmission: it does not. The tail loss probe resends the last segment, every timeout after it resends only the head, and the give-up time is still the one <code>tcp_retries2</code> stands for, as with a single segment. See <a href=\"#s=host-crash-bulk\">a window of data in flight when the host dies</a>.</li></ul>",
   "capture.h": "Explain your own capture",
   "capture.intro":
     "Pick a pcap or pcapng capture file, or drop it here: the file is read in your browser and sent nowhere. Pick a connection to see its diagram, each segment's reason and a diagnosis.",

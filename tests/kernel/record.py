@@ -131,6 +131,16 @@ def cubic(s):
     s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, b"cubic")
 
 
+def buffers(s, cfg):
+    """SO_SNDBUF / SO_RCVBUF from cfg (bytes, as passed to setsockopt: the kernel doubles
+    them), set before listen() or connect() so that the handshake's window and window scale
+    follow them. Setting one locks it (SOCK_SNDBUF_LOCK / SOCK_RCVBUF_LOCK: no autotuning)."""
+    if cfg.get("sndbuf"):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, cfg["sndbuf"])
+    if cfg.get("rcvbuf"):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, cfg["rcvbuf"])
+
+
 def role_server(cfg):
     host = "server"
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -145,6 +155,7 @@ def role_server(cfg):
                 ls.setsockopt(socket.IPPROTO_TCP, opt, cfg[key])
     if cfg.get("user_timeout"):
         ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, cfg["user_timeout"])
+    buffers(ls, cfg)
     ls.bind((IPS["server"], SERVER_PORT))
     ls.listen(16)
     app(host, "listen", "OK", SERVER_PORT, None)
@@ -196,7 +207,10 @@ def role_server(cfg):
             cubic(c)
             app(host, "accept", "OK", SERVER_PORT, addr[1])
             conns.append((c, addr[1]))
-            threading.Thread(target=serve, args=(c, addr[1]), daemon=True).start()
+            # A writer that never reads (cfg reads False) has no recv() pending: an error
+            # then reaches it only through its send().
+            if cfg.get("reads", True):
+                threading.Thread(target=serve, args=(c, addr[1]), daemon=True).start()
 
     threading.Thread(target=acceptor, daemon=True).start()
     emit({"ready": True})
@@ -212,6 +226,21 @@ def role_server(cfg):
                 time.sleep(0.001)
             c, rport = conns[ci]
             t = time.time()
+            if cfg.get("send_all"):
+                # A write loop (Python's sendall, one call logged per return): the first
+                # send() blocks once the send buffer is full and returns what it copied only
+                # when the connection dies; the next one then fails with the error.
+                emit({"step": {"id": sid, "t": t}})
+                data, off = memoryview(b"x" * nbytes), 0
+                while off < nbytes:
+                    try:
+                        n = c.send(data[off:])
+                    except OSError as e:
+                        app(host, "send", ename(e), SERVER_PORT, rport)
+                        break
+                    app(host, "send", n, SERVER_PORT, rport)
+                    off += n
+                continue
             try:
                 n = c.send(b"x" * nbytes)
                 app(host, "send", n, SERVER_PORT, rport)
@@ -230,6 +259,7 @@ def role_client(cfg):
     cubic(s)
     if cfg.get("user_timeout"):
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, cfg["user_timeout"])
+    buffers(s, cfg)
     s.bind((IPS["client"], cfg["port"]))
     t = time.time()
     # connect() may block for minutes (a dead server): the orchestrator learns t0 now.
@@ -403,6 +433,37 @@ def sh(cmd, check=True, ns=None):
     return r.stdout
 
 
+SIOCETHTOOL = 0x8946
+# Legacy ethtool set commands (include/uapi/linux/ethtool.h): TSO, GSO, GRO.
+ETHTOOL_OFFLOADS = {"tso": 0x1f, "gso": 0x24, "gro": 0x2c}
+
+
+def offloads_off(ns, dev):
+    """`ethtool -K DEV tso off gso off gro off`, done with the SIOCETHTOOL ioctl itself (no
+    ethtool binary needed): the capture then shows each segment the stack sent, one MSS at
+    most, as the simulator sends them. Run in a helper joined to `ns`."""
+    sh([sys.executable, SELF, "--offloads-off", dev, "--netns", ns])
+
+
+def set_offloads_off(dev):
+    import array
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for name, cmd in ETHTOOL_OFFLOADS.items():
+            val = array.array("B", struct.pack("II", cmd, 0))
+            addr, _ = val.buffer_info()
+            ifr = struct.pack("16sP", dev.encode(), addr)
+            try:
+                fcntl.ioctl(s.fileno(), SIOCETHTOOL, ifr)
+            except OSError as e:
+                raise RuntimeError("%s %s off: %s" % (dev, name, e))
+            # read back (the GET command is SET - 1 for these three)
+            val = array.array("B", struct.pack("II", cmd - 1, 0))
+            addr, _ = val.buffer_info()
+            fcntl.ioctl(s.fileno(), SIOCETHTOOL, struct.pack("16sP", dev.encode(), addr))
+            if struct.unpack("II", val.tobytes())[1] != 0:
+                raise RuntimeError("%s: %s still on" % (dev, name))
+
+
 def teardown():
     for ns in NS:
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
@@ -434,6 +495,8 @@ def setup(topology="bridge"):
             sh(["ip", "addr", "add", IPS["middlebox"] + "/32", "dev", "r-" + x], ns="tcl-r")
             sh(["ip", "link", "set", "r-" + x, "up"], ns="tcl-r")
             sh(["ip", "route", "add", IPS[role] + "/32", "dev", "r-" + x], ns="tcl-r")
+            offloads_off("tcl-" + x, "v-" + x)
+            offloads_off("tcl-r", "r-" + x)
         return
     for ns in ("tcl-c", "tcl-s", "tcl-a", "tcl-br"):
         sh(["ip", "netns", "add", ns])
@@ -449,6 +512,8 @@ def setup(topology="bridge"):
         sh(["ip", "link", "set", "b-" + x, "master", "br0"], ns="tcl-br")
         sh(["bridge", "link", "set", "dev", "b-" + x, "learning", "off", "flood", "on"], ns="tcl-br")
         sh(["ip", "link", "set", "b-" + x, "up"], ns="tcl-br")
+        offloads_off("tcl-" + x, "v-" + x)
+        offloads_off("tcl-br", "b-" + x)
 
 
 class Helper:
@@ -820,8 +885,10 @@ class Recording:
                 "sport": p["sport"], "dport": p["dport"], "flags": p["flags"],
                 "abs_seq": p["seq"], "abs_ack": p["ack"] if has_ack else None,
                 "seq": rel(fwd, p["seq"]), "ack": rel(rev, p["ack"]) if has_ack else None,
-                "len": p["len"], "ttl": p["ttl"],
+                "len": p["len"], "ttl": p["ttl"], "win": p["win"],
             })
+            if "wscale" in p:
+                out[-1]["wscale"] = p["wscale"]
         # RTT: server's SYN-ACK out -> client's ACK in, first handshake.
         rtt = None
         for i, p in enumerate(out):
@@ -957,10 +1024,22 @@ def read_pcap(path):
             continue
         tot = struct.unpack("!H", ip[2:4])[0]
         tcp = ip[ihl:]
-        sport, dport, seq, ack, doff, fl = struct.unpack("!HHIIBB", tcp[:14])
-        res.append({"ts": ts, "proto": "tcp", "smac": smac, "ttl": ip[8], "sip": sip, "dip": dip,
-                    "sport": sport, "dport": dport, "seq": seq, "ack": ack,
-                    "flags": [n for b, n in FLAGS if fl & b], "len": tot - ihl - (doff >> 4) * 4})
+        sport, dport, seq, ack, doff, fl, win = struct.unpack("!HHIIBBH", tcp[:16])
+        q = {"ts": ts, "proto": "tcp", "smac": smac, "ttl": ip[8], "sip": sip, "dip": dip,
+             "sport": sport, "dport": dport, "seq": seq, "ack": ack,
+             "flags": [n for b, n in FLAGS if fl & b], "len": tot - ihl - (doff >> 4) * 4, "win": win}
+        if fl & 0x02:  # a SYN's options: the window scale it offers (RFC 7323 2.2), if any
+            opts, i = tcp[20:(doff >> 4) * 4], 0
+            while i < len(opts) and opts[i] != 0:
+                if opts[i] == 1:
+                    i += 1
+                    continue
+                if i + 1 >= len(opts) or opts[i + 1] < 2:
+                    break
+                if opts[i] == 3:
+                    q["wscale"] = opts[i + 2]
+                i += opts[i + 1]
+        res.append(q)
     return res
 
 
@@ -1038,6 +1117,39 @@ def recordings():
              fault_method="attacker in tcl-a (bridge floods, learning off): raw IP_HDRINCL socket forges a SYN "
                           "10.0.0.1:40000->10.0.0.2:8080 with a random seq, an AF_PACKET sniffer catches the "
                           "server's challenge ACK, a forged RST with seq = its ack number follows"),
+    ]
+    # The client's process is alive but never reads (stopped, deadlocked): the server writes
+    # 1 MB in a write loop. Both buffers fixed (SO_SNDBUF 16384 on the server, SO_RCVBUF 16384
+    # on the client, before listen()/connect()), cubic on both sockets, offloads off.
+    PH = dict(BASE, write_at=1, write_bytes=1000000, so_sndbuf=16384, so_rcvbuf=16384)
+    PHS = {"sndbuf": 16384, "send_all": True, "reads": False}
+    PHC = {"rcvbuf": 16384}
+    SEND_ERR = ("server", "send", ["ETIMEDOUT", "ECONNRESET", "EPIPE", "EHOSTUNREACH"])
+    hung = "client process alive but never reads (it sleeps after connect()); server writes 1,000,000 bytes " \
+           "in a write loop from t0 + 1 s; SO_SNDBUF 16384 (server), SO_RCVBUF 16384 (client)"
+    R += [
+        # Ends at 12 s: between the 5th probe (~8 s) and the 6th (~15 s), so that no probe lies
+        # within a timer-wheel bucket of the end.
+        dict(name="peer-hung", scenario="peer-hung", fast=True, params=dict(PH, observe_s=11),
+             server=PHS, client=PHC, client_reads=False, steps=[(1, "send", 0, 1000000)], end=12,
+             fault_method=hung),
+        dict(name="peer-hung-user-timeout", scenario="peer-hung", fast=True,
+             params=dict(PH, tcp_user_timeout=5000, observe_s=2), server=dict(PHS, user_timeout=5000),
+             client=PHC, client_reads=False, steps=[(1, "send", 0, 1000000)], end=12, until=SEND_ERR, grace=1.0,
+             fault_method=hung + "; TCP_USER_TIMEOUT 5000 ms on the server socket"),
+        dict(name="peer-hung-crash", scenario="peer-hung", fast=True,
+             params=dict(PH, client_host_crash=1, crash_at=3, tcp_retries2=3, observe_s=2),
+             sysctls={"tcp_retries2": 3}, server=PHS, client=PHC, client_reads=False,
+             steps=[(1, "send", 0, 1000000), (3, "crash")], end=14, until=SEND_ERR, grace=1.0,
+             fault_method=hung + "; then " + CRASH + " at t0 + 3 s (the window is closed by then)"),
+        # Ten segments in flight when the client's host is already dead: one write of 14,480
+        # bytes into a fixed 16,384-byte SO_SNDBUF, tcp_retries2 5 as host-crash-data-no-reboot.
+        dict(name="host-crash-bulk", scenario="host-crash-bulk", fast=False,
+             params=dict(BASE, crash_at=1, send_at=1, write_bytes=14480, so_sndbuf=16384, tcp_retries2=5,
+                         observe_s=2),
+             sysctls={"tcp_retries2": 5}, server={"sndbuf": 16384, "send_all": True},
+             steps=[(1, "crash"), (2, "send", 0, 14480)], end=40, until=SRV_ERR, grace=1.5,
+             fault_method=CRASH + "; the server then writes 14,480 bytes (ten segments) in one send()"),
     ]
     # connect() to a host that is down. The SYN retries are the client's: the recording's
     # sysctls are set in both namespaces.
@@ -1158,11 +1270,16 @@ def main():
     ap.add_argument("--role")
     ap.add_argument("--cfg")
     ap.add_argument("--netns", help="(helpers) the network namespace to join first")
+    ap.add_argument("--offloads-off", help="(helper) segmentation offloads off on this interface")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--only", action="append")
     ap.add_argument("--fast", action="store_true", help="only recordings that take under ~20 s (total < 2 min)")
     ap.add_argument("--out", help="where to write (default: fixtures/, observed/ for the observations)")
     a = ap.parse_args()
+    if a.offloads_off:
+        enter_netns(a.netns)
+        set_offloads_off(a.offloads_off)
+        return 0
     if a.role:
         if a.netns:
             enter_netns(a.netns)

@@ -36,9 +36,66 @@ const ids = execFileSync(cli, ["list"], { encoding: "utf8" })
   .split("\n")
   .map((l) => l.split(/\s+/)[0]);
 
+// The windowed sections are drawn by the tools module (the first-load wasm
+// is built without tcpsim's `windowed` feature) when they come near the
+// viewport: scroll to each, wait for its diagram, and go back to the top.
+const WINDOWED = ["peer-hung", "host-crash-bulk"];
+async function drawWindowed(page) {
+  for (const id of WINDOWED) {
+    await page.locator(`section#${id}`).scrollIntoViewIfNeeded();
+    await page.locator(`section#${id} svg[data-scenario="${id}"] [data-packet]`).first().waitFor({ timeout: 15000 });
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+test("the windowed sections are drawn by the tools module once scrolled to, and step like the others", async () => {
+  const s = await open("/index.html");
+  await ready(s.page);
+  const fetched = () => s.page.evaluate(() => performance.getEntriesByType("resource").some((r) => r.name.includes("tcpsim_tools")));
+  assert.equal(await fetched(), false, "the tools module is not part of the first load");
+  for (const id of WINDOWED) assert.equal(await s.page.locator(`section#${id} svg`).count(), 0, `${id} not drawn before it is near`);
+  await drawWindowed(s.page);
+  assert.equal(await fetched(), true);
+  const zh = JSON.parse(execFileSync(cli, ["catalog", "--lang", "zh"], { encoding: "utf8" })).scenarios;
+  for (const id of WINDOWED) {
+    const sec = s.page.locator(`section#${id}`);
+    await sec.scrollIntoViewIfNeeded();
+    // Its steps and parameter labels come with it (texts-windowed.js).
+    const cat = zh.find((x) => x.id === id);
+    assert.deepEqual(await sec.locator("ol.steps li").evaluateAll((li) => li.map((x) => x.innerHTML)), cat.steps);
+    const label = cat.params.find((p) => p.name === "so_sndbuf").label;
+    assert.ok((await sec.locator('label[for$="--so_sndbuf"]').textContent()).includes(label), `${id}: so_sndbuf labelled`);
+    const want = cliJson(id).packets.length;
+    assert.ok(want > 10, `${id} has many segments`);
+    assert.equal(await sec.locator(`svg[data-scenario="${id}"] [data-packet]`).count(), want, id);
+    assert.equal(await sec.locator(".headline").textContent(), cliHeadline(id, "zh"));
+    // Stepping: from the whole run, two steps show the first two segments.
+    await sec.locator("button.step").click();
+    await sec.locator("button.step").click();
+    assert.equal(await sec.locator(".scrub-label").textContent(), `2 / ${want}`);
+    assert.ok((await sec.locator("[data-packet].dim").count()) > 0, `${id}: later segments dimmed`);
+    assert.ok((await sec.locator(`input[name]`).count()) > 0, `${id}: its parameters are editable`);
+  }
+  await done(s);
+});
+
+test("a link to a windowed section draws it with the link's parameters", async () => {
+  const s = await open("/index.html#s=peer-hung&tcp_user_timeout=5000");
+  await ready(s.page);
+  const sec = s.page.locator("section#peer-hung");
+  await sec.locator('svg[data-scenario="peer-hung"] [data-packet]').first().waitFor({ timeout: 15000 });
+  const want = cliJson("peer-hung", ["tcp_user_timeout=5000"]).packets.length;
+  assert.equal(await sec.locator("[data-packet]").count(), want);
+  assert.equal(await sec.locator(".headline").textContent(), cliHeadline("peer-hung", "zh", ["tcp_user_timeout=5000"]));
+  assert.equal(await sec.locator('input[name="tcp_user_timeout"]').inputValue(), "5000");
+  assert.equal(await s.page.locator("#notice").isVisible(), false);
+  await done(s);
+});
+
 test("every scenario is drawn with one element per simulated segment", async () => {
   const s = await open("/index.html");
   await ready(s.page);
+  await drawWindowed(s.page);
   assert.equal(await s.page.locator("section.scenario").count(), ids.length, "a section per scenario of the catalogue");
   for (const id of ids) {
     const want = cliJson(id).packets.length;
@@ -59,6 +116,7 @@ test("every scenario is drawn with one element per simulated segment", async () 
 test("changing tcp_keepalive_probes redraws the diagram and the permalink", async () => {
   const s = await open("/index.html");
   await ready(s.page);
+  await drawWindowed(s.page);
   const sec = s.page.locator("section#keepalive-peer-dead");
   assert.equal(await sec.locator('[data-why="keepalive_probe"]').count(), 9);
   await sec.locator('input[name="tcp_keepalive_probes"]').fill("3");
@@ -176,6 +234,7 @@ test("garbage in the hash falls back to defaults with a notice", async () => {
   await ready(s.page);
   assert.equal(await s.page.locator("#notice").isVisible(), true);
   assert.match(await s.page.locator("#notice").textContent(), /nope/);
+  await drawWindowed(s.page);
   assert.equal(await s.page.locator("svg[data-scenario]").count(), ids.length);
   await done(s);
   const t = await open("/index.html#s=keepalive-peer-dead&tcp_keepalive_probes=abc");
@@ -196,6 +255,15 @@ test("the embed draws one scenario and reports its height", async () => {
   const h = await p.page.evaluate(() => Math.max(...window.heights));
   assert.ok(h > 200, `reported height ${h}`);
   await done(p);
+});
+
+test("the embed draws a windowed scenario with the tools module, with its parameters", async () => {
+  const s = await open("/embed.html?scenario=peer-hung&tcp_user_timeout=5000");
+  await ready(s.page);
+  const want = cliJson("peer-hung", ["tcp_user_timeout=5000"]).packets.length;
+  assert.equal(await s.page.locator('svg[data-scenario="peer-hung"] [data-packet]').count(), want);
+  assert.equal(await s.page.locator("#notice").isVisible(), false);
+  await done(s);
 });
 
 test("each section offers the Linux capture of its scenario", async () => {
@@ -259,6 +327,7 @@ test("without the wasm, the page says so and shows the pre-rendered diagrams", a
 test("every section opens with its headline, which follows the parameters", async () => {
   const s = await open("/index.html");
   await ready(s.page);
+  await drawWindowed(s.page);
   for (const id of ids) {
     const h = await s.page.locator(`section#${id} .headline`).textContent();
     assert.ok(h.trim().length > 5, `${id} has a headline`);
@@ -305,6 +374,7 @@ test("the permalink that froze the page: the run stops at the cap, the page says
 test("each change is simulated once", async () => {
   const s = await open("/index.html");
   await ready(s.page);
+  await drawWindowed(s.page);
   const redraws = () => s.page.evaluate(() => performance.getEntriesByName("redraw").length);
   const before = await redraws();
   assert.equal(before, ids.length, "one simulation per section at start");

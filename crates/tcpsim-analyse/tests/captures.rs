@@ -437,6 +437,15 @@ fn quick_delayed_ack(t: &tcpsim::Trace, p: &tcpsim::trace::Packet, analysed: Why
 fn the_simulators_lossy_pcaps_read_back_with_its_reasons() {
     let (mut segments, mut lost_rst, mut quick_delack, mut synack_resends) = (0, 0, 0, 0);
     for s in tcpsim::SCENARIOS {
+        // Not the windowed scenarios: the simulator does not model recovery
+        // from losses inside a window of data (no out-of-order queue, SACK
+        // or fast retransmit; README, fidelity), so under loss their
+        // segments are not Linux's, which the analyser reads (and a tail
+        // loss probe that sends new data reads as data). Their lossless
+        // runs are checked by the_simulators_own_pcaps_read_back_with_its_reasons.
+        if matches!(s.id, "peer-hung" | "host-crash-bulk") {
+            continue;
+        }
         for seed in 1..=20 {
             let mut p = tcpsim::defaults(s.id).unwrap();
             if p.set("loss_pct", 20).is_err() {

@@ -47,6 +47,7 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ("host-crash-data-no-reboot", &["unanswered"]),
     ("host-crash-data-rto-min", &["unanswered"]),
     ("host-crash-data-user-timeout", &["unanswered"]),
+    ("host-crash-bulk", &["unanswered"]),
     ("host-crash-idle", &["open"]),
     ("host-crash-reboot-listener", &["peer_rebooted"]),
     ("host-crash-reboot-no-listener", &["peer_rebooted"]),
@@ -57,6 +58,11 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ("middlebox-idle-keepalive", &["open"]),
     ("middlebox-idle-reset", &["third_party_reset"]),
     ("partition-heals", &["open"]),
+    // The persist timer's probes, answered or not, end the capture; what
+    // ends the connection (TCP_USER_TIMEOUT, the probe count) sends nothing.
+    ("peer-hung", &["open"]),
+    ("peer-hung-crash", &["open"]),
+    ("peer-hung-user-timeout", &["open"]),
     ("preset-go-idle", &["keepalive_gave_up"]),
     ("preset-grpc-data", &["unanswered"]),
     ("preset-linux-connect", &["syn_unanswered"]),
@@ -173,6 +179,48 @@ fn the_analyser_gives_the_simulators_reasons_on_every_kernel_recording() {
             "{name}: connections"
         );
         let mut compared = 0;
+        if fx["scenario"] == "peer-hung" {
+            // A window of data: the simulator's receiver ACKs every segment
+            // at once where Linux's holds its ACKs and its sender probes the
+            // tail meanwhile, so the segments are not the same one for one
+            // (crates/tcpsim/tests/kernel_fixtures.rs compares these
+            // recordings by their figures). Here: the analyser reads every
+            // segment without data that the server sends after the
+            // client's window closed as a zero-window probe, the
+            // simulator's reason, and finds the ending.
+            let a = cap.explain(0).unwrap();
+            let ps = &a.trace.packets;
+            let closed = ps
+                .iter()
+                .position(|p| p.src == "client" && p.win == 0 && !p.has(tcpsim::trace::Flag::Syn))
+                .unwrap_or_else(|| panic!("{name}: the window never closes"));
+            let after: Vec<&Packet> = ps[closed..]
+                .iter()
+                .filter(|p| p.src == "server" && p.len == 0)
+                .collect();
+            let sim_probes = view
+                .iter()
+                .filter(|p| p.why == Why::ZeroWindowProbe)
+                .count();
+            println!(
+                "{name}: {} zero-window probes analysed, {sim_probes} simulated",
+                after.len()
+            );
+            if after.is_empty() || after.iter().any(|p| p.why != Why::ZeroWindowProbe) {
+                failures.push(format!(
+                    "--- {name}: the server's segments after the window closed read as {:?}",
+                    after.iter().map(|p| p.why).collect::<Vec<_>>()
+                ));
+            }
+            let kind = a.diagnosis.ending.kind();
+            if kind != want_endings[0] {
+                failures.push(format!(
+                    "--- {name}: ending {kind}, want {}",
+                    want_endings[0]
+                ));
+            }
+            continue;
+        }
         for c in cap.connections() {
             let a = cap.explain(c.index).unwrap();
             let mine = &a.trace.packets;
@@ -196,7 +244,24 @@ fn the_analyser_gives_the_simulators_reasons_on_every_kernel_recording() {
                         (Why::MiddleboxRst, "middlebox") => (Why::ForgedRst, "attacker"),
                         (w, src) => (w, src),
                     };
-                    m.why == want && m.resend == s.resend && m.flags == s.flags && m.src == want_src
+                    // host-crash-bulk: PSH inside the write is where Linux's
+                    // send-buffer accounting puts it (see KNOWN_DIFFERENCES
+                    // in crates/tcpsim/tests/kernel_fixtures.rs).
+                    let flags = |p: &Packet| -> Vec<tcpsim::trace::Flag> {
+                        p.flags
+                            .iter()
+                            .copied()
+                            .filter(|f| {
+                                !(name == "host-crash-bulk"
+                                    && p.len > 0
+                                    && *f == tcpsim::trace::Flag::Psh)
+                            })
+                            .collect()
+                    };
+                    m.why == want
+                        && m.resend == s.resend
+                        && flags(m) == flags(s)
+                        && m.src == want_src
                 });
             if !same {
                 failures.push(format!(
@@ -292,7 +357,12 @@ fn outcomes_agree_with_the_simulator_where_the_capture_can_tell() {
             .find(|(n, _)| *n == name)
             .unwrap_or_else(|| panic!("{name}: no expected ending in ENDINGS"))
             .1[0];
-        if GIVE_UP_UNSEEN.contains(&ending) {
+        if fx["scenario"] == "peer-hung" {
+            // The persist timer gives up (TCP_USER_TIMEOUT, the probe
+            // count) without a segment: the server's ETIMEDOUT, when the
+            // simulator has one, cannot be seen in the capture.
+            theirs.retain(|(h, r)| !(h == "server" && r == "ETIMEDOUT"));
+        } else if GIVE_UP_UNSEEN.contains(&ending) {
             // The side that retransmitted: the recording's last segment's
             // sender.
             let by = fx["packets"].as_array().unwrap().last().unwrap()["src"]

@@ -140,8 +140,9 @@ pub fn explain(rest: &[String]) -> Result<(), Failure> {
     emit(out.as_bytes(), o.output.as_deref())
 }
 
-/// Write through a buffer to `path` or stdout, as `emit` does (a closed
-/// pipe, `tcpsim explain big.pcap | head`, is not an error).
+/// Write through a buffer to `path` or stdout, as `emit` does: whatever the
+/// cause (stdout closed, a full disk, a pipe closed by its reader), a failed
+/// write is exit 1 and one line on stderr.
 fn stream(
     path: Option<&str>,
     f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -156,15 +157,17 @@ fn stream(
                 .map_err(|e| Failure::Io(format!("could not write '{p}': {e}")));
         }
         None => {
+            if crate::output::stdout_was_closed() {
+                return Err(Failure::Io(
+                    "could not write to stdout: it is closed (give -o FILE, or a pipe or a file)"
+                        .into(),
+                ));
+            }
             let mut w = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             f(&mut w).and_then(|_| w.flush())
         }
     };
-    match done {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::Io(format!("could not write to stdout: {e}"))),
-    }
+    done.map_err(|e| Failure::Io(format!("could not write to stdout: {e}")))
 }
 
 const HEAD: [&str; 10] = [

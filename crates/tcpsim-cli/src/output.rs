@@ -22,7 +22,7 @@ pub(crate) fn usage<T>(msg: impl Into<String>) -> Result<T, Failure> {
 /// `sanitize_standard_fds`), so every write "succeeds" into nothing. A shell's
 /// `>/dev/null` opens it write-only: /dev/null open read-write on
 /// descriptor 1 is the runtime's. Read from /proc (no /proc: assumed open).
-fn stdout_was_closed() -> bool {
+pub(crate) fn stdout_was_closed() -> bool {
     if std::fs::read_link("/proc/self/fd/1").ok().as_deref()
         != Some(std::path::Path::new("/dev/null"))
     {

@@ -83,6 +83,8 @@ pub fn shown(kind: &EventKind) -> bool {
                     | ChallengeAckRateLimited
                     | RetriesExhausted
                     | KeepaliveExhausted
+                    | ProbesExhausted
+                    | SendBlocked
                     | SynResendSoon
                     | Observed
                     | FlowCreated
@@ -138,6 +140,7 @@ pub fn brackets(trace: &Trace) -> Vec<Bracket> {
         if !matches!(
             timer,
             TimerKind::Keepalive
+                | TimerKind::Persist
                 | TimerKind::Retransmit
                 | TimerKind::LossProbe
                 | TimerKind::FlowIdle

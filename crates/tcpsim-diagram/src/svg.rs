@@ -301,7 +301,7 @@ fn packet_class(p: &Packet) -> String {
         c.push_str(" fin");
     }
     match p.why {
-        Why::KeepaliveProbe => c.push_str(" probe"),
+        Why::KeepaliveProbe | Why::ZeroWindowProbe => c.push_str(" probe"),
         Why::Retransmit | Why::TailLossProbe | Why::SynRetransmit => c.push_str(" retx"),
         Why::ForgedSyn | Why::ForgedRst => c.push_str(" forged"),
         _ => {}

@@ -18,6 +18,7 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
         Why::TailLossProbe => ("尾部丢包探测（TLP）", "tail loss probe (TLP)"),
         Why::Fin => ("关闭：FIN", "close: FIN"),
         Why::KeepaliveProbe => ("保活探测", "keepalive probe"),
+        Why::ZeroWindowProbe => ("零窗口探测", "zero-window probe"),
         Why::DupAck => ("回 ACK，告知当前序号", "ACK with its SND.NXT/RCV.NXT"),
         Why::ChallengeAck => ("挑战 ACK", "challenge ACK"),
         Why::RstNoSocket => ("无此连接，回 RST", "no such connection: RST"),
@@ -34,7 +35,6 @@ pub fn why_text(why: Why, lang: Lang) -> &'static str {
         Why::MiddleboxRst => ("中间设备代发的 RST", "RST from the middlebox"),
         Why::Captured => ("Linux 抓包所见", "captured on Linux"),
         Why::FastRetransmit => ("快速重传", "fast retransmission"),
-        Why::ZeroWindowProbe => ("零窗口探测", "zero-window probe"),
         Why::WindowUpdate => ("窗口更新", "window update"),
     };
     pick(lang, zh, en)
@@ -61,6 +61,11 @@ pub fn kernel_text(k: KernelNote, lang: Lang) -> &'static str {
         KernelNote::ChallengeAckRateLimited => ("挑战 ACK 被限速", "challenge ACK rate-limited"),
         KernelNote::RetriesExhausted => ("重传时长已到上限", "retransmission time limit reached"),
         KernelNote::KeepaliveExhausted => ("保活探测次数用完", "keepalive probes exhausted"),
+        KernelNote::ProbesExhausted => ("零窗口探测放弃", "zero-window probing gives up"),
+        KernelNote::SendBlocked => (
+            "发送缓冲区已满，send() 阻塞",
+            "send buffer full: send() blocks",
+        ),
         KernelNote::SynResendSoon => ("SYN 定时器缩到最短", "SYN timer cut to minimum"),
         KernelNote::Dropped => ("丢弃", "dropped"),
         KernelNote::Observed => ("从挑战 ACK 里读出序号", "reads SEQ/ACK off the wire"),
@@ -91,6 +96,7 @@ pub fn timer_text(t: TimerKind, lang: Lang) -> &'static str {
         TimerKind::LossProbe => ("TLP 定时器", "TLP"),
         TimerKind::Keepalive => ("保活定时器", "keepalive"),
         TimerKind::DelayedAck => ("延迟确认", "delayed ACK"),
+        TimerKind::Persist => ("坚持定时器", "persist"),
         TimerKind::TimeWait => ("TIME_WAIT", "TIME_WAIT"),
         TimerKind::FlowIdle => ("流表空闲计时", "flow idle timer"),
     };
@@ -340,6 +346,14 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
                 }
             }
         }
+    } else if let Some(at) = blocked_send(trace) {
+        let watched = span_text(trace.end_at - at, lang);
+        let at = trim_num(at);
+        if zh {
+            format!("两边的调用都不返回：服务端的 send() 从第 {at} 秒起一直阻塞，客户端进程什么也不读，零窗口探测一直有回应（又观察了 {watched}）。")
+        } else {
+            format!("No call on either side returns: the server's send() has blocked since {at} s, the client's process reads nothing, and the zero-window probes are answered (watched for {watched} more).")
+        }
     } else if trace.origin == tcpsim::trace::Origin::Capture {
         // A capture holds segments only: an error that reached an
         // application shows only through the segments that caused it (see
@@ -360,6 +374,31 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
         s.push_str(&cap_short(&c, lang));
     }
     s
+}
+
+/// When the server's send() blocked on a full buffer (a kernel note) and
+/// never returned afterwards.
+fn blocked_send(trace: &tcpsim::Trace) -> Option<f64> {
+    use tcpsim::trace::{AppCall, EventKind, KernelNote};
+    let at = trace.events.iter().find_map(|e| match e.kind {
+        EventKind::Kernel {
+            what: KernelNote::SendBlocked,
+            ..
+        } if e.host == "server" => Some(e.at),
+        _ => None,
+    })?;
+    let returned = trace.events.iter().any(|e| {
+        e.host == "server"
+            && e.at >= at
+            && matches!(
+                e.kind,
+                EventKind::App {
+                    call: AppCall::Send,
+                    ..
+                }
+            )
+    });
+    (!returned).then_some(at)
 }
 
 /// For a path that came back (a partition healed): when it came back, and

@@ -6,9 +6,11 @@
 //! It is built twice. The module the page loads first has what drawing
 //! needs: `scenarios()` (ids and parameters), `simulate(id, params)` (one
 //! simulation, kept as a `Run` the page draws from: `render` (diagram,
-//! headline, cap note) and `packets` (how many)), `version()`. With the
-//! `tools` feature it also has what a reader asks for later, and the page
-//! fetches it then: `inspect(id, params)` (the same run as an `Inspect`:
+//! headline, cap note) and `packets` (how many)), `version()`, for the
+//! scenarios without the windowed model (tcpsim's `windowed` feature, off
+//! there). With the `tools` feature it has the windowed model too (the page
+//! draws `peer-hung` and `host-crash-bulk` with it) and what a reader asks
+//! for later, and the page fetches it then: `inspect(id, params)` (the same run as an `Inspect`:
 //! `trace` (the JSON contract), `table`, `pcap`, and `ss`, what `ss -tnoi`
 //! shows at a moment) and `why_texts(lang)` (each
 //! segment reason in words). The texts the page carries itself (titles,

@@ -82,6 +82,7 @@ fn timer_name(t: TimerKind) -> &'static str {
         TimerKind::LossProbe => "loss_probe",
         TimerKind::Keepalive => "keepalive",
         TimerKind::DelayedAck => "delayed_ack",
+        TimerKind::Persist => "persist",
         TimerKind::TimeWait => "time_wait",
         TimerKind::FlowIdle => "flow_idle",
     }
@@ -113,6 +114,8 @@ fn note_name(k: KernelNote) -> &'static str {
         KernelNote::ChallengeAckRateLimited => "challenge_ack_rate_limited",
         KernelNote::RetriesExhausted => "retries_exhausted",
         KernelNote::KeepaliveExhausted => "keepalive_exhausted",
+        KernelNote::ProbesExhausted => "probes_exhausted",
+        KernelNote::SendBlocked => "send_blocked",
         KernelNote::SynResendSoon => "syn_resend_soon",
         KernelNote::Dropped => "dropped",
         KernelNote::Observed => "observed",

@@ -103,9 +103,11 @@ fn first_connection(trace: &Trace) -> Option<(u16, u16)> {
 /// For each application, the first call after the fault that told it
 /// something about the first connection (EOF or an error), with how long it
 /// took: counted from the application's own first write after the fault if
-/// it wrote, else from the fault; a connect() that fails counts from the
-/// call. Without a fault in the trace (a recording whose server was down
-/// before it began), only a failed connect() is news. Empty when nothing
+/// it wrote (a write that blocked, from its call), else from the fault; a
+/// connect() that fails counts from the call. Without a fault in the trace
+/// (a recording whose server was down before it began, a peer that stopped
+/// reading), only a failed connect() or an error after a blocked write is
+/// news. Empty when nothing
 /// went wrong or nobody learned anything.
 pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
     let fault = fault_time(trace);
@@ -139,11 +141,15 @@ pub fn outcomes(trace: &Trace) -> Vec<Outcome> {
                 continue;
             }
             if call == AppCall::Send && wrote.is_none() && matches!(result, AppResult::Bytes(_)) {
-                wrote = Some(e.at);
+                // A send() that blocked counts from its call.
+                wrote = Some(called.unwrap_or(e.at));
             }
             if is_news(result) {
                 let (from, since) = match (wrote, called, fault) {
                     (_, Some(c), _) if call == AppCall::Connect => (Since::Call, c),
+                    // No fault (a peer that stopped reading): an error
+                    // after a blocked write counts from the write.
+                    (Some(w), _, None) if w < e.at => (Since::Write, w),
                     (_, _, None) => continue,
                     (Some(w), _, _) => (Since::Write, w),
                     (None, _, Some(f)) => (Since::Fault, f),

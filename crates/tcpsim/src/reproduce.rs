@@ -42,7 +42,7 @@ use std::fmt::Write;
 
 use crate::params::{Param, Params};
 use crate::scenarios::{CLIENT_PORT, CLIENT_PORT_NEW, SERVER_PORT};
-use crate::trace::{EventKind, TimerAction, Trace};
+use crate::trace::{EventKind, TimerAction, TimerKind, Trace};
 use crate::Error;
 
 /// The Python program the script embeds.
@@ -141,6 +141,13 @@ pub struct Plan {
     pub on_eof: String,
     /// The client process reads what it gets.
     pub client_reads: bool,
+    /// The windowed scenarios (peer-hung, host-crash-bulk): SO_SNDBUF on
+    /// the server (`so_sndbuf`) and SO_RCVBUF on the client where the
+    /// scenario takes `so_rcvbuf`, the server writes in a loop,
+    /// segmentation offloads off on both hosts' interfaces.
+    pub windowed: bool,
+    /// The server's process sits in recv() (peer-hung's never reads).
+    pub server_reads: bool,
     /// The longest the script watches, microseconds after t0.
     pub deadline: u64,
 }
@@ -165,6 +172,8 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
     let mut watch = "server";
     let mut on_eof = "close".to_string();
     let mut client_reads = true;
+    let mut windowed = false;
+    let mut server_reads = true;
     let send = |port: u16| Step::Send {
         port,
         bytes: p.get(Param::SendBytes),
@@ -244,6 +253,33 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             steps.push((at + secs(p, Param::PartitionS), Step::PathUp));
             steps.push((at + secs(p, Param::SendAt), send(CLIENT_PORT)));
         }
+        "peer-hung" => {
+            windowed = true;
+            client_reads = false;
+            server_reads = false;
+            steps.push((
+                secs(p, Param::WriteAt),
+                Step::Send {
+                    port: CLIENT_PORT,
+                    bytes: p.get(Param::WriteBytes),
+                },
+            ));
+            if p.get(Param::ClientHostCrash) == 1 {
+                steps.push((secs(p, Param::CrashAt), Step::Crash));
+            }
+        }
+        "host-crash-bulk" => {
+            windowed = true;
+            let crash = secs(p, Param::CrashAt);
+            steps.push((crash, Step::Crash));
+            steps.push((
+                crash + secs(p, Param::SendAt),
+                Step::Send {
+                    port: CLIENT_PORT,
+                    bytes: p.get(Param::WriteBytes),
+                },
+            ));
+        }
         other => {
             // A scenario added to the catalogue without a plan here: the
             // test `every_scenario_has_a_plan` fails before this can ship.
@@ -284,6 +320,8 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             watch,
             on_eof,
             client_reads,
+            windowed,
+            server_reads,
             deadline,
         },
         trace,
@@ -292,11 +330,15 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
 
 /// The last moment an application of the simulated run learns something
 /// (any call's result: a connect() that fails after its SYNs, an error, an
-/// EOF), plus the most the kernel's timer wheel can make that late
-/// ([`crate::wheel::max_late_chain`] over that span, counting every timer the
-/// run fired until then as a link of the chain), plus 2 s. Generic over the
-/// simulation: whatever a scenario's applications learn, the script still
-/// watches when a real kernel tells them.
+/// EOF), plus the most the kernel's timer wheel can make that late, plus
+/// 2 s. The lateness is the larger of two bounds: the whole span as one
+/// chain ([`crate::wheel::max_late_chain`], every timer fired until then a
+/// link), and the sum of [`crate::wheel::max_late`] of each retransmission,
+/// loss-probe and keepalive timer fired until then, on its own delay from
+/// when it was last armed (timers of two hosts, or two connections, run side
+/// by side, so their delays can add up to more than the span). Generic over
+/// the simulation: whatever a scenario's applications learn, the script
+/// still watches when a real kernel tells them.
 pub fn outcome_deadline(trace: &Trace) -> u64 {
     let Some(last) = trace
         .events
@@ -307,22 +349,46 @@ pub fn outcome_deadline(trace: &Trace) -> u64 {
     else {
         return 0;
     };
-    let fired = trace
-        .events
-        .iter()
-        .filter(|e| {
-            us(e.at) <= last
-                && matches!(
-                    e.kind,
-                    EventKind::Timer {
-                        action: TimerAction::Fired,
-                        ..
-                    }
-                )
-        })
-        .count() as u64;
-    last.saturating_add(crate::wheel::max_late_chain(last, fired))
-        .saturating_add(2 * SEC)
+    let mut fired = 0u64;
+    let mut each = 0u64;
+    let mut armed: Vec<(&str, TimerKind, u16, u16, u64)> = Vec::new();
+    for e in trace.events.iter().filter(|e| us(e.at) <= last) {
+        let EventKind::Timer {
+            timer,
+            action,
+            lport,
+            rport,
+            ..
+        } = e.kind
+        else {
+            continue;
+        };
+        let key = (e.host.as_str(), timer, lport, rport);
+        let slot = armed.iter().position(|a| (a.0, a.1, a.2, a.3) == key);
+        match action {
+            TimerAction::Armed => {
+                let a = (key.0, key.1, key.2, key.3, us(e.at));
+                match slot {
+                    Some(i) => armed[i] = a,
+                    None => armed.push(a),
+                }
+            }
+            TimerAction::Fired => {
+                fired += 1;
+                if matches!(
+                    timer,
+                    TimerKind::Retransmit | TimerKind::LossProbe | TimerKind::Keepalive
+                ) {
+                    let since = slot.map_or(0, |i| armed[i].4);
+                    each =
+                        each.saturating_add(crate::wheel::max_late(us(e.at).saturating_sub(since)));
+                }
+            }
+            _ => {}
+        }
+    }
+    let late = crate::wheel::max_late_chain(last, fired).max(each);
+    last.saturating_add(late).saturating_add(2 * SEC)
 }
 
 /// The sysctls the scenario takes, as Linux names them, with the value to
@@ -401,21 +467,38 @@ fn plan_json(plan: &Plan, p: &Params) -> String {
     let mut o = String::from("{\n  \"server\": {\"ip\": \"10.0.0.2\", \"port\": ");
     let _ = write!(o, "{SERVER_PORT}, \"on_eof\": ");
     crate::push_json_string(&mut o, &plan.on_eof);
-    let _ = writeln!(
+    let _ = write!(
         o,
-        ", \"keepalive\": {}, \"keepidle\": {}, \"keepintvl\": {}, \"keepcnt\": {}, \"user_timeout_ms\": {}}},",
+        ", \"keepalive\": {}, \"keepidle\": {}, \"keepintvl\": {}, \"keepcnt\": {}, \"user_timeout_ms\": {}",
         opt(Param::SoKeepalive),
         opt(Param::TcpKeepidle),
         opt(Param::TcpKeepintvl),
         opt(Param::TcpKeepcnt),
         opt(Param::TcpUserTimeout)
     );
-    let _ = writeln!(
+    if plan.windowed {
+        let _ = write!(
+            o,
+            ", \"sndbuf\": {}, \"send_all\": true, \"reads\": {}, \"offloads_off\": \"v-s\"",
+            opt(Param::SoSndbuf),
+            plan.server_reads
+        );
+    }
+    o.push_str("},\n");
+    let _ = write!(
         o,
-        "  \"client\": {{\"ip\": \"10.0.0.1\", \"port\": {CLIENT_PORT}, \"server_ip\": \"10.0.0.2\", \"server_port\": {SERVER_PORT}, \"reads\": {}, \"user_timeout_ms\": {}}},",
+        "  \"client\": {{\"ip\": \"10.0.0.1\", \"port\": {CLIENT_PORT}, \"server_ip\": \"10.0.0.2\", \"server_port\": {SERVER_PORT}, \"reads\": {}, \"user_timeout_ms\": {}",
         plan.client_reads,
         opt(Param::ClientTcpUserTimeout)
     );
+    if plan.windowed {
+        let _ = write!(
+            o,
+            ", \"rcvbuf\": {}, \"offloads_off\": \"v-c\"",
+            opt(Param::SoRcvbuf)
+        );
+    }
+    o.push_str("},\n");
     let _ = writeln!(
         o,
         "  \"attacker\": {{\"dev\": \"v-a\", \"client_ip\": \"10.0.0.1\", \"server_ip\": \"10.0.0.2\", \"client_port\": {CLIENT_PORT}, \"server_port\": {SERVER_PORT}}},"

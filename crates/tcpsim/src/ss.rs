@@ -19,6 +19,9 @@ pub enum SsTimer {
     Keepalive,
     /// 3, "timewait"; count 0.
     Timewait,
+    /// 4, "persist": the zero-window probe timer (ICSK_TIME_PROBE0); its
+    /// count is `icsk_probes_out`.
+    Persist,
 }
 
 impl SsTimer {
@@ -27,6 +30,7 @@ impl SsTimer {
             SsTimer::On => "on",
             SsTimer::Keepalive => "keepalive",
             SsTimer::Timewait => "timewait",
+            SsTimer::Persist => "persist",
         }
     }
 }

@@ -80,6 +80,136 @@ pub const TCP_TIMEWAIT_LEN: u64 = 60 * SEC;
 /// Linux `TCP_SYNACK_RETRIES` (the `tcp_synack_retries` default).
 pub const TCP_SYNACK_RETRIES: u32 = 5;
 
+/// Linux `TCP_INIT_CWND`: the congestion window of a new connection, in
+/// segments (RFC 6928).
+pub const TCP_INIT_CWND: u32 = 10;
+/// The MSS of a data segment: Ethernet's 1500-byte MTU less 40 bytes of
+/// IPv4 and TCP headers (1460, what a SYN announces) less the 12-byte
+/// timestamp option every Linux segment carries.
+pub const MSS: u32 = 1448;
+/// The MSS a SYN announces (`tcp_advertise_mss`): the SYN's window is a
+/// multiple of it (`tcp_select_initial_window` rounds down to it).
+pub const ADV_MSS: u32 = 1460;
+/// Linux `TCP_DEFAULT_SCALING_RATIO` (`1 << (TCP_RMEM_TO_WIN_SCALE - 1)`,
+/// out of 256): the share of the receive buffer offered as window before
+/// any data has arrived (`tcp_win_from_space`, Linux 6.6+).
+pub const TCP_DEFAULT_SCALING_RATIO: u32 = 128;
+/// Linux `TCP_MAX_WSCALE` (RFC 7323 2.3).
+pub const TCP_MAX_WSCALE: u32 = 14;
+/// `ilog2(TCP_RTO_MAX / TCP_RTO_MIN) + 1`: the most doublings
+/// `tcp_probe0_when` applies (the constants, whatever the sysctls).
+pub const PROBE0_MAX_SHIFT: u32 = 10;
+/// What one full segment costs in a socket buffer (its skb's truesize:
+/// the 1448 bytes of data plus the sk_buff and its share of the page),
+/// as measured on Linux 6.18 over veth with the offloads off: a sender's
+/// 32,768-byte sk_sndbuf held 20 unsent segments (ss Send-Q 28,960), and
+/// a receiver that never reads closed its window after 20 segments in a
+/// 32,768-byte sk_rcvbuf (tests/kernel/fixtures/peer-hung.json). The exact
+/// figure depends on the driver and on how skbs coalesce
+/// (`tcp_try_coalesce`); 32,768 / 20 = 1,638 bytes is the largest that
+/// fits 20. The comparison allows one segment either way.
+pub const SEG_TRUESIZE: u32 = 1638;
+/// Linux's `sysctl_wmem_max` / `sysctl_rmem_max` default: SO_SNDBUF and
+/// SO_RCVBUF values above it are clamped (without SO_*BUFFORCE).
+pub const SOCK_BUF_MAX: u32 = 212_992;
+
+/// `sock_setsockopt(SO_SNDBUF / SO_RCVBUF)`: the kernel doubles the value
+/// (room for its bookkeeping), after clamping it to `wmem_max`/`rmem_max`,
+/// and never goes below `SOCK_MIN_SNDBUF` (4,608 here).
+pub fn sk_buf(so_value: u32) -> u32 {
+    (so_value.min(SOCK_BUF_MAX) * 2).max(4608)
+}
+
+/// How many full segments a socket buffer of `sk_buf` bytes holds
+/// (`sk_stream_memory_free`, `tcp_space`: the accounting is by truesize).
+pub fn segs_in_buf(sk_buf: u32) -> u32 {
+    sk_buf / SEG_TRUESIZE
+}
+
+/// The window a SYN or SYN-ACK offers with a fixed SO_RCVBUF
+/// (`tcp_select_initial_window`): `tcp_full_space` at the default scaling
+/// ratio, rounded down to the announced MSS, at most 65,535 (a SYN's
+/// window is never scaled, RFC 7323 2.2).
+pub fn syn_window(sk_rcvbuf: u32) -> u32 {
+    let space = sk_rcvbuf * TCP_DEFAULT_SCALING_RATIO / 256;
+    (space / ADV_MSS * ADV_MSS).min(65535)
+}
+
+/// The window scale a socket with a fixed SO_RCVBUF offers
+/// (`tcp_select_initial_window`): the window clamp is the buffer's full
+/// space, and the scale is what makes it fit 16 bits.
+pub fn rcv_wscale(sk_rcvbuf: u32) -> u32 {
+    let space = sk_rcvbuf * TCP_DEFAULT_SCALING_RATIO / 256;
+    (31 - space.max(1).leading_zeros())
+        .saturating_sub(15)
+        .min(TCP_MAX_WSCALE)
+}
+
+/// Linux `tcp_select_window` over `__tcp_select_window`, for a receiver
+/// whose buffer holds `unread` bytes the application has not read:
+/// the free space (`tcp_space`, truesize-accounted) rounded down to whole
+/// segments, zero below one segment (silly window avoidance, RFC 9293
+/// 3.8.6.2.2), and never less than what is left of the window already
+/// offered (`cur_win`: the right edge does not move left, RFC 9293
+/// 3.8.6.2.2; Linux shrinks only with `tcp_shrink_window`, off by
+/// default), rounded up to the window scale.
+pub fn select_window(sk_rcvbuf: u32, unread: u32, cur_win: u32, wscale: u32) -> u32 {
+    let held = unread.div_ceil(MSS);
+    let free_segs = segs_in_buf(sk_rcvbuf).saturating_sub(held);
+    let new_win = free_segs * MSS;
+    if new_win < cur_win {
+        let unit = 1u32 << wscale;
+        cur_win.div_ceil(unit) * unit
+    } else {
+        new_win
+    }
+}
+
+/// Linux `tcp_probe0_base`: the persist timer's base interval, the RTO
+/// but at least TCP_RTO_MIN.
+pub fn probe0_base(rto: u64) -> u64 {
+    rto.max(TCP_RTO_MIN)
+}
+
+/// Linux `tcp_probe0_when`: the base doubled `backoff` times (at most
+/// `PROBE0_MAX_SHIFT`), capped at `rto_max` (`tcp_rto_max`).
+pub fn probe0_when(rto: u64, backoff: u32, rto_max: u64) -> u64 {
+    (probe0_base(rto) << backoff.min(PROBE0_MAX_SHIFT)).min(rto_max)
+}
+
+/// Linux `tcp_clamp_probe0_to_user_timeout` (Linux 5.11, with "tcp: fix
+/// TCP_USER_TIMEOUT with zero window", January 2021): with TCP_USER_TIMEOUT set and a probe out, the next probe
+/// timer fires no later than the user timeout counted from the first
+/// probe (`icsk_probes_tstamp`), and at least TCP_TIMEOUT_MIN from now.
+pub fn clamp_probe0_to_user_timeout(
+    when: u64,
+    user_timeout: u64,
+    probes_tstamp: Option<Instant>,
+    now: Instant,
+) -> u64 {
+    match probes_tstamp {
+        Some(start) if user_timeout > 0 => {
+            let elapsed = now.saturating_sub(start);
+            let remaining = round_up_to_jiffies(user_timeout)
+                .saturating_sub(elapsed)
+                .max(TCP_TIMEOUT_MIN);
+            remaining.min(when)
+        }
+        _ => when,
+    }
+}
+
+/// What the persist timer does when it fires (Linux `tcp_probe_timer`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeStep {
+    /// Nothing waits to be sent, or data is in flight: stop probing.
+    Stop,
+    /// Send a zero-window probe (`tcp_send_probe0`).
+    Probe,
+    /// Give up: `tcp_write_err`, ETIMEDOUT.
+    GiveUp,
+}
+
 /// Kernel settings that matter here (sysctls), in microseconds or counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sysctls {
@@ -119,6 +249,13 @@ pub struct SockOpts {
     pub keepintvl: u64,
     pub keepcnt: u32,
     pub user_timeout: u64,
+    /// SO_SNDBUF as set (0: not set). Set, it fixes the send buffer and
+    /// turns on the windowed model (segments, cwnd, the peer's window, the
+    /// persist timer) for the socket's data.
+    pub sndbuf: u32,
+    /// SO_RCVBUF as set (0: not set). Set, it fixes the receive buffer:
+    /// the socket advertises the window that is left (`select_window`).
+    pub rcvbuf: u32,
 }
 
 impl SockOpts {
@@ -195,6 +332,8 @@ pub struct Sent {
     /// How many times it has been sent again (retransmissions and tail loss
     /// probes); a segment sent again gives no RTT sample (Karn).
     pub resends: u32,
+    /// Sent with PSH (a resend keeps the flags the segment had).
+    pub psh: bool,
 }
 
 impl Sent {
@@ -207,6 +346,7 @@ impl Sent {
             fin,
             sent_at,
             resends: 0,
+            psh: len > 0,
         }
     }
 
@@ -284,6 +424,30 @@ pub struct Tcb {
     pub err: Option<crate::trace::ResultWord>,
     /// The application has closed its descriptor (an orphan, SOCK_DEAD).
     pub orphan: bool,
+
+    // The windowed model (SO_SNDBUF / SO_RCVBUF set; see `SockOpts`).
+    /// tp->write_seq: the end of what the application has written.
+    pub write_seq: u32,
+    /// tp->snd_wnd: the peer's window, in bytes.
+    pub snd_wnd: u32,
+    /// The scale the peer applies to the windows it sends (RFC 7323).
+    pub snd_wscale: u32,
+    /// The scale we apply to the windows we send.
+    pub rcv_wscale: u32,
+    /// tp->snd_cwnd, in segments.
+    pub cwnd: u32,
+    /// tp->rcv_wup + tp->rcv_wnd: the right edge of the window last offered
+    /// (None before the first).
+    pub rcv_edge: Option<u32>,
+    /// icsk_probes_tstamp: when the first zero-window probe of this closed
+    /// window went out (the persist timer's first expiry).
+    pub probes_tstamp: Option<Instant>,
+    /// Bytes of the application's current send() not copied yet.
+    pub send_pending: u32,
+    /// Bytes the current send() has copied.
+    pub send_copied: u32,
+    /// When the current (blocked) send() was called.
+    pub send_since: Option<Instant>,
 }
 
 impl Tcb {
@@ -327,12 +491,115 @@ impl Tcb {
             fin_sent: false,
             err: None,
             orphan: false,
+            write_seq: iss,
+            snd_wnd: crate::segment::WINDOW as u32,
+            snd_wscale: 0,
+            rcv_wscale: 0,
+            cwnd: TCP_INIT_CWND,
+            rcv_edge: None,
+            probes_tstamp: None,
+            send_pending: 0,
+            send_copied: 0,
+            send_since: None,
+        }
+    }
+
+    /// Whether the windowed model applies to this socket's sending.
+    /// (Always false in a build without the `windowed` feature, so that
+    /// the compiler drops the model's code.)
+    pub fn windowed_send(&self) -> bool {
+        cfg!(feature = "windowed") && self.opts.sndbuf > 0
+    }
+
+    /// Whether this socket advertises a window from a fixed buffer.
+    pub fn windowed_recv(&self) -> bool {
+        cfg!(feature = "windowed") && self.opts.rcvbuf > 0
+    }
+
+    /// The receive window to advertise now, in bytes, and record its right
+    /// edge (Linux `tcp_select_window`, which updates rcv_wnd/rcv_wup on
+    /// every segment sent).
+    pub fn advertise(&mut self) -> u32 {
+        let cur = self.rcv_wnd_left();
+        let w = select_window(sk_buf(self.opts.rcvbuf), self.unread, cur, self.rcv_wscale);
+        self.rcv_edge = Some(self.rcv_nxt.wrapping_add(w));
+        w
+    }
+
+    /// What is left of the window last offered (`tcp_receive_window`).
+    fn rcv_wnd_left(&self) -> u32 {
+        match self.rcv_edge {
+            Some(edge) if after(edge, self.rcv_nxt) => edge.wrapping_sub(self.rcv_nxt),
+            _ => 0,
+        }
+    }
+
+    /// The window currently offered (RCV.WND), for the acceptability test.
+    pub fn rcv_wnd(&self) -> u32 {
+        if self.windowed_recv() {
+            self.rcv_wnd_left()
+        } else {
+            crate::segment::WINDOW as u32
+        }
+    }
+
+    /// Room in the send buffer, in bytes (`sk_stream_memory_free`: the
+    /// queue, unsent and unacknowledged, is counted in whole segments).
+    pub fn send_space(&self) -> u32 {
+        let queued = self.write_seq.wrapping_sub(self.snd_una);
+        let cap = segs_in_buf(sk_buf(self.opts.sndbuf)) * MSS;
+        cap.saturating_sub(queued)
+    }
+
+    /// Whether a writer blocked on a full buffer copies more now. Linux
+    /// wakes it from `tcp_check_space` (`sk_stream_write_space`) once the
+    /// free space is half of what is queued (`sk_stream_min_wspace`), but a
+    /// writer still copying when ACKs free room goes on copying; on Linux
+    /// 6.18 the buffer was full (Send-Q 28,960 of 28,960) when the window
+    /// closed, and send() had copied 57,920 bytes (peer-hung recordings).
+    /// The simulator copies whenever there is room: the same end state.
+    pub fn writer_may_wake(&self) -> bool {
+        self.send_space() > 0
+    }
+
+    /// Linux `tcp_probe_timer`, the decision: stop when data is in flight or
+    /// nothing waits; give up with TCP_USER_TIMEOUT once that long has
+    /// passed since the first probe (`icsk_probes_tstamp`, set here on the
+    /// first expiry), or after `max_probes` probes in a row unanswered
+    /// (`tcp_retries2`; an orphan's `tcp_orphan_retries`); else probe.
+    /// An answered probe resets the count (`tcp_ack`: icsk_probes_out = 0).
+    pub fn probe_step(&mut self, now: Instant, max_probes: u32) -> ProbeStep {
+        if self.in_flight() || self.write_seq == self.snd_nxt {
+            self.probes_out = 0;
+            self.probes_tstamp = None;
+            return ProbeStep::Stop;
+        }
+        match self.probes_tstamp {
+            None => self.probes_tstamp = Some(now),
+            Some(start) => {
+                let ut = self.opts.user_timeout;
+                if ut > 0 && now.saturating_sub(start) >= round_up_to_jiffies(ut) {
+                    return ProbeStep::GiveUp;
+                }
+            }
+        }
+        if self.probes_out >= max_probes {
+            ProbeStep::GiveUp
+        } else {
+            ProbeStep::Probe
         }
     }
 
     /// Bytes and flags in flight (Linux `packets_out != 0`).
     pub fn in_flight(&self) -> bool {
         !self.rtx.is_empty()
+    }
+
+    /// Data in flight or waiting to be sent (Linux `tp->packets_out ||
+    /// !tcp_write_queue_empty(sk)`): only a windowed socket holds unsent
+    /// data (behind a closed window).
+    pub fn data_queued(&self) -> bool {
+        self.in_flight() || (self.windowed_send() && self.write_seq != self.snd_nxt)
     }
 
     /// Linux `tcp_rtt_estimator` followed by `tcp_set_rto`
@@ -433,7 +700,8 @@ impl Tcb {
     }
 
     /// Linux `tcp_keepalive_timer`, the decision only. Nothing while data
-    /// is in flight (the retransmission timer owns the connection then);
+    /// is in flight or queued behind a closed window (the retransmission or
+    /// persist timer owns the connection then);
     /// after `keepidle` of silence a probe, then one every `keepintvl`;
     /// give up after `keepcnt` unanswered probes, or, with
     /// TCP_USER_TIMEOUT set, at the first expiry at least that long after
@@ -448,7 +716,7 @@ impl Tcb {
             return KeepaliveStep::Off;
         }
         let idle = self.keepidle(s);
-        if self.in_flight() {
+        if self.data_queued() {
             return KeepaliveStep::Rearm(idle);
         }
         let elapsed = now.saturating_sub(self.last_rcv);
@@ -541,6 +809,7 @@ mod tests {
             fin: false,
             sent_at: 0,
             resends: 0,
+            psh: true,
         });
         // 2 x 20 ms + 200 ms = 240 ms, but the RTO (220 ms) comes first
         assert_eq!(t.loss_probe_timeout(200 * MS), 220 * MS);
@@ -638,6 +907,15 @@ mod tests {
         // Nine unanswered probes: give up at 7200 + 9 x 75 = 7875 s.
         t.probes_out = 9;
         assert_eq!(t.keepalive_step(7875 * SEC, &s), KeepaliveStep::GiveUp);
+        // Data queued behind a closed window (a windowed socket): no probe.
+        let mut w = t.clone();
+        w.opts.sndbuf = 16384;
+        w.snd_nxt = 1001;
+        w.write_seq = 1001 + 28960;
+        assert_eq!(
+            w.keepalive_step(7875 * SEC, &s),
+            KeepaliveStep::Rearm(7200 * SEC)
+        );
         // Data in flight: the retransmission timer owns the connection.
         t.rtx.push(Sent::fresh(1001, 10, false, false, 0));
         assert_eq!(
@@ -682,6 +960,90 @@ mod tests {
         t.ato = TCP_ATO_MIN;
         t.rtt_sample(MS, 200 * MS, 120 * SEC);
         assert_eq!(t.delayed_ack_timeout(), 40 * MS);
+    }
+
+    #[test]
+    fn buffers_and_windows_follow_linux_arithmetic() {
+        // SO_RCVBUF 16384: sk_rcvbuf 32768; the SYN offers half of it
+        // rounded down to 1460-byte segments: 16060, as captured on 6.18.
+        assert_eq!(sk_buf(16384), 32768);
+        assert_eq!(sk_buf(1), 4608, "SOCK_MIN_SNDBUF");
+        assert_eq!(sk_buf(1 << 20), 2 * SOCK_BUF_MAX, "clamped to rmem_max");
+        assert_eq!(syn_window(32768), 16060);
+        assert_eq!(rcv_wscale(32768), 0, "16384 fits 16 bits");
+        assert_eq!(rcv_wscale(4 * 1024 * 1024), 6);
+        assert_eq!(segs_in_buf(32768), 20);
+        // Nothing unread: 20 segments of window.
+        assert_eq!(select_window(32768, 0, 0, 0), 28960);
+        // 19 segments unread: one left; 20: closed.
+        assert_eq!(select_window(32768, 19 * MSS, MSS, 0), MSS);
+        assert_eq!(select_window(32768, 20 * MSS, 0, 0), 0);
+        // The right edge never moves left: 2 segments still offered.
+        assert_eq!(select_window(32768, 19 * MSS, 2 * MSS, 0), 2 * MSS);
+        // ... rounded up to the scale's unit.
+        assert_eq!(select_window(32768, 19 * MSS, 2 * MSS, 7), 2944);
+    }
+
+    #[test]
+    fn probe0_backs_off_from_the_rto_to_rto_max() {
+        let max = 120 * SEC;
+        assert_eq!(probe0_base(150 * MS), 200 * MS, "at least TCP_RTO_MIN");
+        assert_eq!(probe0_when(216 * MS, 0, max), 216 * MS);
+        assert_eq!(probe0_when(216 * MS, 3, max), 1728 * MS);
+        // 216 ms << 10 = 221 s, capped at 120 s; never more than 10 doublings.
+        assert_eq!(probe0_when(216 * MS, 10, max), max);
+        assert_eq!(probe0_when(200 * MS, 15, 1000 * SEC), 204_800 * MS);
+        assert_eq!(probe0_when(216 * MS, 4, 3 * SEC), 3 * SEC, "tcp_rto_max");
+    }
+
+    #[test]
+    fn user_timeout_clamps_the_next_probe() {
+        let first = 1_362 * MS;
+        // Off, or no probe out yet: unchanged.
+        assert_eq!(
+            clamp_probe0_to_user_timeout(3584 * MS, 0, Some(first), 4 * SEC),
+            3584 * MS
+        );
+        assert_eq!(
+            clamp_probe0_to_user_timeout(3584 * MS, 5 * SEC, None, 4 * SEC),
+            3584 * MS
+        );
+        // 5 s from the first probe at 1.362 s: at 4.470 s, 1.892 s are left.
+        assert_eq!(
+            clamp_probe0_to_user_timeout(3584 * MS, 5 * SEC, Some(first), 4_470 * MS),
+            1_892 * MS
+        );
+        // Past it: TCP_TIMEOUT_MIN.
+        assert_eq!(
+            clamp_probe0_to_user_timeout(3584 * MS, 5 * SEC, Some(first), 7 * SEC),
+            TCP_TIMEOUT_MIN
+        );
+    }
+
+    #[test]
+    fn probe_timer_steps() {
+        let mut t = Tcb::new(1, 2, 3, 1000, 0);
+        t.state = TcpState::Established;
+        t.snd_una = 1001;
+        t.snd_nxt = 1001;
+        // Nothing waiting: stop.
+        t.write_seq = 1001;
+        assert_eq!(t.probe_step(SEC, 15), ProbeStep::Stop);
+        // Data waiting behind a closed window: probe; the first expiry is
+        // the user timeout's start.
+        t.write_seq = 1001 + 5000;
+        t.opts.user_timeout = 5 * SEC;
+        assert_eq!(t.probe_step(SEC, 15), ProbeStep::Probe);
+        assert_eq!(t.probes_tstamp, Some(SEC));
+        // Answered probes (probes_out back to 0) do not stop the clock.
+        assert_eq!(t.probe_step(5_996 * MS, 15), ProbeStep::Probe);
+        assert_eq!(t.probe_step(6 * SEC, 15), ProbeStep::GiveUp);
+        // Without it: the count of probes in a row unanswered.
+        t.opts.user_timeout = 0;
+        t.probes_out = 2;
+        assert_eq!(t.probe_step(100 * SEC, 3), ProbeStep::Probe);
+        t.probes_out = 3;
+        assert_eq!(t.probe_step(100 * SEC, 3), ProbeStep::GiveUp);
     }
 
     #[test]

@@ -174,6 +174,12 @@ pub enum Why {
     Fin,
     /// Keepalive probe: zero-length ACK with SEQ = SND.UNA - 1.
     KeepaliveProbe,
+    /// Zero-window probe sent by the persist timer while the peer's window
+    /// is closed: a zero-length ACK with SEQ = SND.UNA - 1, like a keepalive
+    /// probe (Linux `tcp_probe_timer`, `tcp_send_probe0`, `tcp_xmit_probe_skb`);
+    /// in a capture from another stack also one byte of new data (RFC 9293
+    /// 3.8.6.1).
+    ZeroWindowProbe,
     /// Reply to a segment that is not acceptable (out of window, such as a
     /// keepalive probe): an ACK restating SND.NXT/RCV.NXT (RFC 9293 3.10.7.4);
     /// in a capture also RFC 5681 2's duplicate ACK, the same ACK again for
@@ -212,10 +218,6 @@ pub enum Why {
     /// 6; Linux `tcp_fastretrans_alert`). Only the capture reader names it
     /// so far: the simulator does not model SACK recovery.
     FastRetransmit,
-    /// A probe of a zero receive window (RFC 9293 3.8.6.1; Linux
-    /// `tcp_probe_timer`, `tcp_write_wakeup`: SEQ = SND.UNA - 1 and no
-    /// data when nothing fits; other stacks send one byte of new data).
-    ZeroWindowProbe,
     /// A pure ACK that acknowledges nothing new but opens the window (the
     /// application read: RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3; Linux
     /// `__tcp_cleanup_rbuf` -> `tcp_send_ack`).
@@ -237,6 +239,7 @@ impl Why {
         Why::TailLossProbe,
         Why::Fin,
         Why::KeepaliveProbe,
+        Why::ZeroWindowProbe,
         Why::DupAck,
         Why::ChallengeAck,
         Why::RstNoSocket,
@@ -250,7 +253,6 @@ impl Why {
         Why::MiddleboxRst,
         Why::Captured,
         Why::FastRetransmit,
-        Why::ZeroWindowProbe,
         Why::WindowUpdate,
     ];
 
@@ -269,6 +271,7 @@ impl Why {
             Why::TailLossProbe => "tail_loss_probe",
             Why::Fin => "fin",
             Why::KeepaliveProbe => "keepalive_probe",
+            Why::ZeroWindowProbe => "zero_window_probe",
             Why::DupAck => "dup_ack",
             Why::ChallengeAck => "challenge_ack",
             Why::RstNoSocket => "rst_no_socket",
@@ -282,7 +285,6 @@ impl Why {
             Why::MiddleboxRst => "middlebox_rst",
             Why::Captured => "captured",
             Why::FastRetransmit => "fast_retransmit",
-            Why::ZeroWindowProbe => "zero_window_probe",
             Why::WindowUpdate => "window_update",
         }
     }
@@ -322,6 +324,9 @@ impl Why {
             Why::KeepaliveProbe => {
                 same!("RFC 9293 3.8.4; Linux tcp_keepalive_timer / tcp_write_wakeup / tcp_xmit_probe_skb")
             }
+            Why::ZeroWindowProbe => same!(
+                "RFC 9293 3.8.6.1, RFC 1122 4.2.2.17; Linux tcp_probe_timer / tcp_send_probe0 / tcp_xmit_probe_skb"
+            ),
             Why::DupAck => text!(
                 "RFC 9293 3.10.7.4（不可接受的报文段）、RFC 5681 2（重复 ACK：乱序到达的报文段立即确认，RFC 5681 4.2）；Linux tcp_validate_incoming / tcp_send_dupack、tcp_data_queue",
                 "RFC 9293 3.10.7.4 (unacceptable segment), RFC 5681 2 (duplicate ACK: a segment out of order is acknowledged at once, RFC 5681 4.2); Linux tcp_validate_incoming / tcp_send_dupack, tcp_data_queue"
@@ -367,9 +372,6 @@ impl Why {
                 "RFC 5681 3.2（三个重复 ACK）、RFC 6675 5（SACK）、RFC 8985 6（RACK）；Linux tcp_fastretrans_alert / tcp_xmit_retransmit_queue",
                 "RFC 5681 3.2 (three duplicate ACKs), RFC 6675 5 (SACK), RFC 8985 6 (RACK); Linux tcp_fastretrans_alert / tcp_xmit_retransmit_queue"
             ),
-            Why::ZeroWindowProbe => {
-                same!("RFC 9293 3.8.6.1; Linux tcp_probe_timer / tcp_write_wakeup / tcp_xmit_probe_skb")
-            }
             Why::WindowUpdate => {
                 same!("RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3; Linux __tcp_cleanup_rbuf / tcp_send_ack")
             }
@@ -629,6 +631,9 @@ pub enum TimerKind {
     Keepalive,
     /// Delayed ACK timer (ICSK_TIME_DACK).
     DelayedAck,
+    /// The persist (zero-window probe) timer (ICSK_TIME_PROBE0): armed when
+    /// data waits and the peer's window is closed.
+    Persist,
     /// TIME_WAIT (TCP_TIMEWAIT_LEN) or FIN_WAIT_2 (tcp_fin_timeout) timer.
     TimeWait,
     /// A middlebox's idle timer for a flow: re-armed by every segment,
@@ -676,6 +681,13 @@ pub enum KernelNote {
     RetriesExhausted,
     /// Keepalive gave up after `tcp_keepalive_probes` unanswered probes.
     KeepaliveExhausted,
+    /// The persist timer gave up: `tcp_retries2` zero-window probes in a row
+    /// unanswered (`tcp_orphan_retries` for an orphan), or TCP_USER_TIMEOUT
+    /// since the first probe (Linux `tcp_probe_timer`).
+    ProbesExhausted,
+    /// send() found the send buffer full and blocks until ACKs free room
+    /// (Linux `sk_stream_wait_memory`).
+    SendBlocked,
     /// SYN_SENT got an unacceptable ACK: SYN resend re-armed to TCP_TIMEOUT_MIN.
     SynResendSoon,
     /// A segment for a socket with no process arrived and was dropped.

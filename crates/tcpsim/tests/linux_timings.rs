@@ -602,3 +602,51 @@ fn same_lan_dead_host_fails_connect_with_ehostunreach_after_three_arp_requests()
         assert_eq!(line.timer.map(|x| x.2), Some(count), "at {at} s");
     }
 }
+
+/// host-crash-bulk: ten segments in flight (TCP_INIT_CWND) when the peer is
+/// already dead; one tail loss probe of the last segment (nothing new to
+/// send: tcp_send_loss_probe), then RTOs of the head only
+/// (tcp_retransmit_timer resends tcp_rtx_queue_head), and the give-up when
+/// one segment's would come: the tcp_retries2 budget is time from the
+/// first retransmission (tcp_model_timeout), not a count of segments.
+#[test]
+fn a_window_in_flight_gives_up_when_one_segment_would() {
+    for sets in [
+        &[][..],
+        &[("tcp_retries2", 5), ("rtt_ms", 1)][..],
+        &[("tcp_user_timeout", 5000)][..],
+    ] {
+        let bulk = trace("host-crash-bulk", sets);
+        let one = trace("host-crash-data-no-reboot", sets);
+        let data: Vec<_> = bulk.packets.iter().filter(|p| p.why == Why::Data).collect();
+        assert_eq!(data.len(), 10, "{sets:?}");
+        assert!(data.iter().all(|p| p.len == 1448));
+        let tlp: Vec<_> = bulk
+            .packets
+            .iter()
+            .filter(|p| p.why == Why::TailLossProbe)
+            .collect();
+        assert_eq!(tlp.len(), 1, "{sets:?}");
+        assert_eq!(tlp[0].seq, 1 + 9 * 1448, "the last segment");
+        let rto: Vec<_> = bulk
+            .packets
+            .iter()
+            .filter(|p| p.why == Why::Retransmit)
+            .collect();
+        assert!(rto.len() >= 2);
+        assert!(
+            rto.iter().all(|p| p.seq == 1 && p.len == 1448),
+            "the head only"
+        );
+        let (b, o) = (&bulk.outcome[0], &one.outcome[0]);
+        assert_eq!((b.call, b.result), (o.call, o.result), "{sets:?}");
+        assert_eq!(b.result, err(ResultWord::Etimedout));
+        let bucket = tcpsim::wheel::max_late((o.after * 1e6) as u64) as f64 / 1e6;
+        assert!(
+            (b.after - o.after).abs() <= bucket,
+            "{sets:?}: ten segments give up {} s after the write, one {} s (bucket {bucket} s)",
+            b.after,
+            o.after
+        );
+    }
+}

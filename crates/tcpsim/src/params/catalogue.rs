@@ -336,6 +336,54 @@ catalogue! {
             "when the server writes, seconds after connect()"
         ),
     }
+    SoSndbuf {
+        name: "so_sndbuf",
+        unit: "bytes",
+        min: 4096,
+        max: 212992,
+        default: 16384,
+        label: text!("服务端 SO_SNDBUF（字节）", "server SO_SNDBUF (bytes)"),
+        help: text!(
+            "服务端套接字的 SO_SNDBUF：内核把它翻倍，发送缓冲区从此固定（上限 wmem_max，默认 212992）",
+            "SO_SNDBUF on the server socket: the kernel doubles it and the send buffer stays fixed (at most wmem_max, 212992 by default)"
+        ),
+    }
+    SoRcvbuf {
+        name: "so_rcvbuf",
+        unit: "bytes",
+        min: 4096,
+        max: 65535,
+        default: 16384,
+        label: text!("客户端 SO_RCVBUF（字节）", "client SO_RCVBUF (bytes)"),
+        help: text!(
+            "客户端套接字的 SO_RCVBUF：内核把它翻倍，接收缓冲区从此固定；不超过 65535 时窗口无需缩放",
+            "SO_RCVBUF on the client socket: the kernel doubles it and the receive buffer stays fixed; up to 65535 the window needs no scaling"
+        ),
+    }
+    WriteBytes {
+        name: "write_bytes",
+        unit: "bytes",
+        min: 1,
+        max: 100000000,
+        default: 1000000,
+        label: text!("服务端写入字节数", "bytes the server writes"),
+        help: text!(
+            "服务端用一个写循环写出的字节数（一次 send() 放不下时会阻塞）",
+            "how many bytes the server writes in a write loop (a send() that does not fit blocks)"
+        ),
+    }
+    ClientHostCrash {
+        name: "client_host_crash",
+        unit: "bool",
+        min: 0,
+        max: 1,
+        default: 0,
+        label: text!("客户端主机随后宕机", "the client host then dies"),
+        help: text!(
+            "1：客户端主机在 crash_at 时宕机（此前窗口已经关上）",
+            "1: the client host dies at crash_at (after its window has closed)"
+        ),
+    }
     ObserveS {
         name: "observe_s",
         unit: "s",

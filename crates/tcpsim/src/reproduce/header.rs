@@ -44,6 +44,13 @@ pub(super) fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
     for (t, s) in &plan.steps {
         does.push(format!("- at t0 + {}: {}", time_text(*t), s.words()));
     }
+    if plan.windowed {
+        does.push(format!(
+            "- SO_SNDBUF (so_sndbuf) on the server's socket{}, set before listen() and connect(); cubic on both; TSO, GSO and GRO off on both hosts' interfaces (so the capture shows each segment as sent); the server writes in a loop{}",
+            if get(Param::SoRcvbuf).is_some() { " and SO_RCVBUF (so_rcvbuf) on the client's" } else { "" },
+            if plan.server_reads { "" } else { " and never reads, and the client's process never reads" }
+        ));
+    }
     if plan.watch == "client" {
         does.push("- tcpdump captures on the client's interface".into());
     } else {

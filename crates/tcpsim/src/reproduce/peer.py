@@ -115,6 +115,22 @@ def app(host, call, result, lport, rport, t=None):
                   "lport": lport, "rport": rport}})
 
 
+def offloads_off(dev):
+    """`ethtool -K DEV tso off gso off gro off` with the SIOCETHTOOL ioctl (no ethtool needed):
+    the capture then shows each segment as the stack sent it."""
+    import array
+    import fcntl
+    import struct
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for name, cmd in (("tso", 0x1f), ("gso", 0x24), ("gro", 0x2c)):
+            val = array.array("B", struct.pack("II", cmd, 0))
+            try:
+                fcntl.ioctl(s.fileno(), 0x8946, struct.pack("16sP", dev.encode(), val.buffer_info()[0]))
+            except OSError as e:
+                emit({"note": "cannot turn %s off on %s (%s): the capture may show merged segments"
+                              % (name, dev, ename(e))})
+
+
 def tune(s, cfg):
     """Cubic, as the simulator assumes (many kernels default to bbr), and the socket options."""
     try:
@@ -127,6 +143,13 @@ def tune(s, cfg):
                      (socket.TCP_KEEPCNT, "keepcnt"), (socket.TCP_USER_TIMEOUT, "user_timeout_ms")):
         if cfg.get(key):
             s.setsockopt(socket.IPPROTO_TCP, opt, cfg[key])
+    # Fixed buffers (the kernel doubles the value and stops tuning it).
+    if cfg.get("sndbuf"):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, cfg["sndbuf"])
+    if cfg.get("rcvbuf"):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, cfg["rcvbuf"])
+    if cfg.get("offloads_off"):
+        offloads_off(cfg["offloads_off"])
 
 
 def released():
@@ -180,7 +203,9 @@ def role_server(cfg):
             c, addr = ls.accept()
             app("server", "accept", "OK", cfg["port"], addr[1])
             conns[addr[1]] = c
-            threading.Thread(target=serve, args=(c, addr[1]), daemon=True).start()
+            # A writer that never reads learns of an error from its send().
+            if cfg.get("reads", True):
+                threading.Thread(target=serve, args=(c, addr[1]), daemon=True).start()
 
     threading.Thread(target=acceptor, daemon=True).start()
     emit({"ready": True})
@@ -194,6 +219,19 @@ def role_server(cfg):
         c = conns.get(port)
         if c is None:
             emit({"note": "no connection from port %d to write on" % port})
+            continue
+        if cfg.get("send_all"):
+            # A write loop: a send() that blocks returns what it copied only when the
+            # connection dies, and the next one gets the error.
+            data, off = memoryview(b"x" * nbytes), 0
+            while off < nbytes:
+                try:
+                    n = c.send(data[off:])
+                except OSError as e:
+                    app("server", "send", ename(e), cfg["port"], port)
+                    break
+                app("server", "send", n, cfg["port"], port)
+                off += n
             continue
         try:
             app("server", "send", c.send(b"x" * nbytes), cfg["port"], port)

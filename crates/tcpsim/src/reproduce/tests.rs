@@ -89,6 +89,11 @@ fn steps_are_the_simulations() {
                         && matches!(e.kind, EventKind::App { call: AppCall::Listen, lport, .. } if lport == port)
                         && us(e.at) == t
                 }),
+                // A windowed write blocks (no result yet) and leaves
+                // as MSS segments from that instant.
+                Step::Send { .. } if plan.windowed => trace.packets.iter().any(|q| {
+                    q.src == "server" && q.why == Why::Data && us(q.sent_at) == t
+                }),
                 Step::Send { port, bytes } => trace.events.iter().any(|e| {
                     e.host == "server"
                         && matches!(e.kind, EventKind::App { call: AppCall::Send, rport, .. } if rport == port)

@@ -25,6 +25,8 @@ mod process;
 mod reconnect;
 mod retransmit;
 mod third_party;
+#[cfg(feature = "windowed")]
+mod window;
 
 /// One scenario, whole.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +61,10 @@ pub static SCENARIOS: &[&Scenario] = &[
     &connect::CONNECT_DEAD_HOST,
     &middlebox::MIDDLEBOX_IDLE_TIMEOUT,
     &partition::PARTITION_HEALS,
+    #[cfg(feature = "windowed")]
+    &window::PEER_HUNG,
+    #[cfg(feature = "windowed")]
+    &window::HOST_CRASH_BULK,
 ];
 
 /// The scenario with this id.
@@ -319,6 +325,14 @@ fn server_opts(p: &Params) -> SockOpts {
         keepintvl: v(Param::TcpKeepintvl) * SEC,
         keepcnt: v(Param::TcpKeepcnt) as u32,
         user_timeout: v(Param::TcpUserTimeout) * MS,
+        // SO_SNDBUF only where the scenario takes it: it turns on the
+        // windowed model (sim/window.rs) for the server's data.
+        sndbuf: if p.accepts(Param::SoSndbuf) {
+            v(Param::SoSndbuf) as u32
+        } else {
+            0
+        },
+        rcvbuf: 0,
     }
 }
 

@@ -118,9 +118,13 @@ impl World {
             );
             return;
         }
+        if s.tcb.windowed_send() {
+            return self.windowed_send(host, sock, bytes);
+        }
         let was_idle = !s.tcb.in_flight();
         let seq = s.tcb.snd_nxt;
         s.tcb.snd_nxt = seq.wrapping_add(bytes);
+        s.tcb.write_seq = s.tcb.snd_nxt;
         s.tcb.last_data_sent = now;
         s.tcb.rtx.push(Sent::fresh(seq, bytes, false, false, now));
         self.app(host, AppCall::Send, AppResult::Bytes(bytes), None, ports);
@@ -213,6 +217,7 @@ impl World {
         s.tcb.rtx.clear();
         s.tcb.err = Some(err);
         self.set_state(host, sock, TcpState::Closed);
+        self.wake_blocked_writer(host, sock);
         self.wake_reader(host, sock);
         if self.sock(host, sock).is_some_and(|s| s.app.is_none()) {
             self.free_sock(host, sock);

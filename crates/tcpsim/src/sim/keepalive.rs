@@ -33,7 +33,7 @@ impl World {
             // the trace: with tcp_keepalive_time = 1 s and a long
             // TCP_USER_TIMEOUT they would be two records a second.
             KeepaliveStep::Rearm(d) => {
-                let record = !t.in_flight();
+                let record = !t.data_queued();
                 self.arm_as(host, sock, TimerKind::Keepalive, d, record)
             }
             KeepaliveStep::GiveUp => {

@@ -43,6 +43,7 @@ mod ss_view;
 #[cfg(test)]
 mod tests;
 mod timers;
+mod window;
 
 pub use crate::segment::{flags, Seg};
 pub use faults::Action;
@@ -125,6 +126,9 @@ pub struct World {
     pub same_lan: bool,
     /// Neighbour entries being resolved (a failed one is gone).
     neighs: Vec<Option<neigh::Neigh>>,
+    /// The window the segment being sent advertises, when its socket has a
+    /// fixed receive buffer (set by `send_from`, taken by `transmit`).
+    next_win: Option<u16>,
 }
 
 /// Put `v` in a free slot of `slots` (or a new one) and return its index.
@@ -172,6 +176,7 @@ impl World {
             wheel: crate::wheel::Wheel::from_seed(seed),
             same_lan: false,
             neighs: Vec::new(),
+            next_win: None,
         }
     }
 

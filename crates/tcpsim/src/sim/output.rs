@@ -55,7 +55,11 @@ impl World {
             abs_ack: if seg.has(ACK) { seg.ack } else { 0 },
             len: seg.len,
             resend: None,
-            win: if seg.has(RST) { 0 } else { WINDOW },
+            win: match self.next_win.take() {
+                _ if seg.has(RST) => 0,
+                Some(w) => w,
+                None => WINDOW,
+            },
             why,
         });
         self.launch(from, dst, seg, id);
@@ -84,6 +88,18 @@ impl World {
             flags,
             len,
         };
+        if s.tcb.windowed_recv() && flags & RST == 0 {
+            // tcp_select_window (a SYN: tcp_select_initial_window). A
+            // buffer of at most 65,535 bytes needs no window scale
+            // (rcv_wscale 0), so the value is the window in bytes.
+            let w = if flags & SYN != 0 {
+                crate::tcb::syn_window(crate::tcb::sk_buf(s.tcb.opts.rcvbuf))
+            } else {
+                s.tcb.advertise() >> s.tcb.rcv_wscale
+            };
+            self.next_win = Some(w.min(u16::MAX as u32) as u16);
+        }
+        let s = self.sock_mut(host, sock);
         if flags & ACK != 0 {
             // Any segment carrying an ACK satisfies a pending delayed ACK
             // (Linux tcp_event_ack_sent clears the DACK timer).

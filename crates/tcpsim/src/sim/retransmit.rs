@@ -64,10 +64,15 @@ impl World {
         self.arm(host, sock, TimerKind::LossProbe, pto);
     }
 
-    /// Linux `tcp_send_loss_probe`: retransmit the last segment once, then
-    /// fall back to the RTO counted from now.
+    /// Linux `tcp_send_loss_probe`: new data if the send queue has more and
+    /// the peer's window takes it (a windowed socket, `tlp_new_data`), else
+    /// the last segment again; once, then fall back to the RTO counted from
+    /// now.
     pub(super) fn loss_probe(&mut self, host: HostId, sock: usize) {
         let now = self.now;
+        if self.sock_mut(host, sock).tcb.tlp_high_seq.is_none() && self.tlp_new_data(host, sock) {
+            return self.rearm_rto(host, sock);
+        }
         let s = self.sock_mut(host, sock);
         if s.tcb.tlp_high_seq.is_none() {
             if let Some(last) = s.tcb.rtx.last_mut() {
@@ -230,5 +235,5 @@ impl World {
 
 /// The flags of a (re)transmitted data or FIN segment.
 fn data_flags(s: &Sent) -> u8 {
-    ACK | if s.fin { FIN } else { 0 } | if s.len > 0 { PSH } else { 0 }
+    ACK | if s.fin { FIN } else { 0 } | if s.psh { PSH } else { 0 }
 }

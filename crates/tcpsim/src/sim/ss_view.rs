@@ -25,7 +25,11 @@ impl World {
                 // (keepalive); a timewait socket's own timer
                 // (inet_twsk_diag_fill).
                 let timer = if let Some(a) = s.timers.xmit() {
-                    Some((SsTimer::On, left(a.expires), t.retransmits))
+                    if a.kind == TimerKind::Persist {
+                        Some((SsTimer::Persist, left(a.expires), t.probes_out))
+                    } else {
+                        Some((SsTimer::On, left(a.expires), t.retransmits))
+                    }
                 } else if let Some(at) = s.timers.due(TimerKind::Keepalive) {
                     Some((SsTimer::Keepalive, left(at), t.probes_out))
                 } else {
@@ -47,7 +51,13 @@ impl World {
                     send_q: if tw {
                         0
                     } else {
-                        t.snd_nxt.wrapping_sub(t.snd_una)
+                        // tp->write_seq - tp->snd_una: sent and unsent.
+                        let end = if t.windowed_send() {
+                            t.write_seq
+                        } else {
+                            t.snd_nxt
+                        };
+                        end.wrapping_sub(t.snd_una)
                     },
                     local: (h.ip, t.lport),
                     peer: (t.rip, t.rport),

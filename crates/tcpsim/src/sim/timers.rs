@@ -35,7 +35,9 @@ pub(super) struct Timers([Option<Armed>; 4]);
 /// The slot a timer kind lives in.
 fn slot(kind: TimerKind) -> usize {
     match kind {
-        TimerKind::Retransmit | TimerKind::LossProbe => 0,
+        // One slot, as Linux's icsk_pending: a retransmission, a loss
+        // probe or a zero-window probe.
+        TimerKind::Retransmit | TimerKind::LossProbe | TimerKind::Persist => 0,
         TimerKind::Keepalive => 1,
         TimerKind::DelayedAck => 2,
         // (A middlebox's flow timer is never a socket's: see middlebox.rs.)
@@ -184,7 +186,7 @@ impl World {
         // A keepalive expiry while data is in flight only re-arms the timer
         // (see keepalive.rs): left out of the trace, like the delayed ACK.
         let quiet =
-            kind == TimerKind::DelayedAck || (kind == TimerKind::Keepalive && s.tcb.in_flight());
+            kind == TimerKind::DelayedAck || (kind == TimerKind::Keepalive && s.tcb.data_queued());
         if !quiet {
             self.ev(
                 host,
@@ -200,6 +202,7 @@ impl World {
         match kind {
             TimerKind::Retransmit => self.retransmit_timer(host, sock),
             TimerKind::LossProbe => self.loss_probe(host, sock),
+            TimerKind::Persist => self.probe_timer(host, sock),
             TimerKind::Keepalive => self.keepalive_timer(host, sock),
             TimerKind::DelayedAck => self.delack_timer(host, sock),
             TimerKind::FlowIdle => {}

@@ -140,6 +140,13 @@ impl World {
             return Flow::Done;
         }
         self.process_ack(host, sock, seg.ack);
+        // The handshake's ACK gives the window (tcp_rcv_state_process,
+        // TCP_SYN_RECV: snd_wnd from the segment, scaled).
+        let win = self.packets[i.pkt].win as u32;
+        let t = &mut self.sock_mut(host, sock).tcb;
+        if t.windowed_send() {
+            t.snd_wnd = win << t.snd_wscale;
+        }
         self.set_state(host, sock, TcpState::Established);
         self.on_established(host, sock);
         self.app(

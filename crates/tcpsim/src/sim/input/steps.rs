@@ -5,7 +5,7 @@
 //! step either finishes with the segment or passes it on.
 
 use super::{Flow, Input, World};
-use crate::segment::{flags::*, WINDOW};
+use crate::segment::flags::*;
 use crate::sim::HostId;
 use crate::tcb::{segment_acceptable, TCP_ATO_MIN, TCP_TIMEWAIT_LEN};
 use crate::trace::{KernelNote, ResultWord, TcpState, TimerKind, Why};
@@ -23,7 +23,7 @@ impl World {
         let now = self.now;
         let limit = self.hosts[host].sysctl.invalid_ratelimit;
         let t = &self.sock_mut(host, sock).tcb;
-        if segment_acceptable(seg.seq, seg.seg_len(), t.rcv_nxt, WINDOW as u32) {
+        if segment_acceptable(seg.seq, seg.seg_len(), t.rcv_nxt, t.rcv_wnd()) {
             return Flow::Continue;
         }
         if seg.has(RST) {
@@ -94,8 +94,14 @@ impl World {
         if !seg.has(ACK) {
             return Flow::Done;
         }
-        let was_fin_sent = self.sock_mut(host, sock).tcb.fin_sent;
+        let t = &self.sock_mut(host, sock).tcb;
+        let (was_fin_sent, queued) = (t.fin_sent, t.rtx.len());
         self.process_ack(host, sock, seg.ack);
+        if self.sock_mut(host, sock).tcb.windowed_send() {
+            let acked = queued - self.sock_mut(host, sock).tcb.rtx.len();
+            let win = self.packets[i.pkt].win as u32;
+            self.windowed_ack(host, sock, win, acked as u32);
+        }
         let t = &self.sock_mut(host, sock).tcb;
         if !(was_fin_sent && t.snd_una == t.snd_nxt) {
             return Flow::Continue;
@@ -142,7 +148,14 @@ impl World {
             self.free_sock(host, sock);
             return Flow::Done;
         }
-        if seg.seq != t.rcv_nxt || !(closing || state == TcpState::Established) {
+        // Beyond the window offered: dropped and ACKed (tcp_data_queue,
+        // out_of_window).
+        let beyond = t.windowed_recv()
+            && crate::tcb::after(
+                seg.seq.wrapping_add(seg.len),
+                t.rcv_nxt.wrapping_add(t.rcv_wnd()),
+            );
+        if beyond || seg.seq != t.rcv_nxt || !(closing || state == TcpState::Established) {
             self.send_ack(host, sock, Why::Ack);
             return Flow::Done;
         }

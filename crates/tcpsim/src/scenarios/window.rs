@@ -1,0 +1,80 @@
+//! Windows of data: a peer that is alive but stops reading.
+
+use super::{Scenario, Script};
+use crate::params::Param;
+use crate::tcb::{probe0_when, TCP_RTO_MIN};
+use crate::text::text;
+use crate::time::Instant;
+
+pub static PEER_HUNG: Scenario = Scenario {
+    id: "peer-hung",
+    title: text!("对端进程卡住、不再读取：零窗口探测一直有回应", "The peer's process hangs and stops reading: zero-window probes answered forever"),
+    steps: &[
+        text!("客户端进程还活着，但不再读取（死锁、长时间 GC、被 SIGSTOP 暂停）。服务端用一个写循环写出大量数据（默认 1,000,000 字节）。两边的缓冲区都是固定的：服务端设了 <code>SO_SNDBUF</code>，客户端设了 <code>SO_RCVBUF</code>（内核把设置值翻倍，并从此不再自动调整）。", "The client's process is alive but no longer reads (deadlocked, stuck in a long GC pause, SIGSTOPped). The server writes a lot of data (1,000,000 bytes by default) in a write loop. Both buffers are fixed: the server sets <code>SO_SNDBUF</code>, the client <code>SO_RCVBUF</code> (the kernel doubles the value and stops tuning it)."),
+        text!("数据按 MSS（带时间戳时 1448 字节）分段发出，先受拥塞窗口限制（初始 10 段，慢启动），再受客户端通告的接收窗口限制。客户端内核照常收下数据、回 ACK，但没有人读，接收缓冲区越来越满，通告的窗口越来越小（<code>tcp_select_window</code>），直到为 <b>0</b>。", "The data leaves in MSS-sized segments (1448 bytes with timestamps), limited first by the congestion window (10 segments, then slow start) and then by the window the client advertises. The client's kernel takes the data and ACKs it as usual, but nobody reads: its receive buffer fills and the window it offers shrinks (<code>tcp_select_window</code>) to <b>0</b>."),
+        text!("服务端的发送缓冲区随后也满了：<code>send()</code> <b>阻塞</b>，已写入缓冲区的字节停在那里（<code>ss</code> 的 Send-Q）。", "Then the server's send buffer fills too: <code>send()</code> <b>blocks</b>, and what it has copied waits in the buffer (Send-Q in <code>ss</code>)."),
+        text!("没有数据在途，也就没有重传定时器。服务端改用<b>坚持定时器</b>（persist），发<b>零窗口探测</b>：一个不带数据、序号为 SND.UNA − 1 的 ACK。第一次在 RTO（至少 200 毫秒）之后，此后每次翻倍（<code>tcp_probe0_when</code>），最长 <code>tcp_rto_max</code>（120 秒）。客户端内核每次都回 ACK，窗口仍是 0；不过它对窗口外报文的回应 500 毫秒内最多一个（<code>tcp_invalid_ratelimit</code>），所以刚开始间隔很短时，有的探测没有回应。", "With nothing in flight there is no retransmission timer. The server runs the <b>persist timer</b> instead and sends <b>zero-window probes</b>: an ACK without data whose sequence number is SND.UNA − 1. The first goes one RTO (at least 200 ms) later, each next one twice as late (<code>tcp_probe0_when</code>), up to <code>tcp_rto_max</code> (120 s). The client's kernel answers each with an ACK that still says window 0, but it answers segments outside its window at most once per 500 ms (<code>tcp_invalid_ratelimit</code>), so early probes, close together, may go unanswered."),
+        text!("每个有回应的探测都把未回应计数清零（<code>tcp_ack</code>），所以 <code>tcp_retries2</code> 永远用不完；有数据在排队，保活定时器也不会发探测。默认情况下<b>两边的调用都不会返回</b>：服务端的 <code>send()</code> 一直阻塞，连接一直挂着（RFC 1122 4.2.2.17 要求只要对方回应就一直探测下去）。", "Every answered probe resets the count of unanswered ones (<code>tcp_ack</code>), so <code>tcp_retries2</code> is never spent, and keepalive sends nothing while data is queued. By default <b>no call on either side returns</b>: the server's <code>send()</code> stays blocked and the connection hangs on (RFC 1122 4.2.2.17 asks a sender to keep probing as long as the receiver answers)."),
+        text!("设置 <code>tcp_user_timeout</code>（TCP_USER_TIMEOUT）后，从第一次零窗口探测算起（<code>icsk_probes_tstamp</code>）超过这个时长，内核放弃：阻塞的 <code>send()</code> 返回它已经拷贝的字节数，下一次 <code>send()</code> 得到 <b>ETIMEDOUT</b>。这是 Linux 5.11（2021 年 1 月的修复 “tcp: fix TCP_USER_TIMEOUT with zero window”）才有的行为；更早的内核按未回应的探测次数估算时间，而有回应的探测会把次数清零，于是 TCP_USER_TIMEOUT 在这里不起作用。", "With <code>tcp_user_timeout</code> (TCP_USER_TIMEOUT) set, the kernel gives up once that long has passed since the first zero-window probe (<code>icsk_probes_tstamp</code>): the blocked <code>send()</code> returns the bytes it copied and the next <code>send()</code> fails with <b>ETIMEDOUT</b>. That is so since Linux 5.11 (the fix “tcp: fix TCP_USER_TIMEOUT with zero window”, January 2021); earlier kernels estimated the time from the count of unanswered probes, which answered probes reset, so TCP_USER_TIMEOUT did nothing here."),
+        text!("变体 <code>client_host_crash</code> = 1：窗口关上之后，客户端主机在 <code>crash_at</code> 时宕机。探测从此没有回应，连续 <code>tcp_retries2</code> 个没有回应时内核放弃，同样是 ETIMEDOUT，不发 RST。注意退避的次数也以 <code>tcp_retries2</code> 为上限，调小它，探测间隔也跟着变短。", "Variant <code>client_host_crash</code> = 1: after the window has closed, the client's host dies at <code>crash_at</code>. The probes go unanswered from then on, and after <code>tcp_retries2</code> of them in a row the kernel gives up: ETIMEDOUT again, no RST. The backoff too stops growing at <code>tcp_retries2</code> doublings, so a smaller value also keeps the probes closer together."),
+    ],
+    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::WriteAt, Param::WriteBytes, Param::SoSndbuf, Param::SoRcvbuf, Param::TcpUserTimeout, Param::SoKeepalive, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::ClientHostCrash, Param::CrashAt, Param::TcpRetries2, Param::TcpRtoMax, Param::TcpInvalidRatelimit, Param::ObserveS],
+    overrides: &[(Param::WriteAt, 1), (Param::SoSndbuf, 8192), (Param::SoRcvbuf, 8192), (Param::CrashAt, 3), (Param::ObserveS, 300)],
+    script: peer_hung,
+};
+
+/// The client never reads; the server writes `write_bytes` at `write_at`;
+/// with `client_host_crash` the client host dies at `crash_at`.
+fn peer_hung(s: &mut Script) -> Instant {
+    s.client_app.reads = false;
+    s.client_app.opts.rcvbuf = s.p.get(Param::SoRcvbuf) as u32;
+    // A writer that never reads: the error reaches it through send().
+    s.server_app.reads = false;
+    let write_at = s.secs(Param::WriteAt);
+    let bytes = s.p.get(Param::WriteBytes) as u32;
+    s.server_sends(write_at, bytes);
+    let mut end = write_at + s.observe();
+    if s.p.get(Param::ClientHostCrash) == 1 {
+        let crash = s.secs(Param::CrashAt);
+        s.client_crashes(crash);
+        // Every probe that can go out before the count is spent, each at
+        // its longest (the backoff it had reached before the crash only
+        // makes the first ones later), and one more.
+        let rto = 3 * s.rtt() + TCP_RTO_MIN;
+        let budget: u64 = (0..=s.sys.retries2 + 1)
+            .map(|k| probe0_when(rto, k + s.sys.retries2, s.sys.rto_max))
+            .sum();
+        end = end.max(crash + budget + s.sys.rto_max);
+    }
+    let ut = s.server_app.opts.user_timeout;
+    if ut > 0 {
+        end = end.max(write_at + ut + s.sys.rto_max);
+    }
+    end
+}
+
+pub static HOST_CRASH_BULK: Scenario = Scenario {
+    id: "host-crash-bulk",
+    title: text!("服务端有一整窗数据在途时客户端主机宕机：放弃的时刻不变", "The client host dies with a window of data in flight: the give-up time does not change"),
+    steps: &[
+        text!("客户端主机宕机后，服务端一次写入 10 段数据（默认 14,480 字节，发送缓冲区由 <code>SO_SNDBUF</code> 固定，放得下）。初始拥塞窗口是 10 段（<code>TCP_INIT_CWND</code>），这 10 段背靠背发出，没有一个 ACK 回来。", "After the client host dies, the server writes ten segments' worth at once (14,480 bytes by default; the send buffer, fixed by <code>SO_SNDBUF</code>, holds them). The initial congestion window is ten segments (<code>TCP_INIT_CWND</code>): all ten leave back to back, and no ACK comes back."),
+        text!("先是<b>尾部丢包探测</b>（<code>tcp_send_loss_probe</code>）：发送队列里还有新数据、对方窗口也容得下时，探测发的是新数据；这里没有了，就把<b>最后</b>一段再发一遍。多于一段在途时，探测在 2 × SRTT 再加 2 毫秒后发出。", "First the <b>tail loss probe</b> (<code>tcp_send_loss_probe</code>): had the send queue held more data that the peer's window takes, the probe would send that; here it holds none, so the <b>last</b> segment goes again. With more than one segment in flight, the probe waits 2 × SRTT plus 2 ms."),
+        text!("然后是超时重传：每次只重传<b>队首</b>那一段（<code>tcp_enter_loss</code> 把拥塞窗口降到 1），RTO 每次翻倍，直到 <code>tcp_rto_max</code>。", "Then retransmission timeouts: each resends only the <b>head</b> of the queue (<code>tcp_enter_loss</code> cuts the congestion window to 1), the RTO doubling up to <code>tcp_rto_max</code>."),
+        text!("放弃的时刻由 <code>tcp_retries2</code> 换算的时长决定，从第一次超时重传算起，与在途的是 1 段还是 10 段无关：和 <code>host-crash-data-no-reboot</code> 一样，默认 924.6 秒之后的第一次 RTO 到期时，<code>recv()</code> 得到 <b>ETIMEDOUT</b>。数据越多并不会更快失败。", "The give-up time is the budget <code>tcp_retries2</code> stands for, counted from the first timeout retransmission, whether one segment is in flight or ten: as in <code>host-crash-data-no-reboot</code>, at the first RTO expiry past 924.6 s (by default) <code>recv()</code> fails with <b>ETIMEDOUT</b>. More data does not make it fail faster."),
+    ],
+    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::CrashAt, Param::SendAt, Param::WriteBytes, Param::SoSndbuf, Param::TcpRetries2, Param::TcpRtoMin, Param::TcpRtoMax, Param::TcpUserTimeout, Param::ObserveS],
+    overrides: &[(Param::WriteBytes, 14480), (Param::ObserveS, 60)],
+    script: host_crash_bulk,
+};
+
+/// The client host crashes at `crash_at`; `send_at` later the server
+/// writes `write_bytes` (with SO_SNDBUF fixed: the windowed model); watch
+/// for as long as the retransmissions can last.
+fn host_crash_bulk(s: &mut Script) -> Instant {
+    let crash = s.secs(Param::CrashAt);
+    let send_at = crash + s.secs(Param::SendAt);
+    s.client_crashes(crash);
+    let bytes = s.p.get(Param::WriteBytes) as u32;
+    s.server_sends(send_at, bytes);
+    send_at + s.retransmission_budget() + s.observe()
+}
