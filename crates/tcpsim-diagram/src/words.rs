@@ -332,7 +332,7 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
         match server_end_state(trace) {
             Some(tcpsim::trace::TcpState::Established) => {
                 if zh {
-                    format!("永远不会：服务端的连接一直停在 ESTABLISHED，成了半开连接（{fault}后又观察了 {watched}）。")
+                    format!("永远不会：服务端的连接一直停在 ESTABLISHED，从第 {} 秒（{fault}）起成为半开连接，之后又观察了 {watched}。", trim_num(at))
                 } else {
                     format!("Never: the server's connection stays ESTABLISHED, half-open (watched for {watched} after {fault}).")
                 }

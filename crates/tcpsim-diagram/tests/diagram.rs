@@ -366,7 +366,7 @@ fn the_headline_says_when_each_application_learns_what_happened() {
         (
             "host-crash-idle",
             "Never: the server's connection stays ESTABLISHED, half-open (watched for 3 h after the crash).",
-            "永远不会：服务端的连接一直停在 ESTABLISHED，成了半开连接（主机崩溃后又观察了 3 小时）。",
+            "永远不会：服务端的连接一直停在 ESTABLISHED，从第 10 秒（主机崩溃）起成为半开连接，之后又观察了 3 小时。",
         ),
         (
             "keepalive-peer-alive",

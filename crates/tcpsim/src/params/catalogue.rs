@@ -73,7 +73,7 @@ catalogue! {
         max: 127,
         default: 4,
         label: text!("SYN 线性重传次数", "linear SYN retransmissions"),
-        help: text!("开始指数退避之前，有几次 SYN 重传间隔固定为 1 秒（sysctl，Linux 6.5 起）", "SYN retransmissions at a fixed 1 s before backoff starts (sysctl, Linux 6.5+)"),
+        help: text!("开始指数退避之前，SYN 重传保持 1 秒间隔的次数（sysctl，Linux 6.5 起）：值为 N 时，前 N+1 次重传各在上一次之后 1 秒（默认 4：1、1、1、1、1、2、4 秒……）", "how long SYN retransmissions stay 1 s apart before backoff starts (sysctl, Linux 6.5+): with N, the first N+1 retransmissions each come 1 s after the one before (the default 4: 1, 1, 1, 1, 1, 2, 4 s, …)"),
     }
     TcpRtoMin {
         name: "tcp_rto_min",
