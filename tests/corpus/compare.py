@@ -40,16 +40,19 @@ def load_flags():
         if line.startswith("#") or not line.strip():
             continue
         name, whys = line.rstrip("\n").split("\t")
-        plain = set(w for w in whys.split(",") if not w.startswith("resend:"))
-        resent = set(w[len("resend:"):] for w in whys.split(",") if w.startswith("resend:"))
-        flags.append((name, plain, resent))
+        terms = [w for w in whys.split(",") if w]
+        plain = set(w for w in terms if ":" not in w)
+        resent = set(w[len("resend:"):] for w in terms if w.startswith("resend:"))
+        answer = set(tuple(w[len("answer:"):].split(">", 1)) for w in terms
+                     if w.startswith("answer:"))
+        flags.append((name, plain, resent, answer))
     return flags
 
 
 FLAGS = load_flags()
 FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ipv6.src", "tcp.srcport",
           "ip.dst", "ipv6.dst", "tcp.dstport", "tcp.seq_raw", "tcp.flags", "tcp.len",
-          "tcp.stream"] + ["tcp.analysis." + f for f, _, _ in FLAGS]
+          "tcp.stream"] + ["tcp.analysis." + f for f, *_ in FLAGS]
 
 
 def last(v):
@@ -80,7 +83,7 @@ def tshark_frames(path, cache):
                 flags = int(last(c[9]), 16) & 0x1F
             except ValueError:
                 continue
-            set_ = [f for (f, _, _), v in zip(FLAGS, c[12:]) if v != ""]
+            set_ = [f for (f, *_), v in zip(FLAGS, c[12:]) if v != ""]
             lines.append("\t".join([c[0], str(t), src, last(c[4]), dst, last(c[7]), last(c[8]),
                                     str(flags), last(c[10]), last(c[11]), ",".join(set_)]))
         text = "\n".join(lines) + ("\n" if lines else "")
@@ -115,19 +118,29 @@ def our_segments(path):
     if r.returncode != 0:
         return None, r.stderr.strip()
     segs, conns = [], 0
+    last_why = {}  # (conn, src, sport) -> the why of that side's last segment
     for line in r.stdout.splitlines():
         if line.startswith("#"):
             conns = int(line.split()[2])
             continue
         c = line.split("\t")
         flags = sum(LETTERS.get(ch, 0) for ch in c[8])
-        segs.append((int(c[0]), int(c[1]), c[2], c[3], c[4], c[5], c[6], flags, c[9], c[10], int(c[11])))
+        # The why of the other side's last segment before this one: what
+        # this one answers (flags.tsv's answer: terms).
+        answers = last_why.get((c[0], c[4], c[5]), "")
+        last_why[(c[0], c[2], c[3])] = c[10]
+        segs.append((int(c[0]), int(c[1]), c[2], c[3], c[4], c[5], c[6], flags, c[9], c[10],
+                     int(c[11]), answers))
     return (segs, conns), ""
 
 
-def ours_say(flag, why, resend):
-    for name, plain, resent in FLAGS:
+def ours_say(flag, why, resend, answers):
+    """Whether our segment means tshark's flag, by flags.tsv's terms."""
+    is_answer = any((why, answers) in a for _, _, _, a in FLAGS)
+    for name, plain, resent, answer in FLAGS:
         if name == flag:
+            if is_answer:
+                return (why, answers) in answer
             return why in plain or (resend > 0 and why in resent)
     return False
 
@@ -163,7 +176,7 @@ def main():
         sys.exit("build it first: cargo build --release -p tcpsim-analyse --examples")
     if a.tshark_cache:
         os.makedirs(a.tshark_cache, exist_ok=True)
-    counts = {f: [0, 0, 0] for f, _, _ in FLAGS}  # both, only tshark, only ours
+    counts = {f: [0, 0, 0] for f, *_ in FLAGS}  # both, only tshark, only ours
     unmatched_flags = collections.Counter()
     files = readable = conv_equal = 0
     ours_conns = tshark_conns = 0
@@ -195,9 +208,9 @@ def main():
             for x in f[10]:
                 unmatched_flags[x] += 1
         for s, f in pairs:
-            why, resend = s[9], s[10]
-            for flag, _, _ in FLAGS:
-                o, t = ours_say(flag, why, resend), flag in f[10]
+            why, resend, answers = s[9], s[10], s[11]
+            for flag, *_ in FLAGS:
+                o, t = ours_say(flag, why, resend, answers), flag in f[10]
                 if o and t:
                     counts[flag][0] += 1
                 elif t:
@@ -208,13 +221,13 @@ def main():
                     cross[(flag, "ours only", why)] += 1
                 if (o != t) and details:
                     details.write(f"{os.path.basename(path)}\tframe {f[0]}\tconn {s[0]}\t{flag}\t"
-                                  f"{'tshark' if t else 'ours'}\twhy={why} resend={resend}\ttshark={','.join(sorted(f[10])) or '-'}\n")
+                                  f"{'tshark' if t else 'ours'}\twhy={why} resend={resend} answers={answers or '-'}\ttshark={','.join(sorted(f[10])) or '-'}\n")
     print(f"captures: {files}; read by tcpsim: {readable}; connection count equal to tshark's "
           f"conversations in {conv_equal} of {readable} ({ours_conns} connections, tshark {tshark_conns})")
     print(f"segments: tcpsim {segs_total}, tshark TCP frames {frames_total}, matched {matched}")
     print()
     print(f"{'flag':24} {'both':>7} {'tshark':>7} {'ours':>7} {'jaccard':>8}")
-    for flag, _, _ in FLAGS:
+    for flag, *_ in FLAGS:
         b, t, o = counts[flag]
         j = f"{b / (b + t + o):.2f}" if b + t + o else "-"
         print(f"{flag:24} {b:7} {t:7} {o:7} {j:>8}")

@@ -22,21 +22,41 @@ fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus")
 }
 
-/// tests/corpus/flags.tsv: (flag, whys, whys counted when resent).
-fn flags() -> Vec<(String, HashSet<String>, HashSet<String>)> {
+/// One line of tests/corpus/flags.tsv: the flag and its three kinds of term
+/// (that file's header says what each means).
+struct FlagTerms {
+    name: String,
+    /// `W`: a segment whose why is W.
+    plain: HashSet<String>,
+    /// `resend:W`: a segment whose why is W, sent again.
+    resent: HashSet<String>,
+    /// `answer:W>V`: a segment whose why is W answering the other side's V.
+    answer: HashSet<(String, String)>,
+}
+
+fn flags() -> Vec<FlagTerms> {
     let text = std::fs::read_to_string(corpus_dir().join("flags.tsv")).unwrap();
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
             let (name, whys) = l.split_once('\t').unwrap();
-            let (mut plain, mut resent) = (HashSet::new(), HashSet::new());
-            for w in whys.split(',') {
-                match w.strip_prefix("resend:") {
-                    Some(r) => resent.insert(r.to_string()),
-                    None => plain.insert(w.to_string()),
-                };
+            let mut f = FlagTerms {
+                name: name.to_string(),
+                plain: HashSet::new(),
+                resent: HashSet::new(),
+                answer: HashSet::new(),
+            };
+            for w in whys.split(',').filter(|w| !w.is_empty()) {
+                if let Some(r) = w.strip_prefix("resend:") {
+                    f.resent.insert(r.to_string());
+                } else if let Some(a) = w.strip_prefix("answer:") {
+                    let (why, answers) = a.split_once('>').unwrap();
+                    f.answer.insert((why.to_string(), answers.to_string()));
+                } else {
+                    f.plain.insert(w.to_string());
+                }
             }
-            (name.to_string(), plain, resent)
+            f
         })
         .collect()
 }
@@ -136,9 +156,14 @@ fn the_subset_agrees_with_tshark_as_pinned() {
             };
             let (cip, sip) = (ip("client"), ip("server"));
             let first_us = (a.connection.first_at * 1e6).round() as i64;
+            // Each side's last why: what the other side's next segment answers.
+            let mut last_why: HashMap<&str, &str> = HashMap::new();
             for p in &a.trace.packets {
                 segments += 1;
                 let from = p.spoofed_as.as_deref().unwrap_or(&p.src);
+                let to = if from == "server" { "client" } else { "server" };
+                let answers = last_why.get(to).copied().unwrap_or("");
+                last_why.insert(from, p.why.as_str());
                 let (src, dst) = if from == "server" {
                     (&sip, &cip)
                 } else {
@@ -167,10 +192,16 @@ fn the_subset_agrees_with_tshark_as_pinned() {
                 matched += 1;
                 let why = p.why.as_str();
                 let resend = p.resend.unwrap_or(0);
-                for (flag, plain, resent) in &flags {
-                    let ours = plain.contains(why) || (resend > 0 && resent.contains(why));
-                    let theirs = f.flags.contains(flag);
-                    let c = counts.entry(flag.as_str()).or_default();
+                let pair = (why.to_string(), answers.to_string());
+                let is_answer = flags.iter().any(|t| t.answer.contains(&pair));
+                for t in &flags {
+                    let ours = if is_answer {
+                        t.answer.contains(&pair)
+                    } else {
+                        t.plain.contains(why) || (resend > 0 && t.resent.contains(why))
+                    };
+                    let theirs = f.flags.contains(&t.name);
+                    let c = counts.entry(t.name.as_str()).or_default();
                     match (ours, theirs) {
                         (true, true) => c[0] += 1,
                         (false, true) => c[1] += 1,
@@ -186,7 +217,7 @@ fn the_subset_agrees_with_tshark_as_pinned() {
         names.len()
     );
     got.push_str("# flag: both, only tshark, only tcpsim, Jaccard\n");
-    for (flag, _, _) in &flags {
+    for FlagTerms { name: flag, .. } in &flags {
         let [b, t, o] = counts.get(flag.as_str()).copied().unwrap_or_default();
         let j = if b + t + o > 0 {
             format!("{:.2}", b as f64 / (b + t + o) as f64)
