@@ -87,7 +87,11 @@ fn a_capture_fed_in_slices_reads_like_the_native_one() {
     }
     let res = explain(JsValue::from_f64(0.0), JsValue::from_str("zh"));
     let text = get(&get(&res, "diagnosis"), "text").as_string().unwrap();
-    assert!(text.starts_with("正常关闭"), "{text}");
+    // Facts seen first, then the readings: the ending is the first reading.
+    assert!(
+        text.starts_with("所见：") && text.contains("解读：正常关闭"),
+        "{text}"
+    );
 }
 
 #[wasm_bindgen_test]
