@@ -71,8 +71,8 @@ async function loadEnglish() {
 
 // Scenario titles and steps, parameter labels and help, in the page's
 // language: written at build time from the catalogue
-// (crates/tcpsim/src/scenarios/, params.rs). The Chinese steps are the
-// page's own markup.
+// (crates/tcpsim/src/scenarios/, params.rs). The Chinese steps are a module
+// of their own (steps-zh.js), below.
 const texts = () => (state.lang === "en" ? EN_TEXTS : ZH_TEXTS);
 
 // The page's own texts (marked data-i18n) under `root`, in the language shown.
@@ -104,6 +104,53 @@ function loadArticle() {
   return articleLoading;
 }
 
+// Each scenario's steps, the first load's largest text (6.9 KB gzipped for
+// the thirteen), are a module of their own, written at build time from the
+// catalogue: index.html has a link to steps.html (the same text for readers
+// without JavaScript) in their place. It is fetched when a scenario section
+// comes near the viewport, or when the page is idle after start-up.
+let ZH_STEPS = null;
+let stepsLoading = null;
+function loadSteps() {
+  stepsLoading =
+    stepsLoading ||
+    import("./steps-zh.js").then(({ STEPS }) => {
+      ZH_STEPS = STEPS;
+      fillSteps();
+    });
+  stepsLoading.catch(() => {});
+  return stepsLoading;
+}
+
+// Every section's steps in the page's language, once they are here.
+function fillSteps() {
+  const all = state.lang === "en" ? EN_TEXTS.steps : ZH_STEPS;
+  if (!all) return;
+  for (const section of document.querySelectorAll("section.scenario[data-scenario]")) {
+    const list = all[section.dataset.scenario];
+    const steps = $("ol.steps", section);
+    if (!list || !steps) continue;
+    steps.innerHTML = list.map((t) => `<li>${t}</li>`).join("");
+    delete steps.dataset.lazy;
+  }
+}
+
+function watchSteps() {
+  const sections = document.querySelectorAll("section.scenario[data-scenario]");
+  if (!sections.length) return;
+  const seen = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        seen.disconnect();
+        loadSteps();
+      }
+    },
+    { rootMargin: "1500px 0px" },
+  );
+  for (const s of sections) seen.observe(s);
+  (window.requestIdleCallback || setTimeout)(() => loadSteps(), { timeout: 3000 });
+}
+
 function watchArticle() {
   const section = document.getElementById("article");
   if (!section || !section.querySelector('[data-lazy="article"]')) return;
@@ -127,17 +174,18 @@ async function applyLang(lang) {
       notice(`${ui("fatal")}${e}`);
       return;
     }
+  } else if (!ZH_STEPS && state.lang === "en") {
+    // The English steps on screen go when the Chinese ones are here.
+    await loadSteps().catch(() => {});
   }
   state.lang = lang;
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const id of state.info.keys()) {
     const section = document.getElementById(id);
     if (!section) continue;
-    const steps = $("ol.steps", section);
-    if (!state.zhOriginals.has(steps)) state.zhOriginals.set(steps, steps.innerHTML);
     $("h2 .title", section).innerHTML = texts().titles[id];
-    steps.innerHTML = lang === "en" ? EN_TEXTS.steps[id].map((t) => `<li>${t}</li>`).join("") : state.zhOriginals.get(steps);
   }
+  fillSteps();
   translate(document);
   for (const el of document.querySelectorAll("[data-i18n-aria]")) {
     if (!el.dataset.zhAria) el.dataset.zhAria = el.getAttribute("aria-label") || "";
@@ -998,6 +1046,7 @@ async function inSlices(items, work, budget = 30) {
 
 async function start() {
   watchArticle();
+  watchSteps();
   loadCapture();
   foldOnPhone();
   wireToc();
