@@ -388,7 +388,11 @@ test("the scenarios' steps: not in the first load, from the catalogue when near,
   assert.equal(markup.split('data-lazy="steps"').length - 1, zh.length);
   for (const x of zh) assert.ok(!markup.includes(x.steps[0]), `${x.id}'s first step is not in index.html`);
   const s = await open("/index.html");
+  const fetched = [];
+  s.page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
   await ready(s.page);
+  assert.ok(!fetched.some((p) => p.includes("steps")), fetched.join(" "));
+  await s.page.locator(`section#${zh[0].id}`).scrollIntoViewIfNeeded();
   const shown = () =>
     s.page.evaluate(() => Object.fromEntries([...document.querySelectorAll("section.scenario[data-scenario]")].map((sec) => [sec.id, [...sec.querySelectorAll("ol.steps li")].map((li) => li.innerHTML)])));
   await s.page.waitForFunction(() => !document.querySelector('[data-lazy="steps"]'));
