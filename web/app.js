@@ -1046,7 +1046,6 @@ async function inSlices(items, work, budget = 30) {
 
 async function start() {
   watchArticle();
-  watchSteps();
   loadCapture();
   foldOnPhone();
   wireToc();
@@ -1111,6 +1110,9 @@ async function start() {
   });
   performance.mark("controls-ready");
   document.documentElement.dataset.ready = "1";
+  // Watched only now that the first screen and the contents have their
+  // height: before, the first section may seem near.
+  watchSteps();
   loadExplorer();
 }
 
