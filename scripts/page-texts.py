@@ -7,15 +7,20 @@ The catalogues are `tcpsim catalog --lang zh|en` (crates/tcpsim/src/scenarios/
 and params.rs: the one source of every scenario's title and steps and every
 parameter's label and help). This writes, in OUT_DIR:
 
-- index.html: each scenario's <section>, in Chinese, with its title, its
-  steps and the pre-rendered diagram, in place of the marker comment, so
-  readers without JavaScript and search engines get the whole text;
+- index.html: each scenario's <section>, in Chinese, with its title and the
+  pre-rendered diagram, in place of the marker comment; its steps (6.9 KB
+  gzipped for the thirteen, the first load's largest text) are a link to
+  steps.html in their place;
+- steps-zh.js and steps.html: the Chinese steps of every scenario, as a
+  module the page fetches when a scenario section comes near the viewport,
+  and as a page of their own for readers without JavaScript (and search
+  engines), which each section's link points into;
 - texts-zh.js: the Chinese titles and parameter labels (the page's module
-  and the embed import it; the steps are already in the markup);
-- texts-windowed.js: the Chinese steps of the windowed scenarios (WINDOWED)
-  and the labels of the parameters only they take, out of the first load:
-  the page draws those sections with the tools module (the first-load wasm
-  is built without tcpsim's `windowed` feature) and fetches these texts
+  and the embed import it; the steps are steps-zh.js);
+- texts-windowed.js: the labels of the parameters only the windowed
+  scenarios (WINDOWED) take, and their Chinese steps, out of the first
+  load: the page draws those sections with the tools module (the first-load
+  wasm is built without tcpsim's `windowed` feature) and fetches these texts
   with it;
 - texts-en.js: the English titles, steps and parameter labels, imported by
   the English chunk, which the page fetches when a reader switches language;
@@ -82,19 +87,51 @@ def plain(text):
 
 def section(s):
     sid = html.escape(s["id"], quote=True)
-    # A windowed section's steps come with the tools module (texts-windowed.js).
-    steps = "" if s["id"] in WINDOWED else "\n".join(f"        <li>{t}</li>" for t in s["steps"])
     alt = html.escape(plain(s["title"]) + "：时序图", quote=True)
     return f"""    <section class="scenario" id="{sid}" data-scenario="{sid}">
       <h2><a class="anchor" href="#s={sid}" aria-hidden="true" tabindex="-1">#</a> <span class="title">{s["title"]}</span></h2>
-      <details class="explain" open><summary data-i18n="explain">经过</summary><ol class="steps">
-{steps}
+      <details class="explain" open><summary data-i18n="explain">经过</summary><ol class="steps" data-lazy="steps">
+        <li><a href="steps.html#{sid}">经过（单独页面）</a></li>
       </ol></details>
       <figure class="diagram">
         <noscript><img src="prerendered/{sid}.zh.svg" alt="{alt}" loading="lazy" width="760"></noscript>
       </figure>
       <div class="live" hidden></div>
     </section>
+"""
+
+
+def steps_page(index_html, scenarios):
+    """Every scenario's steps, for readers without JavaScript."""
+    csp = CSP.search(index_html)
+    body = "".join(
+        f"""    <section class="scenario" id="{html.escape(s["id"], quote=True)}">
+      <h2><a href="index.html#s={html.escape(s["id"], quote=True)}">{s["title"]}</a></h2>
+      <ol class="steps">
+"""
+        + "\n".join(f"        <li>{t}</li>" for t in s["steps"])
+        + """
+      </ol>
+    </section>
+"""
+        for s in scenarios
+    )
+    return f"""<!doctype html>
+<html lang="zh-CN" data-theme="auto">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  {csp.group(0) if csp else ""}
+  <title>经过 · TCP 崩溃实验室</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="style.css">
+</head>
+<body>
+  <header class="top"><p class="brand"><a href="index.html">TCP 崩溃实验室</a></p></header>
+  <main>
+{body}  </main>
+</body>
+</html>
 """
 
 
@@ -135,6 +172,11 @@ def main():
     with open(os.path.join(out, "article.html"), "w", encoding="utf-8") as f:
         f.write(article_page(page, body))
     page = page[: art.start(2)] + STUB + page[art.end(2) :]
+    with open(os.path.join(out, "steps.html"), "w", encoding="utf-8") as f:
+        f.write(steps_page(page, zh["scenarios"]))
+    with open(os.path.join(out, "steps-zh.js"), "w", encoding="utf-8") as f:
+        steps = {s["id"]: s["steps"] for s in zh["scenarios"]}
+        f.write(HEADER + f"export const STEPS = {json.dumps(steps, ensure_ascii=False, separators=(',', ':'))};\n")
     with open(index, "w", encoding="utf-8") as f:
         f.write(page)
     ids = [s["id"] for s in zh["scenarios"]]

@@ -71,8 +71,8 @@ async function loadEnglish() {
 
 // Scenario titles and steps, parameter labels and help, in the page's
 // language: written at build time from the catalogue
-// (crates/tcpsim/src/scenarios/, params.rs). The Chinese steps are the
-// page's own markup.
+// (crates/tcpsim/src/scenarios/, params.rs). The Chinese steps are a module
+// of their own (steps-zh.js), below.
 const texts = () => (state.lang === "en" ? EN_TEXTS : ZH_TEXTS);
 
 // The page's own texts (marked data-i18n) under `root`, in the language shown.
@@ -104,6 +104,53 @@ function loadArticle() {
   return articleLoading;
 }
 
+// Each scenario's steps, the first load's largest text (6.9 KB gzipped for
+// the thirteen), are a module of their own, written at build time from the
+// catalogue: index.html has a link to steps.html (the same text for readers
+// without JavaScript) in their place. It is fetched when a scenario section
+// comes within 400 px of the viewport: not at first on a desktop (the first
+// section starts 1,650 px down, below the first screen and the contents).
+let ZH_STEPS = null;
+let stepsLoading = null;
+function loadSteps() {
+  stepsLoading =
+    stepsLoading ||
+    import("./steps-zh.js").then(({ STEPS }) => {
+      ZH_STEPS = STEPS;
+      fillSteps();
+    });
+  stepsLoading.catch(() => {});
+  return stepsLoading;
+}
+
+// Every section's steps in the page's language, once they are here.
+function fillSteps() {
+  const all = state.lang === "en" ? EN_TEXTS.steps : ZH_STEPS;
+  if (!all) return;
+  for (const section of document.querySelectorAll("section.scenario[data-scenario]")) {
+    const list = all[section.dataset.scenario];
+    const steps = $("ol.steps", section);
+    if (!list || !steps) continue;
+    steps.innerHTML = list.map((t) => `<li>${t}</li>`).join("");
+    delete steps.dataset.lazy;
+  }
+}
+
+function watchSteps() {
+  const sections = document.querySelectorAll("section.scenario[data-scenario]");
+  if (!sections.length) return;
+  const seen = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        seen.disconnect();
+        loadSteps();
+      }
+    },
+    { rootMargin: "400px 0px" },
+  );
+  for (const s of sections) seen.observe(s);
+}
+
 function watchArticle() {
   const section = document.getElementById("article");
   if (!section || !section.querySelector('[data-lazy="article"]')) return;
@@ -120,13 +167,11 @@ function watchArticle() {
 }
 
 // A scenario section's title and steps in the page's language.
+// A section's title in the page's language (its steps: fillSteps).
 function sectionTexts(id) {
   const section = document.getElementById(id);
   if (!section) return;
-  const steps = $("ol.steps", section);
-  if (!state.zhOriginals.has(steps)) state.zhOriginals.set(steps, steps.innerHTML);
   $("h2 .title", section).innerHTML = texts().titles[id];
-  steps.innerHTML = state.lang === "en" ? EN_TEXTS.steps[id].map((t) => `<li>${t}</li>`).join("") : state.zhOriginals.get(steps);
 }
 
 async function applyLang(lang) {
@@ -137,10 +182,14 @@ async function applyLang(lang) {
       notice(`${ui("fatal")}${e}`);
       return;
     }
+  } else if (!ZH_STEPS && state.lang === "en") {
+    // The English steps on screen go when the Chinese ones are here.
+    await loadSteps().catch(() => {});
   }
   state.lang = lang;
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const id of state.info.keys()) sectionTexts(id);
+  fillSteps();
   translate(document);
   for (const el of document.querySelectorAll("[data-i18n-aria]")) {
     if (!el.dataset.zhAria) el.dataset.zhAria = el.getAttribute("aria-label") || "";
@@ -960,12 +1009,15 @@ function loadLater() {
         const id = s.id;
         if (!later.has(id)) continue;
         state.info.set(id, s);
-        $("ol.steps", document.getElementById(id)).innerHTML = TEXTS.steps[id].map((x) => `<li>${x}</li>`).join("");
+        const steps = $("ol.steps", document.getElementById(id));
+        steps.innerHTML = TEXTS.steps[id].map((x) => `<li>${x}</li>`).join("");
+        delete steps.dataset.lazy;
         addSection(id);
         sectionTexts(id);
         simulateSection(id, defaults(id));
         buildControls(id);
       }
+      if (state.lang === "en") fillSteps();
     });
   return laterLoading;
 }
@@ -1116,6 +1168,9 @@ async function start() {
   });
   performance.mark("controls-ready");
   document.documentElement.dataset.ready = "1";
+  // Watched only now that the first screen and the contents have their
+  // height: before, the first section may seem near.
+  watchSteps();
   loadExplorer();
 }
 

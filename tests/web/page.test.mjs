@@ -450,6 +450,45 @@ test("the article section: a plain #article link is no scenario, its text comes 
   await done(n);
 });
 
+test("the scenarios' steps: not in the first load, from the catalogue when near, in either language, and whole on steps.html", async () => {
+  const zh = JSON.parse(execFileSync(cli, ["catalog", "--lang", "zh"], { encoding: "utf8" })).scenarios;
+  const en = JSON.parse(execFileSync(cli, ["catalog", "--lang", "en"], { encoding: "utf8" })).scenarios;
+  // index.html holds a link to steps.html in each section's place, no step.
+  const markup = fs.readFileSync(path.join(root, "dist/index.html"), "utf8");
+  assert.equal(markup.split('data-lazy="steps"').length - 1, zh.length);
+  for (const x of zh) assert.ok(!markup.includes(x.steps[0]), `${x.id}'s first step is not in index.html`);
+  const s = await open("/index.html");
+  const fetched = [];
+  s.page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  await ready(s.page);
+  assert.ok(!fetched.some((p) => p.includes("steps")), fetched.join(" "));
+  await s.page.locator(`section#${zh[0].id}`).scrollIntoViewIfNeeded();
+  const shown = () =>
+    s.page.evaluate(() => Object.fromEntries([...document.querySelectorAll("section.scenario[data-scenario]")].map((sec) => [sec.id, [...sec.querySelectorAll("ol.steps li")].map((li) => li.innerHTML)])));
+  await s.page.waitForFunction(() => !document.querySelector('[data-lazy="steps"]'));
+  for (const x of zh) assert.deepEqual((await shown())[x.id], x.steps, x.id);
+  await s.page.click("#lang-toggle");
+  await s.page.waitForFunction(() => document.documentElement.lang === "en");
+  const inEnglish = await shown();
+  for (const x of en) assert.deepEqual(inEnglish[x.id], x.steps, x.id);
+  await s.page.click("#lang-toggle");
+  await s.page.waitForFunction(() => document.documentElement.lang === "zh-CN");
+  const back = await shown();
+  for (const x of zh) assert.deepEqual(back[x.id], x.steps, x.id);
+  await done(s);
+  // Without JavaScript: each section links to its steps on a page of their own.
+  const n = await open("/index.html", { javaScriptEnabled: false });
+  const link = await n.page.locator(`section#${zh[0].id} ol.steps a`).getAttribute("href");
+  assert.equal(link, `steps.html#${zh[0].id}`);
+  await done(n);
+  const p = await open("/steps.html", { javaScriptEnabled: false });
+  for (const x of zh) {
+    assert.deepEqual(await p.page.locator(`section#${x.id} ol.steps li`).evaluateAll((lis) => lis.map((li) => li.innerHTML)), x.steps, x.id);
+    assert.equal(await p.page.locator(`section#${x.id} h2 a`).getAttribute("href"), `index.html#s=${x.id}`);
+  }
+  await done(p);
+});
+
 test("the embed snippet a blog pastes sizes its own iframe, and only from a number its iframe sends", async () => {
   const s = await open("/index.html");
   await ready(s.page);
