@@ -62,7 +62,6 @@ impl World {
     /// in flight and the window keeps data back, the persist timer starts
     /// (`tcp_check_probe_timer`).
     pub(super) fn write_xmit(&mut self, host: HostId, sock: usize) {
-        let now = self.now;
         loop {
             let t = &mut self.sock_mut(host, sock).tcb;
             let unsent = t.write_seq.wrapping_sub(t.snd_nxt);
@@ -76,16 +75,7 @@ impl World {
                 break;
             }
             let was_idle = !t.in_flight();
-            let seq = t.snd_nxt;
-            t.snd_nxt = seq.wrapping_add(len);
-            t.last_data_sent = now;
-            // PSH on the segment that empties the queue (tcp_push, forced_push).
-            let psh = if t.snd_nxt == t.write_seq { PSH } else { 0 };
-            t.rtx.push(Sent {
-                psh: psh != 0,
-                ..Sent::fresh(seq, len, false, false, now)
-            });
-            self.send_from(host, sock, seq, ACK | psh, len, Why::Data);
+            self.send_new_segment(host, sock, len, Why::Data);
             self.after_new_data(host, sock, was_idle);
         }
         self.check_probe_timer(host, sock);
@@ -181,12 +171,29 @@ impl World {
         }
     }
 
+    /// One new segment of `len` bytes from the send queue onto the wire
+    /// (`tcp_transmit_skb` of a fresh skb): SND.NXT advances, the segment
+    /// joins the retransmission queue, PSH on the one that empties the
+    /// queue (`tcp_push`, `forced_push`).
+    fn send_new_segment(&mut self, host: HostId, sock: usize, len: u32, why: Why) {
+        let now = self.now;
+        let t = &mut self.sock_mut(host, sock).tcb;
+        let seq = t.snd_nxt;
+        t.snd_nxt = seq.wrapping_add(len);
+        t.last_data_sent = now;
+        let psh = if t.snd_nxt == t.write_seq { PSH } else { 0 };
+        t.rtx.push(Sent {
+            psh: psh != 0,
+            ..Sent::fresh(seq, len, false, false, now)
+        });
+        self.send_from(host, sock, seq, ACK | psh, len, why);
+    }
+
     /// The loss probe's first choice (Linux `tcp_send_loss_probe`): one new
     /// segment from the send queue if the peer's window takes it, whatever
     /// the congestion window (`tcp_write_xmit` with push_one = 2). Returns
     /// whether it sent one.
     pub(super) fn tlp_new_data(&mut self, host: HostId, sock: usize) -> bool {
-        let now = self.now;
         let t = &mut self.sock_mut(host, sock).tcb;
         if !t.windowed_send() {
             return false;
@@ -197,16 +204,8 @@ impl World {
         if len == 0 || crate::tcb::after(t.snd_nxt.wrapping_add(len), wnd_end) {
             return false;
         }
-        let seq = t.snd_nxt;
-        t.snd_nxt = seq.wrapping_add(len);
-        t.last_data_sent = now;
-        let psh = if t.snd_nxt == t.write_seq { PSH } else { 0 };
-        t.rtx.push(Sent {
-            psh: psh != 0,
-            ..Sent::fresh(seq, len, false, false, now)
-        });
-        t.tlp_high_seq = Some(t.snd_nxt);
-        self.send_from(host, sock, seq, ACK | psh, len, Why::TailLossProbe);
+        t.tlp_high_seq = Some(t.snd_nxt.wrapping_add(len));
+        self.send_new_segment(host, sock, len, Why::TailLossProbe);
         true
     }
 
