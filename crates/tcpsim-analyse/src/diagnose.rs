@@ -19,7 +19,14 @@ pub enum Ending {
     /// `by`'s kernel answered with RST at `at`.
     ResetAfterClose { by: Side, fin_at: f64, at: f64 },
     /// `by` closed with data unread: RST instead of FIN, at `at`.
-    ResetUnreadData { by: Side, at: f64 },
+    /// `answered_at`: when `by` sent data after the other side's last data
+    /// (an answer at the application level, so that data had been read):
+    /// then an abortive close on purpose is the likelier reading.
+    ResetUnreadData {
+        by: Side,
+        at: f64,
+        answered_at: Option<f64>,
+    },
     /// `by` sent FIN at `fin_at`, then RST at `at`, answering nothing the
     /// capture shows: an abortive close after the orderly one.
     ResetAfterFin { by: Side, fin_at: f64, at: f64 },
@@ -28,15 +35,12 @@ pub enum Ending {
     MptcpFastClose { by: Side, asked_at: f64, at: f64 },
     /// `by` no longer had this connection: its RST answered the other
     /// side's segment at `at`, after silence since `silent_since`; but
-    /// something rules out a reboot: its own FIN at `fin_at`, or `others`
-    /// other connections of its address carrying segments before and after
-    /// the silence.
+    /// something rules out a reboot (`against`).
     SocketGone {
         by: Side,
         silent_since: f64,
         at: f64,
-        fin_at: Option<f64>,
-        others: u32,
+        against: NotReboot,
         answered_resend: Option<u32>,
     },
     /// `by` no longer had the connection (it rebooted, most likely): its RST
@@ -145,6 +149,25 @@ impl Ending {
         }
     }
 }
+
+/// What rules a reboot out when a side's RST says it no longer had the
+/// connection.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NotReboot {
+    /// Its own FIN at this time: its application closed the connection.
+    OwnFin(f64),
+    /// This many other connections of its address carried segments before
+    /// and after the silence.
+    Others(u32),
+    /// The silence before the RST was shorter than [`MIN_REBOOT_S`].
+    TooSoon,
+}
+
+/// The shortest silence a reboot can hide behind, in seconds: a host that
+/// restarts boots a kernel and brings its network up again, which takes
+/// seconds; a RST after less silence than this came from a host that was
+/// running.
+pub(crate) const MIN_REBOOT_S: f64 = 1.0;
 
 /// What shows a RST came from a third party in a side's name.
 #[derive(Clone, Debug, PartialEq)]
@@ -337,12 +360,13 @@ fn first_reading(e: &Ending, f: &Facts) -> (String, String) {
             by,
             silent_since,
             at,
-            fin_at,
-            others,
+            ref against,
             ..
         } => {
-            let (why_en, why_zh) = match fin_at {
-                Some(fin) => (
+            let up_en = "so the host was up and only this socket was gone (an abortive close whose RST did not get through, a killed socket, or a NAT or firewall in between that forgot the flow and answered for it)";
+            let up_zh = "说明主机一直在运行，只是这个套接字没了（中止关闭的 RST 没有送达、套接字被强制关闭，或者路径上的 NAT、防火墙忘了这条流并代为回应）";
+            let (why_en, why_zh) = match *against {
+                NotReboot::OwnFin(fin) => (
                     format!(
                         "it had sent its own FIN at {}, so its application closed the connection and the kernel later dropped the socket (the FIN_WAIT_2 timeout, tcp_fin_timeout, 60 s on Linux; or an abortive close)",
                         t_en(fin)
@@ -352,13 +376,23 @@ fn first_reading(e: &Ending, f: &Facts) -> (String, String) {
                         t_zh(fin)
                     ),
                 ),
-                None => (
+                NotReboot::Others(others) => (
                     format!(
-                        "its address kept {} running across the silence (segments from it after this RST, on connections it had before the silence), so the host was up and only this socket was gone (an abortive close whose RST did not get through, a killed socket, or a NAT or firewall in between that forgot the flow and answered for it)",
+                        "its address kept {} running across the silence (segments from it after this RST, on connections it had before the silence), {up_en}",
                         if others == 1 { "another connection".to_string() } else { format!("{others} other connections") }
                     ),
                     format!(
-                        "它的地址上另有 {others} 条连接在这段沉默之前就已存在、在这个 RST 之后仍由它发出报文，说明主机一直在运行，只是这个套接字没了（中止关闭的 RST 没有送达、套接字被强制关闭，或者路径上的 NAT、防火墙忘了这条流并代为回应）"
+                        "它的地址上另有 {others} 条连接在这段沉默之前就已存在、在这个 RST 之后仍由它发出报文，{up_zh}"
+                    ),
+                ),
+                NotReboot::TooSoon => (
+                    format!(
+                        "it had been silent for only {}, far less than a host needs to restart (boot a kernel and bring its network up again), {up_en}",
+                        gap_en(at - silent_since)
+                    ),
+                    format!(
+                        "它只沉默了 {}，远不够一台主机重启（启动内核、重新配好网络），{up_zh}",
+                        gap_zh(at - silent_since)
                     ),
                 ),
             };
@@ -379,20 +413,21 @@ fn first_reading(e: &Ending, f: &Facts) -> (String, String) {
                 ),
             )
         }
-        Ending::ResetUnreadData { by, at } => (
-            format!(
-                "the {} closed with data still unread: its kernel sent RST instead of FIN at {}, and the {}'s recv() returns ECONNRESET",
-                w(by),
-                t_en(at),
-                w(by.other())
-            ),
-            format!(
-                "{}关闭时还有数据没读：内核在 {}发出 RST 而不是 FIN，{}的 recv() 返回 ECONNRESET",
-                z(by),
-                t_zh(at),
-                z(by.other())
-            ),
-        ),
+        Ending::ResetUnreadData {
+            by,
+            at,
+            answered_at,
+        } => {
+            // The other side had closed already: no call of its application
+            // is left to fail (a close() leaves none; only after shutdown()
+            // would a recv() see ECONNRESET).
+            let o = by.other() as usize;
+            let told = f.fin[o].is_none_or(|fin| fin > at);
+            match answered_at {
+                None => unread_reading(by, at, told),
+                Some(answered) => abort_reading(by, at, answered, told),
+            }
+        }
         Ending::PeerRebooted {
             by,
             silent_since,
@@ -704,6 +739,75 @@ fn first_reading(e: &Ending, f: &Facts) -> (String, String) {
     }
 }
 
+/// RST instead of FIN, with the other side's data not answered: most
+/// likely unread data at close (Linux `tcp_close`: data_was_unread).
+fn unread_reading(by: Side, at: f64, told: bool) -> (String, String) {
+    let w = |s: Side| s.word(Lang::En);
+    let z = |s: Side| s.word(Lang::Zh);
+    let (tail_en, tail_zh) = reset_news(by.other(), told);
+    (
+        format!(
+            "the {} closed with data still unread: its kernel sent RST instead of FIN at {}{tail_en}",
+            w(by),
+            t_en(at)
+        ),
+        format!(
+            "{}关闭时还有数据没读：内核在 {}发出 RST 而不是 FIN{tail_zh}",
+            z(by),
+            t_zh(at)
+        ),
+    )
+}
+
+/// What the RST's receiver hears of it: its recv() fails, unless it had
+/// sent its own FIN before (then a close() left no call to fail).
+fn reset_news(to: Side, told: bool) -> (String, String) {
+    if told {
+        (
+            format!(
+                ", and the {}'s recv() returns ECONNRESET",
+                to.word(Lang::En)
+            ),
+            format!("，{}的 recv() 返回 ECONNRESET", to.word(Lang::Zh)),
+        )
+    } else {
+        (
+            format!(
+                "; the {} had sent its FIN before, so if it had called close() no call of its application is left to fail (after shutdown(), a recv() returns ECONNRESET)",
+                to.word(Lang::En)
+            ),
+            format!(
+                "；{}之前已经发过 FIN，如果它调用的是 close()，应用里已经没有调用会因此失败（如果只是 shutdown()，recv() 返回 ECONNRESET）",
+                to.word(Lang::Zh)
+            ),
+        )
+    }
+}
+
+/// RST instead of FIN from a side that had answered the other's last data
+/// (so it had read it): an abortive close on purpose is the likelier one.
+fn abort_reading(by: Side, at: f64, answered: f64, told: bool) -> (String, String) {
+    let w = |s: Side| s.word(Lang::En);
+    let z = |s: Side| s.word(Lang::Zh);
+    let (tail_en, tail_zh) = reset_news(by.other(), told);
+    (
+        format!(
+            "the {}'s application aborted the connection at {} (SO_LINGER with a zero timeout): it had answered the {}'s last data at {}, so that data had been read, and on Linux a close() with nothing unread sends FIN, not RST{tail_en}",
+            w(by),
+            t_en(at),
+            w(by.other()),
+            t_en(answered)
+        ),
+        format!(
+            "{}的应用在 {}中止了连接（SO_LINGER 超时设为 0）：它在 {}已经回应了{}最后发来的数据，说明这些数据已经读过；而在 Linux 上，没有未读数据时 close() 发的是 FIN，不是 RST{tail_zh}",
+            z(by),
+            t_zh(at),
+            t_zh(answered),
+            z(by.other())
+        ),
+    )
+}
+
 fn gap_en(x: f64) -> String {
     if x < 0.001 {
         format!("{} µs", (x * 1e6).round() as u64)
@@ -821,7 +925,11 @@ fn other_readings(e: &Ending) -> Vec<(String, String)> {
                 z(by)
             ),
         )],
-        Ending::ResetUnreadData { by, .. } => vec![(
+        Ending::ResetUnreadData {
+            by,
+            answered_at: None,
+            ..
+        } => vec![(
             format!(
                 "or the {}'s application aborted on purpose (SO_LINGER with a zero timeout): the same RST on the wire; unread data is the likelier one when the {} had sent data the {} had not answered at the application level",
                 w(by),
@@ -832,6 +940,20 @@ fn other_readings(e: &Ending) -> Vec<(String, String)> {
                 "也可能是{}的应用有意中止（SO_LINGER 超时设为 0）：线上的 RST 完全一样；如果{}发出的数据还没有得到{}应用层面的回应，更可能是有数据没读",
                 z(by),
                 z(by.other()),
+                z(by)
+            ),
+        )],
+        Ending::ResetUnreadData {
+            by,
+            answered_at: Some(_),
+            ..
+        } => vec![(
+            format!(
+                "or the {} closed with data still unread after all (a request it had read only in part): its kernel then sends RST instead of FIN, the same on the wire",
+                w(by)
+            ),
+            format!(
+                "也可能{}关闭时还是有数据没读（请求只读了一部分）：这时内核发 RST 而不是 FIN，线上看起来一样",
                 z(by)
             ),
         )],

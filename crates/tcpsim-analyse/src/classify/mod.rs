@@ -69,7 +69,7 @@ use tcpsim::trace::{
 };
 
 use crate::decode::{NO_WSCALE, OPT_ANY, OPT_MP_FASTCLOSE, OPT_SACK, OPT_SACK_OK};
-use crate::diagnose::{hops, Ending, Evidence, Facts, CLOCK_JUMP};
+use crate::diagnose::{hops, Ending, Evidence, Facts, NotReboot, CLOCK_JUMP, MIN_REBOOT_S};
 use crate::table::{seq_lt, Seg, ACK, FIN, RST, SYN};
 use crate::Side;
 
@@ -679,6 +679,29 @@ fn facts(run: &Run<'_>, capture_end: f64) -> Facts {
     f
 }
 
+/// When `x` sent data after the other side's last data, before `at`: an
+/// answer at the application level, so the other side's data had been
+/// read. None when the other side sent no data, or sent the last of it.
+fn answered_at(run: &Run<'_>, x: usize, at: f64) -> Option<f64> {
+    let x_name = name(x);
+    let mut last = [None::<f64>; 2];
+    // New data only: a resend or a probe answers nothing.
+    let new_data = |p: &&Packet| {
+        p.len > 0
+            && p.sent_at <= at
+            && p.resend.is_none()
+            && !matches!(p.why, Why::KeepaliveProbe | Why::ZeroWindowProbe)
+    };
+    for p in run.packets.iter().filter(new_data) {
+        let k = usize::from(p.src != x_name);
+        last[k] = Some(p.sent_at);
+    }
+    match last {
+        [Some(mine), Some(theirs)] if mine > theirs => Some(mine),
+        _ => None,
+    }
+}
+
 /// How the connection ended, from what the run saw.
 fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> Ending {
     let st = &run.story;
@@ -740,13 +763,21 @@ fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> End
                     run.input.server.2
                 };
                 let others = (run.input.others_across)(addr, ns(quiet), ns(at));
-                if fin_at.is_some() || others > 0 {
+                let against = if let Some(fin) = fin_at {
+                    Some(NotReboot::OwnFin(fin))
+                } else if others > 0 {
+                    Some(NotReboot::Others(others))
+                } else if at - quiet < MIN_REBOOT_S {
+                    Some(NotReboot::TooSoon)
+                } else {
+                    None
+                };
+                if let Some(against) = against {
                     return Ending::SocketGone {
                         by,
                         silent_since: quiet,
                         at,
-                        fin_at,
-                        others,
+                        against,
                         answered_resend: resend,
                     };
                 }
@@ -768,10 +799,21 @@ fn ending(run: &Run<'_>, gave_up: Option<(usize, f64)>, capture_end: f64) -> End
                 if let Some((_, asked_at)) = st.fastclose.filter(|f| f.0 != x && f.1 <= at) {
                     return Ending::MptcpFastClose { by, asked_at, at };
                 }
-                if let Some(fin_at) = st.fins[x].filter(|&f| f <= at) {
-                    return Ending::ResetAfterFin { by, fin_at, at };
+                match st.fins[x] {
+                    Some(fin_at) if fin_at <= at => {
+                        return Ending::ResetAfterFin { by, fin_at, at }
+                    }
+                    // Its FIN later in the capture (a clock that runs
+                    // backwards, or a crafted capture): not "RST instead of
+                    // FIN", only a RST.
+                    Some(_) => return Ending::Reset { by, at },
+                    None => {}
                 }
-                return Ending::ResetUnreadData { by, at };
+                return Ending::ResetUnreadData {
+                    by,
+                    at,
+                    answered_at: answered_at(run, x, at),
+                };
             }
             _ => return Ending::Reset { by, at },
         }

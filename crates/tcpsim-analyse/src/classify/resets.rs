@@ -79,6 +79,15 @@ impl Run<'_> {
         if accepted {
             self.note(y, KernelNote::RstAccepted, Some(i), t);
             let connecting = self.tcb[y].st == Some(TcpState::SynSent);
+            // A passive open that a RST ends in SYN_RECEIVED goes back to
+            // LISTEN and nobody is told (RFC 9293 3.10.7.4: "The user need
+            // not be informed"; Linux drops the request socket,
+            // tcp_check_req): accept() never returned it, so no call of
+            // the application fails.
+            if self.tcb[y].st == Some(TcpState::SynReceived) && self.tcb[y].syns.is_empty() {
+                self.state(y, TcpState::Listen, t);
+                return true;
+            }
             self.state(y, TcpState::Closed, t);
             if self.tcb[y].fin_seq.is_none() {
                 let fault = if forged {
@@ -113,8 +122,18 @@ impl Run<'_> {
             .take(256)
             .find(|&j| self.side_of(&segs[j]) == y && self.forged[j].is_none())
             .filter(|&j| self.at(segs[j].ts) >= last_x);
+        // An answer leaves at once: a RST long after the segment it would
+        // answer (more than two of x's round trips from the capture point
+        // and 50 ms) was sent on x's own account, whatever its numbers say
+        // (an abortive close carries SND.NXT, which is the peer's ACK too).
+        // Without a round trip of x's to go by (no sample: 0), any delay
+        // may be the path's.
+        let rtt = self.rtt[x];
         let reply_to = prev.filter(|&j| {
             let p = &segs[j];
+            if rtt > 0.0 && t - self.at(p.ts) > 2.0 * rtt + 0.05 {
+                return false;
+            }
             if p.has(ACK) {
                 !s.has(ACK) && s.seq == p.ack
             } else {
