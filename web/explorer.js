@@ -25,7 +25,7 @@ import { snippets } from "./explorer-code.js";
 
 const T = {
   zh: {
-    legendCase: "1. 对端出了什么事？当时连接处在什么状态？",
+    legendCase: "1. 出事时（对端主机宕机，或者对端不再读取），连接处在什么状态？",
     cases: {
       idle: ["连接空闲", "对端主机宕机时，两边都没有数据要发（比如连接池里闲着的连接）。"],
       data: ["有数据在途", "你的应用刚发出请求或查询，对端主机已经不在了，没有人确认。"],
@@ -124,7 +124,7 @@ const T = {
     gap: (g) => `下面的检测时间从宕机算起，而对端最后一个报文比宕机早 ${g} 到达。`,
   },
   en: {
-    legendCase: "1. What happened to the peer, and what was the connection doing?",
+    legendCase: "1. What was the connection doing when the peer died, or stopped reading?",
     cases: {
       idle: ["Idle", "neither side had anything to send when the peer's host died (say, a pooled connection waiting for work)."],
       data: ["Data in flight", "your application had just sent a request or a query, and the peer's host is gone: nobody acknowledges it."],
