@@ -344,8 +344,8 @@ pub const PRESETS: &[Preset] = &[
             "That is TCP alone. With keepalive on, gRPC sends an HTTP/2 PING every KEEPALIVE_TIME, which is a write: the connection is then not idle but the “data in flight” case; see that case's time.",
         )),
         reading_note: Some((
-            "这里只画了 TCP 这一层。C-core 在 connect() 之前就设了 TCP_USER_TIMEOUT，所以它在这种情形下也起作用：零窗口探测有回应，但从第一个探测算起满 TCP_USER_TIMEOUT，内核就放弃连接（Linux 5.11 起），之后对这个套接字的写返回 ETIMEDOUT。gRPC 自己的 HTTP/2 PING 也写进同一条字节流，排在对端没读的数据后面，对端进程不读就回不了它；gRPC 据此何时自己关闭连接，这里没有模拟。",
-            "Only TCP is drawn here. C-core sets TCP_USER_TIMEOUT before connect(), so it works in this case too: the zero-window probes are answered, but the kernel gives up TCP_USER_TIMEOUT after the first probe (Linux 5.11+), and a write on the socket then fails with ETIMEDOUT. gRPC's own HTTP/2 PING goes into the same byte stream, behind the data the peer has not read, so a peer that does not read cannot answer it; when gRPC itself closes the connection over that is not simulated here.",
+            "这里只画了 TCP 这一层，而且是对端窗口已经关上、数据在排队的情形：这时 C-core 在 connect() 之前设的 TCP_USER_TIMEOUT 起作用，从第一个零窗口探测算起满这个时长，内核就放弃连接（Linux 5.11 起），下一次写返回 ETIMEDOUT。gRPC 的 HTTP/2 流量控制也可能在对端 TCP 窗口关上之前就让它停止写；那样就没有等待确认的数据，TCP_USER_TIMEOUT 无从计时。两种情况下，进程（连同其中的 gRPC）什么都不读的对端都不会回应 gRPC 的 HTTP/2 PING；按 doc/keepalive.md，PING 超过 KEEPALIVE_TIMEOUT（默认 20 秒）没有确认，gRPC 就关闭连接。这一层这里没有模拟。",
+            "Only TCP is drawn here, and with the peer's window closed and data queued: then the TCP_USER_TIMEOUT C-core sets before connect() ends it, that long after the first zero-window probe (Linux 5.11+), and the next write fails with ETIMEDOUT. gRPC's HTTP/2 flow control may stop its writes before the peer's TCP window closes; then nothing waits for an acknowledgement and TCP_USER_TIMEOUT has nothing to time. Either way, a peer whose process (its gRPC included) reads nothing does not answer gRPC's HTTP/2 PING, and per doc/keepalive.md gRPC closes the connection when a PING goes unacknowledged for KEEPALIVE_TIMEOUT (20 s by default). That layer is not simulated here.",
         )),
     },
     Preset {
@@ -364,8 +364,8 @@ pub const PRESETS: &[Preset] = &[
         verified: None,
         idle_note: None,
         reading_note: Some((
-            "这里只画了 TCP 这一层。grpc-go 在连接建立后设置 TCP_USER_TIMEOUT，它在这种情形下起作用：从第一个零窗口探测算起满这个时长，内核放弃连接（Linux 5.11 起）。它打开的 SO_KEEPALIVE 在这里不发探测：有数据排队时，保活定时器到期只会重新定时。gRPC 的 HTTP/2 PING 排在对端没读的数据后面，对端进程不读就回不了它；gRPC 据此何时自己关闭连接，这里没有模拟。",
-            "Only TCP is drawn here. grpc-go sets TCP_USER_TIMEOUT once the connection is up, and it works in this case: the kernel gives up that long after the first zero-window probe (Linux 5.11+). The SO_KEEPALIVE it turns on sends nothing here: while data is queued, the keepalive timer only re-arms itself. gRPC's HTTP/2 PING sits behind the data the peer has not read, so a peer that does not read cannot answer it; when gRPC itself closes the connection over that is not simulated here.",
+            "这里只画了 TCP 这一层，而且是对端窗口已经关上、数据在排队的情形：这时 grpc-go 在连接建立后设的 TCP_USER_TIMEOUT 起作用，从第一个零窗口探测算起满这个时长，内核就放弃连接（Linux 5.11 起）；它打开的 SO_KEEPALIVE 不发探测，有数据排队时保活定时器到期只会重新定时。gRPC 的 HTTP/2 流量控制也可能在对端 TCP 窗口关上之前就让它停止写；那样就没有等待确认的数据，TCP_USER_TIMEOUT 无从计时。两种情况下，进程（连同其中的 gRPC）什么都不读的对端都不会回应 HTTP/2 PING；客户端发出 PING 后在 keepalive 的 Timeout（默认 20 秒）内什么也没收到，grpc-go 就关闭连接。这一层这里没有模拟。",
+            "Only TCP is drawn here, and with the peer's window closed and data queued: then the TCP_USER_TIMEOUT grpc-go sets once connected ends it, that long after the first zero-window probe (Linux 5.11+); the SO_KEEPALIVE it turns on sends nothing, as the keepalive timer only re-arms itself while data is queued. gRPC's HTTP/2 flow control may stop its writes before the peer's TCP window closes; then nothing waits for an acknowledgement and TCP_USER_TIMEOUT has nothing to time. Either way, a peer whose process (its gRPC included) reads nothing does not answer the HTTP/2 PING, and grpc-go closes the connection when nothing arrives within the keepalive Timeout (20 s by default) after a PING. That layer is not simulated here.",
         )),
     },
 ];
