@@ -6,6 +6,9 @@
 // sysctl applies (which is what the simulator draws for 0).
 //
 // snippets(caseId, v, lang, sys) -> [{id, label, code, note}]
+// (caseId: idle, data, connect, or reading: the peer stopped reading, where
+// only TCP_USER_TIMEOUT ends the connection; every snippet shows how to set
+// it, even while it is 0.)
 //   v: the drawn values of the case (numbers), by setting (explorer-data.js)
 //   sys: the system's keepalive values {tcp_keepalive_time, ..._intvl, ..._probes}
 
@@ -25,6 +28,13 @@ const W = {
     utNotSet: "TCP_USER_TIMEOUT 不设置（0）",
     utNotSetData: "TCP_USER_TIMEOUT 不设置（0）：重传多久由整机的 net.ipv4.tcp_retries2 决定，见 sysctl 一栏",
     utNotSetConnect: "TCP_USER_TIMEOUT 不设置（0）：建连多久放弃由 SYN 重传次数决定",
+    utNotSetReading: "TCP_USER_TIMEOUT 不设置（0）：对端不再读取时，零窗口探测一直有回应，连接永远不会结束。要让内核放弃，给它一个毫秒数，比如 20 秒：",
+    kaSilent: "保活在这种情形下不发探测：有数据排队时，保活定时器到期只会重新定时",
+    utReading: "TCP_USER_TIMEOUT：从第一个零窗口探测算起（Linux 5.11 起），单位毫秒",
+    javaWriteBlocked:
+      "setSoTimeout 只限制读，管不了因为发送缓冲区满而阻塞的写。能结束这样的写的只有应用自己：另一个线程到期时调用 s.close()，阻塞在写上的线程会抛出 SocketException。",
+    nodeDrain: (ms) => `退而求其次的做法：write() 返回 false（缓冲区满了）以后，最多等 ${ms} 毫秒的 'drain'，等不到就 destroy()`,
+    sysRetriesReading: "tcp_retries2 在这种情形下不会用完（有回应的零窗口探测把计数清零），它只限制探测间隔翻倍的次数。",
     syncnt: "TCP_SYNCNT：这个套接字自己的 tcp_syn_retries",
     synLinear: (n) => `tcp_syn_linear_timeouts（${n}）只能通过内核参数设置，见 sysctl 一栏`,
     goVersion: "需要 Go 1.23+（net.KeepAliveConfig）。",
@@ -58,6 +68,7 @@ const W = {
       java: "Java 没有 TCP_USER_TIMEOUT 选项（jdk.net.ExtendedSocketOptions 里与超时有关的只有保活的三个）：有数据在途时只能靠系统的 tcp_retries2，或者在应用层给读操作设超时。",
       node: "Node.js 的 setKeepAlive(enable, initialDelay) 只能设空闲时间（TCP_KEEPIDLE，initialDelay 不小于 1000 毫秒时），这时探测间隔和次数固定为 1 秒和 10 次；不给 initialDelay 则三者都用系统的。也没有 TCP_USER_TIMEOUT 选项。",
       go: "Go 的 KeepAliveConfig 里 0 表示 Go 自己的默认值（15 秒、15 秒、9 次），负数才表示不设置、用系统的。",
+      javaReading: "Java 没有 TCP_USER_TIMEOUT 选项：对端不再读取时，阻塞的写既不会因为保活也不会因为 tcp_retries2 结束，只能由应用自己关闭套接字。",
     },
   },
   en: {
@@ -75,6 +86,13 @@ const W = {
     utNotSet: "TCP_USER_TIMEOUT not set (0)",
     utNotSetData: "TCP_USER_TIMEOUT not set (0): the system-wide net.ipv4.tcp_retries2 decides how long retransmission goes on; see sysctl",
     utNotSetConnect: "TCP_USER_TIMEOUT not set (0): the SYN retry counts decide when connect() gives up",
+    utNotSetReading: "TCP_USER_TIMEOUT not set (0): with a peer that stopped reading, the zero-window probes are answered and the connection never ends. To make the kernel give up, give it milliseconds, 20 s say:",
+    kaSilent: "keepalive sends no probes in this case: while data is queued the keepalive timer only re-arms itself",
+    utReading: "TCP_USER_TIMEOUT, counted from the first zero-window probe (Linux 5.11+), in milliseconds",
+    javaWriteBlocked:
+      "setSoTimeout limits reads only, not a write blocked on a full send buffer. Only the application can end such a write: another thread calls s.close() at its deadline, and the thread blocked in the write gets a SocketException.",
+    nodeDrain: (ms) => `The nearest thing: once write() returns false (the buffer is full), wait at most ${ms} ms for 'drain', then destroy()`,
+    sysRetriesReading: "tcp_retries2 is never spent in this case (answered zero-window probes reset the count); it only caps how many times the probe interval doubles.",
     syncnt: "TCP_SYNCNT: this socket's own tcp_syn_retries",
     synLinear: (n) => `tcp_syn_linear_timeouts (${n}) is a sysctl only; see sysctl`,
     goVersion: "Go 1.23+ (net.KeepAliveConfig).",
@@ -108,6 +126,7 @@ const W = {
       java: "Java has no TCP_USER_TIMEOUT option (the three keepalive options are jdk.net.ExtendedSocketOptions' only timeout-related ones): with data in flight, only the system's tcp_retries2 or a read timeout in the application helps.",
       node: "Node.js's setKeepAlive(enable, initialDelay) only sets the idle time (TCP_KEEPIDLE, with an initialDelay of 1000 ms or more), and then the interval and count are fixed at 1 s and 10; with no initialDelay all three are the system's. There is no TCP_USER_TIMEOUT option.",
       go: "In Go's KeepAliveConfig, 0 means Go's own default (15 s, 15 s, 9); a negative value means not set, the system's.",
+      javaReading: "Java has no TCP_USER_TIMEOUT option: with a peer that stopped reading, neither keepalive nor tcp_retries2 ends a blocked write; only the application closing the socket does.",
     },
   },
 };
@@ -119,6 +138,11 @@ const KEEP = [
   ["tcp_keepcnt", "TCP_KEEPCNT", "tcp_keepalive_probes", "probes", "cnt", "TCP_KEEPCOUNT"],
 ];
 
+// The comment for a TCP_USER_TIMEOUT of 0 (not set), per case.
+const utNote = (c, w) => ({ data: w.utNotSetData, connect: w.utNotSetConnect, reading: w.utNotSetReading })[c] || w.utNotSet;
+// The cases whose socket options include keepalive's.
+const keeps = (c) => c === "idle" || c === "reading";
+
 // Lines of a comment block in each language's syntax.
 const block = (prefix, text) => text.split("\n").map((l) => prefix + l);
 
@@ -128,7 +152,7 @@ function codeC(c, v, w, sys) {
   const notes = [];
   const decl = (text, comment) => decls.push(`${text.padEnd(31)} /* ${comment} */`);
   const set = (level, opt, name) => calls.push(`setsockopt(fd, ${level}, ${opt}, &${name}, sizeof ${name})`);
-  if (c === "idle") {
+  if (keeps(c)) {
     decl(`int keepalive = ${v.so_keepalive ? 1 : 0};`, "SO_KEEPALIVE");
     set("SOL_SOCKET", "SO_KEEPALIVE", "keepalive");
     for (const [k, opt, sysctl, unit, name] of KEEP) {
@@ -138,10 +162,13 @@ function codeC(c, v, w, sys) {
       } else notes.push(w.notSet(opt, sysctl, sys[sysctl], w[unit]));
     }
   }
+  if (c === "reading" && v.so_keepalive) notes.push(w.kaSilent);
   if (v.user_timeout > 0) {
-    decl(`unsigned int user_timeout = ${v.user_timeout};`, `TCP_USER_TIMEOUT${w.unitSep}${w.msWord}`);
+    decl(`unsigned int user_timeout = ${v.user_timeout};`, c === "reading" ? w.utReading : `TCP_USER_TIMEOUT${w.unitSep}${w.msWord}`);
     set("IPPROTO_TCP", "TCP_USER_TIMEOUT", "user_timeout");
-  } else notes.push(c === "data" ? w.utNotSetData : c === "connect" ? w.utNotSetConnect : w.utNotSet);
+  } else if (c === "reading") {
+    notes.push(`${w.utNotSetReading}\n    unsigned int user_timeout = 20000;\n    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout);`);
+  } else notes.push(utNote(c, w));
   if (c === "connect") {
     decl(`int syn_retries = ${v.tcp_syn_retries};`, w.syncnt);
     set("IPPROTO_TCP", "TCP_SYNCNT", "syn_retries");
@@ -168,7 +195,7 @@ function codeGo(c, v, w, sys) {
   let usesTime = false;
   const fields = [];
   const sockopts = [];
-  if (c === "idle") {
+  if (keeps(c)) {
     if (v.so_keepalive) {
       const kv = [];
       for (const [k, opt, sysctl] of KEEP) {
@@ -189,10 +216,12 @@ function codeGo(c, v, w, sys) {
       fields.push(`KeepAlive: -1, // ${w.goKeepOff}`);
     }
   }
-  if (v.user_timeout > 0) sockopts.push(["TCP_USER_TIMEOUT", v.user_timeout, w.msWord]);
+  if (v.user_timeout > 0) sockopts.push(["TCP_USER_TIMEOUT", v.user_timeout, c === "reading" ? w.utReading : w.msWord]);
   if (c === "connect") sockopts.push(["TCP_SYNCNT", v.tcp_syn_retries, w.syncnt]);
   const comments = [];
-  if (v.user_timeout === 0) comments.push(c === "data" ? w.utNotSetData : c === "connect" ? w.utNotSetConnect : w.utNotSet);
+  if (c === "reading" && v.so_keepalive) comments.push(w.kaSilent);
+  if (v.user_timeout === 0) comments.push(utNote(c, w));
+  if (v.user_timeout === 0 && c === "reading") comments.push("Control: c.Control(func(fd uintptr) { unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_USER_TIMEOUT, 20000) })");
   if (c === "connect") comments.push(w.synLinear(v.tcp_syn_linear_timeouts));
   if (sockopts.length) {
     fields.push(`// ${w.goControl}`);
@@ -212,7 +241,7 @@ function codeGo(c, v, w, sys) {
   if (usesTime) imports.push('\t"time"');
   if (sockopts.length) imports.push("", '\t"golang.org/x/sys/unix"');
   const out = ["import (", ...imports, ")", ""];
-  if (c === "idle" && v.so_keepalive) out.push(`// ${w.goVersion}`);
+  if (keeps(c) && v.so_keepalive) out.push(`// ${w.goVersion}`);
   out.push("func dial(addr string) (net.Conn, error) {");
   for (const x of comments) out.push(`\t// ${x}`);
   out.push("\td := net.Dialer{");
@@ -224,15 +253,17 @@ function codeGo(c, v, w, sys) {
 function codePython(c, v, w, sys) {
   const lines = [];
   const notes = [];
-  if (c === "idle") {
+  if (keeps(c)) {
     lines.push(`s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, ${v.so_keepalive ? 1 : 0})`);
     for (const [k, opt, sysctl, unit] of KEEP) {
       if (v[k] > 0) lines.push(`s.setsockopt(socket.IPPROTO_TCP, socket.${opt}, ${v[k]})${unit === "sec" ? `  # ${w.secWord}` : ""}`);
       else notes.push(w.notSet(opt, sysctl, sys[sysctl], w[unit]));
     }
   }
-  if (v.user_timeout > 0) lines.push(`s.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, ${v.user_timeout})  # ${w.msWord}`);
-  else notes.push(c === "data" ? w.utNotSetData : c === "connect" ? w.utNotSetConnect : w.utNotSet);
+  if (c === "reading" && v.so_keepalive) notes.push(w.kaSilent);
+  if (v.user_timeout > 0) lines.push(`s.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, ${v.user_timeout})  # ${c === "reading" ? w.utReading : w.msWord}`);
+  else if (c === "reading") notes.push(w.utNotSetReading, "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 20000)");
+  else notes.push(utNote(c, w));
   if (c === "connect") {
     lines.push(`s.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, ${v.tcp_syn_retries})  # ${w.syncnt}`);
     notes.push(w.synLinear(v.tcp_syn_linear_timeouts));
@@ -247,7 +278,7 @@ function codePython(c, v, w, sys) {
 function codeJava(c, v, w, sys) {
   const body = [];
   const imports = new Set(["java.io.IOException", "java.net.Socket"]);
-  if (c === "idle") {
+  if (keeps(c)) {
     if (v.so_keepalive) body.push("s.setKeepAlive(true); // SO_KEEPALIVE");
     else body.push(`s.setKeepAlive(false); // ${w.javaKeepOff}`);
     for (const [k, opt, sysctl, unit, , jopt] of KEEP) {
@@ -256,7 +287,9 @@ function codeJava(c, v, w, sys) {
         body.push(`s.setOption(ExtendedSocketOptions.${jopt}, ${v[k]});${unit === "sec" ? ` // ${w.secWord}` : ""}`);
       } else body.push(`// ${w.notSet(opt, sysctl, sys[sysctl], w[unit])}`);
     }
+    if (c === "reading" && v.so_keepalive) body.push(`// ${w.kaSilent}`);
     if (v.user_timeout > 0) body.push(...block("// ", w.javaNoUt(v.user_timeout)));
+    if (c === "reading") body.push(...block("// ", w.javaWriteBlocked));
   }
   if (c === "data") {
     if (v.user_timeout > 0) {
@@ -295,7 +328,7 @@ function codeNode(c, v, w) {
     body.push(`// ${w.nodeConnectNone}`);
   } else {
     body.push("const socket = net.connect({ host, port });");
-    if (c === "idle") {
+    if (keeps(c)) {
       if (v.so_keepalive) {
         const intvl = v.tcp_keepintvl;
         const cnt = v.tcp_keepcnt;
@@ -309,6 +342,7 @@ function codeNode(c, v, w) {
           if (intvl > 0 || cnt > 0) body.push(`// ${w.nodeSysOnly(intvl || "TCP_KEEPINTVL", cnt || "TCP_KEEPCNT")}`);
         }
       } else body.push(`socket.setKeepAlive(false); // ${w.nodeKeepOff}`);
+      if (c === "reading" && v.so_keepalive) body.push(`// ${w.kaSilent}`);
       if (v.user_timeout > 0) body.push(`// ${w.nodeNoUt(v.user_timeout)}`);
     } else if (v.user_timeout > 0) {
       body.push(`// ${w.nodeNoUt(v.user_timeout)}`);
@@ -317,7 +351,20 @@ function codeNode(c, v, w) {
       body.push('socket.on("timeout", () => socket.destroy(new Error("no traffic")));');
     } else body.push(`// ${w.utNotSetData}`);
   }
-  return ['const net = require("node:net");', "", "function connect(host, port) {", ...body.map((l) => "  " + l), "  return socket;", "}"].join("\n");
+  const out = ['const net = require("node:net");', "", "function connect(host, port) {", ...body.map((l) => "  " + l), "  return socket;", "}"];
+  // A peer that stopped reading: a deadline for 'drain', in the application.
+  if (c === "reading" && v.user_timeout > 0) {
+    out.push(
+      "",
+      `// ${w.nodeDrain(v.user_timeout)}`,
+      "function send(socket, data) {",
+      "  if (socket.write(data)) return;",
+      `  const timer = setTimeout(() => socket.destroy(new Error("peer stopped reading")), ${v.user_timeout});`,
+      '  socket.once("drain", () => clearTimeout(timer));',
+      "}",
+    );
+  }
+  return out.join("\n");
 }
 
 function codeSysctl(c, v, w, sys) {
@@ -328,6 +375,9 @@ function codeSysctl(c, v, w, sys) {
     notes.push(w.sysKeepalive);
   } else if (c === "data") {
     lines.push(`sysctl -w net.ipv4.tcp_retries2=${v.tcp_retries2}`);
+  } else if (c === "reading") {
+    lines.push(`sysctl -w net.ipv4.tcp_retries2=${v.tcp_retries2}`);
+    notes.push(w.sysRetriesReading);
   } else {
     lines.push(`sysctl -w net.ipv4.tcp_syn_retries=${v.tcp_syn_retries}`);
     lines.push(`sysctl -w net.ipv4.tcp_syn_linear_timeouts=${v.tcp_syn_linear_timeouts}`);
@@ -341,9 +391,9 @@ export function snippets(caseId, v, lang, sys) {
   const w = W[lang] || W.zh;
   return [
     { id: "c", label: "C", code: codeC(caseId, v, w, sys) },
-    { id: "go", label: "Go", code: codeGo(caseId, v, w, sys), note: caseId === "idle" ? w.notes.go : null },
+    { id: "go", label: "Go", code: codeGo(caseId, v, w, sys), note: keeps(caseId) ? w.notes.go : null },
     { id: "python", label: "Python", code: codePython(caseId, v, w, sys) },
-    { id: "java", label: "Java", code: codeJava(caseId, v, w, sys), note: w.notes.java },
+    { id: "java", label: "Java", code: codeJava(caseId, v, w, sys), note: caseId === "reading" ? w.notes.javaReading : w.notes.java },
     { id: "node", label: "Node.js", code: codeNode(caseId, v, w, sys), note: w.notes.node },
     { id: "sysctl", label: "sysctl", code: codeSysctl(caseId, v, w, sys) },
   ];

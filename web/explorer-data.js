@@ -9,8 +9,12 @@
 // Imported by explorer.js only (a chunk of its own): nothing here may be
 // imported by app.js, or it would become part of the first load.
 
-// The case: what the connection was doing when the peer's host died, the
-// scenario that draws it, and whose socket is "yours" in that diagram.
+// The case: what the connection was doing when the peer's host died (or,
+// in the last, that the peer is up but stopped reading), the scenario that
+// draws it, and whose socket is "yours" in that diagram. `peer-hung` needs
+// the windowed model, which only the tools module has (the first-load wasm
+// is built without it): the explorer simulates with the tools module, which
+// app.js fetches with the explorer's chunk.
 export const CASES = {
   idle: {
     scenario: "keepalive-peer-dead",
@@ -27,8 +31,13 @@ export const CASES = {
     you: "client",
     knobs: ["user_timeout", "tcp_syn_retries", "tcp_syn_linear_timeouts"],
   },
+  reading: {
+    scenario: "peer-hung",
+    you: "server",
+    knobs: ["so_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "user_timeout", "tcp_retries2"],
+  },
 };
-export const CASE_ORDER = ["idle", "data", "connect"];
+export const CASE_ORDER = ["idle", "data", "connect", "reading"];
 
 // The settings. `name` is what the reader sets (a socket option or a
 // sysctl); `sysctl` names the system-wide value a socket option falls back
@@ -45,14 +54,14 @@ export const KNOBS = {
 };
 
 // The simulator's parameter for a setting in a case: TCP_USER_TIMEOUT is on
-// the server's socket in the first two scenarios, on the client's when
-// connecting.
+// the server's socket, except on the client's when connecting.
 export function paramOf(caseId, knob) {
   if (knob === "user_timeout") return caseId === "connect" ? "client_tcp_user_timeout" : "tcp_user_timeout";
   return knob;
 }
 
 // The presets, generated at build time from `tcpsim presets --format json`:
-// [{id, name: {zh, en}, values: {idle, data, connect}, versions, sources:
-// [{text, href}], note, verified, verification: {zh, en}}].
+// [{id, name: {zh, en}, values: {idle, data, connect, reading}, versions,
+// sources: [{text, href}], note, verified, verification: {zh, en}, idleNote,
+// readingNote}].
 export { PRESETS } from "./explorer-presets.js";

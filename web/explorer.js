@@ -1,6 +1,7 @@
 // "Detect it faster" (检测得更快): the section that answers "my client hung
 // for 15 minutes after a failover: why, and what do I set?". The reader
-// picks a case (idle, data in flight, connecting) and a starting point (Linux's
+// picks a case (idle, data in flight, connecting, or a peer that is up but
+// stopped reading) and a starting point (Linux's
 // defaults or a common stack's documented ones), changes the settings, and
 // sees the simulated timeline, the detection time, and code that sets those
 // values.
@@ -9,8 +10,9 @@
 // viewport or its button is pressed:
 //   mount(section, {sim, lang: () => "zh" | "en", onLang})
 //   setLang(lang)
-// `sim` is the page's wasm module (this file never imports the glue, so the
-// first load stays as it is); `onLang(fn)`, if given, is how the page calls
+// `sim` is the tools module's simulate and scenarios (this file never
+// imports the glue, so the first load stays as it is; the tools build has
+// the windowed model that `peer-hung`, the stopped-reading case, needs); `onLang(fn)`, if given, is how the page calls
 // `fn(lang)` on a language switch. Nothing here is shared with app.js: an
 // import the two had in common would become a chunk of the first load.
 //
@@ -23,16 +25,18 @@ import { snippets } from "./explorer-code.js";
 
 const T = {
   zh: {
-    legendCase: "1. 出事时，连接处在什么状态？",
+    legendCase: "1. 出事时（对端主机宕机，或者对端不再读取），连接处在什么状态？",
     cases: {
       idle: ["连接空闲", "对端主机宕机时，两边都没有数据要发（比如连接池里闲着的连接）。"],
       data: ["有数据在途", "你的应用刚发出请求或查询，对端主机已经不在了，没有人确认。"],
       connect: ["正在建连", "connect() 连向一台已经宕机的主机（比如故障切换后还在连旧主库的地址）。"],
+      reading: ["对端不再读取", "对端主机和进程都还在，但进程不再读（死锁、长时间 GC、被 SIGSTOP 暂停），你的应用还在往这条连接里写。"],
     },
     yours: {
       idle: "你的应用的套接字是图中的“服务端”：对端主机宕机后还活着的那一端。握手完成以后，两端的保活和重传规则完全一样，所以如果你的应用是主动连过去的一方（比如连数据库的客户端），把图中的“服务端”当成它就行。",
       data: "你的应用的套接字是图中的“服务端”：对端主机宕机后，它写入数据，然后一直等确认。握手完成以后两端规则完全一样，所以如果你的应用是主动连过去的一方（比如连数据库的客户端），把图中的“服务端”当成它就行。",
       connect: "你的应用的套接字是图中的“客户端”：它正在调用 connect()，而对端主机已经不在了。",
+      reading: "你的应用的套接字是图中的“服务端”：它一直在写，对端的接收窗口关上以后，send() 阻塞。握手完成以后两端规则完全一样，所以如果你的应用是主动连过去的一方（比如连数据库的客户端），把图中的“服务端”当成它就行。",
     },
     scenarioLink: "这个场景的完整图解",
     legendPreset: "2. 从哪里开始？",
@@ -49,6 +53,8 @@ const T = {
       tcp_keepcnt: (sys) => `连续几个探测没有回应就放弃；0 表示用系统的 tcp_keepalive_probes（${sys.tcp_keepalive_probes}）`,
       user_timeout: () => "已发出的数据或保活探测最多可以多久得不到确认，单位毫秒；0 表示不设置",
       user_timeout_connect: () => "从第一个 SYN 算起，建连最多等多久，单位毫秒；0 表示不设置",
+      user_timeout_reading: () => "从第一个零窗口探测算起，最多探测多久，单位毫秒（Linux 5.11 起）；0 表示不设置",
+      tcp_retries2_reading: () => "连续多少个零窗口探测没有回应就放弃（有回应的探测把计数清零），也是探测间隔翻倍次数的上限",
       tcp_retries2: () => "重传预算，内核把它换算成一段时间（见下文）",
       tcp_syn_retries: () => "SYN 重传次数上限（另加下面的线性重传次数）；单个套接字可以用 TCP_SYNCNT 覆盖",
       tcp_syn_linear_timeouts: () => "前几次 SYN 重传固定间隔 1 秒，之后才开始翻倍（Linux 6.5 起）",
@@ -57,6 +63,7 @@ const T = {
       idle: "这里用不上 tcp_retries2：空闲连接上没有要重传的数据。",
       data: "这里用不上保活（SO_KEEPALIVE、TCP_KEEPIDLE、TCP_KEEPINTVL、TCP_KEEPCNT）：只要还有数据没被确认，保活定时器就不发探测，连接归重传定时器管。",
       connect: "这里用不上保活和 tcp_retries2：连接还没建立，管事的是 SYN 重传。",
+      reading: "这些设置里，能让连接结束的只有 TCP_USER_TIMEOUT：有数据排队时保活定时器不发探测，tcp_retries2 只数没有回应的零窗口探测，而这里对端内核一直在回应。",
     },
     ka: {
       off: "SO_KEEPALIVE 没开：空闲连接上内核一个报文也不发，所以永远发现不了对端已经不在，连接一直停在 ESTABLISHED。单独设置 TCP_USER_TIMEOUT 也没用：它只盯着已经发出、却没被确认的数据或保活探测，而这里什么都没发。",
@@ -77,6 +84,18 @@ const T = {
       ut: (x) =>
         `设置了 TCP_USER_TIMEOUT，它也管建连：从第一个 SYN 算起满 ${x.ut} 还没连上，connect() 就返回 ETIMEDOUT（重传定时器会被截短，正好在那一刻到期）；如果 SYN 重传次数先用完，则更早放弃。`,
     },
+    rd: {
+      none: (x) =>
+        `没有设置 TCP_USER_TIMEOUT：窗口关上以后，服务端的坚持定时器发出零窗口探测，客户端内核一直在回应（这次模拟到 ${x.end}：${x.probes} 个探测，${x.answers} 个回应）。每个回应都把未回应的计数清零，所以 tcp_retries2 = ${x.r} 永远用不完，它只限制探测间隔翻倍的次数。没有任何调用返回：send() 一直阻塞，连接一直停在 ESTABLISHED。`,
+      ka: (x) =>
+        x.idleEnough
+          ? `SO_KEEPALIVE 开着，TCP_KEEPIDLE = ${x.idle} 秒。这次模拟里对端最长 ${x.gap} 没有报文到达，比 TCP_KEEPIDLE 还长，保活探测却是 ${x.ka} 个：保活定时器每次到期都看到有数据在排队（Linux tcp_keepalive_timer：有数据在途或发送队列不空，就只重新定时），一个探测也不发。`
+          : `SO_KEEPALIVE 开着，这次模拟里保活探测 ${x.ka} 个。一来对端对零窗口探测的回应也是收到的报文，最长隔 ${x.gap} 就有一个，连接从来没有空闲到 TCP_KEEPIDLE = ${x.idle} 秒；二来即使空闲够了，保活定时器到期时看到有数据在排队（Linux tcp_keepalive_timer：有数据在途或发送队列不空，就只重新定时），也不发探测。`,
+      ut: (x) =>
+        `设置了 TCP_USER_TIMEOUT（${x.ut}）：从第一个零窗口探测算起（icsk_probes_tstamp）满这个时长，即使探测一直有回应，内核也放弃连接（坚持定时器会被截短，在那一刻到期）。${x.at ? `这次模拟：第一个探测在 ${x.first}，放弃在 ${x.at}，相隔 ${x.gap}；阻塞的 send() 返回它已经拷贝的字节数，下一次 send() 返回 ETIMEDOUT。` : ""}这是 Linux 5.11 起的行为（2021 年的修复 “tcp: fix TCP_USER_TIMEOUT with zero window”）；更早的内核按没有回应的探测个数估算时间，而回应会把它清零，所以 TCP_USER_TIMEOUT 在这里不起作用。`,
+    },
+    neverReading: (end) => `没有任何调用返回：零窗口探测有回应，send() 一直阻塞（模拟到 ${end}为止）`,
+    probeGap: (g) => `，即第一个零窗口探测之后 ${g}`,
     detect: "检测时间",
     from: { fault: "从对端主机宕机算起", write: "从你的应用写入数据算起", call: "从调用 connect() 算起" },
     returns: (call, result) => `${call}() 返回 ${result}`,
@@ -84,7 +103,7 @@ const T = {
     neverQuiet: "内核再也没有定时器要到期，连接一直停在 ESTABLISHED",
     neverCap: "模拟结束时还没有发现",
     capLabel: "按公式约",
-    capFrom: { idle: "从最后一次收到对端报文算起", data: "从第一次超时重传算起", connect: "从第一个 SYN 算起" },
+    capFrom: { idle: "从最后一次收到对端报文算起", data: "从第一次超时重传算起", connect: "从第一个 SYN 算起", reading: "从第一个零窗口探测算起" },
     capHow: (from, end) => `${from}；模拟在 ${end} 处达到事件上限，图画到这里就停了，还没到放弃的时刻`,
     capNone: (end) => `模拟在 ${end} 处达到事件上限，图画到这里就停了，这时还没有发现`,
     capHeadline: (end) => `图画到 ${end} 就停了：模拟达到了事件上限，这时连接还没被放弃。上面的检测时间是按公式算出的。`,
@@ -105,16 +124,18 @@ const T = {
     gap: (g) => `下面的检测时间从宕机算起，而对端最后一个报文比宕机早 ${g} 到达。`,
   },
   en: {
-    legendCase: "1. What was the connection doing when the peer died?",
+    legendCase: "1. What was the connection doing when the peer died, or stopped reading?",
     cases: {
       idle: ["Idle", "neither side had anything to send when the peer's host died (say, a pooled connection waiting for work)."],
       data: ["Data in flight", "your application had just sent a request or a query, and the peer's host is gone: nobody acknowledges it."],
       connect: ["Connecting", "connect() to a host that is down (say, the old primary's address after a failover)."],
+      reading: ["Peer stopped reading", "the peer's host and process are up, but the process no longer reads (a deadlock, a long GC pause, SIGSTOP) while your application keeps writing to it."],
     },
     yours: {
       idle: "Your application's socket is the one drawn as the server: the end still alive after the peer's host died. Once the handshake is done, both ends follow the same keepalive and retransmission rules, so if your application is the one that connected (a database client, say), read the diagram's “server” as your application.",
       data: "Your application's socket is the one drawn as the server: after the peer's host died it writes, then waits for an acknowledgement. Once the handshake is done both ends follow the same rules, so if your application is the one that connected (a database client, say), read the diagram's “server” as your application.",
       connect: "Your application's socket is the one drawn as the client: it is calling connect(), and the peer's host is gone.",
+      reading: "Your application's socket is the one drawn as the server: it keeps writing, and once the peer's receive window has closed its send() blocks. Once the handshake is done both ends follow the same rules, so if your application is the one that connected (a database client, say), read the diagram's “server” as your application.",
     },
     scenarioLink: "This scenario, explained step by step",
     legendPreset: "2. Where do you start?",
@@ -131,6 +152,8 @@ const T = {
       tcp_keepcnt: (sys) => `unanswered probes in a row before giving up; 0 = the system's tcp_keepalive_probes (${sys.tcp_keepalive_probes})`,
       user_timeout: () => "how long sent data or keepalive probes may go unacknowledged, in milliseconds; 0 = not set",
       user_timeout_connect: () => "how long connect() may take, counted from the first SYN, in milliseconds; 0 = not set",
+      user_timeout_reading: () => "how long zero-window probing may go on, counted from the first probe, in milliseconds (Linux 5.11+); 0 = not set",
+      tcp_retries2_reading: () => "unanswered zero-window probes in a row before giving up (an answered probe resets the count); also how many times the probe interval may double",
       tcp_retries2: () => "the retransmission budget, which the kernel turns into a time (see below)",
       tcp_syn_retries: () => "SYN retransmissions (plus the linear ones below); TCP_SYNCNT overrides it for one socket",
       tcp_syn_linear_timeouts: () => "the first SYN retransmissions come at a fixed 1 s before doubling starts (Linux 6.5+)",
@@ -139,6 +162,7 @@ const T = {
       idle: "tcp_retries2 plays no part here: an idle connection has nothing to retransmit.",
       data: "Keepalive (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT) plays no part here: while data is unacknowledged the keepalive timer sends no probes; the retransmission timer owns the connection.",
       connect: "Neither keepalive nor tcp_retries2 plays a part here: the connection is not up yet; SYN retransmission decides.",
+      reading: "Of these settings only TCP_USER_TIMEOUT can end the connection: while data is queued the keepalive timer sends no probes, and tcp_retries2 counts only unanswered zero-window probes, while here the peer's kernel keeps answering them.",
     },
     ka: {
       off: "SO_KEEPALIVE is off: on an idle connection the kernel sends nothing at all, so it never finds out that the peer is gone, and the socket stays ESTABLISHED. TCP_USER_TIMEOUT alone does not help: it only watches data or keepalive probes that were sent and not acknowledged, and nothing is sent here.",
@@ -159,6 +183,18 @@ const T = {
       ut: (x) =>
         `TCP_USER_TIMEOUT is set, and it bounds the handshake too: if the connection is not up ${x.ut} after the first SYN, connect() returns ETIMEDOUT (the retransmission timer is shortened to fire right then); if the SYN retransmissions run out first, it gives up sooner.`,
     },
+    rd: {
+      none: (x) =>
+        `TCP_USER_TIMEOUT is not set: once the window has closed, the server's persist timer sends zero-window probes and the client's kernel keeps answering them (this run goes on to ${x.end}: ${x.probes} probes, ${x.answers} answers). Each answer resets the count of unanswered probes, so tcp_retries2 = ${x.r} is never spent; it only caps how many times the probe interval doubles. No call returns: send() stays blocked and the connection stays ESTABLISHED.`,
+      ka: (x) =>
+        x.idleEnough
+          ? `SO_KEEPALIVE is on, with TCP_KEEPIDLE = ${x.idle} s. In this run the peer sent nothing for up to ${x.gap}, longer than TCP_KEEPIDLE, yet there ${x.ka === 1 ? "was 1 keepalive probe" : `were ${x.ka} keepalive probes`}: each time the keepalive timer fired it found data queued (Linux tcp_keepalive_timer: data in flight or a non-empty send queue, and it only re-arms itself), so it sent no probe.`
+          : `SO_KEEPALIVE is on, and this run has ${x.ka} keepalive probe${x.ka === 1 ? "" : "s"}. For one, the peer's answers to the zero-window probes are segments received too, at most ${x.gap} apart, so the connection is never idle for TCP_KEEPIDLE = ${x.idle} s; for another, even when it is, the keepalive timer finds data queued (Linux tcp_keepalive_timer: data in flight or a non-empty send queue, and it only re-arms itself) and sends no probe.`,
+      ut: (x) =>
+        `TCP_USER_TIMEOUT is set (${x.ut}): once that long has passed since the first zero-window probe (icsk_probes_tstamp), the kernel gives up, answered probes or not (the persist timer is shortened to fire right then).${x.at ? ` In this run the first probe left at ${x.first} and the connection was dropped at ${x.at}, ${x.gap} later; the blocked send() returns the bytes it had copied and the next send() fails with ETIMEDOUT.` : ""} That is so since Linux 5.11 (the 2021 fix “tcp: fix TCP_USER_TIMEOUT with zero window”); earlier kernels estimated the time from the count of unanswered probes, which answers reset, so TCP_USER_TIMEOUT did nothing here.`,
+    },
+    neverReading: (end) => `no call returns: the zero-window probes are answered and send() stays blocked (simulated up to ${end})`,
+    probeGap: (g) => `, ${g} after the first zero-window probe`,
     detect: "Detected after",
     from: { fault: "counted from the peer's host crash", write: "counted from your application's write", call: "counted from the connect() call" },
     returns: (call, result) => `${call}() returns ${result}`,
@@ -166,7 +202,7 @@ const T = {
     neverQuiet: "the kernel has no timer left to fire; the socket stays ESTABLISHED",
     neverCap: "not detected by the end of the simulated run",
     capLabel: "By the formula, about",
-    capFrom: { idle: "counted from the last segment received from the peer", data: "counted from the first timeout retransmission", connect: "counted from the first SYN" },
+    capFrom: { idle: "counted from the last segment received from the peer", data: "counted from the first timeout retransmission", connect: "counted from the first SYN", reading: "counted from the first zero-window probe" },
     capHow: (from, end) => `${from}; the simulation reached its event cap at ${end} and the drawing stops there, before the give-up`,
     capNone: (end) => `the simulation reached its event cap at ${end} and the drawing stops there, before anything was detected`,
     capHeadline: (end) => `The drawing stops at ${end}: the simulation reached its event cap before the connection was dropped. The detection time above is computed from the formula.`,
@@ -293,7 +329,7 @@ function knobRow(caseId, knob) {
   const spec = S.specs[CASES[caseId].scenario][param];
   const id = `xp-${knob}`;
   const v = S.values[caseId][knob];
-  const helpKey = knob === "user_timeout" && caseId === "connect" ? "user_timeout_connect" : knob;
+  const helpKey = (knob === "user_timeout" || knob === "tcp_retries2") && (caseId === "connect" || caseId === "reading") && L.help[`${knob}_${caseId}`] ? `${knob}_${caseId}` : knob;
   const help = L.help[helpKey](sysDefaults());
   const level = k.level === "socket" ? L.socket : L.sysctl;
   const range = k.kind === "bool" ? "" : ` · ${spec.min}…${spec.max}`;
@@ -459,14 +495,24 @@ function show() {
   // The detection time: when your application learns, from trace.outcome.
   const o = S.trace.outcome.find((x) => x.host === CASES[S.drawnCase].you);
   const detect = $(".explorer-detect");
+  // A peer that stopped reading: the figures of the zero-window probing,
+  // read off the run, and what the preset's software does beyond TCP there.
+  const rd = S.drawnCase === "reading" ? readingFacts() : null;
+  const preset = PRESETS.find((x) => x.id === S.presetId);
+  const rdNote = rd && preset && preset.readingNote ? ` ${preset.readingNote[S.lang]}` : "";
+  delete detect.dataset.probeGap;
   if (o) {
     delete detect.dataset.formula;
     detect.dataset.after = String(o.after);
     detect.dataset.result = o.result;
+    // TCP_USER_TIMEOUT counts from the first zero-window probe: say how
+    // long after it the call returned.
+    const gap = rd && rd.first != null ? o.at - rd.first : null;
+    if (gap != null) detect.dataset.probeGap = String(Number(gap.toFixed(6)));
     detect.innerHTML =
       `<span class="explorer-detect-label">${esc(L.detect)}</span> <strong>${esc(span(o.after, S.lang))}</strong> ` +
-      `<span class="explorer-detect-how">${esc(`${L.from[o.from] || o.from}${S.lang === "zh" ? "；" : "; "}${L.returns(o.call, o.result)}`)}</span>`;
-  } else if (S.trace.stop === "event_limit") {
+      `<span class="explorer-detect-how">${esc(`${L.from[o.from] || o.from}${gap != null ? L.probeGap(span(gap, S.lang)) : ""}${S.lang === "zh" ? "；" : "; "}${L.returns(o.call, o.result)}${rd ? (S.lang === "zh" ? "。" : ".") : ""}${rdNote}`)}</span>`;
+  } else if (S.trace.stop === "event_limit" && !(rd && num(S.drawn.reading.user_timeout) === 0)) {
     // Cut short at the run's bounds (scenarios/mod.rs): not "never", but a
     // drawing that stopped; the time comes from the formula in words below.
     const secs = formulaTime();
@@ -484,11 +530,12 @@ function show() {
     detect.dataset.after = "never";
     detect.dataset.result = "";
     delete detect.dataset.formula;
-    const why = S.trace.stop === "quiet" ? L.neverQuiet : L.neverCap;
+    // A peer that stopped reading: no call returns (not "late": never).
+    const why = rd ? L.neverReading(span(S.trace.end_at, S.lang)) : S.trace.stop === "quiet" ? L.neverQuiet : L.neverCap;
     // A preset whose software writes on an idle connection by itself (gRPC's
     // PING) says so here, beside the number: its `idleNote`.
-    const p = S.drawnCase === "idle" && PRESETS.find((x) => x.id === S.presetId);
-    const own = p && p.idleNote ? ` ${p.idleNote[S.lang]}` : "";
+    const p = S.drawnCase === "idle" && preset;
+    const own = p && p.idleNote ? ` ${p.idleNote[S.lang]}` : rdNote;
     detect.innerHTML = `<strong>${esc(L.never)}</strong> <span class="explorer-detect-how">${esc(why + own)}</span>`;
   }
   $(".explorer-interplay").textContent = interplay();
@@ -598,6 +645,39 @@ function readShareHash() {
   for (const k of CASES[S.caseId].knobs) if (k in q) S.values[S.caseId][k] = q[k];
 }
 
+// The stopped-reading case, read off the run: when the server's first
+// zero-window probe left (null before the window closes), how many probes
+// it sent, how many segments the client's kernel sent from then on (its
+// answers: it neither reads nor writes), how many keepalive probes went
+// out, and where the run ends.
+function readingFacts() {
+  const you = CASES.reading.you;
+  const pk = S.trace.packets;
+  const probes = pk.filter((p) => p.src === you && p.why === "zero_window_probe");
+  const first = probes.length ? probes[0].sent_at : null;
+  return {
+    first,
+    probes: probes.length,
+    answers: first == null ? 0 : pk.filter((p) => p.src !== you && p.sent_at >= first).length,
+    ka: pk.filter((p) => p.src === you && p.why === "keepalive_probe").length,
+    end: S.trace.end_at,
+    quiet: quietest(pk, you, S.trace.end_at),
+  };
+}
+
+// The longest time `you` went without a segment from the peer (keepalive's
+// idle time: Linux counts it from the last segment received), up to `end`.
+function quietest(pk, you, end) {
+  const at = pk.filter((p) => p.dst === you && p.arrived_at != null).map((p) => p.arrived_at);
+  let last = 0;
+  let most = 0;
+  for (const a of [...at.sort((x, y) => x - y), end]) {
+    most = Math.max(most, a - last);
+    last = a;
+  }
+  return most;
+}
+
 // When the kernel gives up by the formula the interplay text gives, in
 // seconds from its own starting point (see capFrom), for the values drawn;
 // null when there is no formula to give (no keepalive on an idle connection,
@@ -638,10 +718,28 @@ function interplay() {
     const r = num(v.tcp_retries2);
     return L.rt.count({ r, rtoMax, budget: sec(modelTimeout(r, 0.2, rtoMax)) });
   }
+  if (S.drawnCase === "reading") return readingWords(L, v);
   if (num(v.user_timeout) > 0) return L.syn.ut({ ut: span(num(v.user_timeout) / 1000, S.lang) });
   const a = num(v.tcp_syn_retries);
   const b = num(v.tcp_syn_linear_timeouts);
   return L.syn.count({ a, b, n: a + b, budget: sec(modelTimeout(a, 1, 120)) });
+}
+
+// A peer that stopped reading, in words, with the figures of this run.
+function readingWords(L, v) {
+  const f = readingFacts();
+  const o = S.trace.outcome.find((x) => x.host === CASES.reading.you);
+  const t = (x) => span(x, S.lang);
+  const ut = num(v.user_timeout);
+  if (ut > 0) {
+    const at = o && f.first != null ? o.at : null;
+    return L.rd.ut({ ut: t(ut / 1000), first: f.first != null ? t(f.first) : "", at: at != null ? t(at) : null, gap: at != null ? t(at - f.first) : "" });
+  }
+  const words = L.rd.none({ end: t(f.end), probes: f.probes, answers: f.answers, r: num(v.tcp_retries2) });
+  if (num(v.so_keepalive) !== 1) return words;
+  const p = keepalivePlan(v);
+  const ka = L.rd.ka({ idleEnough: f.quiet >= p.idle, gap: t(f.quiet), idle: p.idle, ka: f.ka });
+  return `${words}${S.lang === "zh" ? "" : " "}${ka}`;
 }
 
 // ---- code -------------------------------------------------------------------

@@ -50,9 +50,10 @@ const T = {
       idle: () =>
         "对端主机宕机（没有重启）、连接空闲、没开保活：TCP 没有任何报文要发，永远发现不了，连接一直停在 ESTABLISHED。模拟里也一样：直到观察结束，两边都没有任何报文。",
       reading: () =>
-        "对端进程还活着，只是不再读：它的接收窗口填满后变成 0，你这边的内核改发零窗口探测，对端内核会回应每一个，所以重传和保活的定时器都不会放弃。只有应用自己的读写超时或心跳能发现它。本页没有模拟这种情形。",
+        "对端进程还活着，只是不再读：它的接收窗口填满后变成 0，你的 send() 阻塞，你这边的内核改发零窗口探测，对端内核会回应，所以 tcp_retries2 永远用不完；有数据排队时保活也不发探测。只有 TCP_USER_TIMEOUT（Linux 5.11 起，从第一个探测算起）或者应用自己的超时能结束它。",
     },
     neverQ: "从没报错，有两种可能：",
+    simReading: (end, probes, answers) => `模拟（Linux 默认值）：服务端写入后 send() 阻塞；到 ${end} 为止发出 ${probes} 个零窗口探测，收到 ${answers} 个回应，没有任何调用返回。`,
   },
   en: {
     hint: "How long did the connection hang before an error? Enter a duration, or pick “it never ended”.",
@@ -87,9 +88,10 @@ const T = {
       idle: () =>
         "The peer's host died (and did not come back), the connection is idle, keepalive is off: TCP has nothing to send, so it never finds out, and the connection stays ESTABLISHED. So in the simulation: no segment at all until the watch ends.",
       reading: () =>
-        "The peer's process is alive but stopped reading: once its receive window is full it advertises 0, your kernel sends zero-window probes instead, and the peer's kernel answers each one, so neither the retransmission nor the keepalive timer gives up. Only the application's own read or write timeout, or a heartbeat, finds it. This page does not simulate that case.",
+        "The peer's process is alive but stopped reading: once its receive window is full it advertises 0, your send() blocks and your kernel sends zero-window probes, which the peer's kernel answers, so tcp_retries2 is never spent; and keepalive sends nothing while data is queued. Only TCP_USER_TIMEOUT (counted from the first probe, Linux 5.11+) or the application's own timeout ends it.",
     },
     neverQ: "It never ended: two causes fit.",
+    simReading: (end, probes, answers) => `Simulated (Linux's defaults): the server's send() blocks after its write; up to ${end}, ${probes} zero-window probes and ${answers} answers, and no call returns.`,
   },
 };
 
@@ -145,6 +147,16 @@ function candidates(t) {
     return o;
   };
   const old = run("connect-dead-host", { tcp_syn_linear_timeouts: "0" }, "client");
+  // A peer that stopped reading (peer-hung, the tools module's windowed
+  // model), with the defaults: no outcome, so its figures are the probing's.
+  const hung = t.simulate("peer-hung", {});
+  if (hung.ok) {
+    const tr = hung.run.trace();
+    const probes = tr.packets.filter((p) => p.src === "server" && p.why === "zero_window_probe");
+    const first = probes.length ? probes[0].sent_at : Infinity;
+    S.reading = { end: tr.end_at, probes: probes.length, answers: tr.packets.filter((p) => p.src === "client" && p.sent_at >= first).length };
+    hung.run.free();
+  }
   return [
     { id: "retries2", o: run("host-crash-data-no-reboot", {}, "server"), section: "host-crash-data-no-reboot", explore: ["data", "linux"],
       v: { r2: d.tcp_retries2, model: trim(modelTimeout(d.tcp_retries2, d.tcp_rto_min / 1000, d.tcp_rto_max / 1000)), min: d.tcp_rto_min, max: trim(d.tcp_rto_max / 1000) } },
@@ -169,7 +181,11 @@ function fitHtml(c) {
   if (v.old) v.old = span(v.old.after, S.lang);
   if (c.id === "grpc") v.ut = span(v.ut, S.lang);
   const set = c.id === "grpc" ? `TCP_USER_TIMEOUT = ${c.v.ut * 1000} ms` : "";
-  const sim = c.o ? `<p class="symptom-sim">${esc(L.sim(L.from[c.o.from] || c.o.from, span(c.o.after, S.lang), c.o.call, c.o.result, set))}</p>` : "";
+  const sim = c.o
+    ? `<p class="symptom-sim">${esc(L.sim(L.from[c.o.from] || c.o.from, span(c.o.after, S.lang), c.o.call, c.o.result, set))}</p>`
+    : c.id === "reading" && S.reading
+      ? `<p class="symptom-sim">${esc(L.simReading(span(S.reading.end, S.lang), S.reading.probes, S.reading.answers))}</p>`
+      : "";
   const buttons = [
     c.section ? `<button type="button" data-section="${c.section}">${esc(L.openSection)}</button>` : "",
     c.explore ? `<button type="button" data-case="${c.explore[0]}" data-preset="${c.explore[1]}">${esc(L.openExplorer(presetName(c.explore[1])))}</button>` : "",
@@ -185,7 +201,7 @@ function answer() {
     out.innerHTML =
       `<p>${esc(L.neverQ)}</p>` +
       fitHtml({ id: "idle", o: null, v: {}, section: "host-crash-idle", explore: ["idle", "linux"] }) +
-      fitHtml({ id: "reading", o: null, v: {}, section: null, explore: null });
+      fitHtml({ id: "reading", o: null, v: {}, section: "peer-hung", explore: ["reading", "linux"] });
     return;
   }
   const raw = form.elements.amount.value.trim();

@@ -64,8 +64,8 @@ USAGE:
 RUN OPTIONS:
     --set NAME=VALUE     change a parameter (repeatable); see `tcpsim params <scenario>`
     --preset ID          start from a preset's values (see `tcpsim presets`; for
-                         keepalive-peer-dead, host-crash-data-no-reboot, connect-dead-host);
-                         --set changes them after
+                         keepalive-peer-dead, host-crash-data-no-reboot, connect-dead-host,
+                         peer-hung); --set changes them after
     --format FORMAT      text (default), json, pcap or svg
     --lang LANG          language of the text and SVG diagrams: en (default) or zh
     -o, --output FILE    write to FILE instead of stdout

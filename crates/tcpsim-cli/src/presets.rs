@@ -19,7 +19,8 @@ use serde_json::{json, Value};
 type Text = (&'static str, &'static str);
 
 /// A case of the explorer: what the connection was doing when the peer's
-/// host died, and the scenario that draws it.
+/// host died (or, in the last, that the peer stopped reading), and the
+/// scenario that draws it.
 pub struct Case {
     pub id: &'static str,
     pub scenario: &'static str,
@@ -27,10 +28,10 @@ pub struct Case {
     pub knobs: &'static [(&'static str, u64)],
 }
 
-/// The three cases, with Linux's values: every socket option unset (0),
+/// The four cases, with Linux's values: every socket option unset (0),
 /// SO_KEEPALIVE off (a socket's initial value), the sysctls at their
 /// defaults (Linux 6.5+ for `tcp_syn_linear_timeouts`).
-pub const CASES: [Case; 3] = [
+pub const CASES: [Case; 4] = [
     Case {
         id: "idle",
         scenario: "keepalive-peer-dead",
@@ -56,11 +57,26 @@ pub const CASES: [Case; 3] = [
             ("tcp_syn_linear_timeouts", 4),
         ],
     },
+    // The peer is up but stopped reading: the socket options of the idle
+    // case (keepalive, which stays silent while data is queued) and
+    // TCP_USER_TIMEOUT, which ends zero-window probing (Linux 5.11+), and
+    // tcp_retries2, which answered probes never spend.
+    Case {
+        id: "reading",
+        scenario: "peer-hung",
+        knobs: &[
+            ("so_keepalive", 0),
+            ("tcp_keepidle", 0),
+            ("tcp_keepintvl", 0),
+            ("tcp_keepcnt", 0),
+            ("user_timeout", 0),
+            ("tcp_retries2", 15),
+        ],
+    },
 ];
 
 /// The simulator's parameter for a setting in a case: TCP_USER_TIMEOUT is
-/// the server's socket option in the first two scenarios, the client's when
-/// connecting (as `paramOf` in web/explorer-data.js).
+/// the server's socket option, except the client's when connecting (as `paramOf` in web/explorer-data.js).
 pub fn param_of(case: &str, knob: &str) -> &'static str {
     match (case, knob) {
         ("connect", "user_timeout") => "client_tcp_user_timeout",
@@ -97,6 +113,8 @@ pub struct Preset {
     /// What the explorer says beside this preset's idle-case time, where
     /// the number alone would mislead.
     pub idle_note: Option<Text>,
+    /// The same beside its time when the peer stopped reading.
+    pub reading_note: Option<Text>,
 }
 
 impl Preset {
@@ -215,11 +233,12 @@ pub const PRESETS: &[Preset] = &[
         ),
         verified: Some(Verified { stack: "python", software: "Python 3.11.7" }),
         idle_note: None,
+        reading_note: None,
     },
     Preset {
         id: "go",
         name: ("Go net.Dialer（默认）", "Go net.Dialer (defaults)"),
-        set: &[("idle", "so_keepalive", 1), ("idle", "tcp_keepidle", 15), ("idle", "tcp_keepintvl", 15), ("idle", "tcp_keepcnt", 9)],
+        set: &[("idle", "so_keepalive", 1), ("idle", "tcp_keepidle", 15), ("idle", "tcp_keepintvl", 15), ("idle", "tcp_keepcnt", 9), ("reading", "so_keepalive", 1), ("reading", "tcp_keepidle", 15), ("reading", "tcp_keepintvl", 15), ("reading", "tcp_keepcnt", 9)],
         versions: (
             "Go 1.23 起由 KeepAliveConfig 设置 15/15/9（来自源码，未在这里验证）；更早的版本设置空闲时间和间隔 15 秒，次数用系统的 9（在 Go 1.19 上验证）",
             "Go 1.23+ sets 15/15/9 through KeepAliveConfig (from source, not verified here); earlier releases set idle and interval to 15 s and leave the count at the system's 9 (verified on Go 1.19)",
@@ -231,11 +250,12 @@ pub const PRESETS: &[Preset] = &[
         ),
         verified: Some(Verified { stack: "go", software: "Go 1.19.8 (Debian 12)" }),
         idle_note: None,
+        reading_note: None,
     },
     Preset {
         id: "libpq",
         name: ("PostgreSQL libpq（默认）", "PostgreSQL libpq (defaults)"),
-        set: &[("idle", "so_keepalive", 1)],
+        set: &[("idle", "so_keepalive", 1), ("reading", "so_keepalive", 1)],
         versions: ("tcp_user_timeout 自 PostgreSQL 12 起", "tcp_user_timeout since PostgreSQL 12"),
         sources: &[LIBPQ_SGML, LIBPQ_UT],
         note: (
@@ -244,11 +264,12 @@ pub const PRESETS: &[Preset] = &[
         ),
         verified: Some(Verified { stack: "libpq", software: "psql/libpq 15.18 (Debian 12)" }),
         idle_note: None,
+        reading_note: None,
     },
     Preset {
         id: "redis",
         name: ("Redis 服务端 tcp-keepalive 300", "Redis server, tcp-keepalive 300"),
-        set: &[("idle", "so_keepalive", 1), ("idle", "tcp_keepidle", 300), ("idle", "tcp_keepintvl", 100), ("idle", "tcp_keepcnt", 3)],
+        set: &[("idle", "so_keepalive", 1), ("idle", "tcp_keepidle", 300), ("idle", "tcp_keepintvl", 100), ("idle", "tcp_keepcnt", 3), ("reading", "so_keepalive", 1), ("reading", "tcp_keepidle", 300), ("reading", "tcp_keepintvl", 100), ("reading", "tcp_keepcnt", 3)],
         versions: (
             "默认值 300 自 Redis 3.2.1 起；间隔取三分之一、探测 3 次自 2013 年的 anetKeepAlive 起",
             "the default of 300 since Redis 3.2.1; a third of it as the interval and 3 probes since anetKeepAlive in 2013",
@@ -260,11 +281,12 @@ pub const PRESETS: &[Preset] = &[
         ),
         verified: Some(Verified { stack: "redis", software: "redis-server 7.0.15 (Debian 12)" }),
         idle_note: None,
+        reading_note: None,
     },
     Preset {
         id: "node",
         name: ("Node.js socket.setKeepAlive(true)", "Node.js socket.setKeepAlive(true)"),
-        set: &[("idle", "so_keepalive", 1)],
+        set: &[("idle", "so_keepalive", 1), ("reading", "so_keepalive", 1)],
         versions: (
             "libuv 1.47 及更早：TCP_KEEPIDLE 0 失败（EINVAL）；1.48 起：什么都不设置就返回。两者结果一样",
             "libuv ≤ 1.47: TCP_KEEPIDLE 0 fails (EINVAL); 1.48+: returns before setting anything. The result is the same",
@@ -276,11 +298,12 @@ pub const PRESETS: &[Preset] = &[
         ),
         verified: Some(Verified { stack: "node-default", software: "Node.js 20.20.2 (libuv 1.46.0)" }),
         idle_note: None,
+        reading_note: None,
     },
     Preset {
         id: "node-30s",
         name: ("Node.js socket.setKeepAlive(true, 30000)", "Node.js socket.setKeepAlive(true, 30000)"),
-        set: &[("idle", "so_keepalive", 1), ("idle", "tcp_keepidle", 30), ("idle", "tcp_keepintvl", 1), ("idle", "tcp_keepcnt", 10)],
+        set: &[("idle", "so_keepalive", 1), ("idle", "tcp_keepidle", 30), ("idle", "tcp_keepintvl", 1), ("idle", "tcp_keepcnt", 10), ("reading", "so_keepalive", 1), ("reading", "tcp_keepidle", 30), ("reading", "tcp_keepintvl", 1), ("reading", "tcp_keepcnt", 10)],
         versions: ("Node.js v13.12.0、v12.17.0 起（libuv 设置间隔 1 秒、10 次）", "Node.js v13.12.0 and v12.17.0+ (libuv sets a 1 s interval and 10 probes)"),
         sources: &[NODE_DOC, NODE_NET, LIBUV_146, LIBUV_NOW],
         note: (
@@ -289,6 +312,7 @@ pub const PRESETS: &[Preset] = &[
         ),
         verified: Some(Verified { stack: "node-30s", software: "Node.js 20.20.2 (libuv 1.46.0)" }),
         idle_note: None,
+        reading_note: None,
     },
     Preset {
         id: "java",
@@ -302,11 +326,12 @@ pub const PRESETS: &[Preset] = &[
         ),
         verified: Some(Verified { stack: "java", software: "OpenJDK 17.0.15 (Debian 12)" }),
         idle_note: None,
+        reading_note: None,
     },
     Preset {
         id: "grpc",
         name: ("gRPC C-core 客户端，如 Python grpcio（开启 keepalive）", "gRPC C-core client, e.g. Python grpcio (keepalive enabled)"),
-        set: &[("idle", "user_timeout", 20000), ("data", "user_timeout", 20000), ("connect", "user_timeout", 20000)],
+        set: &[("idle", "user_timeout", 20000), ("data", "user_timeout", 20000), ("connect", "user_timeout", 20000), ("reading", "user_timeout", 20000)],
         versions: ("按 gRFC A18；在 grpcio 1.85.4 上跟踪", "per gRFC A18; traced on grpcio 1.85.4"),
         sources: &[GRPC_A18, GRPC_KA, GRPC_CORE],
         note: (
@@ -318,11 +343,15 @@ pub const PRESETS: &[Preset] = &[
             "这是只有 TCP 的情形。gRPC 开启 keepalive 后每隔 KEEPALIVE_TIME 发一个 HTTP/2 PING，这就是一次写：连接不再空闲，而是“有数据在途”的情形，请看那个情形的时间。",
             "That is TCP alone. With keepalive on, gRPC sends an HTTP/2 PING every KEEPALIVE_TIME, which is a write: the connection is then not idle but the “data in flight” case; see that case's time.",
         )),
+        reading_note: Some((
+            "这里只画了 TCP 这一层，而且是对端窗口已经关上、数据在排队的情形：这时 C-core 在 connect() 之前设的 TCP_USER_TIMEOUT 起作用，从第一个零窗口探测算起满这个时长，内核就放弃连接（Linux 5.11 起），下一次写返回 ETIMEDOUT。gRPC 的 HTTP/2 流量控制也可能在对端 TCP 窗口关上之前就让它停止写；那样就没有等待确认的数据，TCP_USER_TIMEOUT 无从计时。两种情况下，进程（连同其中的 gRPC）什么都不读的对端都不会回应 gRPC 的 HTTP/2 PING；按 doc/keepalive.md，PING 超过 KEEPALIVE_TIMEOUT（默认 20 秒）没有确认，gRPC 就关闭连接。这一层这里没有模拟。",
+            "Only TCP is drawn here, and with the peer's window closed and data queued: then the TCP_USER_TIMEOUT C-core sets before connect() ends it, that long after the first zero-window probe (Linux 5.11+), and the next write fails with ETIMEDOUT. gRPC's HTTP/2 flow control may stop its writes before the peer's TCP window closes; then nothing waits for an acknowledgement and TCP_USER_TIMEOUT has nothing to time. Either way, a peer whose process (its gRPC included) reads nothing does not answer gRPC's HTTP/2 PING, and per doc/keepalive.md gRPC closes the connection when a PING goes unacknowledged for KEEPALIVE_TIMEOUT (20 s by default). That layer is not simulated here.",
+        )),
     },
     Preset {
         id: "grpc-go",
         name: ("grpc-go 客户端（开启 keepalive）", "grpc-go client (keepalive enabled)"),
-        set: &[("idle", "so_keepalive", 1), ("idle", "user_timeout", 20000), ("data", "user_timeout", 20000)],
+        set: &[("idle", "so_keepalive", 1), ("idle", "user_timeout", 20000), ("data", "user_timeout", 20000), ("reading", "so_keepalive", 1), ("reading", "user_timeout", 20000)],
         versions: (
             "TCP_USER_TIMEOUT：客户端 1.17 起；SO_KEEPALIVE 用系统默认值：1.60 起（#6834）",
             "TCP_USER_TIMEOUT: client since 1.17; SO_KEEPALIVE with the OS defaults: since 1.60 (#6834)",
@@ -334,6 +363,10 @@ pub const PRESETS: &[Preset] = &[
         ),
         verified: None,
         idle_note: None,
+        reading_note: Some((
+            "这里只画了 TCP 这一层，而且是对端窗口已经关上、数据在排队的情形：这时 grpc-go 在连接建立后设的 TCP_USER_TIMEOUT 起作用，从第一个零窗口探测算起满这个时长，内核就放弃连接（Linux 5.11 起）；它打开的 SO_KEEPALIVE 不发探测，有数据排队时保活定时器到期只会重新定时。gRPC 的 HTTP/2 流量控制也可能在对端 TCP 窗口关上之前就让它停止写；那样就没有等待确认的数据，TCP_USER_TIMEOUT 无从计时。两种情况下，进程（连同其中的 gRPC）什么都不读的对端都不会回应 HTTP/2 PING；客户端发出 PING 后在 keepalive 的 Timeout（默认 20 秒）内什么也没收到，grpc-go 就关闭连接。这一层这里没有模拟。",
+            "Only TCP is drawn here, and with the peer's window closed and data queued: then the TCP_USER_TIMEOUT grpc-go sets once connected ends it, that long after the first zero-window probe (Linux 5.11+); the SO_KEEPALIVE it turns on sends nothing, as the keepalive timer only re-arms itself while data is queued. gRPC's HTTP/2 flow control may stop its writes before the peer's TCP window closes; then nothing waits for an acknowledgement and TCP_USER_TIMEOUT has nothing to time. Either way, a peer whose process (its gRPC included) reads nothing does not answer the HTTP/2 PING, and grpc-go closes the connection when nothing arrives within the keepalive Timeout (20 s by default) after a PING. That layer is not simulated here.",
+        )),
     },
 ];
 
@@ -433,6 +466,7 @@ pub fn json() -> Value {
                 "verified": p.verified.as_ref().map(|v| json!({"test": TEST, "stack": v.stack, "software": v.software})),
                 "verification": {"zh": verified_text(p, true), "en": verified_text(p, false)},
                 "idleNote": p.idle_note.map(|n| json!({"zh": n.0, "en": n.1})),
+                "readingNote": p.reading_note.map(|n| json!({"zh": n.0, "en": n.1})),
             })
         })
         .collect();
@@ -476,9 +510,9 @@ pub fn text(zh: bool) -> String {
         out.push('\n');
     }
     out.push_str(if zh {
-        "0 表示不设置这个套接字选项（用对应的 sysctl）。`tcpsim run <场景> --preset ID` 用这些值运行 keepalive-peer-dead、host-crash-data-no-reboot 或 connect-dead-host。\n"
+        "0 表示不设置这个套接字选项（用对应的 sysctl）。`tcpsim run <场景> --preset ID` 用这些值运行 keepalive-peer-dead、host-crash-data-no-reboot、connect-dead-host 或 peer-hung。\n"
     } else {
-        "0 means the socket option is not set (its sysctl applies). `tcpsim run <scenario> --preset ID` runs keepalive-peer-dead, host-crash-data-no-reboot or connect-dead-host with these values.\n"
+        "0 means the socket option is not set (its sysctl applies). `tcpsim run <scenario> --preset ID` runs keepalive-peer-dead, host-crash-data-no-reboot, connect-dead-host or peer-hung with these values.\n"
     });
     out
 }

@@ -14,7 +14,7 @@ fn presets() -> Vec<Value> {
     }
 }
 
-const CASES: [(&str, &str, &[&str]); 3] = [
+const CASES: [(&str, &str, &[&str]); 4] = [
     (
         "idle",
         "keepalive-peer-dead",
@@ -35,6 +35,18 @@ const CASES: [(&str, &str, &[&str]); 3] = [
         "connect",
         "connect-dead-host",
         &["user_timeout", "tcp_syn_retries", "tcp_syn_linear_timeouts"],
+    ),
+    (
+        "reading",
+        "peer-hung",
+        &[
+            "so_keepalive",
+            "tcp_keepidle",
+            "tcp_keepintvl",
+            "tcp_keepcnt",
+            "user_timeout",
+            "tcp_retries2",
+        ],
     ),
 ];
 
@@ -126,6 +138,19 @@ fn the_values_are_what_the_software_sets() {
     assert_eq!(values(preset(&all, "grpc-go"), "connect"), [0, 6, 4]);
     assert_eq!(values(preset(&all, "grpc-go"), "idle"), [1, 0, 0, 0, 20000]);
     assert_eq!(preset(&all, "grpc-go")["verified"], Value::Null);
+    // A stack's socket options are the same whatever the peer did: the
+    // stopped-reading case has the idle case's, and the data case's
+    // tcp_retries2.
+    for p in &all {
+        let idle = values(p, "idle");
+        let mut want = idle.clone();
+        want.push(values(p, "data")[1]);
+        assert_eq!(values(p, "reading"), want, "{}", p["id"]);
+    }
+    assert_eq!(
+        values(preset(&all, "grpc"), "reading"),
+        [0, 0, 0, 0, 20000, 15]
+    );
 }
 
 #[test]
