@@ -56,6 +56,40 @@ pub(crate) struct Wire {
     pub opts: u8,
     /// The window scale option's shift, or [`NO_WSCALE`].
     pub wscale: u8,
+    /// Its SACK blocks, as sent (RFC 2018 3).
+    pub sack: Sack,
+}
+
+/// The SACK blocks of one segment, left and right edges as sent, first
+/// block first (RFC 2018 3: at most four fit in the 40 bytes of options;
+/// RFC 2883 4: a D-SACK is the first). Kept aside from the segment table's
+/// rows, only for the segments that carry blocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Sack {
+    pub n: u8,
+    pub blocks: [(u32, u32); 4],
+}
+
+impl Sack {
+    pub fn blocks(&self) -> &[(u32, u32)] {
+        &self.blocks[..self.n as usize]
+    }
+
+    /// Whether the first block is a D-SACK, reporting a segment received
+    /// twice rather than one beyond a hole (RFC 2883 4): it lies below the
+    /// cumulative acknowledgment `ack`, or inside the second block. Linux
+    /// `tcp_check_dsack`.
+    pub fn dsack(&self, ack: u32) -> bool {
+        let b = self.blocks();
+        match b {
+            [] => false,
+            [(l0, _), ..] if crate::table::seq_lt(*l0, ack) => true,
+            [(l0, r0), (l1, r1), ..] => {
+                !crate::table::seq_lt(*l0, *l1) && !crate::table::seq_lt(*r1, *r0)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// No window scale option in the segment.
@@ -427,11 +461,19 @@ fn wire(net: &Net, tcp: &TcpSlice<'_>, mac: Option<[u8; 6]>) -> Wire {
         opts |= OPT_MP_FASTCLOSE;
     }
     let mut wscale = NO_WSCALE;
+    let mut sack = Sack::default();
     for o in tcp.options_iterator() {
         match o {
             Ok(TcpOptionElement::WindowScale(w)) => wscale = w.min(14),
             Ok(TcpOptionElement::SelectiveAcknowledgementPermitted) => opts |= OPT_SACK_OK,
-            Ok(TcpOptionElement::SelectiveAcknowledgement(..)) => opts |= OPT_SACK,
+            Ok(TcpOptionElement::SelectiveAcknowledgement(first, rest)) => {
+                opts |= OPT_SACK;
+                sack = Sack::default();
+                for b in std::iter::once(first).chain(rest.into_iter().flatten()) {
+                    sack.blocks[sack.n as usize] = b;
+                    sack.n += 1;
+                }
+            }
             Ok(_) => {}
             Err(_) => break,
         }
@@ -456,6 +498,7 @@ fn wire(net: &Net, tcp: &TcpSlice<'_>, mac: Option<[u8; 6]>) -> Wire {
         mac,
         opts,
         wscale,
+        sack,
     }
 }
 

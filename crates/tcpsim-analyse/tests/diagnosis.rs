@@ -45,33 +45,42 @@ fn duplicate_acks_and_fast_retransmissions_as_rfc_5681_and_6675_read_them() {
     let fast = count(&a, Why::FastRetransmit);
     assert_eq!(fast + count(&a, Why::Retransmit), 12);
     assert!(fast >= 6, "{fast}");
-    // Every fast retransmission is preceded by a duplicate ACK from the
-    // receiver that does not cover it.
+    // Every fast retransmission answers the receiver: its last segment
+    // before it does not cover the resent bytes (the loss evidence, three
+    // duplicate ACKs or SACK blocks above them, is in the ACKs, which the
+    // trace does not carry: the unit tests in classify/tests.rs build it),
+    // and it is not the first time these bytes left.
     let ps: &[Packet] = &a.trace.packets;
     for (i, p) in ps
         .iter()
         .enumerate()
         .filter(|(_, p)| p.why == Why::FastRetransmit)
     {
+        let last = ps[..i].iter().rev().find(|q| q.src != p.src).unwrap();
         assert!(
-            ps[..i]
-                .iter()
-                .any(|q| q.why == Why::DupAck && q.src != p.src),
-            "fast retransmission {i} without a duplicate ACK before it"
+            (p.abs_seq.wrapping_sub(last.abs_ack) as i32) >= 0,
+            "fast retransmission {i} of bytes already acknowledged"
         );
         assert!(p.resend.is_some_and(|n| n >= 1));
     }
-    // The first: after three duplicate ACKs asking for its bytes, or one
-    // with SACK blocks.
+    // Linux 6.18 resends nothing here on its RTO: every resend comes within
+    // 13 ms of the copy before it, far below the 200 ms RTO floor, all in
+    // loss recovery (Linux counts them in TCPFastRetrans). tshark marks
+    // six of them fast_retransmission, the first of each recovery, and
+    // the others retransmission (tests/corpus/VERDICTS.md).
+    assert_eq!(fast, 12);
+    // The first: after the receiver's ACKs asking for its bytes (four here
+    // that the capture kept whole, each with a new window, so window
+    // updates, and SACK blocks above the hole: RFC 6675's IsLost).
     let first = ps
         .iter()
         .position(|p| p.why == Why::FastRetransmit)
         .unwrap();
     let asking = ps[..first]
         .iter()
-        .filter(|q| q.why == Why::DupAck && q.abs_ack == ps[first].abs_seq)
+        .filter(|q| q.src != ps[first].src && q.abs_ack == ps[first].abs_seq)
         .count();
-    assert!(asking >= 1, "{asking}");
+    assert!(asking >= 3, "{asking}");
     assert_eq!(a.diagnosis.ending.kind(), "closed");
 }
 

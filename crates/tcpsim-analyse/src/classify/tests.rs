@@ -28,6 +28,7 @@ fn seg(from_a: bool, ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
             0
         },
         wscale: NO_WSCALE,
+        sack: 0,
     }
 }
 fn c(ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
@@ -50,6 +51,7 @@ fn run(segs: &[Seg]) -> Output {
     let end = segs.last().map_or(0, |s| s.ts);
     classify(&Input {
         segs,
+        sack: &|_| None,
         client_is_a: true,
         client: ("10.0.0.1".into(), 40000, 0),
         server: ("10.0.0.2".into(), 8080, 1),
