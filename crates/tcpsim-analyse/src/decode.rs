@@ -661,3 +661,82 @@ impl Defrag {
         Ok(wire(&whole, &tcp, d.mac))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A raw IPv4 ACK with TCP options `opts` (a multiple of 4 bytes).
+    fn ack_with(opts: &[u8], ack: u32) -> Vec<u8> {
+        let tcp_len = 20 + opts.len();
+        let total = 20 + tcp_len;
+        let mut f = vec![
+            0x45,
+            0,
+            (total >> 8) as u8,
+            total as u8,
+            0,
+            1,
+            0x40,
+            0,
+            64,
+            6,
+            0,
+            0,
+            10,
+            0,
+            0,
+            2,
+            10,
+            0,
+            0,
+            1,
+        ];
+        f.extend_from_slice(&[0x1f, 0x90, 0x9c, 0x40]);
+        f.extend_from_slice(&5000u32.to_be_bytes());
+        f.extend_from_slice(&ack.to_be_bytes());
+        f.extend_from_slice(&[((tcp_len / 4) << 4) as u8, 0x10, 0xff, 0xff, 0, 0, 0, 0]);
+        f.extend_from_slice(opts);
+        f
+    }
+
+    fn sack_option(blocks: &[(u32, u32)]) -> Vec<u8> {
+        let mut o = vec![1, 1, 5, 2 + 8 * blocks.len() as u8];
+        for (l, r) in blocks {
+            o.extend_from_slice(&l.to_be_bytes());
+            o.extend_from_slice(&r.to_be_bytes());
+        }
+        o
+    }
+
+    fn sack_of(opts: &[u8], ack: u32) -> Sack {
+        let w = decode(
+            Linktype::RAW,
+            &ack_with(opts, ack),
+            0,
+            &mut Defrag::default(),
+        )
+        .unwrap();
+        assert_ne!(w.opts & OPT_SACK, 0);
+        w.sack
+    }
+
+    #[test]
+    fn sack_edges_are_kept_and_a_d_sack_is_told_from_a_hole() {
+        // Two blocks above the acknowledgment number 1000: holes, no D-SACK.
+        let s = sack_of(&sack_option(&[(3000, 4000), (1500, 2000)]), 1000);
+        assert_eq!(s.blocks(), [(3000, 4000), (1500, 2000)]);
+        assert!(!s.dsack(1000));
+        // A first block below the acknowledgment number (RFC 2883 4.1.1).
+        let s = sack_of(&sack_option(&[(500, 1000)]), 1000);
+        assert!(s.dsack(1000));
+        // A first block inside the second (RFC 2883 4.1.2), above the ACK.
+        let s = sack_of(&sack_option(&[(3000, 3500), (2500, 4000)]), 1000);
+        assert!(s.dsack(1000));
+        // Four blocks, the most the options hold, across the wrap.
+        let b = [(u32::MAX - 99, 50), (100, 200), (300, 400), (500, 600)];
+        let s = sack_of(&sack_option(&b), u32::MAX - 200);
+        assert_eq!(s.blocks(), b);
+        assert!(!s.dsack(u32::MAX - 200));
+    }
+}
