@@ -210,8 +210,6 @@ struct Tcb {
     sacked: Vec<(u32, u32)>,
     /// Its last ACK SACKed bytes not SACKed before.
     sack_news: bool,
-    /// D-SACKs it sent: evidence that the peer resent what had arrived.
-    dsacks: u32,
     /// When the peer last sent the most recently sent of the bytes this
     /// side has acknowledged or SACKed (RFC 8985 6.1's RACK.xmit_ts).
     rack_xmit: Option<f64>,

@@ -17,13 +17,12 @@ const DUP_THRESH: u32 = 3;
 impl Tcb {
     /// Take an ACK's SACK blocks into the scoreboard of the peer's bytes
     /// this side holds above its acknowledgment number `ack`. A first block
-    /// that is a D-SACK (RFC 2883 4) is counted apart and not taken: it
-    /// reports a duplicate, not a hole. Returns whether the ACK SACKed bytes
+    /// that is a D-SACK (RFC 2883 4) is not taken: it reports a duplicate
+    /// (the peer resent what had arrived), not a hole. Returns whether the ACK SACKed bytes
     /// not SACKed before (RFC 6675 2's duplicate acknowledgment).
     pub(super) fn take_sack(&mut self, ack: u32, sack: &Sack) -> bool {
         let mut blocks = sack.blocks();
         if sack.dsack(ack) {
-            self.dsacks += 1;
             blocks = &blocks[1..];
         }
         let mut news = false;
