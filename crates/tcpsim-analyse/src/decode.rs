@@ -158,7 +158,11 @@ pub(crate) fn decode(
     ts: i64,
     frag: &mut Defrag,
 ) -> Result<Wire, Skip> {
-    let cx = Cx { ts, depth: 0 };
+    let cx = Cx {
+        ts,
+        depth: 0,
+        ip_len: None,
+    };
     match link {
         Linktype::ETHERNET => ethernet(data, cx, frag),
         // BSD loopback: the address family in the capturing host's byte
@@ -207,6 +211,9 @@ struct Cx {
     ts: i64,
     /// Link headers and tunnels taken apart so far.
     depth: u8,
+    /// The IP packet's length as the layer just below it gives it, when
+    /// that layer has a length field (PPPoE's): it bounds the IP header's.
+    ip_len: Option<usize>,
 }
 
 impl Cx {
@@ -216,6 +223,7 @@ impl Cx {
         }
         Ok(Cx {
             depth: self.depth + 1,
+            ip_len: None,
             ..self
         })
     }
@@ -256,11 +264,17 @@ fn l3(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Res
         }
         // PPPoE session stage (RFC 2516 4): six bytes, then PPP's protocol
         // number (RFC 1661 2): 0x0021 IPv4, 0x0057 IPv6.
+        // Its LENGTH (the PPP payload's, protocol number included) bounds
+        // the IP packet: bytes beyond it are the Ethernet frame's padding,
+        // whatever the IP header's total length says.
         0x8864 => {
             let h = d.get(..8).ok_or(Skip::Malformed)?;
+            let mut inner = cx.deeper()?;
+            let len = u16::from_be_bytes([h[4], h[5]]) as usize;
+            inner.ip_len = (len >= 2 + 20).then(|| len - 2);
             match u16::from_be_bytes([h[6], h[7]]) {
-                0x0021 => ip(0x0800, &d[8..], mac, cx.deeper()?, frag),
-                0x0057 => ip(0x86dd, &d[8..], mac, cx.deeper()?, frag),
+                0x0021 => ip(0x0800, &d[8..], mac, inner, frag),
+                0x0057 => ip(0x86dd, &d[8..], mac, inner, frag),
                 _ => Err(Skip::NotIp),
             }
         }
@@ -290,7 +304,7 @@ fn l3(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Res
 /// An IP packet: a TCP segment, a fragment of one, or a tunnel to open.
 fn ip(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Result<Wire, Skip> {
     let p = LaxSlicedPacket::from_ether_type(EtherType(et), d);
-    let net = match &p.net {
+    let mut net = match &p.net {
         Some(LaxNetSlice::Ipv4(v4)) => {
             let h = v4.header();
             let pl = v4.payload();
@@ -356,6 +370,11 @@ fn ip(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Res
         Some(LaxNetSlice::Ipv6(v6)) => v6.payload().payload,
         _ => &[],
     };
+    if let Some(cap) = cx.ip_len {
+        // (The payload lies within `d`: its offset is the IP headers'.)
+        let headers = (payload.as_ptr() as usize).saturating_sub(d.as_ptr() as usize);
+        net.declared = net.declared.min(cap.saturating_sub(headers));
+    }
     if let Some((id, offset, more)) = net.frag {
         return frag.add(&net, id, offset, more, payload, mac, cx.ts);
     }
@@ -719,6 +738,27 @@ mod tests {
         .unwrap();
         assert_ne!(w.opts & OPT_SACK, 0);
         w.sack
+    }
+
+    #[test]
+    fn pppoe_length_bounds_the_ip_packet() {
+        // A pure ACK in a PPPoE session whose LENGTH says 42 (PPP's 2 bytes
+        // and 40 of IP) while its IPv4 total length says 46: the 6 bytes
+        // after it are the Ethernet frame's padding, not data (zeek's
+        // pppoe-over-qinq.pcap has such frames; tshark reads them so).
+        let mut ip = ack_with(&[], 1000);
+        ip[3] = 46;
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x88, 0x64];
+        f.extend_from_slice(&[0x11, 0, 0, 1, 0, 42, 0, 0x21]);
+        f.extend_from_slice(&ip);
+        f.extend_from_slice(&[0; 6]);
+        let w = decode(Linktype::ETHERNET, &f, 0, &mut Defrag::default()).unwrap();
+        assert_eq!(w.len, 0);
+        // Without the PPPoE header the IP length is all there is: 6 bytes.
+        let mut raw = ip.clone();
+        raw.extend_from_slice(&[0; 6]);
+        let w = decode(Linktype::RAW, &raw, 0, &mut Defrag::default()).unwrap();
+        assert_eq!(w.len, 6);
     }
 
     #[test]
