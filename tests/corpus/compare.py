@@ -22,6 +22,9 @@ whose connection count equals tshark's conversation count.
 and reuses them when present, so the comparison can run without tshark.
 --details FILE writes every disagreement (capture, frame, our why, tshark's
 flags) for the verdict table (tests/corpus/VERDICTS.md).
+--verdicts FILE (default tests/corpus/verdicts.tsv) names the disagreements
+VERDICTS.md finds tshark wrong or narrower on (capture, frame, flag): the
+table's "excl." column is the Jaccard index without them.
 """
 import argparse
 import collections
@@ -170,6 +173,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tshark-cache")
     ap.add_argument("--details")
+    ap.add_argument("--verdicts", default=os.path.join(HERE, "verdicts.tsv"))
     ap.add_argument("captures", nargs="+")
     a = ap.parse_args()
     if not os.path.exists(WHYS):
@@ -177,6 +181,15 @@ def main():
     if a.tshark_cache:
         os.makedirs(a.tshark_cache, exist_ok=True)
     counts = {f: [0, 0, 0] for f, *_ in FLAGS}  # both, only tshark, only ours
+    # The same without the disagreements VERDICTS.md settles against tshark.
+    verdicted = set()
+    if a.verdicts and os.path.exists(a.verdicts):
+        for line in open(a.verdicts):
+            if line.startswith("#") or not line.strip():
+                continue
+            c = line.rstrip("\n").split("\t")
+            verdicted.add((c[0], int(c[1]), c[2]))
+    excl = {f: [0, 0, 0] for f, *_ in FLAGS}
     unmatched_flags = collections.Counter()
     files = readable = conv_equal = 0
     ours_conns = tshark_conns = 0
@@ -211,6 +224,14 @@ def main():
             why, resend, answers = s[9], s[10], s[11]
             for flag, *_ in FLAGS:
                 o, t = ours_say(flag, why, resend, answers), flag in f[10]
+                if o != t and (os.path.basename(path), f[0], flag) in verdicted:
+                    pass
+                elif o and t:
+                    excl[flag][0] += 1
+                elif t:
+                    excl[flag][1] += 1
+                elif o:
+                    excl[flag][2] += 1
                 if o and t:
                     counts[flag][0] += 1
                 elif t:
@@ -226,13 +247,17 @@ def main():
           f"conversations in {conv_equal} of {readable} ({ours_conns} connections, tshark {tshark_conns})")
     print(f"segments: tcpsim {segs_total}, tshark TCP frames {frames_total}, matched {matched}")
     print()
-    print(f"{'flag':24} {'both':>7} {'tshark':>7} {'ours':>7} {'jaccard':>8}")
+    print(f"{'flag':24} {'both':>7} {'tshark':>7} {'ours':>7} {'jaccard':>8} {'excl.':>6}")
     for flag, *_ in FLAGS:
         b, t, o = counts[flag]
         j = f"{b / (b + t + o):.2f}" if b + t + o else "-"
-        print(f"{flag:24} {b:7} {t:7} {o:7} {j:>8}")
+        eb, et, eo = excl[flag]
+        e = f"{eb / (eb + et + eo):.2f}" if eb + et + eo else "-"
+        print(f"{flag:24} {b:7} {t:7} {o:7} {j:>8} {e:>6}")
     print()
-    print("(both: segments we and tshark flag; tshark: only tshark; ours: only we)")
+    print("(both: segments we and tshark flag; tshark: only tshark; ours: only we;")
+    print(f" excl.: the Jaccard index without the {len(verdicted)} disagreements of "
+          f"{os.path.basename(a.verdicts or '-')} that VERDICTS.md settles against tshark)")
     if unmatched_flags:
         print("tshark flags on frames we did not use (duplicates, unread link types...): "
               + ", ".join(f"{k} {v}" for k, v in unmatched_flags.most_common()))

@@ -56,6 +56,40 @@ pub(crate) struct Wire {
     pub opts: u8,
     /// The window scale option's shift, or [`NO_WSCALE`].
     pub wscale: u8,
+    /// Its SACK blocks, as sent (RFC 2018 3).
+    pub sack: Sack,
+}
+
+/// The SACK blocks of one segment, left and right edges as sent, first
+/// block first (RFC 2018 3: at most four fit in the 40 bytes of options;
+/// RFC 2883 4: a D-SACK is the first). Kept aside from the segment table's
+/// rows, only for the segments that carry blocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Sack {
+    pub n: u8,
+    pub blocks: [(u32, u32); 4],
+}
+
+impl Sack {
+    pub fn blocks(&self) -> &[(u32, u32)] {
+        &self.blocks[..self.n as usize]
+    }
+
+    /// Whether the first block is a D-SACK, reporting a segment received
+    /// twice rather than one beyond a hole (RFC 2883 4): it lies below the
+    /// cumulative acknowledgment `ack`, or inside the second block. Linux
+    /// `tcp_check_dsack`.
+    pub fn dsack(&self, ack: u32) -> bool {
+        let b = self.blocks();
+        match b {
+            [] => false,
+            [(l0, _), ..] if crate::table::seq_lt(*l0, ack) => true,
+            [(l0, r0), (l1, r1), ..] => {
+                !crate::table::seq_lt(*l0, *l1) && !crate::table::seq_lt(*r1, *r0)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// No window scale option in the segment.
@@ -124,7 +158,11 @@ pub(crate) fn decode(
     ts: i64,
     frag: &mut Defrag,
 ) -> Result<Wire, Skip> {
-    let cx = Cx { ts, depth: 0 };
+    let cx = Cx {
+        ts,
+        depth: 0,
+        ip_len: None,
+    };
     match link {
         Linktype::ETHERNET => ethernet(data, cx, frag),
         // BSD loopback: the address family in the capturing host's byte
@@ -173,6 +211,9 @@ struct Cx {
     ts: i64,
     /// Link headers and tunnels taken apart so far.
     depth: u8,
+    /// The IP packet's length as the layer just below it gives it, when
+    /// that layer has a length field (PPPoE's): it bounds the IP header's.
+    ip_len: Option<usize>,
 }
 
 impl Cx {
@@ -182,6 +223,7 @@ impl Cx {
         }
         Ok(Cx {
             depth: self.depth + 1,
+            ip_len: None,
             ..self
         })
     }
@@ -222,11 +264,17 @@ fn l3(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Res
         }
         // PPPoE session stage (RFC 2516 4): six bytes, then PPP's protocol
         // number (RFC 1661 2): 0x0021 IPv4, 0x0057 IPv6.
+        // Its LENGTH (the PPP payload's, protocol number included) bounds
+        // the IP packet: bytes beyond it are the Ethernet frame's padding,
+        // whatever the IP header's total length says.
         0x8864 => {
             let h = d.get(..8).ok_or(Skip::Malformed)?;
+            let mut inner = cx.deeper()?;
+            let len = u16::from_be_bytes([h[4], h[5]]) as usize;
+            inner.ip_len = (len >= 2 + 20).then(|| len - 2);
             match u16::from_be_bytes([h[6], h[7]]) {
-                0x0021 => ip(0x0800, &d[8..], mac, cx.deeper()?, frag),
-                0x0057 => ip(0x86dd, &d[8..], mac, cx.deeper()?, frag),
+                0x0021 => ip(0x0800, &d[8..], mac, inner, frag),
+                0x0057 => ip(0x86dd, &d[8..], mac, inner, frag),
                 _ => Err(Skip::NotIp),
             }
         }
@@ -256,7 +304,7 @@ fn l3(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Res
 /// An IP packet: a TCP segment, a fragment of one, or a tunnel to open.
 fn ip(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Result<Wire, Skip> {
     let p = LaxSlicedPacket::from_ether_type(EtherType(et), d);
-    let net = match &p.net {
+    let mut net = match &p.net {
         Some(LaxNetSlice::Ipv4(v4)) => {
             let h = v4.header();
             let pl = v4.payload();
@@ -322,6 +370,11 @@ fn ip(et: u16, d: &[u8], mac: Option<[u8; 6]>, cx: Cx, frag: &mut Defrag) -> Res
         Some(LaxNetSlice::Ipv6(v6)) => v6.payload().payload,
         _ => &[],
     };
+    if let Some(cap) = cx.ip_len {
+        // (The payload lies within `d`: its offset is the IP headers'.)
+        let headers = (payload.as_ptr() as usize).saturating_sub(d.as_ptr() as usize);
+        net.declared = net.declared.min(cap.saturating_sub(headers));
+    }
     if let Some((id, offset, more)) = net.frag {
         return frag.add(&net, id, offset, more, payload, mac, cx.ts);
     }
@@ -427,11 +480,19 @@ fn wire(net: &Net, tcp: &TcpSlice<'_>, mac: Option<[u8; 6]>) -> Wire {
         opts |= OPT_MP_FASTCLOSE;
     }
     let mut wscale = NO_WSCALE;
+    let mut sack = Sack::default();
     for o in tcp.options_iterator() {
         match o {
             Ok(TcpOptionElement::WindowScale(w)) => wscale = w.min(14),
             Ok(TcpOptionElement::SelectiveAcknowledgementPermitted) => opts |= OPT_SACK_OK,
-            Ok(TcpOptionElement::SelectiveAcknowledgement(..)) => opts |= OPT_SACK,
+            Ok(TcpOptionElement::SelectiveAcknowledgement(first, rest)) => {
+                opts |= OPT_SACK;
+                sack = Sack::default();
+                for b in std::iter::once(first).chain(rest.into_iter().flatten()) {
+                    sack.blocks[sack.n as usize] = b;
+                    sack.n += 1;
+                }
+            }
             Ok(_) => {}
             Err(_) => break,
         }
@@ -456,6 +517,7 @@ fn wire(net: &Net, tcp: &TcpSlice<'_>, mac: Option<[u8; 6]>) -> Wire {
         mac,
         opts,
         wscale,
+        sack,
     }
 }
 
@@ -616,5 +678,105 @@ impl Defrag {
             proto: 6,
         };
         Ok(wire(&whole, &tcp, d.mac))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A raw IPv4 ACK with TCP options `opts` (a multiple of 4 bytes).
+    fn ack_with(opts: &[u8], ack: u32) -> Vec<u8> {
+        let tcp_len = 20 + opts.len();
+        let total = 20 + tcp_len;
+        let mut f = vec![
+            0x45,
+            0,
+            (total >> 8) as u8,
+            total as u8,
+            0,
+            1,
+            0x40,
+            0,
+            64,
+            6,
+            0,
+            0,
+            10,
+            0,
+            0,
+            2,
+            10,
+            0,
+            0,
+            1,
+        ];
+        f.extend_from_slice(&[0x1f, 0x90, 0x9c, 0x40]);
+        f.extend_from_slice(&5000u32.to_be_bytes());
+        f.extend_from_slice(&ack.to_be_bytes());
+        f.extend_from_slice(&[((tcp_len / 4) << 4) as u8, 0x10, 0xff, 0xff, 0, 0, 0, 0]);
+        f.extend_from_slice(opts);
+        f
+    }
+
+    fn sack_option(blocks: &[(u32, u32)]) -> Vec<u8> {
+        let mut o = vec![1, 1, 5, 2 + 8 * blocks.len() as u8];
+        for (l, r) in blocks {
+            o.extend_from_slice(&l.to_be_bytes());
+            o.extend_from_slice(&r.to_be_bytes());
+        }
+        o
+    }
+
+    fn sack_of(opts: &[u8], ack: u32) -> Sack {
+        let w = decode(
+            Linktype::RAW,
+            &ack_with(opts, ack),
+            0,
+            &mut Defrag::default(),
+        )
+        .unwrap();
+        assert_ne!(w.opts & OPT_SACK, 0);
+        w.sack
+    }
+
+    #[test]
+    fn pppoe_length_bounds_the_ip_packet() {
+        // A pure ACK in a PPPoE session whose LENGTH says 42 (PPP's 2 bytes
+        // and 40 of IP) while its IPv4 total length says 46: the 6 bytes
+        // after it are the Ethernet frame's padding, not data (zeek's
+        // pppoe-over-qinq.pcap has such frames; tshark reads them so).
+        let mut ip = ack_with(&[], 1000);
+        ip[3] = 46;
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x88, 0x64];
+        f.extend_from_slice(&[0x11, 0, 0, 1, 0, 42, 0, 0x21]);
+        f.extend_from_slice(&ip);
+        f.extend_from_slice(&[0; 6]);
+        let w = decode(Linktype::ETHERNET, &f, 0, &mut Defrag::default()).unwrap();
+        assert_eq!(w.len, 0);
+        // Without the PPPoE header the IP length is all there is: 6 bytes.
+        let mut raw = ip.clone();
+        raw.extend_from_slice(&[0; 6]);
+        let w = decode(Linktype::RAW, &raw, 0, &mut Defrag::default()).unwrap();
+        assert_eq!(w.len, 6);
+    }
+
+    #[test]
+    fn sack_edges_are_kept_and_a_d_sack_is_told_from_a_hole() {
+        // Two blocks above the acknowledgment number 1000: holes, no D-SACK.
+        let s = sack_of(&sack_option(&[(3000, 4000), (1500, 2000)]), 1000);
+        assert_eq!(s.blocks(), [(3000, 4000), (1500, 2000)]);
+        assert!(!s.dsack(1000));
+        // A first block below the acknowledgment number (RFC 2883 4.1.1).
+        let s = sack_of(&sack_option(&[(500, 1000)]), 1000);
+        assert!(s.dsack(1000));
+        // A first block inside the second (RFC 2883 4.1.2), above the ACK.
+        let s = sack_of(&sack_option(&[(3000, 3500), (2500, 4000)]), 1000);
+        assert!(s.dsack(1000));
+        // Four blocks, the most the options hold, across the wrap.
+        let b = [(u32::MAX - 99, 50), (100, 200), (300, 400), (500, 600)];
+        let s = sack_of(&sack_option(&b), u32::MAX - 200);
+        assert_eq!(s.blocks(), b);
+        assert!(!s.dsack(u32::MAX - 200));
     }
 }

@@ -840,6 +840,7 @@ impl Capture {
         let (cl, sv) = if ca { (c.a, c.b) } else { (c.b, c.a) };
         let input = classify::Input {
             segs: &segs,
+            sack: &|i| self.table.sack(i),
             client_is_a: ca,
             client: (self.table.addrs[cl.0 as usize].to_string(), cl.1, cl.0),
             server: (self.table.addrs[sv.0 as usize].to_string(), sv.1, sv.0),

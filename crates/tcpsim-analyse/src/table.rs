@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use crate::decode::{decode, Defrag, Skip, Wire};
+use crate::decode::{decode, Defrag, Sack, Skip, Wire};
 use crate::read::Frame;
 
 pub(crate) const FIN: u8 = 0x01;
@@ -42,6 +42,10 @@ pub(crate) struct Seg {
     pub opts: u8,
     /// Window scale shift from a SYN's option, or `decode::NO_WSCALE`.
     pub wscale: u8,
+    /// Its SACK blocks: 1 + an index into [`Table::sacks`], 0 for none.
+    /// (With it a row takes 48 bytes, 40 before; the blocks themselves, 36
+    /// bytes, only for the segments that carry them.)
+    pub sack: u32,
 }
 
 impl Seg {
@@ -182,6 +186,8 @@ pub(crate) struct Table {
     /// them left 1.1 GB of wasm memory behind at 2.5 M connections).
     pub conns: Blocks<Conn>,
     pub segs: Segs,
+    /// The SACK blocks of the segments that carry them ([`Seg::sack`]).
+    pub sacks: Blocks<Sack>,
     pub skipped: crate::Skipped,
     /// IP fragments waiting for the rest of their datagram.
     defrag: Defrag,
@@ -275,6 +281,7 @@ impl Table {
             from_a,
             opts: w.opts,
             wscale: w.wscale,
+            sack: 0,
         };
         let at = self.segs.len();
         let c = &mut self.conns[idx as usize];
@@ -290,6 +297,11 @@ impl Table {
         c.account(&seg);
         // (More than 4 G segments cannot be held in memory anyway.)
         c.last_seg = u32::try_from(at).ok();
+        let mut seg = seg;
+        if w.sack.n > 0 {
+            self.sacks.push(w.sack);
+            seg.sack = u32::try_from(self.sacks.len()).unwrap_or(0);
+        }
         self.segs.push(seg);
     }
 
@@ -326,6 +338,13 @@ impl Table {
                 .collect::<Vec<_>>()
                 .join(":")
         })
+    }
+
+    /// A segment's SACK blocks ([`Seg::sack`]).
+    pub fn sack(&self, i: u32) -> Option<Sack> {
+        i.checked_sub(1)
+            .and_then(|i| self.sacks.get(i as usize))
+            .copied()
     }
 
     /// The segments of one connection, in capture order.

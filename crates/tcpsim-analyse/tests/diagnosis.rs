@@ -45,33 +45,42 @@ fn duplicate_acks_and_fast_retransmissions_as_rfc_5681_and_6675_read_them() {
     let fast = count(&a, Why::FastRetransmit);
     assert_eq!(fast + count(&a, Why::Retransmit), 12);
     assert!(fast >= 6, "{fast}");
-    // Every fast retransmission is preceded by a duplicate ACK from the
-    // receiver that does not cover it.
+    // Every fast retransmission answers the receiver: its last segment
+    // before it does not cover the resent bytes (the loss evidence, three
+    // duplicate ACKs or SACK blocks above them, is in the ACKs, which the
+    // trace does not carry: the unit tests in classify/tests.rs build it),
+    // and it is not the first time these bytes left.
     let ps: &[Packet] = &a.trace.packets;
     for (i, p) in ps
         .iter()
         .enumerate()
         .filter(|(_, p)| p.why == Why::FastRetransmit)
     {
+        let last = ps[..i].iter().rev().find(|q| q.src != p.src).unwrap();
         assert!(
-            ps[..i]
-                .iter()
-                .any(|q| q.why == Why::DupAck && q.src != p.src),
-            "fast retransmission {i} without a duplicate ACK before it"
+            (p.abs_seq.wrapping_sub(last.abs_ack) as i32) >= 0,
+            "fast retransmission {i} of bytes already acknowledged"
         );
         assert!(p.resend.is_some_and(|n| n >= 1));
     }
-    // The first: after three duplicate ACKs asking for its bytes, or one
-    // with SACK blocks.
+    // Linux 6.18 resends nothing here on its RTO: every resend comes within
+    // 13 ms of the copy before it, far below the 200 ms RTO floor, all in
+    // loss recovery (Linux counts them in TCPFastRetrans). tshark marks
+    // six of them fast_retransmission, the first of each recovery, and
+    // the others retransmission (tests/corpus/VERDICTS.md).
+    assert_eq!(fast, 12);
+    // The first: after the receiver's ACKs asking for its bytes (four here
+    // that the capture kept whole, each with a new window, so window
+    // updates, and SACK blocks above the hole: RFC 6675's IsLost).
     let first = ps
         .iter()
         .position(|p| p.why == Why::FastRetransmit)
         .unwrap();
     let asking = ps[..first]
         .iter()
-        .filter(|q| q.why == Why::DupAck && q.abs_ack == ps[first].abs_seq)
+        .filter(|q| q.src != ps[first].src && q.abs_ack == ps[first].abs_seq)
         .count();
-    assert!(asking >= 1, "{asking}");
+    assert!(asking >= 3, "{asking}");
     assert_eq!(a.diagnosis.ending.kind(), "closed");
 }
 
@@ -190,4 +199,72 @@ fn one_resend_and_an_untrustworthy_clock_infer_no_give_up() {
         "{}",
         reading(&a)
     );
+}
+
+fn open_subset(name: &str) -> Capture {
+    let p = dir().join("../corpus/subset").join(name);
+    let b = std::fs::read(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+    read(&b).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// zeek's `pppoe-over-qinq.pcap` (tests/corpus/subset): the server resends
+/// bytes the client had acknowledged 0.3 s before (its RTO, spurious), and
+/// the client answers with ACK and a D-SACK, a block below its
+/// acknowledgment number (RFC 2883 4): a duplicate arrived, nothing was
+/// lost. The resends that follow it are the server's timers, not a fast
+/// retransmission (tshark agrees: retransmission, not fast).
+#[test]
+fn a_d_sack_on_a_real_capture_is_no_loss() {
+    let c = open_subset("zeek+zeek__testing__btest__Traces__pppoe-over-qinq.pcap");
+    let a = c.explain(0).unwrap();
+    let ps: &[Packet] = &a.trace.packets;
+    // The spurious resend: bytes 1-1440, every byte of which the client
+    // had acknowledged.
+    assert_eq!(
+        (ps[12].why, ps[12].seq, ps[12].len),
+        (Why::Retransmit, 1, 1440)
+    );
+    assert!(ps[..12]
+        .iter()
+        .any(|p| p.src != ps[12].src && p.ack >= Some(1441)));
+    // Its answer: the D-SACK duplicate ACK.
+    assert_eq!(ps[13].why, Why::DupAck);
+    // The server's next resends are a loss probe and a timer's.
+    assert_eq!(
+        [ps[14].why, ps[15].why],
+        [Why::TailLossProbe, Why::Retransmit]
+    );
+    // The one fast retransmission is the client's: bytes 5337-6349 after
+    // its peer's ACKs SACKed 6349-7899 with three segments out (RFC 5827).
+    let fast: Vec<&Packet> = ps.iter().filter(|p| p.why == Why::FastRetransmit).collect();
+    assert_eq!(fast.len(), 1);
+    assert_eq!((fast[0].seq, fast[0].len), (5337, 1012));
+}
+
+/// zeek's `tcp/retransmit-fast009.pcap` (tests/corpus/subset): three
+/// duplicate ACKs of 12871, with SACK blocks, and the server resends 12871
+/// 51 µs after the third (RFC 5681 3.2; tshark: fast retransmission); then
+/// the holes between the SACK blocks, each on the next duplicate ACK.
+#[test]
+fn three_duplicate_acks_on_a_real_capture_set_off_a_fast_retransmission() {
+    let c = open_subset("zeek+zeek__testing__btest__Traces__tcp__retransmit-fast009.pcap");
+    let a = c.explain(0).unwrap();
+    let ps: &[Packet] = &a.trace.packets;
+    let first = ps
+        .iter()
+        .position(|p| p.why == Why::FastRetransmit)
+        .unwrap();
+    assert_eq!(ps[first].seq, 12871);
+    let dups = ps[..first]
+        .iter()
+        .filter(|q| q.why == Why::DupAck && q.ack == Some(12871))
+        .count();
+    assert_eq!(dups, 3);
+    let fast: Vec<u32> = ps
+        .iter()
+        .filter(|p| p.why == Why::FastRetransmit)
+        .map(|p| p.seq)
+        .collect();
+    assert_eq!(fast, [12871, 18591, 20021]);
+    assert_eq!(count(&a, Why::Retransmit), 0);
 }

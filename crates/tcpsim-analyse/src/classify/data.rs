@@ -98,12 +98,15 @@ impl Run<'_> {
         (why, None)
     }
 
-    /// A duplicate ACK from `x`: counted, for the fast retransmission it
-    /// may set off (RFC 5681 3.2: the third; RFC 6675 5: SACK evidence).
+    /// A duplicate ACK from `x` (RFC 5681 2, whatever its SACK blocks):
+    /// counted towards the fast retransmission it may set off (RFC 5681
+    /// 3.2: the third) unless it carries SACK blocks that report nothing
+    /// new, a D-SACK alone above all (RFC 6675 2, RFC 2883 4).
     pub(super) fn dup_ack(&mut self, s: &Seg, x: usize) -> Why {
         let tx = &mut self.tcb[x];
-        tx.dups += 1;
-        tx.dup_sack |= s.opts & OPT_SACK != 0;
+        if s.opts & OPT_SACK == 0 || tx.sack_news {
+            tx.dups += 1;
+        }
         Why::DupAck
     }
 
@@ -166,10 +169,37 @@ impl Run<'_> {
     /// What an ACK from `x` tells about `y`'s bytes and FIN.
     pub(super) fn acked(&mut self, x: usize, s: &Seg, t: f64) {
         let y = 1 - x;
+        // The right edges of what this ACK delivers: its number, its
+        // new SACK blocks.
+        let mut delivered = [None::<u32>; 5];
         if self.tcb[x].rcv_nxt.is_none_or(|r| seq_lt(r, s.ack)) {
             self.tcb[x].rcv_nxt = Some(s.ack);
             self.tcb[x].dups = 0;
-            self.tcb[x].dup_sack = false;
+            self.tcb[x].sack_trim(s.ack);
+            delivered[0] = Some(s.ack);
+        }
+        let sack = (self.input.sack)(s.sack);
+        self.tcb[x].sack_news = match &sack {
+            Some(b) => self.tcb[x].take_sack(s.ack, b),
+            None => false,
+        };
+        if self.tcb[x].sack_news {
+            if let Some(b) = &sack {
+                let skip = b.dsack(s.ack) as usize;
+                for (d, &(_, r)) in delivered[1..].iter_mut().zip(b.blocks().iter().skip(skip)) {
+                    *d = Some(r);
+                }
+            }
+        }
+        // RACK.xmit_ts (RFC 8985 6.1): when the most recently sent of the
+        // bytes this ACK delivers were sent.
+        for r in delivered.into_iter().flatten() {
+            if let Some(at) = self.tcb[y].sent_before(r) {
+                let d = &mut self.tcb[x].rack_xmit;
+                if d.is_none_or(|d| d < at) {
+                    *d = Some(at);
+                }
+            }
         }
         self.tcb[x].win = Some(s.win);
         let ty = &mut self.tcb[y];
@@ -226,16 +256,10 @@ impl Run<'_> {
             .filter(|(_, r)| r.end > pos)
             .map_or((false, false), |(_, r)| (r.on_syn, r.fast));
         let snd_nxt = tx.snd_nxt;
-        // Loss recovery: the receiver's duplicate ACKs (three, or one with
-        // SACK blocks) ask for these bytes, or recovery is still under way
-        // (the peer has not acknowledged its RecoveryPoint).
+        let (evidence, recovering) = self.loss_evidence(s, x, t, last_sent);
         let ry = &self.tcb[y];
-        let evidence = ry.dups >= 3 || (ry.dups >= 1 && ry.dup_sack);
         let asked = ry.dups >= 1 && ry.rcv_nxt == Some(s.seq);
-        let recovering = self.tcb[x]
-            .recover
-            .is_some_and(|r| ry.rcv_nxt.is_some_and(|a| seq_lt(a, r)));
-        let fast = resent && (evidence || recovering) && !fast_before;
+        let fast = resent && evidence && !fast_before;
         // Bytes never seen before, below what the side has sent: sent out
         // of order (data), unless duplicate ACKs asked for them: then their
         // first copy was lost before the capture point.
@@ -260,6 +284,9 @@ impl Run<'_> {
                 // on (inferred from the absence of duplicate ACKs).
                 Why::TailLossProbe
             } else {
+                // A timer's resend: the RTO ends fast recovery (Linux's
+                // tcp_enter_loss), and what follows is not part of it.
+                tx.recover = None;
                 Why::Retransmit
             }
         } else if s.has(FIN) {

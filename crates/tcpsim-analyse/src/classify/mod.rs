@@ -39,12 +39,18 @@
 //!   wait cannot tell them apart: the probe comes after 2 × SRTT (plus the
 //!   RTO floor with one segment out) or after 1 s without an RTT sample,
 //!   capped at the RTO, and the RTO after it may be the same wait or twice
-//!   it. A resend after the receiver's three duplicate ACKs, or one with
-//!   SACK blocks, and every resend until the RecoveryPoint is acknowledged,
-//!   is a `fast_retransmit` (RFC 5681 3.2, RFC 6675 5); bytes never seen
-//!   below the highest sent are a retransmission when duplicate ACKs ask
-//!   for them, else data sent out of order. Every other resend is
-//!   `retransmit`.
+//!   it. A resend of bytes in a hole the receiver reports is a
+//!   `fast_retransmit` when the receiver's ACKs show them lost and it
+//!   leaves as an ACK arrives (not after a silence): three duplicate ACKs
+//!   at their number (RFC 5681 3.2; fewer with fewer than four segments
+//!   out, RFC 5827), SACK blocks above them (RFC 6675 4's IsLost, from the
+//!   SACK edges the reader keeps; a D-SACK, RFC 2883 4, reports a
+//!   duplicate and is no evidence), bytes sent after them acknowledged or
+//!   SACKed a round trip later (RACK, RFC 8985 6.2), or a partial ACK in
+//!   recovery (RFC 6675 5). `recovery.rs` holds these rules. Bytes never
+//!   seen below the highest sent are a retransmission when duplicate ACKs
+//!   ask for them, else data sent out of order. Every other resend is
+//!   `retransmit`, and ends fast recovery.
 //! - New bytes: `fin` when the segment carries a FIN, else `data`.
 //! - A pure ACK that acknowledges nothing new, answering the peer's last
 //!   segment: `challenge_ack` after a SYN on a synchronized connection or a
@@ -68,7 +74,7 @@ use tcpsim::trace::{
     ResultWord, StopReason, TcpState, Trace, Why, WireKey,
 };
 
-use crate::decode::{NO_WSCALE, OPT_ANY, OPT_MP_FASTCLOSE, OPT_SACK, OPT_SACK_OK};
+use crate::decode::{Sack, NO_WSCALE, OPT_ANY, OPT_MP_FASTCLOSE, OPT_SACK, OPT_SACK_OK};
 use crate::diagnose::{hops, Ending, Evidence, Facts, NotReboot, CLOCK_JUMP, MIN_REBOOT_S};
 use crate::table::{seq_lt, Seg, ACK, FIN, RST, SYN};
 use crate::Side;
@@ -83,6 +89,8 @@ mod windows;
 pub(crate) struct Input<'a> {
     /// One connection's segments, in time order.
     pub segs: &'a [Seg],
+    /// A segment's SACK blocks, by its [`Seg::sack`].
+    pub sack: &'a dyn Fn(u32) -> Option<Sack>,
     /// Whether the table's endpoint `a` is the client.
     pub client_is_a: bool,
     /// Address text, port and address id of each side.
@@ -191,10 +199,20 @@ struct Tcb {
     high_pos: u64,
     max_seg: u64,
     sent: BTreeMap<u64, Sent>,
-    /// Duplicate ACKs it sent at its current acknowledgment number, and
-    /// whether one of them carried SACK blocks (RFC 5681 2, RFC 6675 5).
+    /// Duplicate ACKs it sent at its current acknowledgment number that
+    /// count towards DupThresh: without SACK blocks (RFC 5681 2), or with
+    /// blocks that SACK bytes not SACKed before (RFC 6675 2); a D-SACK
+    /// alone reports a segment received twice, not one beyond a hole (RFC
+    /// 2883 4), and does not count.
     dups: u32,
-    dup_sack: bool,
+    /// The peer's bytes it has SACKed above its acknowledgment number:
+    /// RFC 6675's scoreboard, as merged ranges (at most [`SACKED_MAX`]).
+    sacked: Vec<(u32, u32)>,
+    /// Its last ACK SACKed bytes not SACKed before.
+    sack_news: bool,
+    /// When the peer last sent the most recently sent of the bytes this
+    /// side has acknowledged or SACKed (RFC 8985 6.1's RACK.xmit_ts).
+    rack_xmit: Option<f64>,
     /// In loss recovery until the peer acknowledges this (its SND.NXT when
     /// recovery began: RFC 6675's RecoveryPoint).
     recover: Option<u32>,

@@ -3,7 +3,7 @@
 //! the server: time in ms, flags, absolute seq and ack, length.
 
 use super::*;
-use crate::decode::OPT_ANY;
+use crate::decode::{Sack, OPT_ANY};
 
 const CISN: u32 = 1000;
 const SISN: u32 = 5000;
@@ -28,6 +28,7 @@ fn seg(from_a: bool, ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
             0
         },
         wscale: NO_WSCALE,
+        sack: 0,
     }
 }
 fn c(ms: f64, flags: u8, seq: u32, ack: u32, len: u32) -> Seg {
@@ -50,6 +51,7 @@ fn run(segs: &[Seg]) -> Output {
     let end = segs.last().map_or(0, |s| s.ts);
     classify(&Input {
         segs,
+        sack: &|_| None,
         client_is_a: true,
         client: ("10.0.0.1".into(), 40000, 0),
         server: ("10.0.0.2".into(), 8080, 1),
@@ -311,3 +313,178 @@ fn three_duplicate_acks_set_off_a_fast_retransmission() {
 }
 
 const PSH_ACK: u8 = 0x08 | ACK;
+
+/// Classify with SACK blocks: `sacks[i]` are segment `i`'s blocks (the
+/// segment gets the SACK option bit and its index).
+fn run_sack(segs: &[Seg], sacks: &[(usize, Vec<(u32, u32)>)]) -> Output {
+    let mut v = segs.to_vec();
+    let mut table = Vec::new();
+    for (i, blocks) in sacks {
+        let mut s = Sack::default();
+        for &b in blocks {
+            s.blocks[s.n as usize] = b;
+            s.n += 1;
+        }
+        table.push(s);
+        v[*i].opts |= OPT_SACK;
+        v[*i].sack = table.len() as u32;
+    }
+    let end = v.last().map_or(0, |s| s.ts);
+    classify(&Input {
+        segs: &v,
+        sack: &|i| {
+            i.checked_sub(1)
+                .and_then(|i| table.get(i as usize))
+                .copied()
+        },
+        client_is_a: true,
+        client: ("10.0.0.1".into(), 40000, 0),
+        server: ("10.0.0.2".into(), 8080, 1),
+        capture_end: end,
+        mac_text: &|_| Some("02:00:00:00:00:03".into()),
+        others_across: &|_, _, _| 0,
+        clock_back: 0,
+        capture_clock_back: 0,
+    })
+}
+
+#[test]
+fn a_d_sack_reports_a_duplicate_not_a_loss() {
+    // Three segments arrive and are acknowledged (301); the fourth is lost.
+    // The client then resends the first three although they had arrived
+    // (a spurious resend), and the server answers each copy with ACK 301
+    // and a D-SACK for it: a block below its acknowledgment number (RFC
+    // 2883 4). Duplicate ACKs by RFC 5681 2's definition, and none of them
+    // reports a hole (RFC 6675 2).
+    let mut v = handshake();
+    for k in 0..3u32 {
+        v.push(c(
+            10.0 + k as f64,
+            PSH_ACK,
+            CISN + 1 + 100 * k,
+            SISN + 1,
+            100,
+        ));
+    }
+    v.push(s(13.0, ACK, SISN + 1, CISN + 301, 0));
+    v.push(c(14.0, PSH_ACK, CISN + 301, SISN + 1, 100));
+    for k in 0..3u32 {
+        v.push(c(
+            20.0 + k as f64 / 10.0,
+            PSH_ACK,
+            CISN + 1 + 100 * k,
+            SISN + 1,
+            100,
+        ));
+    }
+    for k in 0..3u32 {
+        v.push(s(21.0 + k as f64 / 10.0, ACK, SISN + 1, CISN + 301, 0));
+    }
+    v.push(c(21.3, PSH_ACK, CISN + 301, SISN + 1, 100));
+    let dsacks: Vec<(usize, Vec<(u32, u32)>)> = (0..3u32)
+        .map(|k| {
+            (
+                11 + k as usize,
+                vec![(CISN + 1 + 100 * k, CISN + 101 + 100 * k)],
+            )
+        })
+        .collect();
+    let o = run_sack(&v, &dsacks);
+    let w = whys(&o);
+    assert_eq!(&w[11..14], [Why::DupAck; 3]);
+    // The resend of the lost segment is no fast retransmission: nothing
+    // said it was lost. It is the first resend of the last bytes sent,
+    // with SACK on: a tail loss probe.
+    assert_eq!(w[14], Why::TailLossProbe);
+    // The same three duplicate ACKs without blocks are RFC 5681 3.2's
+    // three duplicate ACKs: the resend is a fast retransmission.
+    assert_eq!(whys(&run_sack(&v, &[]))[14], Why::FastRetransmit);
+}
+
+#[test]
+fn sack_blocks_above_a_hole_set_off_a_fast_retransmission() {
+    // 1..101 is lost; 101..401 arrive. One duplicate ACK whose SACK block
+    // covers three segments above the hole: RFC 6675 4's IsLost (more
+    // than two segments' bytes SACKed above it), without three duplicate
+    // ACKs.
+    let mut v = handshake();
+    for k in 0..4u32 {
+        v.push(c(
+            10.0 + k as f64,
+            PSH_ACK,
+            CISN + 1 + 100 * k,
+            SISN + 1,
+            100,
+        ));
+    }
+    v.push(s(14.0, ACK, SISN + 1, CISN + 1, 0));
+    v.push(c(14.1, PSH_ACK, CISN + 1, SISN + 1, 100));
+    let o = run_sack(&v, &[(7, vec![(CISN + 101, CISN + 401)])]);
+    let w = whys(&o);
+    assert_eq!(&w[7..], [Why::DupAck, Why::FastRetransmit]);
+    assert_eq!(o.trace.packets[8].resend, Some(1));
+    // One duplicate ACK without blocks says nothing of a loss: the same
+    // resend is a timer's.
+    assert_eq!(whys(&run_sack(&v, &[]))[8], Why::Retransmit);
+    // A block that covers one segment only, with four out, is no loss by
+    // RFC 6675 (one range, 100 bytes) nor yet by RACK (1..101 left 1.5 ms
+    // before the resend, less than the 2 ms round trip): not fast.
+    let mut early = handshake();
+    for k in 0..4u32 {
+        early.push(c(
+            10.0 + k as f64 / 10.0,
+            PSH_ACK,
+            CISN + 1 + 100 * k,
+            SISN + 1,
+            100,
+        ));
+    }
+    early.push(s(11.2, ACK, SISN + 1, CISN + 1, 0));
+    early.push(c(11.5, PSH_ACK, CISN + 1, SISN + 1, 100));
+    let o = run_sack(&early, &[(7, vec![(CISN + 101, CISN + 201)])]);
+    assert_eq!(&whys(&o)[7..], [Why::DupAck, Why::Retransmit]);
+    // With two segments out, RFC 5827's early retransmit lowers the
+    // threshold to one duplicate ACK.
+    let mut two = handshake();
+    for k in 0..2u32 {
+        two.push(c(
+            10.0 + k as f64 / 10.0,
+            PSH_ACK,
+            CISN + 1 + 100 * k,
+            SISN + 1,
+            100,
+        ));
+    }
+    two.push(s(11.2, ACK, SISN + 1, CISN + 1, 0));
+    two.push(c(11.5, PSH_ACK, CISN + 1, SISN + 1, 100));
+    let o = run_sack(&two, &[(5, vec![(CISN + 101, CISN + 201)])]);
+    assert_eq!(&whys(&o)[5..], [Why::DupAck, Why::FastRetransmit]);
+}
+
+#[test]
+fn three_duplicate_acks_then_a_silence_is_the_rto_not_a_fast_retransmission() {
+    let mut v = handshake();
+    for k in 0..5u32 {
+        v.push(c(
+            10.0 + k as f64,
+            PSH_ACK,
+            CISN + 1 + 100 * k,
+            SISN + 1,
+            100,
+        ));
+    }
+    for k in 0..3 {
+        v.push(s(20.0 + k as f64, ACK, SISN + 1, CISN + 1, 0));
+    }
+    // 200 ms after the last duplicate ACK: the sender did not answer them
+    // (a stack without fast retransmit, or one that had already given up
+    // on them); its RTO resent the segment.
+    v.push(c(222.0, PSH_ACK, CISN + 1, SISN + 1, 100));
+    let o = run(&v);
+    let w = whys(&o);
+    assert_eq!(
+        &w[8..],
+        [Why::DupAck, Why::DupAck, Why::DupAck, Why::Retransmit]
+    );
+    assert_eq!(o.trace.packets[11].resend, Some(1));
+}
