@@ -198,7 +198,7 @@ async function applyLang(lang) {
   if (explorerLang) explorerLang(lang);
   if (symptomLang) symptomLang(lang);
   if (state.info.size) {
-    drawHero();
+    drawHero(false);
     buildToc();
   }
   const toggle = $("#lang-toggle");
@@ -908,12 +908,16 @@ function loadCapture() {
 // cut there and the host names move down with it. A picture, not a
 // control: its segments are no Tab stops (the sections further down are
 // the ones to play with).
-function drawHero() {
+// On the first load (`split`) each of the two goes in a task of its own:
+// the first calls into wasm code not compiled yet (V8 compiles a wasm
+// function on its first call), which makes it the load's longest task.
+async function drawHero(split) {
   const hero = $(".hero");
   if (!hero) return;
   for (const box of hero.querySelectorAll("[data-hero]")) {
+    if (split && box !== hero.querySelector("[data-hero]")) await nextSlice();
     const res = simulate(box.dataset.hero, {});
-    if (!res.ok) return;
+    if (!res.ok) return void (hero.hidden = true);
     const { svg, headline } = res.run.render(state.lang);
     res.run.free();
     // Its ids (title, description) stay unique beside the section's copy,
@@ -1065,6 +1069,16 @@ async function applyHash(first) {
   } else if (h.s) {
     target = h.s;
     const candidate = { ...defaults(h.s), ...h.params };
+    const section = document.getElementById(h.s);
+    // On the first load the page goes to the section before its run is
+    // simulated and drawn, and the controls come in a task after that: a
+    // run at the cap (300 segments, a 250 KB SVG) and the layout the scroll
+    // forces each get a task of their own (before, one task: 155 ms in the
+    // README's run of 2026-12-06, under load).
+    if (first) {
+      section.scrollIntoView({ block: "start", behavior: "auto" });
+      await nextSlice();
+    }
     if (Object.keys(h.params).length || !first) {
       const res = simulateSection(h.s, candidate);
       if (!res.ok) {
@@ -1075,10 +1089,10 @@ async function applyHash(first) {
         simulateSection(h.s, defaults(h.s));
         state.live.get(h.s).error = { res, values: candidate };
       }
+      if (first) await nextSlice();
       if (!first || state.live.get(h.s).controls || later.has(h.s)) buildControls(h.s);
     }
-    const section = document.getElementById(h.s);
-    section.scrollIntoView({ block: "start", behavior: reduceMotion || first ? "auto" : "smooth" });
+    if (!first) section.scrollIntoView({ block: "start", behavior: reduceMotion ? "auto" : "smooth" });
   }
   if (problems.length) await loadMessages().catch((e) => fatal(String(e)));
   notice(problems.length && M ? (l) => UI[l].badHash + problems.map((f) => f(l)).join("; ") : "");
@@ -1088,6 +1102,15 @@ async function applyHash(first) {
 // Without the simulator (the wasm failed to load or compile), each section
 // shows the diagram the CLI drew at build time (web/prerendered.js, fetched
 // only then: no reader whose page works pays for it).
+
+// The first load's work outside inSlices yields with nextSlice: the slice
+// so far is measured and a new one starts in the next task.
+let sliceStart = 0;
+async function nextSlice() {
+  performance.measure("slice", { start: sliceStart, end: performance.now() });
+  await nextTask();
+  sliceStart = performance.now();
+}
 
 // Run `work` over `items` a few at a time: each task stops after about
 // `budget` ms and yields, so that the page can paint and answer input.
@@ -1121,21 +1144,22 @@ async function start() {
     await init({ module_or_path: new URL("pkg/tcpsim_wasm_bg.wasm", import.meta.url) });
   } catch (e) {
     fatal(String(e));
+    $(".hero").hidden = true;
     import("./prerendered.js").then((m) => m.showPrerendered(state.lang));
     return;
   }
   performance.mark("wasm-ready");
-  let t0 = performance.now();
-  drawHero();
+  sliceStart = performance.now();
+  await drawHero(true);
   performance.mark("hero-drawn");
-  performance.measure("slice", { start: t0, end: performance.now() });
+  performance.measure("slice", { start: sliceStart, end: performance.now() });
   // Let the first screen paint before the sections' work (a frame, or at
   // most 100 ms where frames do not come, as in a hidden tab).
   await new Promise((r) => {
     requestAnimationFrame(() => setTimeout(r));
     setTimeout(r, 100);
   });
-  t0 = performance.now();
+  sliceStart = performance.now();
   window.addEventListener("error", (e) => fatal(e.message));
   for (const s of sim.scenarios()) state.info.set(s.id, s);
   watchLater();
@@ -1148,9 +1172,11 @@ async function start() {
     ids.push(id);
   }
   buildToc();
+  // Our first task: catalogue, stages and contents; then the section a
+  // link names.
+  await nextSlice();
   const target = await applyHash(true);
-  // Our first task: catalogue, stages, and the section a link names.
-  performance.measure("slice", { start: t0, end: performance.now() });
+  performance.measure("slice", { start: sliceStart, end: performance.now() });
   // Nearest first: the section the link names and its neighbours, else
   // the top of the page (which is where a reader starts).
   const at = Math.max(0, ids.indexOf(target));
