@@ -1069,16 +1069,6 @@ async function applyHash(first) {
   } else if (h.s) {
     target = h.s;
     const candidate = { ...defaults(h.s), ...h.params };
-    const section = document.getElementById(h.s);
-    // On the first load the page goes to the section before its run is
-    // simulated and drawn, and the controls come in a task after that: a
-    // run at the cap (300 segments, a 250 KB SVG) and the layout the scroll
-    // forces each get a task of their own (before, one task: 155 ms in the
-    // README's run of 2026-12-06, under load).
-    if (first) {
-      section.scrollIntoView({ block: "start", behavior: "auto" });
-      await nextSlice();
-    }
     if (Object.keys(h.params).length || !first) {
       const res = simulateSection(h.s, candidate);
       if (!res.ok) {
@@ -1089,10 +1079,10 @@ async function applyHash(first) {
         simulateSection(h.s, defaults(h.s));
         state.live.get(h.s).error = { res, values: candidate };
       }
-      if (first) await nextSlice();
       if (!first || state.live.get(h.s).controls || later.has(h.s)) buildControls(h.s);
     }
-    if (!first) section.scrollIntoView({ block: "start", behavior: reduceMotion ? "auto" : "smooth" });
+    const section = document.getElementById(h.s);
+    section.scrollIntoView({ block: "start", behavior: reduceMotion || first ? "auto" : "smooth" });
   }
   if (problems.length) await loadMessages().catch((e) => fatal(String(e)));
   notice(problems.length && M ? (l) => UI[l].badHash + problems.map((f) => f(l)).join("; ") : "");
@@ -1172,10 +1162,8 @@ async function start() {
     ids.push(id);
   }
   buildToc();
-  // Our first task: catalogue, stages and contents; then the section a
-  // link names.
-  await nextSlice();
   const target = await applyHash(true);
+  // Our first task: catalogue, stages, and the section a link names.
   performance.measure("slice", { start: sliceStart, end: performance.now() });
   // Nearest first: the section the link names and its neighbours, else
   // the top of the page (which is where a reader starts).
