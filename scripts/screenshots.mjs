@@ -149,11 +149,10 @@ await shot("phone-section.png", PHONE, "index.html#s=host-crash-data-no-reboot",
   await page.evaluate(() => document.getElementById("host-crash-data-no-reboot").scrollIntoView({ block: "start" }));
 });
 // The embed in a blog: the frame's own height message sets its height;
-// the picture is scrolled to the frame.
+// the picture starts with the article's title and first paragraph above it.
 const inBlog = async (page) => {
   await page.waitForFunction(() => document.documentElement.dataset.embedded === "1", null, { timeout: 60000 });
-  await page.evaluate(() => document.querySelector("iframe").scrollIntoView({ block: "start" }));
-  await page.evaluate(() => window.scrollBy(0, -80));
+  await page.evaluate(() => window.scrollTo(0, Math.max(0, document.querySelector("h1").getBoundingClientRect().top + scrollY - 16)));
 };
 await shot("embed-light-blog.png", { ...DESKTOP, viewport: { width: 1000, height: 900 } }, "__blog-light.html", inBlog);
 await shot("embed-dark-blog.png", { ...DESKTOP, viewport: { width: 1000, height: 900 }, colorScheme: "dark" }, "__blog-dark.html", inBlog);
