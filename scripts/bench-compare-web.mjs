@@ -2,49 +2,101 @@
 // context per load, cold cache), so that both see the same machine: for
 // each, navigation -> 'diagrams-drawn', -> the frame after it (painted:
 // a requestAnimationFrame then a task, which runs once that frame is done),
-// and -> the end of the first 'redraw' measure (the first diagram).
-//   node scripts/bench-compare-web.mjs OTHER_DIST [DIST]   (RUNS=12)
-// A benchmark: it prints figures and asserts nothing.
+// and -> the end of the first 'redraw' measure (the first diagram); and,
+// from Chromium's own counters (CDP Performance.getMetrics) up to the page
+// being interactive (every section's controls built): the main thread's
+// Layout, style, script and all its work (TaskDuration); navigation -> the
+// frame after the first screen's diagram ('hero-drawn'); our longest task
+// (the page's "slice" measures) and the longest of any kind (Long Tasks
+// API, up to that moment).
+//   node scripts/bench-compare-web.mjs OTHER_DIST [DIST]
+//   RUNS=12, VIEWPORT=1440x900 (or 390x844), URL=index.html (or a
+//   permalink, e.g. 'index.html#s=keepalive-peer-alive&observe_s=1000000')
+// A benchmark: it prints figures and asserts nothing. The machine's load
+// average is printed before and after: on a shared machine the absolute
+// figures move with it, the two builds' ratio much less.
+import os from "node:os";
 import { serve, launch } from "./bench-common.mjs";
 const [baseDir, mainDir = "dist"] = process.argv.slice(2);
 if (!baseDir) {
   console.error("usage: node scripts/bench-compare-web.mjs OTHER_DIST [DIST]");
   process.exit(2);
 }
+const [vw, vh] = (process.env.VIEWPORT || "1200x900").split("x").map(Number);
+const url = process.env.URL || "index.html";
 const dists = { base: baseDir, main: mainDir };
 const bases = { base: (await serve(dists.base)).base, main: (await serve(dists.main)).base };
 const browser = await launch(["--no-sandbox", "--disable-gpu"]);
-const out = { base: [], main: [], baseFirst: [], mainFirst: [] };
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(" ");
+console.log(`load average before: ${load()}; viewport ${vw}x${vh}; ${url}`);
+const keys = ["drawn", "painted", "first", "hero", "layout", "style", "script", "task", "ours", "any"];
+const out = { base: {}, main: {} };
+for (const k of ["base", "main"]) for (const f of keys) out[k][f] = [];
 for (let i = 0; i < Number(process.env.RUNS || 12); i++) {
-  for (const k of ["base", "main"]) {
-    const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  for (const k of i % 2 ? ["main", "base"] : ["base", "main"]) {
+    const ctx = await browser.newContext({ viewport: { width: vw, height: vh } });
     const page = await ctx.newPage();
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send("Performance.enable");
     await page.addInitScript(() => {
+      window.__long = [];
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) window.__long.push(e.duration);
+      }).observe({ type: "longtask", buffered: true });
       const orig = performance.mark.bind(performance);
       performance.mark = (name, ...rest) => {
         const r = orig(name, ...rest);
         if (name === "diagrams-drawn") requestAnimationFrame(() => setTimeout(() => (window.__painted = performance.now()), 0));
+        if (name === "hero-drawn") requestAnimationFrame(() => setTimeout(() => (window.__hero = performance.now()), 0));
         return r;
       };
     });
-    await page.goto(bases[k] + "/index.html");
-    await page.waitForFunction(() => performance.getEntriesByName("diagrams-drawn").length > 0, null, { timeout: 30000 });
-    const t = await page.evaluate(() => performance.getEntriesByName("diagrams-drawn")[0].startTime);
-    // The first diagram: the end of the first "redraw" measure (the page
-    // draws the sections nearest the viewport first).
+    await page.goto(`${bases[k]}/${url}`);
+    await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 60000 });
+    const { metrics: m } = await cdp.send("Performance.getMetrics");
+    const g = (n) => 1000 * (m.find((x) => x.name === n)?.value || 0);
+    const o = out[k];
+    o.layout.push(g("LayoutDuration"));
+    o.style.push(g("RecalcStyleDuration"));
+    o.script.push(g("ScriptDuration"));
+    o.task.push(g("TaskDuration"));
+    const t = await page.evaluate(() => ({
+      drawn: performance.getEntriesByName("diagrams-drawn")[0].startTime,
+      ours: Math.max(0, ...performance.getEntriesByName("slice").map((m) => m.duration)),
+      any: Math.max(0, ...window.__long),
+      first: (() => {
+        const m = performance.getEntriesByName("redraw");
+        return m.length ? m[0].startTime + m[0].duration : null;
+      })(),
+    }));
+    for (const f of ["drawn", "ours", "any", "first"]) o[f].push(t[f]);
     await page.waitForFunction(() => window.__painted != null);
-    const painted = await page.evaluate(() => window.__painted);
-    out[k + "Painted"] = (out[k + "Painted"] || []).concat([Math.round(painted)]);
-    const first = await page.evaluate(() => { const m = performance.getEntriesByName("redraw"); return m.length ? m[0].startTime + m[0].duration : null; });
-    out[k].push(Math.round(t));
-    out[k + "First"].push(first == null ? null : Math.round(first));
+    o.painted.push(await page.evaluate(() => window.__painted));
+    await page.waitForFunction(() => window.__hero != null || !performance.getEntriesByName("hero-drawn").length, null, { timeout: 5000 }).catch(() => {});
+    o.hero.push(await page.evaluate(() => window.__hero ?? null));
     await ctx.close();
   }
 }
-const med = (a) => { const b = a.filter((x) => x != null).sort((x, y) => x - y); return b[b.length >> 1]; };
-console.log(`${dists.base}: diagrams-drawn`, out.base.join(","), "median", med(out.base));
-console.log(`${dists.main}: diagrams-drawn`, out.main.join(","), "median", med(out.main));
-console.log(`painted (the frame after diagrams-drawn), median: ${dists.base} ${med(out.basePainted)} ms, ${dists.main} ${med(out.mainPainted)} ms`);
-console.log(`first diagram drawn, median: ${dists.base} ${med(out.baseFirst)} ms, ${dists.main} ${med(out.mainFirst)} ms`);
+const med = (a) => {
+  const b = a.filter((x) => x != null).sort((x, y) => x - y);
+  return b.length ? b[b.length >> 1] : NaN;
+};
+const names = {
+  drawn: "navigation -> diagrams-drawn",
+  painted: "-> the frame after it",
+  first: "-> first section diagram drawn",
+  hero: "-> first screen's diagram painted",
+  layout: "Layout to interactive",
+  style: "style to interactive",
+  script: "script to interactive",
+  task: "main-thread work (TaskDuration) to interactive",
+  ours: "longest task of ours",
+  any: "longest task of any kind (>= 50 ms)",
+};
+console.log(`load average after: ${load()}`);
+console.log(`| median of ${out.base.drawn.length} interleaved loads, ms | ${dists.base} | ${dists.main} | ratio |`);
+console.log("|---|---|---|---|");
+for (const f of keys) console.log(`| ${names[f]} | ${med(out.base[f]).toFixed(0)} | ${med(out.main[f]).toFixed(0)} | ${(med(out.main[f]) / med(out.base[f])).toFixed(2)} |`);
+if (process.env.VERBOSE) for (const k of ["base", "main"]) for (const f of keys) console.log(k, f, out[k][f].map((x) => (x == null ? "-" : x.toFixed(0))).join(","));
 await browser.close();
 process.exit(0);

@@ -30,6 +30,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import os from "node:os";
 import { execFileSync } from "node:child_process";
 import { dist, root, serve, launch } from "./bench-common.mjs";
 
@@ -66,6 +67,9 @@ EXTRA["/__mermaid-run.js"] = ["text/javascript", `mermaid.initialize({startOnLoa
 EXTRA["/__mermaid.html"] = ["text/html", `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>mermaid</title><script src="__mermaid.js"></script>${mmd.map((m) => `<pre class="mermaid">${m.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</pre>`).join("")}<script src="__mermaid-run.js"></script>`];
 
 const { server, base } = await serve(dist, EXTRA);
+// On a shared machine the absolute figures follow its load: said with them.
+const loadavg = () => os.loadavg().map((x) => x.toFixed(1)).join(" ");
+const loadBefore = loadavg();
 const browser = await launch();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -185,6 +189,7 @@ server.close();
 
 const ms0 = (xs) => xs.map((x) => x.toFixed(0)).join(", ");
 const mk = (xs, k) => median(xs.map((x) => x[k]));
+console.log(`${dist}: load average ${loadBefore} before, ${loadavg()} after (1, 5, 15 min)`);
 console.log(`  Layout ms (1440x900): ${ms0(work.map((w) => w.layout))}`);
 console.log(`  Layout ms (390x844): ${ms0(workPhone.map((w) => w.layout))}`);
 console.log(`  main-thread work to interactive ms: ${ms0(work.map((w) => w.task))}; Mermaid to drawn: ${ms0(workMermaid.map((w) => w.task))}`);

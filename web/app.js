@@ -198,7 +198,7 @@ async function applyLang(lang) {
   if (explorerLang) explorerLang(lang);
   if (symptomLang) symptomLang(lang);
   if (state.info.size) {
-    drawHero();
+    drawHero(false);
     buildToc();
   }
   const toggle = $("#lang-toggle");
@@ -908,12 +908,16 @@ function loadCapture() {
 // cut there and the host names move down with it. A picture, not a
 // control: its segments are no Tab stops (the sections further down are
 // the ones to play with).
-function drawHero() {
+// On the first load (`split`) each of the two goes in a task of its own:
+// the first calls into wasm code not compiled yet (V8 compiles a wasm
+// function on its first call), which makes it the load's longest task.
+async function drawHero(split) {
   const hero = $(".hero");
   if (!hero) return;
   for (const box of hero.querySelectorAll("[data-hero]")) {
+    if (split && box !== hero.querySelector("[data-hero]")) await nextSlice();
     const res = simulate(box.dataset.hero, {});
-    if (!res.ok) return;
+    if (!res.ok) return void (hero.hidden = true);
     const { svg, headline } = res.run.render(state.lang);
     res.run.free();
     // Its ids (title, description) stay unique beside the section's copy,
@@ -1089,6 +1093,15 @@ async function applyHash(first) {
 // shows the diagram the CLI drew at build time (web/prerendered.js, fetched
 // only then: no reader whose page works pays for it).
 
+// The first load's work outside inSlices yields with nextSlice: the slice
+// so far is measured and a new one starts in the next task.
+let sliceStart = 0;
+async function nextSlice() {
+  performance.measure("slice", { start: sliceStart, end: performance.now() });
+  await nextTask();
+  sliceStart = performance.now();
+}
+
 // Run `work` over `items` a few at a time: each task stops after about
 // `budget` ms and yields, so that the page can paint and answer input.
 // (Each slice is measured as "slice", for scripts/bench-web.mjs.)
@@ -1121,21 +1134,22 @@ async function start() {
     await init({ module_or_path: new URL("pkg/tcpsim_wasm_bg.wasm", import.meta.url) });
   } catch (e) {
     fatal(String(e));
+    $(".hero").hidden = true;
     import("./prerendered.js").then((m) => m.showPrerendered(state.lang));
     return;
   }
   performance.mark("wasm-ready");
-  let t0 = performance.now();
-  drawHero();
+  sliceStart = performance.now();
+  await drawHero(true);
   performance.mark("hero-drawn");
-  performance.measure("slice", { start: t0, end: performance.now() });
+  performance.measure("slice", { start: sliceStart, end: performance.now() });
   // Let the first screen paint before the sections' work (a frame, or at
   // most 100 ms where frames do not come, as in a hidden tab).
   await new Promise((r) => {
     requestAnimationFrame(() => setTimeout(r));
     setTimeout(r, 100);
   });
-  t0 = performance.now();
+  sliceStart = performance.now();
   window.addEventListener("error", (e) => fatal(e.message));
   for (const s of sim.scenarios()) state.info.set(s.id, s);
   watchLater();
@@ -1150,7 +1164,7 @@ async function start() {
   buildToc();
   const target = await applyHash(true);
   // Our first task: catalogue, stages, and the section a link names.
-  performance.measure("slice", { start: t0, end: performance.now() });
+  performance.measure("slice", { start: sliceStart, end: performance.now() });
   // Nearest first: the section the link names and its neighbours, else
   // the top of the page (which is where a reader starts).
   const at = Math.max(0, ids.indexOf(target));

@@ -35,6 +35,12 @@ export function cursorClasses(i, k, n) {
 // (`data-k`, the segments sent by the time it happened: tcpsim-diagram's
 // step_at) is past k hidden, so the diagram does not tell the end early.
 export function applyCursor(root, k, n) {
+  if (k >= n) {
+    // The whole run: only what an earlier step marked changes (a diagram
+    // just drawn has nothing marked: a redraw pays for no walk over it).
+    for (const e of root.querySelectorAll(".dim, .current, .future")) e.classList.remove("dim", "current", "future");
+    return;
+  }
   for (const g of root.querySelectorAll("[data-packet]")) {
     const c = cursorClasses(Number(g.dataset.packet), k, n);
     g.classList.toggle("dim", c.dim);
