@@ -275,7 +275,11 @@ def role_client(cfg):
     if sid is not None:
         emit({"step": {"id": sid, "t": t}})
     if not cfg.get("reads", True):
-        time.sleep(3600)
+        if not cfg.get("resume_at"):
+            time.sleep(3600)
+        # A reader that stopped (a GC pause, SIGSTOP) and reads again at t0 + resume_at,
+        # the client's own clock from just before its connect() (the recording's t0).
+        wait_until(t + cfg["resume_at"])
     while True:
         try:
             d = s.recv(65536)
@@ -1133,6 +1137,14 @@ def recordings():
         dict(name="peer-hung", scenario="peer-hung", fast=True, params=dict(PH, observe_s=11),
              server=PHS, client=PHC, client_reads=False, steps=[(1, "send", 0, 1000000)], end=12,
              fault_method=hung),
+        # The reader pauses for 5 s and drains the buffer at t0 + 6 s (between the 4th probe,
+        # ~4.4 s, and the 5th, ~8.1 s): the window update, the probes stop, the rest of
+        # 100,000 bytes flows. Ends 3 s later.
+        dict(name="peer-hung-resume", scenario="peer-hung", fast=True,
+             params=dict(PH, write_bytes=100000, resume_at=6, observe_s=2), server=PHS,
+             client=dict(PHC, resume_at=6), client_reads=False, steps=[(1, "send", 0, 100000)], end=9,
+             fault_method=hung.replace("1,000,000", "100,000") + "; the client reads again at t0 + 6 s "
+                                                               "(a read loop, recv(65536))"),
         dict(name="peer-hung-user-timeout", scenario="peer-hung", fast=True,
              params=dict(PH, tcp_user_timeout=5000, observe_s=2), server=dict(PHS, user_timeout=5000),
              client=PHC, client_reads=False, steps=[(1, "send", 0, 1000000)], end=12, until=SEND_ERR, grace=1.0,

@@ -526,6 +526,17 @@ impl Tcb {
         w
     }
 
+    /// The window an ACK sent now would offer (`__tcp_select_window`),
+    /// without recording it.
+    pub fn window_if_sent_now(&self) -> u32 {
+        select_window(
+            sk_buf(self.opts.rcvbuf),
+            self.unread,
+            self.rcv_wnd_left(),
+            self.rcv_wscale,
+        )
+    }
+
     /// What is left of the window last offered (`tcp_receive_window`).
     fn rcv_wnd_left(&self) -> u32 {
         match self.rcv_edge {

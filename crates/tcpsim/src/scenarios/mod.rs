@@ -262,6 +262,12 @@ impl Script<'_> {
         self.at(t, Action::HostCrash { host });
     }
 
+    /// The client's process, which had stopped reading, reads again.
+    pub fn client_resumes_reading(&mut self, t: Instant) {
+        let host = self.client;
+        self.at(t, Action::ResumeReading { host });
+    }
+
     /// The crashed client host has booted.
     pub fn client_reboots(&mut self, t: Instant) {
         let host = self.client;

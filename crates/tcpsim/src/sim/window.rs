@@ -12,7 +12,7 @@
 use super::{HostId, World};
 use crate::segment::flags::*;
 use crate::tcb::{clamp_probe0_to_user_timeout, probe0_base, probe0_when, ProbeStep, Sent, MSS};
-use crate::trace::{AppCall, AppResult, KernelNote, ResultWord, TimerKind, Why};
+use crate::trace::{AppCall, AppResult, KernelNote, ResultWord, TcpState, TimerKind, Why};
 
 impl World {
     /// send() on a windowed socket (Linux `tcp_sendmsg_locked`): copy what
@@ -168,6 +168,30 @@ impl World {
                     clamp_probe0_to_user_timeout(when, t.opts.user_timeout, t.probes_tstamp, now);
                 self.arm(host, sock, TimerKind::Persist, when);
             }
+        }
+    }
+
+    /// After a read on a windowed receiver (Linux `tcp_recvmsg` ->
+    /// `__tcp_cleanup_rbuf`): send an ACK now if the window the freed room
+    /// allows (`__tcp_select_window`) is not zero and at least twice what
+    /// is left of the window last offered (`tcp_receive_window`): "lots"
+    /// of new room, as from a zero window when a stalled reader drains the
+    /// buffer. Not after a FIN (RCV_SHUTDOWN: no more data will come). The
+    /// first test of `__tcp_cleanup_rbuf` (a delayed ACK pending) never
+    /// holds here: this receiver ACKs each segment as it arrives.
+    pub(super) fn cleanup_rbuf(&mut self, host: HostId, sock: usize) {
+        let t = &self.sock_mut(host, sock).tcb;
+        let receiving = matches!(
+            t.state,
+            TcpState::Established | TcpState::FinWait1 | TcpState::FinWait2
+        );
+        if t.fin_rcvd || !receiving {
+            return;
+        }
+        let now_left = t.rcv_wnd();
+        let new_win = t.window_if_sent_now();
+        if new_win > 0 && new_win >= 2 * now_left {
+            self.send_ack(host, sock, Why::WindowUpdate);
         }
     }
 
