@@ -74,7 +74,13 @@ impl World {
             if t.rtx.len() as u32 >= t.cwnd || !fits || (len < MSS && t.in_flight()) {
                 break;
             }
+            // A window that opens wide (a reader that resumes) lets a whole
+            // burst out in one step: the run stops at the segment bound
+            // (`scenarios::MAX_SEGMENTS`), so the burst does too.
             let was_idle = !t.in_flight();
+            if self.packets.len() >= crate::scenarios::MAX_SEGMENTS {
+                break;
+            }
             self.send_new_segment(host, sock, len, Why::Data);
             self.after_new_data(host, sock, was_idle);
         }
