@@ -1125,7 +1125,9 @@ def recordings():
     # The client's process is alive but never reads (stopped, deadlocked): the server writes
     # 1 MB in a write loop. Both buffers fixed (SO_SNDBUF 16384 on the server, SO_RCVBUF 16384
     # on the client, before listen()/connect()), cubic on both sockets, offloads off.
-    PH = dict(BASE, write_at=1, write_bytes=1000000, so_sndbuf=16384, so_rcvbuf=16384)
+    # The windowed scenarios take no loss_pct (no recovery inside a window is modelled).
+    WBASE = {k: v for k, v in BASE.items() if k != "loss_pct"}
+    PH = dict(WBASE, write_at=1, write_bytes=1000000, so_sndbuf=16384, so_rcvbuf=16384)
     PHS = {"sndbuf": 16384, "send_all": True, "reads": False}
     PHC = {"rcvbuf": 16384}
     SEND_ERR = ("server", "send", ["ETIMEDOUT", "ECONNRESET", "EPIPE", "EHOSTUNREACH"])
@@ -1157,7 +1159,7 @@ def recordings():
         # Ten segments in flight when the client's host is already dead: one write of 14,480
         # bytes into a fixed 16,384-byte SO_SNDBUF, tcp_retries2 5 as host-crash-data-no-reboot.
         dict(name="host-crash-bulk", scenario="host-crash-bulk", fast=False,
-             params=dict(BASE, crash_at=1, send_at=1, write_bytes=14480, so_sndbuf=16384, tcp_retries2=5,
+             params=dict(WBASE, crash_at=1, send_at=1, write_bytes=14480, so_sndbuf=16384, tcp_retries2=5,
                          observe_s=2),
              sysctls={"tcp_retries2": 5}, server={"sndbuf": 16384, "send_all": True},
              steps=[(1, "crash"), (2, "send", 0, 14480)], end=40, until=SRV_ERR, grace=1.5,

@@ -356,7 +356,8 @@ impl Scenario {
         let mut world = World::new(
             p.get(Param::Seed) as u64,
             rtt / 2,
-            p.get(Param::LossPct) as u32,
+            // (The windowed scenarios take no loss_pct: 0.)
+            p.get_or_default(Param::LossPct) as u32,
         );
         let client = world.add_host(Role::Client, CLIENT_IP, sys);
         let server = world.add_host(Role::Server, SERVER_IP, sys);

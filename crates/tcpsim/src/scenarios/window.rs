@@ -1,4 +1,11 @@
 //! Windows of data: a peer that is alive but stops reading.
+//!
+//! Neither scenario takes `loss_pct`: a loss inside a window is recovered
+//! on Linux from its out-of-order queue, SACK and fast retransmission
+//! (`tcp_data_queue_ofo`, `tcp_fastretrans_alert`), which the windowed
+//! model does not have. With loss, its receiver would drop every segment
+//! after a hole and its sender resend one segment per RTO, the backoff
+//! doubling: a transfer Linux repairs in a round trip would take minutes.
 
 use super::{Scenario, Script};
 use crate::params::Param;
@@ -19,7 +26,7 @@ pub static PEER_HUNG: Scenario = Scenario {
         text!("设置 <code>tcp_user_timeout</code>（TCP_USER_TIMEOUT）后，从第一次零窗口探测算起（<code>icsk_probes_tstamp</code>）超过这个时长，内核放弃：阻塞的 <code>send()</code> 返回它已经拷贝的字节数，下一次 <code>send()</code> 得到 <b>ETIMEDOUT</b>。这是 Linux 5.11（2021 年 1 月的修复 “tcp: fix TCP_USER_TIMEOUT with zero window”）才有的行为；更早的内核按未回应的探测次数估算时间，而有回应的探测会把次数清零，于是 TCP_USER_TIMEOUT 在这里不起作用。", "With <code>tcp_user_timeout</code> (TCP_USER_TIMEOUT) set, the kernel gives up once that long has passed since the first zero-window probe (<code>icsk_probes_tstamp</code>): the blocked <code>send()</code> returns the bytes it copied and the next <code>send()</code> fails with <b>ETIMEDOUT</b>. That is so since Linux 5.11 (the fix “tcp: fix TCP_USER_TIMEOUT with zero window”, January 2021); earlier kernels estimated the time from the count of unanswered probes, which answered probes reset, so TCP_USER_TIMEOUT did nothing here."),
         text!("变体 <code>client_host_crash</code> = 1：窗口关上之后，客户端主机在 <code>crash_at</code> 时宕机。探测从此没有回应，连续 <code>tcp_retries2</code> 个没有回应时内核放弃，同样是 ETIMEDOUT，不发 RST。注意退避的次数也以 <code>tcp_retries2</code> 为上限，调小它，探测间隔也跟着变短。", "Variant <code>client_host_crash</code> = 1: after the window has closed, the client's host dies at <code>crash_at</code>. The probes go unanswered from then on, and after <code>tcp_retries2</code> of them in a row the kernel gives up: ETIMEDOUT again, no RST. The backoff too stops growing at <code>tcp_retries2</code> doublings, so a smaller value also keeps the probes closer together."),
     ],
-    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::WriteAt, Param::WriteBytes, Param::SoSndbuf, Param::SoRcvbuf, Param::TcpUserTimeout, Param::SoKeepalive, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::ResumeAt, Param::ClientHostCrash, Param::CrashAt, Param::TcpRetries2, Param::TcpRtoMax, Param::TcpInvalidRatelimit, Param::ObserveS],
+    params: &[Param::RttMs, Param::Seed, Param::WriteAt, Param::WriteBytes, Param::SoSndbuf, Param::SoRcvbuf, Param::TcpUserTimeout, Param::SoKeepalive, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::ResumeAt, Param::ClientHostCrash, Param::CrashAt, Param::TcpRetries2, Param::TcpRtoMax, Param::TcpInvalidRatelimit, Param::ObserveS],
     overrides: &[(Param::WriteAt, 1), (Param::SoSndbuf, 8192), (Param::SoRcvbuf, 8192), (Param::CrashAt, 3), (Param::ObserveS, 300)],
     script: peer_hung,
 };
@@ -69,7 +76,7 @@ pub static HOST_CRASH_BULK: Scenario = Scenario {
         text!("然后是超时重传：每次只重传<b>队首</b>那一段（<code>tcp_enter_loss</code> 把拥塞窗口降到 1），RTO 每次翻倍，直到 <code>tcp_rto_max</code>。", "Then retransmission timeouts: each resends only the <b>head</b> of the queue (<code>tcp_enter_loss</code> cuts the congestion window to 1), the RTO doubling up to <code>tcp_rto_max</code>."),
         text!("放弃的时刻由 <code>tcp_retries2</code> 换算的时长决定，从第一次超时重传算起，与在途的是 1 段还是 10 段无关：和 <code>host-crash-data-no-reboot</code> 一样，默认 924.6 秒之后的第一次 RTO 到期时，<code>recv()</code> 得到 <b>ETIMEDOUT</b>。数据越多并不会更快失败。", "The give-up time is the budget <code>tcp_retries2</code> stands for, counted from the first timeout retransmission, whether one segment is in flight or ten: as in <code>host-crash-data-no-reboot</code>, at the first RTO expiry past 924.6 s (by default) <code>recv()</code> fails with <b>ETIMEDOUT</b>. More data does not make it fail faster."),
     ],
-    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::CrashAt, Param::SendAt, Param::WriteBytes, Param::SoSndbuf, Param::TcpRetries2, Param::TcpRtoMin, Param::TcpRtoMax, Param::TcpUserTimeout, Param::ObserveS],
+    params: &[Param::RttMs, Param::Seed, Param::CrashAt, Param::SendAt, Param::WriteBytes, Param::SoSndbuf, Param::TcpRetries2, Param::TcpRtoMin, Param::TcpRtoMax, Param::TcpUserTimeout, Param::ObserveS],
     overrides: &[(Param::WriteBytes, 14480), (Param::ObserveS, 60)],
     script: host_crash_bulk,
 };
