@@ -1101,7 +1101,17 @@ fn compare_windowed(
         }
     }
     if params.get(tcpsim::Param::ResumeAt) > 0 {
-        compare_resume(name, fx, trace, params, &sv, &rv, (&s, &r), notes, &mut problems);
+        compare_resume(
+            name,
+            fx,
+            trace,
+            params,
+            &sv,
+            &rv,
+            (&s, &r),
+            notes,
+            &mut problems,
+        );
     }
     // The last ss sample against the simulation at its moment.
     if let Some((at, real)) = real_last_ss(fx, until) {
@@ -1206,11 +1216,13 @@ fn compare_resume(
         ));
     }
     for (what, v, u, f) in [("simulated", sv, &su, s), ("recorded", rv, &ru, r)] {
-        let late_probe = v
-            .iter()
-            .any(|x| x.from_server && x.len == 0 && !x.syn && x.t > u.t && x.seq == f.edge.wrapping_sub(1));
+        let late_probe = v.iter().any(|x| {
+            x.from_server && x.len == 0 && !x.syn && x.t > u.t && x.seq == f.edge.wrapping_sub(1)
+        });
         if late_probe {
-            problems.push(format!("{what}: a zero-window probe after the window update"));
+            problems.push(format!(
+                "{what}: a zero-window probe after the window update"
+            ));
         }
         // After the update in capture order (the simulator's first segment
         // leaves at the update's arrival, the same instant).
@@ -1225,7 +1237,11 @@ fn compare_resume(
                 other.map(|d| (d.t, d.seq))
             )),
         }
-        let last_ack = v.iter().filter(|x| !x.from_server).filter_map(|x| x.ack).last();
+        let last_ack = v
+            .iter()
+            .filter(|x| !x.from_server)
+            .filter_map(|x| x.ack)
+            .last();
         if last_ack != Some(1 + bytes) {
             problems.push(format!(
                 "{what}: the last ACK is of {last_ack:?}, not of all {bytes} bytes"
@@ -1241,7 +1257,11 @@ fn compare_resume(
         recvs(sim_apps(trace)),
         recvs(kernel_apps(fx, f64::INFINITY)),
     );
-    let total = |v: &[App]| v.iter().filter_map(|a| a.result.parse::<u64>().ok()).sum::<u64>();
+    let total = |v: &[App]| {
+        v.iter()
+            .filter_map(|a| a.result.parse::<u64>().ok())
+            .sum::<u64>()
+    };
     notes.push(format!(
         "{name}: the reader's first recv() -> {:?} simulated, {:?} recorded; {} recv() calls \
          simulated, {} recorded, {} / {} bytes",
@@ -1253,7 +1273,8 @@ fn compare_resume(
         total(&kr)
     ));
     let held = (s.edge - 1).to_string();
-    if sr.first().map(|a| &a.result) != Some(&held) || kr.first().map(|a| &a.result) != Some(&held) {
+    if sr.first().map(|a| &a.result) != Some(&held) || kr.first().map(|a| &a.result) != Some(&held)
+    {
         problems.push(format!(
             "the first recv() after the resume: simulated {:?}, recorded {:?}, expected {held}",
             sr.first().map(|a| &a.result),
@@ -1272,7 +1293,10 @@ fn compare_resume(
             .find(|a| a.host == "server" && a.call == "send" && a.result == bytes.to_string())
             .map(|a| a.t)
     };
-    let (ss, ks) = (sent_at(sim_apps(trace)), sent_at(kernel_apps(fx, f64::INFINITY)));
+    let (ss, ks) = (
+        sent_at(sim_apps(trace)),
+        sent_at(kernel_apps(fx, f64::INFINITY)),
+    );
     notes.push(format!(
         "{name}: send() -> {bytes} at {ss:?} s simulated, {ks:?} s recorded"
     ));
