@@ -1239,9 +1239,9 @@ fn compare_resume(
         }
         let last_ack = v
             .iter()
+            .rev()
             .filter(|x| !x.from_server)
-            .filter_map(|x| x.ack)
-            .last();
+            .find_map(|x| x.ack);
         if last_ack != Some(1 + bytes) {
             problems.push(format!(
                 "{what}: the last ACK is of {last_ack:?}, not of all {bytes} bytes"
