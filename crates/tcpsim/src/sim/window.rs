@@ -11,7 +11,9 @@
 
 use super::{HostId, World};
 use crate::segment::flags::*;
-use crate::tcb::{clamp_probe0_to_user_timeout, probe0_base, probe0_when, ProbeStep, Sent, MSS};
+use crate::tcb::{
+    clamp_probe0_to_user_timeout, cwnd_restart, probe0_base, probe0_when, ProbeStep, Sent, MSS,
+};
 use crate::trace::{AppCall, AppResult, KernelNote, ResultWord, TcpState, TimerKind, Why};
 
 impl World {
@@ -112,7 +114,18 @@ impl World {
         let rto_max = self.hosts[host].sysctl.rto_max;
         let s = self.sock_mut(host, sock);
         let t = &mut s.tcb;
-        t.snd_wnd = win << t.snd_wscale;
+        let new_wnd = win << t.snd_wscale;
+        // tcp_ack_update_window: a window that changes while data waits
+        // unsent calls tcp_slow_start_after_idle_check (a window update
+        // after a zero-window stall restarts cwnd; the probes, data-less,
+        // left lsndtime at the last data sent).
+        if new_wnd != t.snd_wnd && t.write_seq != t.snd_nxt && !t.in_flight() {
+            let idle = now.saturating_sub(t.last_data_sent);
+            if idle > t.rto {
+                t.cwnd = cwnd_restart(t.cwnd, idle, t.rto);
+            }
+        }
+        t.snd_wnd = new_wnd;
         t.cwnd += acked_segs;
         let probing = s
             .timers
