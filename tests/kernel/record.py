@@ -275,7 +275,11 @@ def role_client(cfg):
     if sid is not None:
         emit({"step": {"id": sid, "t": t}})
     if not cfg.get("reads", True):
-        time.sleep(3600)
+        if not cfg.get("resume_at"):
+            time.sleep(3600)
+        # A reader that stopped (a GC pause, SIGSTOP) and reads again at t0 + resume_at,
+        # the client's own clock from just before its connect() (the recording's t0).
+        wait_until(t + cfg["resume_at"])
     while True:
         try:
             d = s.recv(65536)
@@ -1121,7 +1125,9 @@ def recordings():
     # The client's process is alive but never reads (stopped, deadlocked): the server writes
     # 1 MB in a write loop. Both buffers fixed (SO_SNDBUF 16384 on the server, SO_RCVBUF 16384
     # on the client, before listen()/connect()), cubic on both sockets, offloads off.
-    PH = dict(BASE, write_at=1, write_bytes=1000000, so_sndbuf=16384, so_rcvbuf=16384)
+    # The windowed scenarios take no loss_pct (no recovery inside a window is modelled).
+    WBASE = {k: v for k, v in BASE.items() if k != "loss_pct"}
+    PH = dict(WBASE, write_at=1, write_bytes=1000000, so_sndbuf=16384, so_rcvbuf=16384)
     PHS = {"sndbuf": 16384, "send_all": True, "reads": False}
     PHC = {"rcvbuf": 16384}
     SEND_ERR = ("server", "send", ["ETIMEDOUT", "ECONNRESET", "EPIPE", "EHOSTUNREACH"])
@@ -1133,6 +1139,14 @@ def recordings():
         dict(name="peer-hung", scenario="peer-hung", fast=True, params=dict(PH, observe_s=11),
              server=PHS, client=PHC, client_reads=False, steps=[(1, "send", 0, 1000000)], end=12,
              fault_method=hung),
+        # The reader pauses for 5 s and drains the buffer at t0 + 6 s (between the 4th probe,
+        # ~4.4 s, and the 5th, ~8.1 s): the window update, the probes stop, the rest of
+        # 100,000 bytes flows. Ends 3 s later.
+        dict(name="peer-hung-resume", scenario="peer-hung", fast=True,
+             params=dict(PH, write_bytes=100000, resume_at=6, observe_s=2), server=PHS,
+             client=dict(PHC, resume_at=6), client_reads=False, steps=[(1, "send", 0, 100000)], end=9,
+             fault_method=hung.replace("1,000,000", "100,000") + "; the client reads again at t0 + 6 s "
+                                                               "(a read loop, recv(65536))"),
         dict(name="peer-hung-user-timeout", scenario="peer-hung", fast=True,
              params=dict(PH, tcp_user_timeout=5000, observe_s=2), server=dict(PHS, user_timeout=5000),
              client=PHC, client_reads=False, steps=[(1, "send", 0, 1000000)], end=12, until=SEND_ERR, grace=1.0,
@@ -1145,7 +1159,7 @@ def recordings():
         # Ten segments in flight when the client's host is already dead: one write of 14,480
         # bytes into a fixed 16,384-byte SO_SNDBUF, tcp_retries2 5 as host-crash-data-no-reboot.
         dict(name="host-crash-bulk", scenario="host-crash-bulk", fast=False,
-             params=dict(BASE, crash_at=1, send_at=1, write_bytes=14480, so_sndbuf=16384, tcp_retries2=5,
+             params=dict(WBASE, crash_at=1, send_at=1, write_bytes=14480, so_sndbuf=16384, tcp_retries2=5,
                          observe_s=2),
              sysctls={"tcp_retries2": 5}, server={"sndbuf": 16384, "send_all": True},
              steps=[(1, "crash"), (2, "send", 0, 14480)], end=40, until=SRV_ERR, grace=1.5,

@@ -92,6 +92,22 @@ test("a link to a windowed section draws it with the link's parameters", async (
   await done(s);
 });
 
+test("a reader that resumes (resume_at): the page draws the window update the CLI simulates", async () => {
+  const sets = ["resume_at=6", "write_bytes=100000"];
+  const s = await open("/index.html#s=peer-hung&" + sets.join("&"));
+  await ready(s.page);
+  const sec = s.page.locator("section#peer-hung");
+  await sec.locator('svg[data-scenario="peer-hung"] [data-packet]').first().waitFor({ timeout: 15000 });
+  const sim = cliJson("peer-hung", sets);
+  assert.equal(await sec.locator("[data-packet]").count(), sim.packets.length);
+  const updates = sim.packets.filter((p) => p.why === "window_update").length;
+  assert.equal(updates, 1, "the CLI's run has one window update");
+  assert.equal(await sec.locator('[data-packet][data-why="window_update"]').count(), updates);
+  assert.equal(await sec.locator('input[name="resume_at"]').inputValue(), "6");
+  assert.equal(await s.page.locator("#notice").isVisible(), false);
+  await done(s);
+});
+
 test("every scenario is drawn with one element per simulated segment", async () => {
   const s = await open("/index.html");
   await ready(s.page);

@@ -62,6 +62,8 @@ const ENDINGS: &[(&str, &[&str])] = &[
     // ends the connection (TCP_USER_TIMEOUT, the probe count) sends nothing.
     ("peer-hung", &["open"]),
     ("peer-hung-crash", &["open"]),
+    // The reader resumes: the rest flows, and the connection stays open.
+    ("peer-hung-resume", &["open"]),
     ("peer-hung-user-timeout", &["open"]),
     ("preset-go-idle", &["keepalive_gave_up"]),
     ("preset-grpc-data", &["unanswered"]),

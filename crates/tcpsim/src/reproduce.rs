@@ -148,6 +148,9 @@ pub struct Plan {
     pub windowed: bool,
     /// The server's process sits in recv() (peer-hung's never reads).
     pub server_reads: bool,
+    /// peer-hung's `resume_at`: the client, which does not read, starts
+    /// reading at this many seconds after t0 (0: never).
+    pub client_resume_at: u64,
     /// The longest the script watches, microseconds after t0.
     pub deadline: u64,
 }
@@ -174,6 +177,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
     let mut client_reads = true;
     let mut windowed = false;
     let mut server_reads = true;
+    let mut client_resume_at = 0;
     let send = |port: u16| Step::Send {
         port,
         bytes: p.get(Param::SendBytes),
@@ -257,6 +261,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             windowed = true;
             client_reads = false;
             server_reads = false;
+            client_resume_at = p.get(Param::ResumeAt).max(0) as u64;
             steps.push((
                 secs(p, Param::WriteAt),
                 Step::Send {
@@ -322,6 +327,7 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             client_reads,
             windowed,
             server_reads,
+            client_resume_at,
             deadline,
         },
         trace,
@@ -497,6 +503,9 @@ fn plan_json(plan: &Plan, p: &Params) -> String {
             ", \"rcvbuf\": {}, \"offloads_off\": \"v-c\"",
             opt(Param::SoRcvbuf)
         );
+        if plan.client_resume_at > 0 {
+            let _ = write!(o, ", \"resume_at\": {}", plan.client_resume_at);
+        }
     }
     o.push_str("},\n");
     let _ = writeln!(

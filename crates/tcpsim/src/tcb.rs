@@ -165,6 +165,27 @@ pub fn select_window(sk_rcvbuf: u32, unread: u32, cur_win: u32, wscale: u32) -> 
     }
 }
 
+/// Linux `tcp_cwnd_restart`, which `tcp_slow_start_after_idle_check`
+/// applies (`tcp_slow_start_after_idle` = 1, the default, and a congestion
+/// control without its own `cong_control`, as cubic) when nothing is in
+/// flight and no data has been sent for more than an RTO: the congestion
+/// window halves once per RTO of the idle time while above the restart
+/// window, min(`TCP_INIT_CWND`, cwnd), and never ends below it (RFC 5681
+/// 4.1, RFC 7661).
+pub fn cwnd_restart(cwnd: u32, idle: u64, rto: u64) -> u32 {
+    let restart = TCP_INIT_CWND.min(cwnd);
+    let mut c = cwnd;
+    let mut delta = idle as i64;
+    loop {
+        delta -= rto.max(1) as i64;
+        if delta <= 0 || c <= restart {
+            break;
+        }
+        c >>= 1;
+    }
+    c.max(restart)
+}
+
 /// Linux `tcp_probe0_base`: the persist timer's base interval, the RTO
 /// but at least TCP_RTO_MIN.
 pub fn probe0_base(rto: u64) -> u64 {
@@ -524,6 +545,17 @@ impl Tcb {
         let w = select_window(sk_buf(self.opts.rcvbuf), self.unread, cur, self.rcv_wscale);
         self.rcv_edge = Some(self.rcv_nxt.wrapping_add(w));
         w
+    }
+
+    /// The window an ACK sent now would offer (`__tcp_select_window`),
+    /// without recording it.
+    pub fn window_if_sent_now(&self) -> u32 {
+        select_window(
+            sk_buf(self.opts.rcvbuf),
+            self.unread,
+            self.rcv_wnd_left(),
+            self.rcv_wscale,
+        )
     }
 
     /// What is left of the window last offered (`tcp_receive_window`).
@@ -982,6 +1014,21 @@ mod tests {
         assert_eq!(select_window(32768, 19 * MSS, 2 * MSS, 0), 2 * MSS);
         // ... rounded up to the scale's unit.
         assert_eq!(select_window(32768, 19 * MSS, 2 * MSS, 7), 2944);
+    }
+
+    #[test]
+    fn cwnd_restart_halves_per_idle_rto_down_to_the_initial_window() {
+        // peer-hung with resume_at: cwnd 30, 5 s idle, RTO 204 ms: 30 -> 15
+        // -> 7, then never below min(10, 30) = 10.
+        assert_eq!(cwnd_restart(30, 5_000_000, 204_000), 10);
+        // Idle for less than one RTO: unchanged.
+        assert_eq!(cwnd_restart(30, 200_000, 204_000), 30);
+        // Exactly two RTOs of idle: 40 -> 20 (what is left after the
+        // second RTO is 0, which ends the loop); a microsecond more: 10.
+        assert_eq!(cwnd_restart(40, 2 * 204_000, 204_000), 20);
+        assert_eq!(cwnd_restart(40, 2 * 204_000 + 1, 204_000), 10);
+        // A window already below the initial one stays.
+        assert_eq!(cwnd_restart(4, 10_000_000, 204_000), 4);
     }
 
     #[test]

@@ -8,7 +8,10 @@ fn hand_written_json_equals_serde_json() {
     for s in SCENARIOS {
         for loss in [0, 20] {
             let mut p = defaults(s.id).unwrap();
-            p.set("loss_pct", loss).unwrap();
+            // (The windowed scenarios take no loss_pct.)
+            if p.set("loss_pct", loss).is_err() && loss > 0 {
+                continue;
+            }
             let t = run(s.id, &p).unwrap();
             let ours: serde_json::Value = serde_json::from_str(&t.to_json()).unwrap();
             let theirs = serde_json::to_value(&t).unwrap();

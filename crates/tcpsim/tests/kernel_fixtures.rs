@@ -823,7 +823,13 @@ struct WindowFigures {
 
 fn window_figures(v: &[Wseg], until: impl Fn(f64, f64) -> bool) -> WindowFigures {
     let data: Vec<&Wseg> = v.iter().filter(|s| s.from_server && s.len > 0).collect();
-    let edge = data.iter().map(|s| s.seq + s.len).max().unwrap_or(0);
+    // The edge is the ACK of the first window 0 (a reader that resumes lets
+    // the data run on past it), else the end of the data.
+    let edge = v
+        .iter()
+        .find(|s| !s.from_server && !s.syn && s.win == 0)
+        .and_then(|s| s.ack)
+        .unwrap_or_else(|| data.iter().map(|s| s.seq + s.len).max().unwrap_or(0));
     let mut data_seqs: Vec<(u32, u32)> = data.iter().map(|s| (s.seq, s.len)).collect();
     data_seqs.sort();
     data_seqs.dedup();
@@ -956,8 +962,11 @@ fn compare_windowed(
             s.edge, r.edge
         ));
     }
+    // The last segment of a write that ends is shorter (peer-hung-resume).
+    let end = 1 + params.get(tcpsim::Param::WriteBytes) as u32;
     for (what, f) in [("simulated", &s), ("recorded", &r)] {
-        if let Some((seq, len)) = f.data_seqs.iter().find(|(_, l)| *l != mss) {
+        let short = |(seq, len): &&(u32, u32)| *len != mss && *seq + *len != end;
+        if let Some((seq, len)) = f.data_seqs.iter().find(short) {
             problems.push(format!("{what}: a data segment of {len} bytes at {seq}"));
         }
         let ranges_ok = f
@@ -1091,6 +1100,19 @@ fn compare_windowed(
             ));
         }
     }
+    if params.get(tcpsim::Param::ResumeAt) > 0 {
+        compare_resume(
+            name,
+            fx,
+            trace,
+            params,
+            &sv,
+            &rv,
+            (&s, &r),
+            notes,
+            &mut problems,
+        );
+    }
     // The last ss sample against the simulation at its moment.
     if let Some((at, real)) = real_last_ss(fx, until) {
         // The same moment relative to the window's closing, on the
@@ -1124,6 +1146,191 @@ fn compare_windowed(
         problems.insert(0, format!("--- {name} (peer-hung)"));
     }
     problems
+}
+
+/// A reader that resumes (peer-hung with `resume_at`, Linux
+/// `tcp_recvmsg` -> `__tcp_cleanup_rbuf`), compared where the receiver's ACK
+/// timing does not enter (after the resume Linux's reader holds the socket
+/// lock while it copies, and the segments that arrive meanwhile wait in the
+/// backlog and are ACKed together when it lets go: when, depends on the
+/// scheduler):
+/// - the window update: the client's first ACK after the window closed
+///   that offers a window, of the same edge, within `NOISE` of `resume_at`
+///   (the recorder's reader wakes by the wall clock); Linux's window is
+///   capped by rcv_ssthresh (`tcp_grow_window`, not modelled), so it may be
+///   smaller than the simulator's, never larger, and it is at least one
+///   segment;
+/// - no zero-window probe after it (`tcp_ack_probe` stopped the persist
+///   timer) and the next data segment starts at the edge, within `NOISE` of
+///   the update (one round trip);
+/// - the first flight (the data segments before the receiver's next ACK):
+///   the congestion window restarted after the idle stall
+///   (`tcp_cwnd_restart`), whatever the window allows;
+/// - the reader's first recv() returns the bytes held (edge - 1), and all
+///   the bytes written reach it (the last ACK is of 1 + write_bytes);
+/// - send() returns the bytes written within 0.1 s of the resume in both.
+#[allow(clippy::too_many_arguments)]
+fn compare_resume(
+    name: &str,
+    fx: &Value,
+    trace: &Trace,
+    params: &tcpsim::Params,
+    sv: &[Wseg],
+    rv: &[Wseg],
+    (s, r): (&WindowFigures, &WindowFigures),
+    notes: &mut Vec<String>,
+    problems: &mut Vec<String>,
+) {
+    let resume = params.get(tcpsim::Param::ResumeAt) as f64;
+    let bytes = params.get(tcpsim::Param::WriteBytes) as u32;
+    let update = |v: &[Wseg], f: &WindowFigures| -> Option<Wseg> {
+        let z = f.closed_at?;
+        v.iter()
+            .find(|x| !x.from_server && x.t > z && x.win > 0)
+            .cloned()
+    };
+    let (Some(su), Some(ru)) = (update(sv, s), update(rv, r)) else {
+        problems.push("no window update after the window closed".to_string());
+        return;
+    };
+    notes.push(format!(
+        "{name}: window update at {:.4} s simulated, {:.4} s recorded (resume_at {resume} s): \
+         ack {:?} / {:?}, window {} / {}",
+        su.t, ru.t, su.ack, ru.ack, su.win, ru.win
+    ));
+    for (what, u) in [("simulated", &su), ("recorded", &ru)] {
+        if u.t < resume || u.t - resume > NOISE {
+            problems.push(format!(
+                "{what}: the window update at {:.4} s, not at the resume ({resume} s)",
+                u.t
+            ));
+        }
+    }
+    if su.ack != ru.ack {
+        problems.push(format!(
+            "the window update acknowledges {:?} simulated, {:?} recorded",
+            su.ack, ru.ack
+        ));
+    }
+    if ru.win < tcpsim::tcb::MSS || ru.win > su.win {
+        problems.push(format!(
+            "the window update offers {} recorded, {} simulated (Linux's may be smaller: rcv_ssthresh)",
+            ru.win, su.win
+        ));
+    }
+    let mut flights = Vec::new();
+    for (what, v, u, f) in [("simulated", sv, &su, s), ("recorded", rv, &ru, r)] {
+        let late_probe = v.iter().any(|x| {
+            x.from_server && x.len == 0 && !x.syn && x.t > u.t && x.seq == f.edge.wrapping_sub(1)
+        });
+        if late_probe {
+            problems.push(format!(
+                "{what}: a zero-window probe after the window update"
+            ));
+        }
+        // After the update in capture order (the simulator's first segment
+        // leaves at the update's arrival, the same instant).
+        let after = v
+            .iter()
+            .position(|x| !x.from_server && x.t == u.t && x.win == u.win)
+            .map_or(v.len(), |i| i + 1);
+        // The first flight: data segments before the receiver's next ACK.
+        let flight = v[after..]
+            .iter()
+            .take_while(|x| x.from_server)
+            .filter(|x| x.len > 0)
+            .count();
+        flights.push(flight);
+        match v[after..].iter().find(|x| x.from_server && x.len > 0) {
+            Some(d) if d.seq == f.edge && d.t - u.t <= NOISE => {}
+            other => problems.push(format!(
+                "{what}: the first data after the window update: {:?}",
+                other.map(|d| (d.t, d.seq))
+            )),
+        }
+        let last_ack = v
+            .iter()
+            .rev()
+            .filter(|x| !x.from_server)
+            .find_map(|x| x.ack);
+        if last_ack != Some(1 + bytes) {
+            problems.push(format!(
+                "{what}: the last ACK is of {last_ack:?}, not of all {bytes} bytes"
+            ));
+        }
+    }
+    // Linux restarts cwnd at the window update (tcp_ack_update_window ->
+    // tcp_slow_start_after_idle_check -> tcp_cwnd_restart: 10 segments
+    // after the stall, though the window takes 13).
+    notes.push(format!(
+        "{name}: first flight after the window update: {} segments simulated, {} recorded",
+        flights[0], flights[1]
+    ));
+    if flights[0] != flights[1] {
+        problems.push(format!(
+            "the first flight after the window update: {} segments simulated, {} recorded",
+            flights[0], flights[1]
+        ));
+    }
+    let recvs = |v: Vec<App>| -> Vec<App> {
+        v.into_iter()
+            .filter(|a| a.host == "client" && a.call == "recv")
+            .collect()
+    };
+    let (sr, kr) = (
+        recvs(sim_apps(trace)),
+        recvs(kernel_apps(fx, f64::INFINITY)),
+    );
+    let total = |v: &[App]| {
+        v.iter()
+            .filter_map(|a| a.result.parse::<u64>().ok())
+            .sum::<u64>()
+    };
+    notes.push(format!(
+        "{name}: the reader's first recv() -> {:?} simulated, {:?} recorded; {} recv() calls \
+         simulated, {} recorded, {} / {} bytes",
+        sr.first().map(|a| &a.result),
+        kr.first().map(|a| &a.result),
+        sr.len(),
+        kr.len(),
+        total(&sr),
+        total(&kr)
+    ));
+    let held = (s.edge - 1).to_string();
+    if sr.first().map(|a| &a.result) != Some(&held) || kr.first().map(|a| &a.result) != Some(&held)
+    {
+        problems.push(format!(
+            "the first recv() after the resume: simulated {:?}, recorded {:?}, expected {held}",
+            sr.first().map(|a| &a.result),
+            kr.first().map(|a| &a.result)
+        ));
+    }
+    if total(&sr) != bytes as u64 || total(&kr) != bytes as u64 {
+        problems.push(format!(
+            "the reader gets {} bytes simulated, {} recorded, of {bytes}",
+            total(&sr),
+            total(&kr)
+        ));
+    }
+    let sent_at = |v: Vec<App>| {
+        v.into_iter()
+            .find(|a| a.host == "server" && a.call == "send" && a.result == bytes.to_string())
+            .map(|a| a.t)
+    };
+    let (ss, ks) = (
+        sent_at(sim_apps(trace)),
+        sent_at(kernel_apps(fx, f64::INFINITY)),
+    );
+    notes.push(format!(
+        "{name}: send() -> {bytes} at {ss:?} s simulated, {ks:?} s recorded"
+    ));
+    for (what, t) in [("simulated", ss), ("recorded", ks)] {
+        if !t.is_some_and(|t| t >= resume && t - resume <= 0.1) {
+            problems.push(format!(
+                "{what}: send() returns {bytes} at {t:?}, not within 0.1 s of the resume"
+            ));
+        }
+    }
 }
 
 /// The faults both runs have (a host crash, a reboot, a process kill, the

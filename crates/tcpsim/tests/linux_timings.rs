@@ -650,3 +650,76 @@ fn a_window_in_flight_gives_up_when_one_segment_would() {
         );
     }
 }
+
+/// peer-hung with a reader that stops and resumes (`resume_at`): the
+/// window closes at the receive buffer's size, the persist timer probes,
+/// and when the reader drains the buffer at 6 s its kernel sends a window
+/// update at once (Linux `__tcp_cleanup_rbuf`: the new window, the whole
+/// buffer's 10 segments, is not zero and at least twice the 0 left), the
+/// sender stops probing (`tcp_ack_probe`) and sends the rest, and the
+/// blocked send() returns everything.
+#[test]
+fn a_reader_that_resumes_sends_one_window_update_and_the_probes_stop() {
+    let t = trace("peer-hung", &[("resume_at", 6), ("write_bytes", 100_000)]);
+    // SO_RCVBUF 8192 (the scenario's default): sk_rcvbuf 16,384 holds 10
+    // segments (tcpsim::tcb::segs_in_buf), so the window closes at byte
+    // 1 + 10 * 1448.
+    let mss = tcpsim::tcb::MSS;
+    let segs = tcpsim::tcb::segs_in_buf(tcpsim::tcb::sk_buf(8192));
+    assert_eq!(segs, 10);
+    let edge = 1 + segs * mss;
+    let updates: Vec<_> = t
+        .packets
+        .iter()
+        .filter(|p| p.why == Why::WindowUpdate)
+        .collect();
+    assert_eq!(updates.len(), 1, "one window update, at the drain");
+    let u = updates[0];
+    assert_eq!(u.src, "client");
+    assert!(close(u.sent_at, 6.0), "sent at the resume: {}", u.sent_at);
+    assert_eq!(u.ack, Some(edge));
+    assert_eq!(u.win as u32, segs * mss, "the whole free buffer");
+    // Before it the window was 0 and probed; none after it.
+    let zero = t
+        .packets
+        .iter()
+        .find(|p| p.src == "client" && p.win == 0 && p.ack == Some(edge))
+        .expect("the window closes");
+    assert!(zero.sent_at < 2.0);
+    let probes: Vec<f64> = t
+        .packets
+        .iter()
+        .filter(|p| p.why == Why::ZeroWindowProbe)
+        .map(|p| p.sent_at)
+        .collect();
+    assert!(!probes.is_empty() && probes.iter().all(|&at| at < 6.0));
+    // The data goes on from the edge as the update arrives.
+    let next = t
+        .packets
+        .iter()
+        .find(|p| p.src == "server" && p.len > 0 && p.sent_at >= 6.0)
+        .unwrap();
+    assert_eq!(next.seq, edge);
+    assert!(close(next.sent_at, u.arrived_at.unwrap()));
+    // The reader's first recv() takes what piled up, at 6 s; in all it
+    // gets every byte; the blocked send() returns them all.
+    let recvs: Vec<(f64, u32)> = app_results(&t, "client")
+        .into_iter()
+        .filter_map(|(at, c, r)| match (c, r) {
+            (AppCall::Recv, AppResult::Bytes(n)) => Some((at, n)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(recvs[0], (6.0, edge - 1));
+    assert_eq!(recvs.iter().map(|r| r.1 as u64).sum::<u64>(), 100_000);
+    let sends: Vec<_> = app_results(&t, "server")
+        .into_iter()
+        .filter(|(_, c, _)| *c == AppCall::Send)
+        .collect();
+    assert_eq!(sends.len(), 1);
+    assert_eq!(sends[0].2, AppResult::Bytes(100_000));
+    assert!(sends[0].0 > 6.0);
+    // Without resume_at: no window update, the probes go on.
+    let hung = trace("peer-hung", &[("write_bytes", 100_000)]);
+    assert!(hung.packets.iter().all(|p| p.why != Why::WindowUpdate));
+}

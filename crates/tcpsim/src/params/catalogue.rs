@@ -372,6 +372,18 @@ catalogue! {
             "how many bytes the server writes in a write loop (a send() that does not fit blocks)"
         ),
     }
+    ResumeAt {
+        name: "resume_at",
+        unit: "s",
+        min: 0,
+        max: 100000,
+        default: 0,
+        label: text!("客户端恢复读取的时刻（秒）", "the client reads again at (s)"),
+        help: text!(
+            "客户端进程在这一刻重新开始读取（GC 停顿结束、SIGCONT），从 connect() 算起；0：一直不读",
+            "when the client's process starts reading again (a GC pause ends, SIGCONT), seconds after connect(); 0: never"
+        ),
+    }
     ClientHostCrash {
         name: "client_host_crash",
         unit: "bool",

@@ -48,7 +48,13 @@ pub(super) fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
         does.push(format!(
             "- SO_SNDBUF (so_sndbuf) on the server's socket{}, set before listen() and connect(); cubic on both; TSO, GSO and GRO off on both hosts' interfaces (so the capture shows each segment as sent); the server writes in a loop{}",
             if get(Param::SoRcvbuf).is_some() { " and SO_RCVBUF (so_rcvbuf) on the client's" } else { "" },
-            if plan.server_reads { "" } else { " and never reads, and the client's process never reads" }
+            match (plan.server_reads, plan.client_resume_at) {
+                (true, _) => String::new(),
+                (false, 0) => " and never reads, and the client's process never reads".to_string(),
+                (false, r) => format!(
+                    " and never reads, and the client's process reads nothing until t0 + {r} s (resume_at), then reads in a loop"
+                ),
+            }
         ));
     }
     if plan.watch == "client" {

@@ -247,8 +247,9 @@ def role_client(cfg):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     tune(s, cfg)
     s.bind((cfg["ip"], cfg["port"]))
+    t0 = time.time()
     if not cfg.get("gated"):
-        emit({"t0": time.time()})
+        emit({"t0": t0})
     # connect() is logged when it returns, as the simulation shows it: to a
     # dead host it blocks for seconds (3 s for ARP, 131 s for SYN retries).
     try:
@@ -257,6 +258,10 @@ def role_client(cfg):
     except OSError as e:
         app("client", "connect", ename(e), cfg["port"], cfg["server_port"])
         time.sleep(1e6)
+    if not cfg.get("reads", True) and cfg.get("resume_at"):
+        # A reader that stopped (a GC pause, SIGSTOP) reads again at t0 + resume_at.
+        wait_until(t0 + cfg["resume_at"])
+        cfg["reads"] = True
     while cfg.get("reads", True):
         try:
             d = s.recv(65536)

@@ -262,6 +262,12 @@ impl Script<'_> {
         self.at(t, Action::HostCrash { host });
     }
 
+    /// The client's process, which had stopped reading, reads again.
+    pub fn client_resumes_reading(&mut self, t: Instant) {
+        let host = self.client;
+        self.at(t, Action::ResumeReading { host });
+    }
+
     /// The crashed client host has booted.
     pub fn client_reboots(&mut self, t: Instant) {
         let host = self.client;
@@ -350,7 +356,8 @@ impl Scenario {
         let mut world = World::new(
             p.get(Param::Seed) as u64,
             rtt / 2,
-            p.get(Param::LossPct) as u32,
+            // (The windowed scenarios take no loss_pct: 0.)
+            p.get_or_default(Param::LossPct) as u32,
         );
         let client = world.add_host(Role::Client, CLIENT_IP, sys);
         let server = world.add_host(Role::Server, SERVER_IP, sys);

@@ -1,4 +1,11 @@
 //! Windows of data: a peer that is alive but stops reading.
+//!
+//! Neither scenario takes `loss_pct`: a loss inside a window is recovered
+//! on Linux from its out-of-order queue, SACK and fast retransmission
+//! (`tcp_data_queue_ofo`, `tcp_fastretrans_alert`), which the windowed
+//! model does not have. With loss, its receiver would drop every segment
+//! after a hole and its sender resend one segment per RTO, the backoff
+//! doubling: a transfer Linux repairs in a round trip would take minutes.
 
 use super::{Scenario, Script};
 use crate::params::Param;
@@ -15,10 +22,11 @@ pub static PEER_HUNG: Scenario = Scenario {
         text!("服务端的发送缓冲区随后也满了：<code>send()</code> <b>阻塞</b>，已写入缓冲区的字节停在那里（<code>ss</code> 的 Send-Q）。", "Then the server's send buffer fills too: <code>send()</code> <b>blocks</b>, and what it has copied waits in the buffer (Send-Q in <code>ss</code>)."),
         text!("没有数据在途，也就没有重传定时器。服务端改用<b>坚持定时器</b>（persist），发<b>零窗口探测</b>：一个不带数据、序号为 SND.UNA − 1 的 ACK。第一次在 RTO（至少 200 毫秒）之后，此后每次翻倍（<code>tcp_probe0_when</code>），最长 <code>tcp_rto_max</code>（120 秒）。客户端内核每次都回 ACK，窗口仍是 0；不过它对窗口外报文的回应 500 毫秒内最多一个（<code>tcp_invalid_ratelimit</code>），所以刚开始间隔很短时，有的探测没有回应。", "With nothing in flight there is no retransmission timer. The server runs the <b>persist timer</b> instead and sends <b>zero-window probes</b>: an ACK without data whose sequence number is SND.UNA − 1. The first goes one RTO (at least 200 ms) later, each next one twice as late (<code>tcp_probe0_when</code>), up to <code>tcp_rto_max</code> (120 s). The client's kernel answers each with an ACK that still says window 0, but it answers segments outside its window at most once per 500 ms (<code>tcp_invalid_ratelimit</code>), so early probes, close together, may go unanswered."),
         text!("每个有回应的探测都把未回应计数清零（<code>tcp_ack</code>），所以 <code>tcp_retries2</code> 永远用不完；有数据在排队，保活定时器也不会发探测。默认情况下<b>两边的调用都不会返回</b>：服务端的 <code>send()</code> 一直阻塞，连接一直挂着（RFC 1122 4.2.2.17 要求只要对方回应就一直探测下去）。", "Every answered probe resets the count of unanswered ones (<code>tcp_ack</code>), so <code>tcp_retries2</code> is never spent, and keepalive sends nothing while data is queued. By default <b>no call on either side returns</b>: the server's <code>send()</code> stays blocked and the connection hangs on (RFC 1122 4.2.2.17 asks a sender to keep probing as long as the receiver answers)."),
+        text!("变体 <code>resume_at</code>：客户端进程在这一刻重新开始读取（例如 5 秒的 GC 停顿结束）。它一次读走缓冲区里积压的全部数据，接收缓冲区空了，内核马上发一个<b>窗口更新</b>（<code>__tcp_cleanup_rbuf</code>：新窗口不为 0、且至少是当前剩余窗口的两倍时立即发 ACK）。服务端收到后停掉坚持定时器（<code>tcp_ack_probe</code>），数据接着发；因为超过一个 RTO 没有发过数据，拥塞窗口先重新降回 10 段（<code>tcp_cwnd_restart</code>，<code>tcp_slow_start_after_idle</code> 默认为 1）。阻塞的 <code>send()</code> 写完后返回。没有任何错误，连接也不会断：对端只是慢了。Linux 6.18 上实测，窗口更新通告的窗口受 rcv_ssthresh 限制（<code>tcp_grow_window</code>），比模拟器给出的整块空闲缓冲区小（18,824 对 28,960 字节）。", "Variant <code>resume_at</code>: the client's process reads again at that moment (a 5-second GC pause ends, say). It takes everything that piled up in one read, the receive buffer is empty, and the kernel sends a <b>window update</b> at once (<code>__tcp_cleanup_rbuf</code>: an ACK now when the new window is not zero and at least twice what is left of the old one). The server stops its persist timer (<code>tcp_ack_probe</code>) and the data flows again, starting from a congestion window of 10 segments, since no data has left for longer than an RTO (<code>tcp_cwnd_restart</code>; <code>tcp_slow_start_after_idle</code> is 1 by default); the blocked <code>send()</code> returns once all is written. No error, and the connection lives on: the peer was only slow. Recorded on Linux 6.18, the window the update offers is capped by rcv_ssthresh (<code>tcp_grow_window</code>) and is smaller than the simulator's whole free buffer (18,824 against 28,960 bytes)."),
         text!("设置 <code>tcp_user_timeout</code>（TCP_USER_TIMEOUT）后，从第一次零窗口探测算起（<code>icsk_probes_tstamp</code>）超过这个时长，内核放弃：阻塞的 <code>send()</code> 返回它已经拷贝的字节数，下一次 <code>send()</code> 得到 <b>ETIMEDOUT</b>。这是 Linux 5.11（2021 年 1 月的修复 “tcp: fix TCP_USER_TIMEOUT with zero window”）才有的行为；更早的内核按未回应的探测次数估算时间，而有回应的探测会把次数清零，于是 TCP_USER_TIMEOUT 在这里不起作用。", "With <code>tcp_user_timeout</code> (TCP_USER_TIMEOUT) set, the kernel gives up once that long has passed since the first zero-window probe (<code>icsk_probes_tstamp</code>): the blocked <code>send()</code> returns the bytes it copied and the next <code>send()</code> fails with <b>ETIMEDOUT</b>. That is so since Linux 5.11 (the fix “tcp: fix TCP_USER_TIMEOUT with zero window”, January 2021); earlier kernels estimated the time from the count of unanswered probes, which answered probes reset, so TCP_USER_TIMEOUT did nothing here."),
         text!("变体 <code>client_host_crash</code> = 1：窗口关上之后，客户端主机在 <code>crash_at</code> 时宕机。探测从此没有回应，连续 <code>tcp_retries2</code> 个没有回应时内核放弃，同样是 ETIMEDOUT，不发 RST。注意退避的次数也以 <code>tcp_retries2</code> 为上限，调小它，探测间隔也跟着变短。", "Variant <code>client_host_crash</code> = 1: after the window has closed, the client's host dies at <code>crash_at</code>. The probes go unanswered from then on, and after <code>tcp_retries2</code> of them in a row the kernel gives up: ETIMEDOUT again, no RST. The backoff too stops growing at <code>tcp_retries2</code> doublings, so a smaller value also keeps the probes closer together."),
     ],
-    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::WriteAt, Param::WriteBytes, Param::SoSndbuf, Param::SoRcvbuf, Param::TcpUserTimeout, Param::SoKeepalive, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::ClientHostCrash, Param::CrashAt, Param::TcpRetries2, Param::TcpRtoMax, Param::TcpInvalidRatelimit, Param::ObserveS],
+    params: &[Param::RttMs, Param::Seed, Param::WriteAt, Param::WriteBytes, Param::SoSndbuf, Param::SoRcvbuf, Param::TcpUserTimeout, Param::SoKeepalive, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::ResumeAt, Param::ClientHostCrash, Param::CrashAt, Param::TcpRetries2, Param::TcpRtoMax, Param::TcpInvalidRatelimit, Param::ObserveS],
     overrides: &[(Param::WriteAt, 1), (Param::SoSndbuf, 8192), (Param::SoRcvbuf, 8192), (Param::CrashAt, 3), (Param::ObserveS, 300)],
     script: peer_hung,
 };
@@ -34,6 +42,12 @@ fn peer_hung(s: &mut Script) -> Instant {
     let bytes = s.p.get(Param::WriteBytes) as u32;
     s.server_sends(write_at, bytes);
     let mut end = write_at + s.observe();
+    let resume = s.p.get(Param::ResumeAt);
+    if resume > 0 {
+        let at = s.secs(Param::ResumeAt);
+        s.client_resumes_reading(at);
+        end = end.max(at + s.observe());
+    }
     if s.p.get(Param::ClientHostCrash) == 1 {
         let crash = s.secs(Param::CrashAt);
         s.client_crashes(crash);
@@ -62,7 +76,7 @@ pub static HOST_CRASH_BULK: Scenario = Scenario {
         text!("然后是超时重传：每次只重传<b>队首</b>那一段（<code>tcp_enter_loss</code> 把拥塞窗口降到 1），RTO 每次翻倍，直到 <code>tcp_rto_max</code>。", "Then retransmission timeouts: each resends only the <b>head</b> of the queue (<code>tcp_enter_loss</code> cuts the congestion window to 1), the RTO doubling up to <code>tcp_rto_max</code>."),
         text!("放弃的时刻由 <code>tcp_retries2</code> 换算的时长决定，从第一次超时重传算起，与在途的是 1 段还是 10 段无关：和 <code>host-crash-data-no-reboot</code> 一样，默认 924.6 秒之后的第一次 RTO 到期时，<code>recv()</code> 得到 <b>ETIMEDOUT</b>。数据越多并不会更快失败。", "The give-up time is the budget <code>tcp_retries2</code> stands for, counted from the first timeout retransmission, whether one segment is in flight or ten: as in <code>host-crash-data-no-reboot</code>, at the first RTO expiry past 924.6 s (by default) <code>recv()</code> fails with <b>ETIMEDOUT</b>. More data does not make it fail faster."),
     ],
-    params: &[Param::RttMs, Param::LossPct, Param::Seed, Param::CrashAt, Param::SendAt, Param::WriteBytes, Param::SoSndbuf, Param::TcpRetries2, Param::TcpRtoMin, Param::TcpRtoMax, Param::TcpUserTimeout, Param::ObserveS],
+    params: &[Param::RttMs, Param::Seed, Param::CrashAt, Param::SendAt, Param::WriteBytes, Param::SoSndbuf, Param::TcpRetries2, Param::TcpRtoMin, Param::TcpRtoMax, Param::TcpUserTimeout, Param::ObserveS],
     overrides: &[(Param::WriteBytes, 14480), (Param::ObserveS, 60)],
     script: host_crash_bulk,
 };

@@ -9,6 +9,27 @@ use crate::time::SEC;
 use crate::trace::{AppCall, AppResult, ResultWord, TcpState, TimerKind, Why};
 
 impl World {
+    /// A process that had stopped reading (SIGSTOPped, in a GC pause) calls
+    /// recv() again on each of its connections: it reads what has piled up
+    /// (`tcp_recvmsg`), which may open the window (`cleanup_rbuf`).
+    pub(super) fn resume_reading(&mut self, host: HostId) {
+        if !self.hosts[host].up {
+            return;
+        }
+        let now = self.now;
+        let socks: Vec<usize> = (0..self.hosts[host].socks.len())
+            .filter(|&i| self.sock(host, i).is_some_and(|s| s.app.is_some()))
+            .collect();
+        for sock in socks {
+            let s = self.sock_mut(host, sock);
+            if let Some(app) = s.app.as_mut() {
+                app.reads = true;
+            }
+            s.blocked_recv = Some(now);
+            self.wake_reader(host, sock);
+        }
+    }
+
     /// Deliver whatever a blocked recv() is waiting for: data first, then a
     /// pending error (after which the process closes the socket), then EOF
     /// (after which it does what its `on_eof` says).
@@ -27,6 +48,10 @@ impl World {
             self.sock_mut(host, sock).tcb.unread = 0;
             self.app(host, AppCall::Recv, AppResult::Bytes(n), since, ports);
             self.sock_mut(host, sock).blocked_recv = Some(self.now);
+            // The read freed room: a window update if it grew enough.
+            if self.sock_mut(host, sock).tcb.windowed_recv() {
+                self.cleanup_rbuf(host, sock);
+            }
             // Data consumed: look for EOF or an error as well.
             return self.wake_reader(host, sock);
         }

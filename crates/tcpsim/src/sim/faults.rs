@@ -43,6 +43,9 @@ pub enum Action {
     },
     /// SIGKILL: the process dies, its kernel lives on.
     ProcessKill { host: HostId },
+    /// The process on `host` that had stopped reading (stopped, in a GC
+    /// pause) sits in recv() again on each of its connections.
+    ResumeReading { host: HostId },
     /// Power loss or a kernel panic: nothing more leaves or enters, all
     /// state is lost.
     HostCrash { host: HostId },
@@ -107,6 +110,7 @@ impl World {
                 }
             }
             Action::ProcessKill { host } => self.process_kill(host),
+            Action::ResumeReading { host } => self.resume_reading(host),
             Action::HostCrash { host } => {
                 self.ev(
                     host,

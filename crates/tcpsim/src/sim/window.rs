@@ -11,8 +11,10 @@
 
 use super::{HostId, World};
 use crate::segment::flags::*;
-use crate::tcb::{clamp_probe0_to_user_timeout, probe0_base, probe0_when, ProbeStep, Sent, MSS};
-use crate::trace::{AppCall, AppResult, KernelNote, ResultWord, TimerKind, Why};
+use crate::tcb::{
+    clamp_probe0_to_user_timeout, cwnd_restart, probe0_base, probe0_when, ProbeStep, Sent, MSS,
+};
+use crate::trace::{AppCall, AppResult, KernelNote, ResultWord, TcpState, TimerKind, Why};
 
 impl World {
     /// send() on a windowed socket (Linux `tcp_sendmsg_locked`): copy what
@@ -74,7 +76,13 @@ impl World {
             if t.rtx.len() as u32 >= t.cwnd || !fits || (len < MSS && t.in_flight()) {
                 break;
             }
+            // A window that opens wide (a reader that resumes) lets a whole
+            // burst out in one step: the run stops at the segment bound
+            // (`scenarios::MAX_SEGMENTS`), so the burst does too.
             let was_idle = !t.in_flight();
+            if self.packets.len() >= crate::scenarios::MAX_SEGMENTS {
+                break;
+            }
             self.send_new_segment(host, sock, len, Why::Data);
             self.after_new_data(host, sock, was_idle);
         }
@@ -106,7 +114,18 @@ impl World {
         let rto_max = self.hosts[host].sysctl.rto_max;
         let s = self.sock_mut(host, sock);
         let t = &mut s.tcb;
-        t.snd_wnd = win << t.snd_wscale;
+        let new_wnd = win << t.snd_wscale;
+        // tcp_ack_update_window: a window that changes while data waits
+        // unsent calls tcp_slow_start_after_idle_check (a window update
+        // after a zero-window stall restarts cwnd; the probes, data-less,
+        // left lsndtime at the last data sent).
+        if new_wnd != t.snd_wnd && t.write_seq != t.snd_nxt && !t.in_flight() {
+            let idle = now.saturating_sub(t.last_data_sent);
+            if idle > t.rto {
+                t.cwnd = cwnd_restart(t.cwnd, idle, t.rto);
+            }
+        }
+        t.snd_wnd = new_wnd;
         t.cwnd += acked_segs;
         let probing = s
             .timers
@@ -168,6 +187,30 @@ impl World {
                     clamp_probe0_to_user_timeout(when, t.opts.user_timeout, t.probes_tstamp, now);
                 self.arm(host, sock, TimerKind::Persist, when);
             }
+        }
+    }
+
+    /// After a read on a windowed receiver (Linux `tcp_recvmsg` ->
+    /// `__tcp_cleanup_rbuf`): send an ACK now if the window the freed room
+    /// allows (`__tcp_select_window`) is not zero and at least twice what
+    /// is left of the window last offered (`tcp_receive_window`): "lots"
+    /// of new room, as from a zero window when a stalled reader drains the
+    /// buffer. Not after a FIN (RCV_SHUTDOWN: no more data will come). The
+    /// first test of `__tcp_cleanup_rbuf` (a delayed ACK pending) never
+    /// holds here: this receiver ACKs each segment as it arrives.
+    pub(super) fn cleanup_rbuf(&mut self, host: HostId, sock: usize) {
+        let t = &self.sock_mut(host, sock).tcb;
+        let receiving = matches!(
+            t.state,
+            TcpState::Established | TcpState::FinWait1 | TcpState::FinWait2
+        );
+        if t.fin_rcvd || !receiving {
+            return;
+        }
+        let now_left = t.rcv_wnd();
+        let new_win = t.window_if_sent_now();
+        if new_win > 0 && new_win >= 2 * now_left {
+            self.send_ack(host, sock, Why::WindowUpdate);
         }
     }
 
