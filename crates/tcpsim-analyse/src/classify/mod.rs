@@ -77,7 +77,10 @@ mod data;
 mod handshake;
 mod recovery;
 mod resets;
+mod waiting;
 mod windows;
+
+use waiting::Waiting;
 
 /// What the classifier needs besides the segments.
 pub(crate) struct Input<'a> {
@@ -165,12 +168,13 @@ struct Sent {
 struct Tcb {
     st: Option<TcpState>,
     iss: Option<u32>,
-    /// SYNs sent: (ISN, times).
-    syns: Vec<(u32, u32)>,
+    /// SYNs sent: times, by ISN (a map: a SYN flood on one four-tuple sends
+    /// hundreds of thousands of ISNs, and each SYN looks its own up).
+    syns: BTreeMap<u32, u32>,
     /// When it last sent a SYN again, until a SYN-ACK answers that copy.
     resent_syn_at: Option<f64>,
-    /// SYN-ACKs sent: (ISN, when first, resends by the timer).
-    synacks: Vec<(u32, f64, u32)>,
+    /// SYN-ACKs sent: resends, by ISN.
+    synacks: BTreeMap<u32, u32>,
     /// SYN-ACKs received and not yet answered (by the handshake ACK, or by
     /// a challenge ACK when the side is synchronized already).
     synacks_in: u32,
