@@ -32,7 +32,7 @@ pub(crate) fn num(o: &mut String, x: f64) {
             frac /= 10;
         }
         let n = d.iter().rposition(|&b| b != b'0').map_or(1, |i| i + 1);
-        o.push_str(std::str::from_utf8(&d[..n]).unwrap_or(".0"));
+        o.extend(d[..n].iter().map(|&c| c as char));
     }
 }
 

@@ -2,10 +2,50 @@
 
 use super::*;
 
+/// A count by ISN, over the ISNs one side sends (known before the run:
+/// sorted once, then found by binary search; a SYN flood on one four-tuple
+/// brings hundreds of thousands, and each SYN looks its own up). No map
+/// type, no library sort: the analyser's wasm stays as small.
+#[derive(Default)]
+pub(super) struct ByIsn {
+    isns: Vec<u32>,
+    /// By the ISN's rank: its count, once one was sent.
+    counts: Vec<Option<u32>>,
+}
+
+impl ByIsn {
+    pub(super) fn new(isns: Vec<u32>) -> ByIsn {
+        let isns = super::waiting::sorted_distinct(isns);
+        ByIsn {
+            counts: vec![None; isns.len()],
+            isns,
+        }
+    }
+
+    fn rank(&self, isn: u32) -> Option<usize> {
+        let k = self.isns.partition_point(|&e| e < isn);
+        (self.isns.get(k) == Some(&isn)).then_some(k)
+    }
+
+    /// The count of an ISN sent before.
+    pub(super) fn get_mut(&mut self, isn: u32) -> Option<&mut u32> {
+        let k = self.rank(isn)?;
+        self.counts[k].as_mut()
+    }
+
+    /// An ISN sent for the first time (one `new` was given: a SYN's).
+    pub(super) fn insert(&mut self, isn: u32, count: u32) {
+        match self.rank(isn) {
+            Some(k) => self.counts[k] = Some(count),
+            None => debug_assert!(false, "ISN {isn} not given to ByIsn::new"),
+        }
+    }
+}
+
 impl Run<'_> {
     pub(super) fn syn(&mut self, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
         let y = 1 - x;
-        if let Some(e) = self.tcb[x].syns.get_mut(&s.seq) {
+        if let Some(e) = self.tcb[x].syns.get_mut(s.seq) {
             let n = *e;
             *e += 1;
             self.tcb[x].resent_syn_at = Some(t);
@@ -73,7 +113,7 @@ impl Run<'_> {
             // (not before it could have reached x: half x's round trip from
             // the capture point)
             .is_some_and(|at| at + self.rtt[x] / 2.0 <= t && self.prompt_after(x, t, at));
-        if let Some(e) = self.tcb[x].synacks.get_mut(&s.seq) {
+        if let Some(e) = self.tcb[x].synacks.get_mut(s.seq) {
             // The same SYN-ACK again (same ISN), whatever the schedule: from
             // the timer (Linux: 1 s after the first, then 3, 7, 15...; other
             // stacks their own) or answering a resent SYN (inet_rtx_syn_ack,

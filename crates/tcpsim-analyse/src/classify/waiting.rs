@@ -33,9 +33,8 @@ pub(super) struct Waiting {
 
 impl Waiting {
     /// A queue whose marks will be made at some of `ends`.
-    pub(super) fn new(mut ends: Vec<u32>) -> Waiting {
-        ends.sort_unstable();
-        ends.dedup();
+    pub(super) fn new(ends: Vec<u32>) -> Waiting {
+        let ends = sorted_distinct(ends);
         Waiting {
             q: VecDeque::new(),
             marks: Vec::new(),
@@ -124,6 +123,44 @@ impl Waiting {
     }
 }
 
+/// `v` sorted, each value once. A heapsort written out (n log n, in place):
+/// the standard library's sort for `u32` cost the analyser's wasm 4 KB.
+pub(super) fn sorted_distinct(mut v: Vec<u32>) -> Vec<u32> {
+    fn sift(v: &mut [u32], mut i: usize, n: usize) {
+        loop {
+            let mut c = 2 * i + 1;
+            if c >= n {
+                return;
+            }
+            if c + 1 < n && v[c + 1] > v[c] {
+                c += 1;
+            }
+            if v[i] >= v[c] {
+                return;
+            }
+            v.swap(i, c);
+            i = c;
+        }
+    }
+    let n = v.len();
+    for i in (0..n / 2).rev() {
+        sift(&mut v, i, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift(&mut v, 0, end);
+    }
+    let mut k = 0;
+    for i in 0..n {
+        if k == 0 || v[i] != v[k - 1] {
+            v[k] = v[i];
+            k += 1;
+        }
+    }
+    v.truncate(k);
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +192,18 @@ mod tests {
                 self.0.pop_front();
             }
             last
+        }
+    }
+
+    #[test]
+    fn sorted_distinct_sorts_and_drops_repeats() {
+        let mut st = 42u64;
+        for n in [0usize, 1, 2, 3, 10, 1000] {
+            let v: Vec<u32> = (0..n).map(|_| (rng(&mut st) % 50) as u32).collect();
+            let mut want = v.clone();
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(sorted_distinct(v), want);
         }
     }
 
