@@ -6,7 +6,7 @@
 # committed) and prints, for each `tcpsim explain` run, the wall-clock and
 # CPU time and the peak RSS (/usr/bin/time -v). Figures only; asserts
 # nothing. The machine's load moves the wall-clock time: the CPU time is the
-# steadier figure.
+# steadier figure, and the load average is printed before and after.
 #
 #   bash scripts/bench-scale.sh [CONNECTIONS]     (default 1,000,000)
 set -euo pipefail
@@ -33,6 +33,7 @@ run() {
         /Elapsed \(wall clock\)/ {e = $NF} /Maximum resident/ {m = $NF}
         END {printf "%-44s %9s wall  %6.2f s CPU  %7.1f MB peak RSS\n", what, e, u + s, m / 1024}' "$out/time.txt"
 }
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; $(nproc) cores)"
 run "list $n connections (SYN flood), text" explain "$out/synflood-$n.pcap"
 run "list $n connections (SYN flood), json" explain "$out/synflood-$n.pcap" --format json
 run "list $n connections (port scan), text" explain "$out/scan-$n.pcap"
@@ -40,3 +41,4 @@ run "explain one of $n (SYN flood)" explain "$out/synflood-$n.pcap" --conn 5
 run "explain 200,000 SYNs on one four-tuple" explain "$out/isns-200000.pcap" --conn 0
 run "explain one segment resent 2,000 times" explain "$out/resend-2000.pcap" --conn 0
 run "explain one segment resent 20,000 times" explain "$out/resend-20000.pcap" --conn 0
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

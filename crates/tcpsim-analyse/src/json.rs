@@ -20,13 +20,19 @@ pub(crate) fn num(o: &mut String, x: f64) {
         o.push('-');
     }
     let _ = write!(o, "{}", us / 1_000_000);
-    let frac = us % 1_000_000;
+    let mut frac = us % 1_000_000;
     if frac == 0 {
         o.push_str(".0");
     } else {
-        let f = format!("{frac:06}");
-        o.push('.');
-        o.push_str(f.trim_end_matches('0'));
+        // Six digits, their trailing zeros left out (no `format!`: a list
+        // of a million connections writes two million times).
+        let mut d = *b".000000";
+        for k in (1..7).rev() {
+            d[k] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        let n = d.iter().rposition(|&b| b != b'0').map_or(1, |i| i + 1);
+        o.extend(d[..n].iter().map(|&c| c as char));
     }
 }
 
@@ -43,14 +49,20 @@ impl Connection {
     /// "end_by", "timestamps_backwards"}`.
     pub fn to_json(&self) -> String {
         let mut o = String::with_capacity(320);
+        self.push_json(&mut o);
+        o
+    }
+
+    /// [`Connection::to_json`], appended to `o`.
+    pub(crate) fn push_json(&self, o: &mut String) {
         let _ = write!(o, "{{\"index\":{},\"client\":", self.index);
-        endpoint(&mut o, &self.client);
+        endpoint(o, &self.client);
         o.push_str(",\"server\":");
-        endpoint(&mut o, &self.server);
+        endpoint(o, &self.server);
         o.push_str(",\"first_at\":");
-        num(&mut o, self.first_at);
+        num(o, self.first_at);
         o.push_str(",\"last_at\":");
-        num(&mut o, self.last_at);
+        num(o, self.last_at);
         let _ = write!(
             o,
             ",\"packets_from_client\":{},\"packets_from_server\":{},\"bytes_from_client\":{},\"bytes_from_server\":{},\"handshake\":{},\"end\":",
@@ -60,10 +72,10 @@ impl Connection {
             self.bytes_from_server,
             self.handshake
         );
-        string(&mut o, self.end.as_str());
+        string(o, self.end.as_str());
         o.push_str(",\"end_by\":");
         match self.end.by() {
-            Some(s) => string(&mut o, s.as_str()),
+            Some(s) => string(o, s.as_str()),
             None => o.push_str("null"),
         }
         let _ = write!(
@@ -71,7 +83,6 @@ impl Connection {
             ",\"timestamps_backwards\":{}}}",
             self.timestamps_backwards
         );
-        o
     }
 }
 
@@ -155,7 +166,7 @@ impl Capture {
             if o.len() > 1 {
                 o.push(',');
             }
-            o.push_str(&c.to_json());
+            c.push_json(&mut o);
         });
         o.push(']');
         o
@@ -199,7 +210,7 @@ impl Capture {
                 o.push(',');
             }
             first = false;
-            o.push_str(&c.to_json());
+            c.push_json(&mut o);
             if o.len() >= 1 << 16 {
                 out(&o);
                 o.clear();
@@ -207,5 +218,42 @@ impl Capture {
         });
         o.push_str("]}");
         out(&o);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `num` writes the fraction's digits itself: the same text as it did
+    /// with `format!("{frac:06}")` and its trailing zeros trimmed.
+    #[test]
+    fn seconds_are_written_as_before() {
+        let old = |x: f64| {
+            let us = (x.abs() * 1e6).round() as u64;
+            let sign = if x < 0.0 && us != 0 { "-" } else { "" };
+            let frac = us % 1_000_000;
+            let f = if frac == 0 {
+                ".0".to_string()
+            } else {
+                format!(".{}", format!("{frac:06}").trim_end_matches('0'))
+            };
+            format!("{sign}{}{f}", us / 1_000_000)
+        };
+        let mut v = vec![
+            0.0,
+            -0.0,
+            2.5,
+            -1.25,
+            0.000_001,
+            0.1,
+            1.000_01,
+            123.456_789,
+            -0.000_000_4,
+        ];
+        v.extend((0..5000).map(|k| k as f64 * 0.000_137 - 0.3));
+        for x in v {
+            let mut o = String::new();
+            super::num(&mut o, x);
+            assert_eq!(o, old(x), "{x}");
+        }
     }
 }

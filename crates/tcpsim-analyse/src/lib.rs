@@ -336,6 +336,41 @@ pub struct Connection {
     pub timestamps_backwards: u64,
 }
 
+/// A connection's line for a writer of many ([`Capture::line`]): the
+/// fields of [`Connection`] that the list shows, the endpoints as text in
+/// strings the writer keeps from line to line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub index: usize,
+    /// `ADDR:PORT`, or `[ADDR]:PORT` for IPv6, as [`Endpoint`] displays.
+    pub client: String,
+    pub server: String,
+    pub first_at: f64,
+    pub last_at: f64,
+    pub packets_from_client: u64,
+    pub packets_from_server: u64,
+    pub bytes_from_client: u64,
+    pub bytes_from_server: u64,
+    pub end: End,
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Line {
+            index: 0,
+            client: String::with_capacity(48),
+            server: String::with_capacity(48),
+            first_at: 0.0,
+            last_at: 0.0,
+            packets_from_client: 0,
+            packets_from_server: 0,
+            bytes_from_client: 0,
+            bytes_from_server: 0,
+            end: End::Open,
+        }
+    }
+}
+
 /// Packets not used, by reason.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Skipped {
@@ -646,13 +681,56 @@ impl Capture {
         (matching, rows)
     }
 
+    /// An endpoint as [`Endpoint`] displays it, IPv4 written digit by digit
+    /// into one small buffer, then appended at once.
     fn push_endpoint(&self, o: &mut String, e: (u32, u16)) {
         use std::fmt::Write as _;
-        let ip = self.table.addrs[e.0 as usize];
-        let _ = match ip {
-            std::net::IpAddr::V4(_) => write!(o, "{}:{}", ip_text(ip), e.1),
-            std::net::IpAddr::V6(_) => write!(o, "[{ip}]:{}", e.1),
-        };
+        let mut b = [0u8; 64];
+        let mut n = 0;
+        match self.table.addrs[e.0 as usize] {
+            std::net::IpAddr::V4(v4) => {
+                for (i, x) in v4.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        b[n] = b'.';
+                        n += 1;
+                    }
+                    n = put_decimal(&mut b, n, x as u64);
+                }
+            }
+            ip => {
+                let _ = write!(o, "[{ip}]");
+            }
+        }
+        b[n] = b':';
+        n = put_decimal(&mut b, n + 1, e.1 as u64);
+        o.extend(b[..n].iter().map(|&c| c as char));
+    }
+
+    /// Connection `index`'s line into `line`, whose strings are reused:
+    /// what a writer of a million lines needs without a `Connection` (two
+    /// `String`s) each; `false` if there is no such connection.
+    pub fn line(&self, index: usize, line: &mut Line) -> bool {
+        if index >= self.table.conns.len() {
+            return false;
+        }
+        let c = &self.table.conns[index];
+        let ca = self.client_is_a(index);
+        let (cl, sv) = if ca { (c.a, c.b) } else { (c.b, c.a) };
+        let (ci, si) = if ca { (0, 1) } else { (1, 0) };
+        let start = self.table.start.unwrap_or(c.first);
+        line.index = index;
+        line.client.clear();
+        self.push_endpoint(&mut line.client, cl);
+        line.server.clear();
+        self.push_endpoint(&mut line.server, sv);
+        line.first_at = secs(c.first - start);
+        line.last_at = secs(c.last - start);
+        line.packets_from_client = c.pkts[ci] as u64;
+        line.packets_from_server = c.pkts[si] as u64;
+        line.bytes_from_client = c.bytes[ci];
+        line.bytes_from_server = c.bytes[si];
+        line.end = self.end_of(index);
+        true
     }
 
     /// Each connection in turn, made as it is visited and dropped after.
@@ -861,6 +939,24 @@ impl Capture {
             window,
         })
     }
+}
+
+/// `n` in decimal into `b` from `at` (room for 20 digits); where it ends.
+fn put_decimal(b: &mut [u8], at: usize, n: u64) -> usize {
+    let mut d = [0u8; 20];
+    let mut i = d.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        d[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let end = at + d.len() - i;
+    b[at..end].copy_from_slice(&d[i..]);
+    end
 }
 
 /// An address as text: IPv4 dotted, written digit by digit (the list of a

@@ -106,6 +106,35 @@ pub(crate) struct Conn {
 /// An address id and a port.
 type End = (u32, u16);
 
+/// A hash table's key: bytes, hashed in one write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key<const N: usize>([u8; N]);
+
+impl<const N: usize> std::hash::Hash for Key<N> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write(&self.0);
+    }
+}
+
+/// An address's key: IPv6 as it is, IPv4 as its IPv4-mapped IPv6 address
+/// (which [`Table::addr`] never keeps as IPv6).
+fn addr_key(ip: IpAddr) -> Key<16> {
+    Key(match ip {
+        IpAddr::V4(v4) => v4.to_ipv6_mapped().octets(),
+        IpAddr::V6(v6) => v6.octets(),
+    })
+}
+
+/// A four-tuple's key (two address ids and ports).
+fn tuple_key((a, b): (End, End)) -> Key<12> {
+    let mut k = [0; 12];
+    k[..4].copy_from_slice(&a.0.to_le_bytes());
+    k[4..6].copy_from_slice(&a.1.to_le_bytes());
+    k[6..10].copy_from_slice(&b.0.to_le_bytes());
+    k[10..].copy_from_slice(&b.1.to_le_bytes());
+    Key(k)
+}
+
 /// Segments (and connections) kept in blocks of at most [`BLOCK`]: growing
 /// never copies or frees a block, so a large capture holds the memory its
 /// segments take and little more. (One `Vec` doubling its way to a million
@@ -179,9 +208,13 @@ impl<T> std::ops::IndexMut<usize> for Blocks<T> {
 #[derive(Default)]
 pub(crate) struct Table {
     pub addrs: Vec<IpAddr>,
-    addr_ids: HashMap<IpAddr, u32>,
-    macs: HashMap<[u8; 6], u32>,
-    tuples: HashMap<(End, End), u32>,
+    /// Ids by key, each key a few bytes hashed in one write (`addr_key`,
+    /// `tuple_key`, a MAC's six): std's SipHash, resistant to collisions a
+    /// crafted capture could bring, took a fifth of the reading of a million
+    /// connections when it hashed a tuple's four fields in four writes.
+    addr_ids: HashMap<Key<16>, u32>,
+    macs: HashMap<Key<6>, u32>,
+    tuples: HashMap<Key<12>, u32>,
     /// In blocks too: a SYN flood brings millions (a doubling `Vec` of
     /// them left 1.1 GB of wasm memory behind at 2.5 M connections).
     pub conns: Blocks<Conn>,
@@ -203,24 +236,22 @@ impl Table {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
             v4 => v4,
         };
-        if let Some(id) = self.addr_ids.get(&ip) {
-            return *id;
-        }
-        let id = self.addrs.len() as u32;
-        self.addrs.push(ip);
-        self.addr_ids.insert(ip, id);
-        id
+        let addrs = &mut self.addrs;
+        *self.addr_ids.entry(addr_key(ip)).or_insert_with(|| {
+            addrs.push(ip);
+            addrs.len() as u32 - 1
+        })
     }
 
     /// An address's id, if the capture has it.
     pub fn addr_id(&self, ip: IpAddr) -> Option<u32> {
-        self.addr_ids.get(&ip).copied()
+        self.addr_ids.get(&addr_key(ip)).copied()
     }
 
     fn mac(&mut self, mac: Option<[u8; 6]>) -> u32 {
         let Some(m) = mac else { return 0 };
         let next = self.macs.len() as u32 + 1;
-        *self.macs.entry(m).or_insert(next)
+        *self.macs.entry(Key(m)).or_insert(next)
     }
 
     /// Take one frame.
@@ -249,7 +280,7 @@ impl Table {
         let key = if src <= dst { (src, dst) } else { (dst, src) };
         let mac = self.mac(w.mac);
         let syn_only = w.flags & (SYN | ACK) == SYN;
-        let existing = self.tuples.get(&key).copied();
+        let existing = self.tuples.get(&tuple_key(key)).copied();
         let idx = match existing {
             Some(i) => {
                 let c = &self.conns[i as usize];
@@ -326,14 +357,14 @@ impl Table {
             over: false,
             last_seg: None,
         });
-        self.tuples.insert(key, idx);
+        self.tuples.insert(tuple_key(key), idx);
         idx
     }
 
     /// A MAC address as text, by its id.
     pub fn mac_text(&self, id: u32) -> Option<String> {
         self.macs.iter().find(|(_, v)| **v == id).map(|(m, _)| {
-            m.iter()
+            m.0.iter()
                 .map(|b| format!("{b:02x}"))
                 .collect::<Vec<_>>()
                 .join(":")

@@ -55,3 +55,45 @@ fn pages_and_filters_equal_the_whole_list_filtered() {
     }
     assert!(checked > 100);
 }
+
+/// `Capture::line`, which the CLI's list writes from, reusing its strings:
+/// the same fields as the connection's line, endpoints as they display
+/// (IPv4 and IPv6: the corpus subset and the IPv6 keepalive capture).
+#[test]
+fn a_reused_line_equals_the_connection() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/captures");
+    let mut caps = captures();
+    caps.push(read(&std::fs::read(dir.join("ipv6-keepalive.pcapng")).unwrap()).unwrap());
+    let mut line = tcpsim_analyse::Line::default();
+    let mut checked = 0;
+    for cap in &caps {
+        for c in cap.connections() {
+            assert!(cap.line(c.index, &mut line));
+            assert_eq!(line.index, c.index);
+            assert_eq!(line.client, c.client.to_string());
+            assert_eq!(line.server, c.server.to_string());
+            assert_eq!((line.first_at, line.last_at), (c.first_at, c.last_at));
+            assert_eq!(
+                [
+                    line.packets_from_client,
+                    line.packets_from_server,
+                    line.bytes_from_client,
+                    line.bytes_from_server
+                ],
+                [
+                    c.packets_from_client,
+                    c.packets_from_server,
+                    c.bytes_from_client,
+                    c.bytes_from_server
+                ]
+            );
+            assert_eq!(line.end, c.end);
+            checked += 1;
+        }
+        assert!(!cap.line(cap.connection_count(), &mut line));
+    }
+    assert!(checked > 20, "{checked} connections");
+    assert!(caps
+        .iter()
+        .any(|c| c.connections().iter().any(|c| c.client.ip.contains(':'))));
+}

@@ -193,14 +193,56 @@ fn digits(mut n: u64) -> usize {
     d
 }
 
-/// An endpoint's width as `Endpoint`'s Display writes it.
-fn ep_width(e: &tcpsim_analyse::Endpoint) -> usize {
-    e.ip.len() + if e.ip.contains(':') { 2 } else { 0 } + 1 + digits(e.port as u64)
+/// `n` right-aligned in `w` columns.
+fn put_int(l: &mut Vec<u8>, n: u64, w: usize) {
+    let mut d = [0u8; 20];
+    let mut i = d.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        d[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    l.resize(l.len() + w.saturating_sub(d.len() - i), b' ');
+    l.extend_from_slice(&d[i..]);
+}
+
+/// A time as `{:>w$.3}` writes it. The times are whole microseconds
+/// (`secs` in tcpsim-analyse), so below 10^9 s the thousandths round as
+/// the microseconds do, away from a tie by a microsecond at least, far
+/// more than the float's error; a tie (…500 µs), a negative or a larger
+/// time goes through the formatter, which rounds a tie to even.
+fn put_secs(l: &mut Vec<u8>, x: f64, w: usize) {
+    let us = (x * 1e6).round();
+    if x.is_sign_negative() || !(0.0..1e15).contains(&us) || us as u64 % 1000 == 500 {
+        let _ = write!(l, "{x:>w$.3}");
+        return;
+    }
+    let us = us as u64;
+    let ms = us / 1000 + (us % 1000 > 500) as u64;
+    put_int(l, ms / 1000, w.saturating_sub(4));
+    let f = ms % 1000;
+    l.extend_from_slice(&[
+        b'.',
+        b'0' + (f / 100) as u8,
+        b'0' + (f / 10 % 10) as u8,
+        b'0' + (f % 10) as u8,
+    ]);
+}
+
+/// `s` left-aligned in `w` columns (ASCII: one byte a column).
+fn put_left(l: &mut Vec<u8>, s: &str, w: usize) {
+    l.extend_from_slice(s.as_bytes());
+    l.resize(l.len() + w.saturating_sub(s.len()), b' ');
 }
 
 /// The connection list as a text table, and what was skipped: the column
 /// widths in a first pass (counted, not formatted), the rows in a second,
-/// each row written into one reused line.
+/// each row written into one reused line from one reused
+/// [`Line`](tcpsim_analyse::Line), without the formatter (a million rows).
 fn table(cap: &Capture, lang: tcpsim::Lang, w: &mut dyn Write) -> std::io::Result<()> {
     use std::fmt::Write as _;
     let st = cap.stats();
@@ -216,11 +258,14 @@ fn table(cap: &Capture, lang: tcpsim::Lang, w: &mut dyn Write) -> std::io::Resul
     let mut wd = HEAD.map(str::len);
     // `{:.3}` of a time: its whole seconds' digits, the point and three.
     let secs = |x: f64| digits(x.max(0.0).round() as u64) + 4 + (x < 0.0) as usize;
-    cap.each_connection(|c| {
+    let mut c = tcpsim_analyse::Line::default();
+    let n = cap.connection_count();
+    for i in 0..n {
+        cap.line(i, &mut c);
         let n = [
             digits(c.index as u64),
-            ep_width(&c.client),
-            ep_width(&c.server),
+            c.client.len(),
+            c.server.len(),
             secs(c.first_at),
             secs(c.last_at),
             digits(c.packets_from_client),
@@ -232,7 +277,7 @@ fn table(cap: &Capture, lang: tcpsim::Lang, w: &mut dyn Write) -> std::io::Resul
         for (w, x) in wd.iter_mut().zip(n) {
             *w = (*w).max(x);
         }
-    });
+    }
     let mut l = String::with_capacity(256);
     let head = |l: &mut String| {
         for (k, c) in HEAD.iter().enumerate() {
@@ -246,39 +291,48 @@ fn table(cap: &Capture, lang: tcpsim::Lang, w: &mut dyn Write) -> std::io::Resul
     head(&mut l);
     w.write_all(l.trim_end().as_bytes())?;
     w.write_all(b"\n")?;
-    let mut r = Ok(());
-    cap.each_connection(|c| {
-        if r.is_err() {
-            return;
-        }
-        l.clear();
-        let (ep1, ep2) = (c.client.to_string(), c.server.to_string());
-        let _ = write!(
-            l,
-            "{:>w0$}  {ep1:w1$}  {ep2:w2$}  {:>w3$.3}  {:>w4$.3}  {:>w5$}  {:>w6$}  {:>w7$}  {:>w8$}  {}",
-            c.index,
-            c.first_at,
-            c.last_at,
+    // The few endings' words, made once.
+    let mut ends: Vec<(tcpsim_analyse::End, String)> = Vec::new();
+    let mut row: Vec<u8> = Vec::with_capacity(256);
+    for i in 0..n {
+        cap.line(i, &mut c);
+        row.clear();
+        put_int(&mut row, c.index as u64, wd[0]);
+        row.extend_from_slice(b"  ");
+        put_left(&mut row, &c.client, wd[1]);
+        row.extend_from_slice(b"  ");
+        put_left(&mut row, &c.server, wd[2]);
+        row.extend_from_slice(b"  ");
+        put_secs(&mut row, c.first_at, wd[3]);
+        row.extend_from_slice(b"  ");
+        put_secs(&mut row, c.last_at, wd[4]);
+        for (k, v) in [
             c.packets_from_client,
             c.packets_from_server,
             c.bytes_from_client,
             c.bytes_from_server,
-            c.end.text(lang),
-            w0 = wd[0],
-            w1 = wd[1],
-            w2 = wd[2],
-            w3 = wd[3],
-            w4 = wd[4],
-            w5 = wd[5],
-            w6 = wd[6],
-            w7 = wd[7],
-            w8 = wd[8],
-        );
-        r = w
-            .write_all(l.trim_end().as_bytes())
-            .and_then(|_| w.write_all(b"\n"));
-    });
-    r?;
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            row.extend_from_slice(b"  ");
+            put_int(&mut row, v, wd[5 + k]);
+        }
+        row.extend_from_slice(b"  ");
+        let k = match ends.iter().position(|e| e.0 == c.end) {
+            Some(k) => k,
+            None => {
+                ends.push((c.end, c.end.text(lang)));
+                ends.len() - 1
+            }
+        };
+        row.extend_from_slice(ends[k].1.as_bytes());
+        while row.last().is_some_and(|b| b.is_ascii_whitespace()) {
+            row.pop();
+        }
+        row.push(b'\n');
+        w.write_all(&row)?;
+    }
     let skipped: Vec<String> = st
         .skipped
         .by_reason()
@@ -299,4 +353,55 @@ fn table(cap: &Capture, lang: tcpsim::Lang, w: &mut dyn Write) -> std::io::Resul
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list's numbers as the formatter writes them: times (whole
+    /// microseconds, ties at half a millisecond, 1/16 s exactly, negative,
+    /// huge) and integers, in and beyond their column's width.
+    #[test]
+    fn numbers_are_written_as_the_formatter_writes_them() {
+        let mut times: Vec<f64> = vec![
+            0.0,
+            -0.0,
+            0.0625,
+            0.1875,
+            0.0005,
+            0.0015,
+            0.9995,
+            9.9996,
+            1.5,
+            -1.25,
+            1e9,
+            3e12,
+            123456.789_5,
+            0.000_499,
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let us = (x % 10_000_000_000) as i64;
+            times.push(us as f64 / 1e6);
+            times.push((us / 1000 * 1000 + 500) as f64 / 1e6);
+        }
+        for t in times {
+            for w in [0, 5, 12] {
+                let mut l = Vec::new();
+                put_secs(&mut l, t, w);
+                assert_eq!(String::from_utf8(l).unwrap(), format!("{t:>w$.3}"), "{t}");
+            }
+        }
+        for n in [0u64, 7, 10, 99, 12345, u64::MAX] {
+            for w in [0, 3, 25] {
+                let mut l = Vec::new();
+                put_int(&mut l, n, w);
+                assert_eq!(String::from_utf8(l).unwrap(), format!("{n:>w$}"));
+            }
+        }
+    }
 }

@@ -387,8 +387,14 @@ impl Run<'_> {
     pub(super) fn estimate_rtt(&mut self) {
         let mut best = [f64::INFINITY; 2];
         let mut fallback = [f64::NEG_INFINITY; 2];
-        // (end, sent at, sent more than once), per direction of waiting.
-        let mut waiting: [VecDeque<(u32, f64, bool)>; 2] = Default::default();
+        // Copies waiting for their ACK, per direction of waiting (marks of
+        // the ambiguous ones at any end the other side sends: waiting.rs).
+        let mut ends: [Vec<u32>; 2] = Default::default();
+        for s in self.input.segs.iter().filter(|s| s.space() > 0) {
+            ends[1 - self.side_of(s)].push(s.seq.wrapping_add(s.space()));
+        }
+        let [e0, e1] = ends;
+        let mut waiting = [Waiting::new(e0), Waiting::new(e1)];
         let mut high: [Option<u32>; 2] = [None, None];
         for s in self.input.segs {
             let x = self.side_of(s);
@@ -397,15 +403,7 @@ impl Run<'_> {
                 continue;
             }
             if s.has(ACK) {
-                let mut answered = None;
-                while let Some(&(end, t1, again)) = waiting[x].front() {
-                    if seq_lt(s.ack, end) {
-                        break;
-                    }
-                    answered = Some((t1, again));
-                    waiting[x].pop_front();
-                }
-                match answered {
+                match waiting[x].pop_acked(s.ack) {
                     Some((t1, false)) => best[x] = best[x].min(t - t1),
                     Some((t1, true)) => fallback[x] = fallback[x].max(t - t1),
                     None => {}
@@ -419,17 +417,11 @@ impl Run<'_> {
                     // Sent before: every copy still waiting is ambiguous (the
                     // fallback sample, if it comes to that, is taken from
                     // the latest copy).
-                    for e in q.iter_mut().filter(|e| !seq_lt(e.0, end)) {
-                        e.1 = t;
-                        e.2 = true;
-                    }
+                    q.mark(end, t);
                     continue;
                 }
                 *h = Some(end);
-                if q.len() > 4096 {
-                    q.pop_front();
-                }
-                q.push_back((end, t, false));
+                q.push(end, t);
             }
         }
         for ((r, b), f) in self.rtt.iter_mut().zip(best).zip(fallback) {

@@ -2,12 +2,52 @@
 
 use super::*;
 
+/// A count by ISN, over the ISNs one side sends (known before the run:
+/// sorted once, then found by binary search; a SYN flood on one four-tuple
+/// brings hundreds of thousands, and each SYN looks its own up). No map
+/// type, no library sort: the analyser's wasm stays as small.
+#[derive(Default)]
+pub(super) struct ByIsn {
+    isns: Vec<u32>,
+    /// By the ISN's rank: its count, once one was sent.
+    counts: Vec<Option<u32>>,
+}
+
+impl ByIsn {
+    pub(super) fn new(isns: Vec<u32>) -> ByIsn {
+        let isns = super::waiting::sorted_distinct(isns);
+        ByIsn {
+            counts: vec![None; isns.len()],
+            isns,
+        }
+    }
+
+    fn rank(&self, isn: u32) -> Option<usize> {
+        let k = self.isns.partition_point(|&e| e < isn);
+        (self.isns.get(k) == Some(&isn)).then_some(k)
+    }
+
+    /// The count of an ISN sent before.
+    pub(super) fn get_mut(&mut self, isn: u32) -> Option<&mut u32> {
+        let k = self.rank(isn)?;
+        self.counts[k].as_mut()
+    }
+
+    /// An ISN sent for the first time (one `new` was given: a SYN's).
+    pub(super) fn insert(&mut self, isn: u32, count: u32) {
+        match self.rank(isn) {
+            Some(k) => self.counts[k] = Some(count),
+            None => debug_assert!(false, "ISN {isn} not given to ByIsn::new"),
+        }
+    }
+}
+
 impl Run<'_> {
     pub(super) fn syn(&mut self, s: &Seg, x: usize, t: f64) -> (Why, Option<u32>) {
         let y = 1 - x;
-        if let Some(e) = self.tcb[x].syns.iter_mut().find(|e| e.0 == s.seq) {
-            let n = e.1;
-            e.1 += 1;
+        if let Some(e) = self.tcb[x].syns.get_mut(s.seq) {
+            let n = *e;
+            *e += 1;
             self.tcb[x].resent_syn_at = Some(t);
             if s.len > 0 {
                 // Its Fast Open data again.
@@ -23,7 +63,7 @@ impl Run<'_> {
             }
             return (Why::SynRetransmit, Some(n));
         }
-        self.tcb[x].syns.push((s.seq, 1));
+        self.tcb[x].syns.insert(s.seq, 1);
         if self.tcb[y].synchronized() && self.tcb[y].st.is_some() {
             // A SYN on a live connection: a rebooted peer reconnecting from
             // the same port. The other side answers with a challenge ACK.
@@ -73,19 +113,19 @@ impl Run<'_> {
             // (not before it could have reached x: half x's round trip from
             // the capture point)
             .is_some_and(|at| at + self.rtt[x] / 2.0 <= t && self.prompt_after(x, t, at));
-        if let Some(e) = self.tcb[x].synacks.iter_mut().find(|e| e.0 == s.seq) {
+        if let Some(e) = self.tcb[x].synacks.get_mut(s.seq) {
             // The same SYN-ACK again (same ISN), whatever the schedule: from
             // the timer (Linux: 1 s after the first, then 3, 7, 15...; other
             // stacks their own) or answering a resent SYN (inet_rtx_syn_ack,
             // which counts it in num_retrans as the timer's are).
-            e.2 += 1;
-            let k = e.2;
+            *e += 1;
+            let k = *e;
             if answers_syn {
                 self.tcb[y].resent_syn_at = None;
             }
             return (Why::SynAck, Some(k));
         }
-        self.tcb[x].synacks.push((s.seq, t, 0));
+        self.tcb[x].synacks.insert(s.seq, 0);
         self.tcb[y].resent_syn_at = None;
         self.tcb[x].restart(s.seq);
         self.tcb[x].rcv_nxt = Some(s.ack);
@@ -101,5 +141,83 @@ impl Run<'_> {
             self.story.rehandshake = true;
         }
         (Why::SynAck, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A segment from the client (`a`) or the server at `ms`.
+    fn seg(from_a: bool, ms: f64, flags: u8, seq: u32, ack: u32) -> Seg {
+        Seg {
+            ts: (ms * 1e6) as i64,
+            seq,
+            ack,
+            len: 0,
+            conn: 0,
+            mac: if from_a { 1 } else { 2 },
+            win: 65535,
+            ip_id: 0,
+            iface: 0,
+            flags,
+            ttl: 64,
+            from_a,
+            opts: OPT_ANY | OPT_SACK_OK,
+            wscale: NO_WSCALE,
+        }
+    }
+
+    fn resends(segs: &[Seg]) -> Vec<(Why, Option<u32>)> {
+        let o = classify(&Input {
+            segs,
+            client_is_a: true,
+            client: ("10.0.0.1".into(), 40000, 0),
+            server: ("10.0.0.2".into(), 80, 1),
+            capture_end: segs.last().map_or(0, |s| s.ts),
+            mac_text: &|_| None,
+            others_across: &|_, _, _| 0,
+            clock_back: 0,
+            capture_clock_back: 0,
+        });
+        o.trace.packets.iter().map(|p| (p.why, p.resend)).collect()
+    }
+
+    /// SYNs (and SYN-ACKs) are looked up by ISN in a map: interleaved ISNs,
+    /// each counted on its own, as the list they were kept in counted them.
+    #[test]
+    fn interleaved_isns_count_their_own_resends() {
+        let syn = |ms, isn| seg(true, ms, SYN, isn, 0);
+        let v = [
+            syn(0.0, 100),
+            syn(10.0, 200),
+            syn(20.0, 100),
+            syn(30.0, 300),
+            syn(40.0, 200),
+            syn(50.0, 100),
+        ];
+        use Why::{Connect, SynRetransmit};
+        assert_eq!(
+            resends(&v),
+            [
+                (Connect, None),
+                (Connect, None),
+                (SynRetransmit, Some(1)),
+                (Connect, None),
+                (SynRetransmit, Some(1)),
+                (SynRetransmit, Some(2)),
+            ]
+        );
+        let synack = |ms, isn| seg(false, ms, SYN | ACK, isn, 101);
+        let v = [
+            syn(0.0, 100),
+            synack(1.0, 500),
+            synack(2.0, 600),
+            synack(1001.0, 500),
+            synack(1002.0, 600),
+            synack(3001.0, 500),
+        ];
+        let r: Vec<Option<u32>> = resends(&v).iter().map(|w| w.1).collect();
+        assert_eq!(r, [None, None, None, Some(1), Some(1), Some(2)]);
     }
 }

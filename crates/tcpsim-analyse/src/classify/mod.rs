@@ -83,7 +83,11 @@ mod data;
 mod handshake;
 mod recovery;
 mod resets;
+mod waiting;
 mod windows;
+
+use handshake::ByIsn;
+use waiting::Waiting;
 
 /// What the classifier needs besides the segments.
 pub(crate) struct Input<'a> {
@@ -173,12 +177,13 @@ struct Sent {
 struct Tcb {
     st: Option<TcpState>,
     iss: Option<u32>,
-    /// SYNs sent: (ISN, times).
-    syns: Vec<(u32, u32)>,
+    /// SYNs sent: times, by ISN (a SYN flood on one four-tuple sends
+    /// hundreds of thousands of ISNs, and each SYN looks its own up).
+    syns: ByIsn,
     /// When it last sent a SYN again, until a SYN-ACK answers that copy.
     resent_syn_at: Option<f64>,
-    /// SYN-ACKs sent: (ISN, when first, resends by the timer).
-    synacks: Vec<(u32, f64, u32)>,
+    /// SYN-ACKs sent: resends, by ISN.
+    synacks: ByIsn,
     /// SYN-ACKs received and not yet answered (by the handshake ACK, or by
     /// a challenge ACK when the side is synchronized already).
     synacks_in: u32,
@@ -587,6 +592,15 @@ pub(crate) fn classify(input: &Input<'_>) -> Output {
         attacker_mac: None,
         stopped: None,
     };
+    // The ISNs each side's SYNs and SYN-ACKs carry, known beforehand.
+    let mut isns: [[Vec<u32>; 2]; 2] = Default::default();
+    for s in segs.iter().filter(|s| s.has(SYN)) {
+        isns[run.side_of(s)][s.has(ACK) as usize].push(s.seq);
+    }
+    for (t, [syn, synack]) in run.tcb.iter_mut().zip(isns) {
+        t.syns = ByIsn::new(syn);
+        t.synacks = ByIsn::new(synack);
+    }
     run.run();
     let capture_end = us((input.capture_end.max(t0) - t0) as f64 / 1e9);
     let gave_up = run.retries(capture_end);
