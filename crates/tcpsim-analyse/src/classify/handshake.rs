@@ -11,6 +11,8 @@ pub(super) struct ByIsn {
     isns: Vec<u32>,
     /// By the ISN's rank: its count, once one was sent.
     counts: Vec<Option<u32>>,
+    /// Whether any was sent yet.
+    sent: bool,
 }
 
 impl ByIsn {
@@ -19,12 +21,18 @@ impl ByIsn {
         ByIsn {
             counts: vec![None; isns.len()],
             isns,
+            sent: false,
         }
     }
 
     fn rank(&self, isn: u32) -> Option<usize> {
         let k = self.isns.partition_point(|&e| e < isn);
         (self.isns.get(k) == Some(&isn)).then_some(k)
+    }
+
+    /// Whether none was sent yet.
+    pub(super) fn none_sent(&self) -> bool {
+        !self.sent
     }
 
     /// The count of an ISN sent before.
@@ -35,6 +43,7 @@ impl ByIsn {
 
     /// An ISN sent for the first time (one `new` was given: a SYN's).
     pub(super) fn insert(&mut self, isn: u32, count: u32) {
+        self.sent = true;
         match self.rank(isn) {
             Some(k) => self.counts[k] = Some(count),
             None => debug_assert!(false, "ISN {isn} not given to ByIsn::new"),
@@ -165,6 +174,7 @@ mod tests {
             from_a,
             opts: OPT_ANY | OPT_SACK_OK,
             wscale: NO_WSCALE,
+            sack: 0,
         }
     }
 
@@ -177,6 +187,7 @@ mod tests {
             capture_end: segs.last().map_or(0, |s| s.ts),
             mac_text: &|_| None,
             others_across: &|_, _, _| 0,
+            sack: &|_| None,
             clock_back: 0,
             capture_clock_back: 0,
         });

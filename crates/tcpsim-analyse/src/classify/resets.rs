@@ -84,7 +84,7 @@ impl Run<'_> {
             // not be informed"; Linux drops the request socket,
             // tcp_check_req): accept() never returned it, so no call of
             // the application fails.
-            if self.tcb[y].st == Some(TcpState::SynReceived) && self.tcb[y].syns.is_empty() {
+            if self.tcb[y].st == Some(TcpState::SynReceived) && self.tcb[y].syns.none_sent() {
                 self.state(y, TcpState::Listen, t);
                 return true;
             }
