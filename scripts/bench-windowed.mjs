@@ -13,6 +13,8 @@ const RUNS = Number(process.env.RUNS || 15);
 const CASES = [
   ["peer-hung", "write_bytes", (i) => 1000000 - 1448 * i],
   ["host-crash-bulk", "write_bytes", (i) => 14480 - 1448 * (i % 5)],
+  // For reference, in the same browser: bench-web.mjs's section (no bundle).
+  ["host-crash-data-no-reboot", "tcp_retries2", (i) => 5 + (i % 11)],
 ];
 
 const { server, base } = await serve();
@@ -22,7 +24,7 @@ for (const [id, name, value] of CASES) {
   const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await ctx.newPage();
   await page.goto(`${base}/index.html#s=${id}`);
-  await page.waitForFunction((s) => document.querySelector(`#${s} svg .bundle`), id, { timeout: 30000 });
+  await page.waitForFunction((s) => document.querySelector(`#${s} svg [data-packet]`), id, { timeout: 30000 });
   await page.waitForTimeout(300);
   const before = await page.evaluate(() => performance.getEntriesByName("redraw").length);
   for (let i = 1; i <= RUNS; i++) {
@@ -33,6 +35,7 @@ for (const [id, name, value] of CASES) {
   const ms = await page.evaluate((n) => performance.getEntriesByName("redraw").slice(n).map((m) => m.duration), before);
   const expand = await page.evaluate((s) => {
     const b = document.querySelector(`#${s} svg .bundle`);
+    if (!b) return NaN;
     const t0 = performance.now();
     b.dispatchEvent(new MouseEvent("click", { bubbles: true }));
     document.querySelector(`#${s} [data-packet="${b.dataset.first}"]`).getBoundingClientRect();

@@ -222,7 +222,16 @@ fn sendq_gauge(trace: &Trace) -> Option<Gauge> {
                 .map(|e| e.at),
         )
         .collect();
-    times.sort_unstable_by(f64::total_cmp);
+    // Nearly in order already (sends, then arrivals and events, each in
+    // time order): an insertion sort, which also keeps a generic sort's
+    // code for f64 out of the wasm.
+    for i in 1..times.len() {
+        let mut j = i;
+        while j > 0 && times[j - 1] > times[j] {
+            times.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     times.dedup_by(|a, b| (*a - *b).abs() < 1e-7);
     let at: Vec<u64> = times.iter().map(|t| (t * 1e6).round() as u64).collect();
     let snaps = tcpsim::scenarios::ss_series(&trace.scenario, &params, &at).ok()?;

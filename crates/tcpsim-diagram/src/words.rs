@@ -682,14 +682,14 @@ pub fn gauge_text(window: bool, bytes: u32, lang: Lang) -> String {
     }
 }
 
-/// A gauge's tooltip.
+/// A gauge's tooltip: what it shows.
 #[cfg(feature = "bundles")]
-pub fn gauge_title(window: bool, bytes: u32, lang: Lang) -> String {
+pub fn gauge_title(window: bool, lang: Lang) -> &'static str {
     match (window, lang) {
-        (true, Lang::Zh) => format!("通告的接收窗口：{bytes} 字节"),
-        (true, Lang::En) => format!("advertised receive window: {bytes} bytes"),
-        (false, Lang::Zh) => format!("发送缓冲区中的字节（ss 的 Send-Q）：{bytes}"),
-        (false, Lang::En) => format!("bytes in the send buffer (ss's Send-Q): {bytes}"),
+        (true, Lang::Zh) => "通告的接收窗口（字节）",
+        (true, Lang::En) => "the receive window advertised (bytes)",
+        (false, Lang::Zh) => "发送缓冲区中的字节（ss 的 Send-Q）",
+        (false, Lang::En) => "bytes in the send buffer (ss's Send-Q)",
     }
 }
 

@@ -177,6 +177,11 @@ impl Windowed {
             // The side away from the host's labels.
             let inner = -cols.side(&g.host);
             let ys: Vec<f64> = g.samples.iter().map(|s| row_y(lay, s)).collect();
+            let _ = write!(
+                o,
+                "<g class=\"{class}\"><title>{}</title>",
+                gauge_title(window, lang)
+            );
             let mut label_y = f64::NEG_INFINITY;
             let mut shown = None;
             for (i, s) in g.samples.iter().enumerate() {
@@ -187,12 +192,11 @@ impl Windowed {
                     let w = (GAUGE_W * s.v as f64 / g.max as f64).max(1.0);
                     let _ = write!(
                         o,
-                        "<rect class=\"{class}\" data-k=\"{k}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+                        "<rect data-k=\"{k}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
                         n(if inner > 0.0 { x + 2.0 } else { x - 2.0 - w }),
                         n(ya),
                         n(w),
                         n(yb - ya),
-                        E(&gauge_title(window, s.v, lang))
                     );
                 }
                 // (An empty gauge is named only once it has held something.)
@@ -210,6 +214,7 @@ impl Windowed {
                     shown = Some(s.v);
                 }
             }
+            o.push_str("</g>");
         }
         o.push_str("</g>");
     }
