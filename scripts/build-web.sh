@@ -89,7 +89,7 @@ if command -v esbuild >/dev/null; then
   esbuild "$out/capture-worker.js" --bundle --format=esm --minify --charset=utf8 --log-level=warning \
     --outfile=target/web-bundle/capture-worker.js
   cp target/web-bundle/capture-worker.js "$out/"
-  rm -f "$out/capture.js" "$out/pkg/tcpsim_analyse_wasm.js" "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-windowed.js" "$out/texts-en.js" "$out/rules.js" "$out/diagram-css.js" "$out/article.js" "$out/steps-zh.js" "$out/explorer.js" "$out/explorer-code.js" "$out/explorer-data.js" "$out/explorer-presets.js" "$out/symptom.js" "$out/prerendered.js" "$out/common.js" "$out/messages.js" "$out/units.js" "$out/share.js" "$out/pkg/tcpsim_wasm.js" "$out/pkg/tcpsim_tools.js"
+  rm -f "$out/capture.js" "$out/pkg/tcpsim_analyse_wasm.js" "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-windowed.js" "$out/bundles.js" "$out/texts-en.js" "$out/rules.js" "$out/diagram-css.js" "$out/article.js" "$out/steps-zh.js" "$out/explorer.js" "$out/explorer-code.js" "$out/explorer-data.js" "$out/explorer-presets.js" "$out/symptom.js" "$out/prerendered.js" "$out/common.js" "$out/messages.js" "$out/units.js" "$out/share.js" "$out/pkg/tcpsim_wasm.js" "$out/pkg/tcpsim_tools.js"
   esbuild "$out/style.css" --minify --charset=utf8 --log-level=warning --allow-overwrite --outfile="$out/style.css"
 else
   echo "build-web: esbuild from npm not found (run scripts/setup.sh); JS and CSS left as they are"

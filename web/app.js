@@ -456,7 +456,8 @@ function inspect(id, pid, focus) {
       },
       () => {},
     );
-    if (!live.inspect) return;
+    // (Drawn when all three are in: the fields need the host names too.)
+    return;
   }
   if (!live.trace) live.trace = live.inspect.trace();
   const p = live.trace.packets[pid];
@@ -1007,7 +1008,8 @@ let laterLoading = null;
 function loadLater() {
   laterLoading =
     laterLoading ||
-    Promise.all([loadTools(), import("./texts-windowed.js")]).then(([t, { TEXTS }]) => {
+    // (bundles.js: their bundle arrows expand on a click, a key or a step.)
+    Promise.all([loadTools(), import("./texts-windowed.js"), import("./bundles.js")]).then(([t, { TEXTS }, { wire }]) => {
       Object.assign(ZH_TEXTS.params, TEXTS.params);
       for (const s of t.scenarios()) {
         const id = s.id;
@@ -1017,6 +1019,7 @@ function loadLater() {
         steps.innerHTML = TEXTS.steps[id].map((x) => `<li>${x}</li>`).join("");
         delete steps.dataset.lazy;
         addSection(id);
+        wire($(".live-diagram", document.getElementById(id)));
         sectionTexts(id);
         simulateSection(id, defaults(id));
         buildControls(id);

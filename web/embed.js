@@ -57,7 +57,11 @@ async function start() {
     try {
       const t = await import("./pkg/tcpsim_tools.js");
       await t.default({ module_or_path: new URL("pkg/tcpsim_tools_bg.wasm", import.meta.url) });
-      if (t.scenarios().some((s) => s.id === scenario)) [simulate, known] = [t.simulate, new Map(t.scenarios().map((s) => [s.id, s]))];
+      if (t.scenarios().some((s) => s.id === scenario)) {
+        [simulate, known] = [t.simulate, new Map(t.scenarios().map((s) => [s.id, s]))];
+        // Their bundle arrows expand, and the arrow keys stop at them.
+        (await import("./bundles.js")).wire($(".live-diagram"));
+      }
     } catch {}
   }
   let id = scenario;

@@ -1,6 +1,8 @@
 //! Benchmarks of the outputs (criterion): every format of the largest
 //! default run and of a run stopped at the segment cap (the permalink that
 //! used to freeze the page: keepalive every second, watched for 1,000,000 s).
+//! Also the two windowed scenarios (bundle arrows and gauges: the Send-Q
+//! gauge runs the scenario again, `gauges`).
 //! Run with `scripts/bench-native.sh`. The `# ` lines give each output's size.
 
 use std::hint::black_box;
@@ -25,6 +27,14 @@ fn traces() -> Vec<(&'static str, Trace)> {
             run("host-crash-data-no-reboot", &largest).unwrap(),
         ),
         ("at-cap", run("keepalive-peer-alive", &capped).unwrap()),
+        (
+            "peer-hung",
+            run("peer-hung", &defaults("peer-hung").unwrap()).unwrap(),
+        ),
+        (
+            "host-crash-bulk",
+            run("host-crash-bulk", &defaults("host-crash-bulk").unwrap()).unwrap(),
+        ),
     ]
 }
 
@@ -51,6 +61,14 @@ fn outputs(c: &mut Criterion) {
         g.bench_function("json", |b| b.iter(|| black_box(&t).to_json()));
         g.bench_function("pcap", |b| b.iter(|| tcpsim::pcap::write(black_box(&t))));
         g.bench_function("table", |b| b.iter(|| table_html(black_box(&t), Lang::Zh)));
+        #[cfg(feature = "bundles")]
+        g.bench_function("gauges", |b| {
+            b.iter(|| tcpsim_diagram::bundle::gauges(black_box(&t)))
+        });
+        let p = defaults(&t.scenario).unwrap();
+        g.bench_function("simulate", |b| {
+            b.iter(|| run(black_box(&t.scenario), &p).unwrap())
+        });
         g.finish();
     }
     // The simulation at the cap, end to end.

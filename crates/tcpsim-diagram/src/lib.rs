@@ -3,6 +3,8 @@
 //! alternative. Pure functions of a [`tcpsim::Trace`]: nothing here is drawn
 //! by hand, nothing reads a clock or a file.
 
+#[cfg(feature = "bundles")]
+pub mod bundle;
 mod layout;
 #[cfg(feature = "embedded-style")]
 mod style;

@@ -7,6 +7,9 @@ use std::fmt::Write;
 use tcpsim::trace::{EventKind, Fault, KernelNote, Loss, Packet, Trace, Why};
 
 use crate::layout::{brackets, layout, Bracket, Layout};
+
+#[cfg(feature = "bundles")]
+mod windowed;
 use crate::words::{
     app_text, cap_short, cap_text, duration_text, fault_text, gap_text, host_word, kernel_text,
     lost_suffix, segments_word, state_text, summary_text, timer_text, trim_num, why_text, Lang,
@@ -376,6 +379,8 @@ pub fn svg(trace: &Trace, opts: &SvgOptions) -> String {
             + SPAN_MIN,
     );
     let cols = columns(trace, width, &labels, &timer_w);
+    #[cfg(feature = "bundles")]
+    let win = windowed::Windowed::new(trace);
     // A run stopped at the cap says so under the drawing.
     let cap = tcpsim::scenarios::cap_note(trace);
     let body_h = lay.height;
@@ -397,6 +402,8 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         desc = esc(&summary(trace, lang)),
         style = embedded_style(opts.style),
     );
+    #[cfg(feature = "bundles")]
+    win.style(&mut o);
 
     // Host names and lifelines (dashed while a host is down).
     let down = down_intervals(trace);
@@ -565,6 +572,8 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         );
     }
 
+    #[cfg(feature = "bundles")]
+    win.gauges(&mut o, trace, &lay, &cols, body_h - 20.0, lang);
     timers(&mut o, trace, &brs, &labels, &lay, &cols, lang);
     events(&mut o, trace, &labels, &lay, &cols);
     let _ = write!(
@@ -573,7 +582,11 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         segments_word(lang)
     );
     for p in &trace.packets {
-        packet(&mut o, p, &lay, &cols, lang);
+        #[cfg(feature = "bundles")]
+        let (hidden, win_note) = win.before_packet(&mut o, trace, p.id, &lay, &cols, lang);
+        #[cfg(not(feature = "bundles"))]
+        let (hidden, win_note) = (false, false);
+        packet(&mut o, p, &lay, &cols, lang, hidden, win_note);
     }
     o.push_str("</g>");
     if let Some(c) = cap {
@@ -614,7 +627,18 @@ fn down_intervals(trace: &Trace) -> Vec<(String, f64, f64)> {
     out
 }
 
-fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
+/// A segment's arrow. `hidden`: a member of a bundle, drawn but not shown
+/// until the bundle is expanded; `win_note`: the window it advertises is
+/// added to its label (a windowed trace's receiver).
+fn packet(
+    o: &mut String,
+    p: &Packet,
+    lay: &Layout,
+    cols: &Cols,
+    lang: Lang,
+    hidden: bool,
+    win_note: bool,
+) {
     let x1 = cols.x(&p.src);
     let x2 = cols.x(&p.dst);
     let y1 = lay.send_y[p.id];
@@ -632,7 +656,10 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
         y2 = y1 + 20.0;
         xe = (x1 + x2) / 2.0;
     }
-    let label = p.label();
+    let mut label = p.label();
+    if win_note {
+        let _ = write!(label, " win {}", p.win);
+    }
     let why = why_text(p.why, lang);
     let flags = p.flag_str();
     let aria = format!(
@@ -648,8 +675,9 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
     );
     let _ = write!(
         o,
-        "<g class=\"{}\" data-packet=\"{}\" data-flags=\"{}\" data-why=\"{}\" data-t=\"{}\" tabindex=\"{}\" role=\"listitem\" aria-label=\"{}\"><title>{}</title>",
+        "<g class=\"{}\"{} data-packet=\"{}\" data-flags=\"{}\" data-why=\"{}\" data-t=\"{}\" tabindex=\"{}\" role=\"listitem\" aria-label=\"{}\"><title>{}</title>",
         packet_class(p),
+        if hidden { " display=\"none\"" } else { "" },
         p.id,
         E(&flags),
         p.why.as_str(),
@@ -670,10 +698,26 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
         n(y2),
         arrow_path(lay, x1, y1, xe, y2)
     );
+    arrow_end(o, x1, y1, xe, y2, p.lost.is_some(), &label, why);
+}
+
+/// An arrow's head (or the cross where it died), and its label written
+/// along it; closes the arrow's group.
+#[allow(clippy::too_many_arguments)]
+fn arrow_end(
+    o: &mut String,
+    x1: f64,
+    y1: f64,
+    xe: f64,
+    y2: f64,
+    lost: bool,
+    label: &str,
+    why: &str,
+) {
     let (dx, dy) = (xe - x1, y2 - y1);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     let (ux, uy) = (dx / len, dy / len);
-    if p.lost.is_some() {
+    if lost {
         let s = 5.0;
         let _ = write!(
             o,
@@ -721,14 +765,14 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
         format!(" transform=\"rotate({} {} {})\"", n(deg), n(cx), n(cy))
     };
     let span = (xe - x1).abs();
-    let one_line = text_w(&label, 11.0) + text_w(why, 11.0) + 10.0 < span - 24.0;
+    let one_line = text_w(label, 11.0) + text_w(why, 11.0) + 10.0 < span - 24.0;
     if one_line {
         let _ = write!(
             o,
             "<text x=\"{}\" y=\"{}\"{rot}>{}<tspan class=\"why\"> {}</tspan></text></g>",
             n(cx),
             n(cy - 5.0),
-            E(&label),
+            E(label),
             E(why)
         );
     } else {
@@ -737,7 +781,7 @@ fn packet(o: &mut String, p: &Packet, lay: &Layout, cols: &Cols, lang: Lang) {
             "<text x=\"{}\" y=\"{}\"{rot}>{}<tspan class=\"why\" x=\"{}\" y=\"{}\">{}</tspan></text></g>",
             n(cx),
             n(cy - 18.0),
-            E(&label),
+            E(label),
             n(cx),
             n(cy - 5.0),
             E(why)

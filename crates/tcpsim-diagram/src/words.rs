@@ -641,6 +641,58 @@ pub fn fixed(x: f64, decimals: u32) -> String {
     }
 }
 
+/// A bundle arrow's label: `seq 1–14481 ×10` for a burst of data (the
+/// first sequence number and the end of the last segment), `ack 1449–14481
+/// ×10` for a burst of ACKs. tcpdump's field names stay in both languages,
+/// as on every segment's label.
+#[cfg(feature = "bundles")]
+pub fn bundle_label(data: bool, from: u32, to: u32, count: usize) -> String {
+    format!("{} {from}–{to} ×{count}", if data { "seq" } else { "ack" })
+}
+
+/// What a screen reader says of a bundle, and its tooltip.
+#[cfg(feature = "bundles")]
+pub fn bundle_aria(
+    at: &str,
+    from_host: &str,
+    to_host: &str,
+    label: &str,
+    why: &str,
+    count: usize,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{at} s {from_host} → {to_host}：背靠背的 {count} 个报文段，{label}，{why}。点击或按回车展开"
+        ),
+        Lang::En => format!(
+            "{at} s {from_host} → {to_host}: {count} segments back to back, {label}, {why}. Click or press Enter to expand"
+        ),
+    }
+}
+
+/// A gauge's value beside a lifeline: the advertised window, or ss's
+/// Send-Q (its column name in both languages).
+#[cfg(feature = "bundles")]
+pub fn gauge_text(window: bool, bytes: u32, lang: Lang) -> String {
+    match (window, lang) {
+        (true, Lang::Zh) => format!("窗口 {bytes}"),
+        (true, Lang::En) => format!("win {bytes}"),
+        (false, _) => format!("Send-Q {bytes}"),
+    }
+}
+
+/// A gauge's tooltip: what it shows.
+#[cfg(feature = "bundles")]
+pub fn gauge_title(window: bool, lang: Lang) -> &'static str {
+    match (window, lang) {
+        (true, Lang::Zh) => "通告的接收窗口（字节）",
+        (true, Lang::En) => "the receive window advertised (bytes)",
+        (false, Lang::Zh) => "发送缓冲区中的字节（ss 的 Send-Q）",
+        (false, Lang::En) => "bytes in the send buffer (ss's Send-Q)",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

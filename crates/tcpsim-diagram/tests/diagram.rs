@@ -110,11 +110,17 @@ fn one_marked_element_per_segment_with_its_flags_and_reason() {
 fn lost_segments_end_in_a_cross() {
     for t in traces() {
         let s = svg(&t, &SvgOptions::default());
-        let lost = t.packets.iter().filter(|p| p.lost.is_some()).count();
+        // A bundle's arrow ends like its members (tests/bundles.rs).
+        let mut lost = t.packets.iter().filter(|p| p.lost.is_some()).count();
+        let mut arrows = t.packets.len();
+        for b in tcpsim_diagram::bundle::bundles(&t) {
+            arrows += 1;
+            lost += t.packets[b.first].lost.is_some() as usize;
+        }
         assert_eq!(s.matches("class=\"x\"").count(), lost, "{}", t.scenario);
         assert_eq!(
             s.matches("class=\"hd\"").count(),
-            t.packets.len() - lost,
+            arrows - lost,
             "{}",
             t.scenario
         );

@@ -199,6 +199,28 @@ pub fn ss_at(id: &str, params: &Params, at: Instant) -> Result<crate::ss::Snapsh
     Ok(w.ss())
 }
 
+/// What [`ss_at`] shows at each of `times` (ascending), from one run of the
+/// scenario instead of one run per instant (the diagram's send-buffer
+/// gauge samples the sender's Send-Q at every segment it sends or
+/// receives).
+pub fn ss_series(
+    id: &str,
+    params: &Params,
+    times: &[Instant],
+) -> Result<Vec<crate::ss::Snapshot>, Error> {
+    let (mut w, horizon) = checked(id, params)?.build(params);
+    let mut out = Vec::with_capacity(times.len());
+    for &at in times {
+        let until = at.min(horizon);
+        while w.next_at().is_some_and(|t| t <= until) && !at_cap(&w) {
+            w.step();
+        }
+        w.now = w.now.max(at);
+        out.push(w.ss());
+    }
+    Ok(out)
+}
+
 /// What a script works with: the world with a client and a server, the
 /// parameters, and the two processes' behaviour (which the script may
 /// change before they start).

@@ -52,11 +52,15 @@ impl World {
                         0
                     } else {
                         // tp->write_seq - tp->snd_una: sent and unsent.
-                        let end = if t.windowed_send() {
-                            t.write_seq
-                        } else {
-                            t.snd_nxt
-                        };
+                        // (Linux's write_seq starts after the SYN:
+                        // tcp_connect_init, tcp_create_openreq_child; the
+                        // model moves it there at the first write.)
+                        let end =
+                            if t.windowed_send() && !crate::tcb::before(t.write_seq, t.snd_nxt) {
+                                t.write_seq
+                            } else {
+                                t.snd_nxt
+                            };
                         end.wrapping_sub(t.snd_una)
                     },
                     local: (h.ip, t.lport),

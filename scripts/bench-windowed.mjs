@@ -1,0 +1,49 @@
+// The windowed sections' redraw time, measured (a benchmark, not a test):
+//   node scripts/bench-windowed.mjs      (after bash scripts/build-web.sh)
+// Serves dist/ on 127.0.0.1, opens index.html on each windowed section
+// (peer-hung, host-crash-bulk: drawn by the tools module, with their bundle
+// arrows and gauges) in headless Chromium, changes a parameter RUNS times
+// (default 15) and prints the median and largest of the page's own "redraw"
+// measure (simulate, render the SVG, put it in, the player's classes), and
+// the time to expand a bundle (a click to its segments shown). The budget
+// is < 5 ms per redraw; nothing here asserts it.
+import { serve, launch } from "./bench-common.mjs";
+
+const RUNS = Number(process.env.RUNS || 15);
+const CASES = [
+  ["peer-hung", "write_bytes", (i) => 1000000 - 1448 * i],
+  ["host-crash-bulk", "write_bytes", (i) => 14480 - 1448 * (i % 5)],
+  // For reference, in the same browser: bench-web.mjs's section (no bundle).
+  ["host-crash-data-no-reboot", "tcp_retries2", (i) => 5 + (i % 11)],
+];
+
+const { server, base } = await serve();
+const browser = await launch();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const [id, name, value] of CASES) {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/index.html#s=${id}`);
+  await page.waitForFunction((s) => document.querySelector(`#${s} svg [data-packet]`), id, { timeout: 30000 });
+  await page.waitForTimeout(300);
+  const before = await page.evaluate(() => performance.getEntriesByName("redraw").length);
+  for (let i = 1; i <= RUNS; i++) {
+    await page.fill(`#${id} input[name="${name}"]`, String(value(i)));
+    await page.waitForFunction((n) => performance.getEntriesByName("redraw").length > n, before + i - 1);
+    await page.waitForTimeout(100);
+  }
+  const ms = await page.evaluate((n) => performance.getEntriesByName("redraw").slice(n).map((m) => m.duration), before);
+  const expand = await page.evaluate((s) => {
+    const b = document.querySelector(`#${s} svg .bundle`);
+    if (!b) return NaN;
+    const t0 = performance.now();
+    b.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    document.querySelector(`#${s} [data-packet="${b.dataset.first}"]`).getBoundingClientRect();
+    return performance.now() - t0;
+  }, id);
+  const svgBytes = await page.evaluate((s) => document.querySelector(`#${s} svg`).outerHTML.length, id);
+  console.log(`${id}: redraw median ${median(ms).toFixed(2)} ms, max ${Math.max(...ms).toFixed(2)} ms over ${ms.length} (budget < 5 ms); expand a bundle ${expand.toFixed(2)} ms; SVG ${svgBytes} B`);
+  await ctx.close();
+}
+await browser.close();
+server.close();
