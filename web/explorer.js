@@ -471,6 +471,10 @@ function show() {
   const { svg, headline, cap } = S.run.render(S.lang);
   const diagram = $(".explorer-diagram");
   diagram.innerHTML = svg;
+  // The stopped-reading case draws windows of data as bundle arrows: a
+  // click opens one into its segments (bundles.js, the chunk the windowed
+  // sections use).
+  if (diagram.querySelector(".bundle")) import("./bundles.js").then(({ wire }) => wire(diagram));
   // The same scenario's section draws the same diagram further down: this
   // copy's ids (its title and description, which aria-labelledby names)
   // get a prefix so they stay unique, and it is marked as the explorer's,
