@@ -235,7 +235,11 @@ impl Run<'_> {
         let pos = tx.pos(s.seq);
         let end = pos + space;
         tx.max_seg = tx.max_seg.max(space);
-        let resent = pos < tx.high_pos || (tx.high_pos == 0 && tx.sent.contains_key(&pos));
+        // Bytes below the SEQ of one of its earlier pure ACKs (its SND.NXT
+        // then) had been sent before: the capture missed that copy.
+        let sent_unseen = tx.ack_seq.is_some_and(|a| seq_lt(s.seq, a));
+        let resent =
+            pos < tx.high_pos || (tx.high_pos == 0 && tx.sent.contains_key(&pos)) || sent_unseen;
         let mut before = 0u32;
         let mut last_sent = t;
         if resent {
@@ -248,6 +252,9 @@ impl Run<'_> {
                     last_sent = r.last;
                 }
             }
+        }
+        if sent_unseen && before == 0 {
+            before = 1;
         }
         let (on_syn, fast_before) = tx
             .sent

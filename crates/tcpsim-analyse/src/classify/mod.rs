@@ -233,6 +233,9 @@ struct Tcb {
     /// When it first probed in the current run of unanswered probes.
     probing_since: Option<f64>,
     got_data: bool,
+    /// The highest sequence number its pure ACKs carried: their SEQ is its
+    /// SND.NXT (RFC 9293 3.4), so every byte below it had been sent.
+    ack_seq: Option<u32>,
     /// Its last segment; the peer's last segment.
     last_tx: Option<f64>,
     last_heard: Option<f64>,
@@ -551,6 +554,12 @@ impl Run<'_> {
         }
         if s.opts & OPT_MP_FASTCLOSE != 0 {
             self.story.fastclose.get_or_insert((x, t));
+        }
+        if s.len == 0 && s.flags & (SYN | FIN | RST) == 0 {
+            let a = &mut self.tcb[x].ack_seq;
+            if a.is_none_or(|v| seq_lt(v, s.seq)) {
+                *a = Some(s.seq);
+            }
         }
         let pending = self.tcb[x]
             .pending

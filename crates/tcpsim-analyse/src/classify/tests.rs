@@ -488,3 +488,29 @@ fn three_duplicate_acks_then_a_silence_is_the_rto_not_a_fast_retransmission() {
     );
     assert_eq!(o.trace.packets[11].resend, Some(1));
 }
+
+/// The client's pure ACK at 150 ms carries SEQ CISN + 111 (its SND.NXT):
+/// bytes 11..111 had been sent, though the capture holds no copy. When
+/// they come at 400 ms they are a resend, not new data (suricata-verify's
+/// zerologon capture, frames 418-419, as tshark reads them too).
+#[test]
+fn bytes_below_an_earlier_pure_acks_seq_are_a_resend() {
+    let mut v = handshake();
+    v.push(c(100.0, PSH_ACK, CISN + 1, SISN + 1, 10));
+    v.push(s(101.0, ACK, SISN + 1, CISN + 11, 0));
+    v.push(s(140.0, PSH_ACK, SISN + 1, CISN + 11, 20));
+    v.push(c(150.0, ACK, CISN + 111, SISN + 21, 0));
+    v.push(c(400.0, PSH_ACK, CISN + 11, SISN + 21, 100));
+    let o = run(&v);
+    let last = o.trace.packets.last().unwrap();
+    assert!(
+        matches!(last.why, Why::Retransmit | Why::TailLossProbe),
+        "{:?}",
+        whys(&o)
+    );
+    assert_eq!(last.resend, Some(1));
+    // Without that ACK the same bytes are the first copy the side sent.
+    let mut w = v.clone();
+    w.remove(6);
+    assert_eq!(run(&w).trace.packets.last().unwrap().why, Why::Data);
+}
