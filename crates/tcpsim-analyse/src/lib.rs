@@ -941,11 +941,10 @@ impl Capture {
     }
 }
 
-/// `n` in decimal into `b` from `at` (room for 20 digits); where it ends.
-fn put_decimal(b: &mut [u8], at: usize, n: u64) -> usize {
-    let mut d = [0u8; 20];
+/// `n`'s decimal digits, written at the end of `d`: the list's numbers
+/// without the formatter (here and in the CLI's list).
+pub fn decimal(d: &mut [u8; 20], mut n: u64) -> &[u8] {
     let mut i = d.len();
-    let mut n = n;
     loop {
         i -= 1;
         d[i] = b'0' + (n % 10) as u8;
@@ -954,8 +953,15 @@ fn put_decimal(b: &mut [u8], at: usize, n: u64) -> usize {
             break;
         }
     }
-    let end = at + d.len() - i;
-    b[at..end].copy_from_slice(&d[i..]);
+    &d[i..]
+}
+
+/// `n` in decimal into `b` from `at` (room for 20 digits); where it ends.
+fn put_decimal(b: &mut [u8], at: usize, n: u64) -> usize {
+    let mut d = [0u8; 20];
+    let digits = decimal(&mut d, n);
+    let end = at + digits.len();
+    b[at..end].copy_from_slice(digits);
     end
 }
 

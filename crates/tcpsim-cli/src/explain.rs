@@ -196,18 +196,9 @@ fn digits(mut n: u64) -> usize {
 /// `n` right-aligned in `w` columns.
 fn put_int(l: &mut Vec<u8>, n: u64, w: usize) {
     let mut d = [0u8; 20];
-    let mut i = d.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        d[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    l.resize(l.len() + w.saturating_sub(d.len() - i), b' ');
-    l.extend_from_slice(&d[i..]);
+    let digits = tcpsim_analyse::decimal(&mut d, n);
+    l.resize(l.len() + w.saturating_sub(digits.len()), b' ');
+    l.extend_from_slice(digits);
 }
 
 /// A time as `{:>w$.3}` writes it. The times are whole microseconds
