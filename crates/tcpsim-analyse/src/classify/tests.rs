@@ -514,3 +514,50 @@ fn bytes_below_an_earlier_pure_acks_seq_are_a_resend() {
     w.remove(6);
     assert_eq!(run(&w).trace.packets.last().unwrap().why, Why::Data);
 }
+
+/// SYNs (and SYN-ACKs) are looked up by ISN (`handshake.rs` `ByIsn`):
+/// interleaved ISNs, each counted on its own, as the list they were once
+/// kept in counted them.
+#[test]
+fn interleaved_isns_count_their_own_resends() {
+    let resends = |v: &[Seg]| -> Vec<(Why, Option<u32>)> {
+        run(v)
+            .trace
+            .packets
+            .iter()
+            .map(|p| (p.why, p.resend))
+            .collect()
+    };
+    let syn = |ms, isn| c(ms, SYN, isn, 0, 0);
+    let v = [
+        syn(0.0, 100),
+        syn(10.0, 200),
+        syn(20.0, 100),
+        syn(30.0, 300),
+        syn(40.0, 200),
+        syn(50.0, 100),
+    ];
+    use Why::{Connect, SynRetransmit};
+    assert_eq!(
+        resends(&v),
+        [
+            (Connect, None),
+            (Connect, None),
+            (SynRetransmit, Some(1)),
+            (Connect, None),
+            (SynRetransmit, Some(1)),
+            (SynRetransmit, Some(2)),
+        ]
+    );
+    let synack = |ms, isn| s(ms, SYN | ACK, isn, 101, 0);
+    let v = [
+        syn(0.0, 100),
+        synack(1.0, 500),
+        synack(2.0, 600),
+        synack(1001.0, 500),
+        synack(1002.0, 600),
+        synack(3001.0, 500),
+    ];
+    let r: Vec<Option<u32>> = resends(&v).iter().map(|w| w.1).collect();
+    assert_eq!(r, [None, None, None, Some(1), Some(1), Some(2)]);
+}
