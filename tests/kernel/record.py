@@ -1158,7 +1158,7 @@ def recordings():
              fault_method=hung + "; then " + CRASH + " at t0 + 3 s (the window is closed by then)"),
         # Ten segments in flight when the client's host is already dead: one write of 14,480
         # bytes into a fixed 16,384-byte SO_SNDBUF, tcp_retries2 5 as host-crash-data-no-reboot.
-        dict(name="host-crash-bulk", scenario="host-crash-bulk", fast=False,
+        dict(name="host-crash-bulk", scenario="host-crash-bulk", fast=True,
              params=dict(WBASE, crash_at=1, send_at=1, write_bytes=14480, so_sndbuf=16384, tcp_retries2=5,
                          observe_s=2),
              sysctls={"tcp_retries2": 5}, server={"sndbuf": 16384, "send_all": True},

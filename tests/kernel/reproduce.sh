@@ -83,6 +83,7 @@ cases=(
   "middlebox-idle-timeout middlebox_idle_s=2 write_at=4 tcp_user_timeout=3000 observe_s=2"
   "partition-heals partition_at=1 partition_s=3 send_at=1 observe_s=2"
   "peer-hung so_sndbuf=16384 so_rcvbuf=16384 write_bytes=100000 resume_at=6 observe_s=2"
+  "host-crash-bulk crash_at=1 send_at=1 so_sndbuf=16384 tcp_user_timeout=5000 observe_s=2"
 )
 
 passed=0
