@@ -45,7 +45,8 @@ impl World {
         let ports = s.tcb.ports();
         if s.tcb.unread > 0 {
             let n = s.tcb.unread;
-            self.sock_mut(host, sock).tcb.unread = 0;
+            // The read empties the queue: its skbs leave the buffer.
+            self.sock_mut(host, sock).tcb.consume(n);
             self.app(host, AppCall::Recv, AppResult::Bytes(n), since, ports);
             self.sock_mut(host, sock).blocked_recv = Some(self.now);
             // The read freed room: a window update if it grew enough.
