@@ -940,7 +940,11 @@ fn compare_windowed_segments(
         format!(
             "{:.4} {} [{}] seq {} ack {:?} len {} win {}",
             x.t,
-            if x.from_server { "server>client" } else { "client>server" },
+            if x.from_server {
+                "server>client"
+            } else {
+                "client>server"
+            },
             x.flags,
             x.seq,
             x.ack,
@@ -960,8 +964,14 @@ fn compare_windowed_segments(
     // ACKs take the 1 ms rtt_ms of the fixture).
     let mut rows = Vec::new();
     for (dir, from_server) in [("server", true), ("client", false)] {
-        let a: Vec<&Wseg> = sv[..ns].iter().filter(|x| x.from_server == from_server).collect();
-        let b: Vec<&Wseg> = rv[..nr].iter().filter(|x| x.from_server == from_server).collect();
+        let a: Vec<&Wseg> = sv[..ns]
+            .iter()
+            .filter(|x| x.from_server == from_server)
+            .collect();
+        let b: Vec<&Wseg> = rv[..nr]
+            .iter()
+            .filter(|x| x.from_server == from_server)
+            .collect();
         if a.len() != b.len() {
             problems.push(format!(
                 "the {dir} sends {} segments simulated, {} captured (up to the first flight \
