@@ -141,6 +141,27 @@ pub const TCP_RMEM_MAX: u32 = 6 * 1024 * 1024;
 pub const RCV_HEAD_TRUESIZE: u32 = 2256;
 /// See [`RCV_HEAD_TRUESIZE`].
 pub const RCV_COALESCED_TRUESIZE: u32 = 1512;
+/// Linux `MAX_SKB_FRAGS` (17): `skb_try_coalesce` adds a segment to the
+/// receive queue's tail skb only while their page fragments together stay
+/// within it.
+pub const MAX_SKB_FRAGS: u32 = 17;
+/// The sender's page fragment (`sk_page_frag`, a 32 KB compound page:
+/// `SKB_FRAG_PAGE_ORDER`): `tcp_sendmsg_locked` copies the stream into it,
+/// so a segment whose bytes cross a page boundary carries two fragments.
+pub const SEND_FRAG_PAGE: u32 = 32768;
+
+/// How many page fragments a segment of `len` bytes at stream offset `off`
+/// (from the first data byte) carries: one, two where it crosses a
+/// `SEND_FRAG_PAGE` boundary. Seen on Linux 6.18
+/// (tests/kernel/fixtures/peer-hung-reader.json): a reader of 4,096 bytes
+/// a read reopens the closed window after five or six reads, as the skbs it
+/// empties hold 16 or 17 segments.
+pub fn seg_frags(off: u32, len: u32) -> u32 {
+    if len == 0 {
+        return 0;
+    }
+    1 + (off + len - 1) / SEND_FRAG_PAGE - off / SEND_FRAG_PAGE
+}
 
 /// `sock_setsockopt(SO_SNDBUF / SO_RCVBUF)`: the kernel doubles the value
 /// (room for its bookkeeping), after clamping it to `wmem_max`/`rmem_max`,
@@ -581,8 +602,8 @@ pub struct Tcb {
     pub quick: u32,
     /// sk_rmem_alloc: the truesize the receive queue holds.
     pub rmem: u32,
-    /// The receive queue's skbs: (bytes not read, truesize).
-    pub rcv_skbs: Vec<(u32, u32)>,
+    /// The receive queue's skbs: (bytes not read, truesize, page fragments).
+    pub rcv_skbs: Vec<(u32, u32, u32)>,
     /// icsk_probes_tstamp: when the first zero-window probe of this closed
     /// window went out (the persist timer's first expiry).
     pub probes_tstamp: Option<Instant>,
@@ -724,14 +745,16 @@ impl Tcb {
     /// `tcp_incr_quickack`); and rcv_ssthresh grows (`tcp_grow_window`).
     pub fn rcv_data(&mut self, len: u32, now: Instant) {
         let truesize = RCV_HEAD_TRUESIZE - MSS + len.min(MSS);
+        let frags = seg_frags(self.rcv_nxt.wrapping_sub(self.irs).wrapping_sub(1), len);
         match self.rcv_skbs.last_mut() {
-            Some(tail) => {
+            Some(tail) if tail.2 + frags <= MAX_SKB_FRAGS => {
                 tail.0 += len;
                 tail.1 += RCV_COALESCED_TRUESIZE;
+                tail.2 += frags;
                 self.rmem += RCV_COALESCED_TRUESIZE;
             }
-            None => {
-                self.rcv_skbs.push((len, truesize));
+            _ => {
+                self.rcv_skbs.push((len, truesize, frags));
                 self.rmem += truesize;
             }
         }

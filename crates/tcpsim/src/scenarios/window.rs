@@ -26,7 +26,7 @@ pub static PEER_HUNG: Scenario = Scenario {
         text!("设置 <code>tcp_user_timeout</code>（TCP_USER_TIMEOUT）后，从第一次零窗口探测算起（<code>icsk_probes_tstamp</code>）超过这个时长，内核放弃：阻塞的 <code>send()</code> 返回它已经拷贝的字节数，下一次 <code>send()</code> 得到 <b>ETIMEDOUT</b>。这是 Linux 5.11（2021 年 1 月的修复 “tcp: fix TCP_USER_TIMEOUT with zero window”）才有的行为；更早的内核按未回应的探测次数估算时间，而有回应的探测会把次数清零，于是 TCP_USER_TIMEOUT 在这里不起作用。", "With <code>tcp_user_timeout</code> (TCP_USER_TIMEOUT) set, the kernel gives up once that long has passed since the first zero-window probe (<code>icsk_probes_tstamp</code>): the blocked <code>send()</code> returns the bytes it copied and the next <code>send()</code> fails with <b>ETIMEDOUT</b>. That is so since Linux 5.11 (the fix “tcp: fix TCP_USER_TIMEOUT with zero window”, January 2021); earlier kernels estimated the time from the count of unanswered probes, which answered probes reset, so TCP_USER_TIMEOUT did nothing here."),
         text!("变体 <code>client_host_crash</code> = 1：窗口关上之后，客户端主机在 <code>crash_at</code> 时宕机。探测从此没有回应，连续 <code>tcp_retries2</code> 个没有回应时内核放弃，同样是 ETIMEDOUT，不发 RST。注意退避的次数也以 <code>tcp_retries2</code> 为上限，调小它，探测间隔也跟着变短。", "Variant <code>client_host_crash</code> = 1: after the window has closed, the client's host dies at <code>crash_at</code>. The probes go unanswered from then on, and after <code>tcp_retries2</code> of them in a row the kernel gives up: ETIMEDOUT again, no RST. The backoff too stops growing at <code>tcp_retries2</code> doublings, so a smaller value also keeps the probes closer together."),
     ],
-    params: &[Param::RttMs, Param::Seed, Param::WriteAt, Param::WriteBytes, Param::SoSndbuf, Param::SoRcvbuf, Param::TcpUserTimeout, Param::SoKeepalive, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::ResumeAt, Param::ClientHostCrash, Param::CrashAt, Param::TcpRetries2, Param::TcpRtoMax, Param::TcpInvalidRatelimit, Param::ObserveS],
+    params: &[Param::RttMs, Param::Seed, Param::WriteAt, Param::WriteBytes, Param::SoSndbuf, Param::SoRcvbuf, Param::TcpUserTimeout, Param::SoKeepalive, Param::TcpKeepidle, Param::TcpKeepintvl, Param::TcpKeepcnt, Param::ResumeAt, Param::ReadBytes, Param::ReadEveryMs, Param::ClientHostCrash, Param::CrashAt, Param::TcpRetries2, Param::TcpRtoMax, Param::TcpInvalidRatelimit, Param::ObserveS],
     overrides: &[(Param::WriteAt, 1), (Param::SoSndbuf, 8192), (Param::SoRcvbuf, 8192), (Param::CrashAt, 3), (Param::ObserveS, 300)],
     script: peer_hung,
 };
@@ -34,8 +34,13 @@ pub static PEER_HUNG: Scenario = Scenario {
 /// The client never reads; the server writes `write_bytes` at `write_at`;
 /// with `client_host_crash` the client host dies at `crash_at`.
 fn peer_hung(s: &mut Script) -> Instant {
-    s.client_app.reads = false;
     s.client_app.opts.rcvbuf = s.p.get(Param::SoRcvbuf) as u32;
+    // A reader at a steady rate (read_every_ms) reads from connect(), or
+    // from resume_at; without one the client does not read.
+    let every = s.p.get(Param::ReadEveryMs) as u64 * crate::time::MS;
+    s.client_app.read_every = every;
+    s.client_app.read_chunk = s.p.get(Param::ReadBytes) as u32;
+    s.client_app.reads = every > 0 && s.p.get(Param::ResumeAt) == 0;
     // A writer that never reads: the error reaches it through send().
     s.server_app.reads = false;
     let write_at = s.secs(Param::WriteAt);

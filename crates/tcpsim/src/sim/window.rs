@@ -205,16 +205,18 @@ impl World {
             t.state,
             TcpState::Established | TcpState::FinWait1 | TcpState::FinWait2
         );
-        let mut time_to_ack = t.ack_pending && t.rcv_nxt.wrapping_sub(t.rcv_wup) > t.rcv_mss;
-        if !time_to_ack && !t.fin_rcvd && receiving {
+        // The ACK tcp_input.c held back (the "once per two segments" one).
+        if t.ack_pending && t.rcv_nxt.wrapping_sub(t.rcv_wup) > t.rcv_mss {
+            return self.send_ack(host, sock, Why::Ack);
+        }
+        if !t.fin_rcvd && receiving {
             let now_left = t.rcv_wnd();
             if 2 * now_left as i64 <= t.rcv_space().full() {
                 let new_win = t.select_window_now();
-                time_to_ack = new_win > 0 && new_win >= 2 * now_left;
+                if new_win > 0 && new_win >= 2 * now_left {
+                    self.send_ack(host, sock, Why::WindowUpdate);
+                }
             }
-        }
-        if time_to_ack {
-            self.send_ack(host, sock, Why::WindowUpdate);
         }
     }
 

@@ -181,7 +181,7 @@ impl World {
             t.last_data_recv = now;
             t.ack_pending = true;
             self.ack_snd_check(host, sock);
-            self.wake_reader(host, sock);
+            self.data_ready(host, sock);
             if self.sock(host, sock).is_none() {
                 return Flow::Done;
             }
