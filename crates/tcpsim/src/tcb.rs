@@ -696,7 +696,9 @@ impl Tcb {
     pub fn init_rcv_window(&mut self, syn_win: u32) {
         self.rcv_wnd_adv = syn_win;
         self.rcv_ssthresh = syn_win;
-        self.rcv_mss = MSS.min(syn_win / 2).min(TCP_MSS_DEFAULT).max(88);
+        // hint = min(advmss, mss_cache, rcv_wnd / 2, TCP_MSS_DEFAULT), at
+        // least TCP_MIN_MSS (88).
+        self.rcv_mss = MSS.min(syn_win / 2).clamp(88, TCP_MSS_DEFAULT);
         self.scaling_ratio = TCP_DEFAULT_SCALING_RATIO;
     }
 
