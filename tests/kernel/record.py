@@ -1164,6 +1164,10 @@ def recordings():
         # A reader at a steady rate: recv(4096) every 50 ms from connect() (81,920 B/s), the
         # server writes 200,000 bytes from t0 + 1 s: the window closes and reopens as the
         # reader frees skbs, the sender follows the reader, nothing times out. Ends at 5 s.
+        # Every 50 ms: three runs gave the same windows and periods (OBSERVED.md); at 30 and
+        # 45 ms runs differed from each other. The window reopens 210 ms after it closed,
+        # a few ms before the persist timer's first probe (212 ms): a reader late by more
+        # (one run of `tcpsim reproduce`) draws a probe.
         dict(name="peer-hung-reader", scenario="peer-hung", fast=True,
              params=dict(PH, write_bytes=200000, read_bytes=4096, read_every_ms=50, observe_s=4),
              server=PHS, client=dict(PHC, read_bytes=4096, read_every_ms=50), client_reads=True,

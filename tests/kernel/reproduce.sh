@@ -83,7 +83,9 @@ cases=(
   "middlebox-idle-timeout middlebox_idle_s=2 write_at=4 tcp_user_timeout=3000 observe_s=2"
   "partition-heals partition_at=1 partition_s=3 send_at=1 observe_s=2"
   "peer-hung so_sndbuf=16384 so_rcvbuf=16384 write_bytes=100000 resume_at=6 observe_s=2"
-  "peer-hung so_sndbuf=16384 so_rcvbuf=16384 write_bytes=200000 read_bytes=4096 read_every_ms=50 observe_s=4"
+  # Not the steady reader (read_every_ms=50): its window reopens a few ms before the
+  # persist timer's first probe, and in one run here the script's reader was later
+  # and a probe went out; its reasons in order are a race (tests/kernel/OBSERVED.md).
 )
 
 passed=0
