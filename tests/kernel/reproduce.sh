@@ -84,6 +84,9 @@ cases=(
   "partition-heals partition_at=1 partition_s=3 send_at=1 observe_s=2"
   "peer-hung so_sndbuf=16384 so_rcvbuf=16384 write_bytes=100000 resume_at=6 observe_s=2"
   "host-crash-bulk crash_at=1 send_at=1 so_sndbuf=16384 tcp_user_timeout=5000 observe_s=2"
+  # Not the steady reader (read_every_ms=50): its window reopens a few ms before the
+  # persist timer's first probe, and in one run here the script's reader was later
+  # and a probe went out; its reasons in order are a race (tests/kernel/OBSERVED.md).
 )
 
 passed=0
@@ -141,11 +144,13 @@ for c in conns:
         whys.append(p["why"])
     got.setdefault(c["client"]["port"], []).extend(whys)
 problems = []
-# peer-hung (the windowed model): Linux's receiver holds its ACKs while its
-# window would shrink and its sender fires tail loss probes meanwhile; the
-# simulator's receiver ACKs each segment (README, fidelity). Compared: every
-# other reason in order (the handshake, each zero-window probe and its
-# answer, the window update when the reader resumes).
+# peer-hung (the windowed model): which of the data, the ACKs, the delayed
+# ACKs and the tail loss probes come first within a millisecond depends on
+# veth's interleaving of the sender's first segments with the receiver's
+# quick ACKs, which the simulator does not model (README, fidelity; the
+# kernel comparison matches them segment by segment per direction).
+# Compared: every other reason in order (the handshake, each zero-window
+# probe and its answer, the window updates when the reader resumes or reads).
 timing = {"data", "ack", "delayed_ack", "tail_loss_probe"} if scenario == "peer-hung" else set()
 want = {k: [w for w in v if w not in timing] for k, v in want.items()}
 got = {k: [w for w in v if w not in timing] for k, v in got.items()}

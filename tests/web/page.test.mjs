@@ -108,6 +108,38 @@ test("a reader that resumes (resume_at): the page draws the window update the CL
   await done(s);
 });
 
+test("a reader at a steady rate (read_bytes, read_every_ms): its fields in both languages, the crawl the CLI simulates", async () => {
+  const sets = ["read_bytes=4096", "read_every_ms=50", "write_bytes=200000", "so_rcvbuf=16384", "so_sndbuf=16384"];
+  for (const lang of ["zh", "en"]) {
+    const s = await open(`/index.html#s=peer-hung&lang=${lang}&` + sets.join("&"));
+    await ready(s.page);
+    const sec = s.page.locator("section#peer-hung");
+    await sec.locator('svg[data-scenario="peer-hung"] [data-packet]').first().waitFor({ timeout: 15000 });
+    const sim = cliJson("peer-hung", sets);
+    assert.equal(await sec.locator("[data-packet]").count(), sim.packets.length);
+    const updates = sim.packets.filter((p) => p.why === "window_update").length;
+    assert.ok(updates > 1, `the window reopens more than once: ${updates}`);
+    assert.equal(await sec.locator('[data-packet][data-why="window_update"]').count(), updates);
+    assert.equal(await sec.locator(".headline").textContent(), cliHeadline("peer-hung", lang, sets));
+    assert.equal(await sec.locator('input[name="read_bytes"]').inputValue(), "4096");
+    assert.equal(await sec.locator('input[name="read_every_ms"]').inputValue(), "50");
+    // Each field's label and range with its unit, in the page's language.
+    const every = await sec.locator('.param:has(input[name="read_every_ms"])').textContent();
+    const bytes = await sec.locator('.param:has(input[name="read_bytes"])').textContent();
+    if (lang === "zh") {
+      assert.match(every, /客户端两次 recv\(\) 的间隔（毫秒）/);
+      assert.match(every, /0…60000 毫秒/);
+      assert.match(bytes, /0…1048576 字节/);
+    } else {
+      assert.match(every, /time between the client's recv\(\) calls \(ms\)/);
+      assert.match(every, /0…60000 ms/);
+      assert.match(bytes, /0…1048576 bytes/);
+    }
+    assert.equal(await s.page.locator("#notice").isVisible(), false);
+    await done(s);
+  }
+});
+
 test("every scenario is drawn with one element per simulated segment", async () => {
   const s = await open("/index.html");
   await ready(s.page);

@@ -64,6 +64,8 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ("peer-hung-crash", &["open"]),
     // The reader resumes: the rest flows, and the connection stays open.
     ("peer-hung-resume", &["open"]),
+    // A reader at a steady rate: the transfer crawls to its end, open.
+    ("peer-hung-reader", &["open"]),
     ("peer-hung-user-timeout", &["open"]),
     ("preset-go-idle", &["keepalive_gave_up"]),
     ("preset-grpc-data", &["unanswered"]),
@@ -182,11 +184,9 @@ fn the_analyser_gives_the_simulators_reasons_on_every_kernel_recording() {
         );
         let mut compared = 0;
         if fx["scenario"] == "peer-hung" {
-            // A window of data: the simulator's receiver ACKs every segment
-            // at once where Linux's holds its ACKs and its sender probes the
-            // tail meanwhile, so the segments are not the same one for one
-            // (crates/tcpsim/tests/kernel_fixtures.rs compares these
-            // recordings by their figures). Here: the analyser reads every
+            // A window of data (crates/tcpsim/tests/kernel_fixtures.rs
+            // compares these recordings with the simulator, segment by
+            // segment and by their figures). Here: the analyser reads every
             // segment without data that the server sends after the
             // client's window closed as a zero-window probe, the
             // simulator's reason, and finds the ending.
@@ -208,7 +208,10 @@ fn the_analyser_gives_the_simulators_reasons_on_every_kernel_recording() {
                 "{name}: {} zero-window probes analysed, {sim_probes} simulated",
                 after.len()
             );
-            if after.is_empty() || after.iter().any(|p| p.why != Why::ZeroWindowProbe) {
+            // (A reader at a steady rate reopens the window before the
+            // persist timer fires: no probe, in the simulation as on Linux.)
+            let probed = sim_probes > 0;
+            if after.is_empty() == probed || after.iter().any(|p| p.why != Why::ZeroWindowProbe) {
                 failures.push(format!(
                     "--- {name}: the server's segments after the window closed read as {:?}",
                     after.iter().map(|p| p.why).collect::<Vec<_>>()

@@ -349,6 +349,26 @@ pub fn headline(trace: &tcpsim::Trace, lang: Lang) -> String {
     } else if let Some(at) = blocked_send(trace) {
         let watched = span_text(trace.end_at - at, lang);
         let at = trim_num(at);
+        // A client that reads, slowly (peer-hung's read_every_ms): the
+        // write crawls, nothing fails.
+        let reads = trace.events.iter().any(|e| {
+            e.host == "client"
+                && matches!(
+                    e.kind,
+                    tcpsim::trace::EventKind::App {
+                        call: tcpsim::trace::AppCall::Recv,
+                        result: tcpsim::trace::AppResult::Bytes(_),
+                        ..
+                    }
+                )
+        });
+        if reads {
+            return if zh {
+                format!("没有错误：客户端进程在读，只是读得慢；服务端的 send() 从第 {at} 秒起一直阻塞，还没写完（又观察了 {watched}）。")
+            } else {
+                format!("Nothing fails: the client's process reads, slowly, and the server's send(), blocked since {at} s, has not finished (watched for {watched} more).")
+            };
+        }
         if zh {
             format!("两边的调用都不返回：服务端的 send() 从第 {at} 秒起一直阻塞，客户端进程什么也不读，零窗口探测一直有回应（又观察了 {watched}）。")
         } else {

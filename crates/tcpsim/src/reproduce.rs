@@ -151,6 +151,11 @@ pub struct Plan {
     /// peer-hung's `resume_at`: the client, which does not read, starts
     /// reading at this many seconds after t0 (0: never).
     pub client_resume_at: u64,
+    /// peer-hung's steady reader: each recv() gets this many bytes (0: 65536)
+    /// and the next comes `client_read_every_ms` after it returns (0: no
+    /// steady reader).
+    pub client_read_bytes: u64,
+    pub client_read_every_ms: u64,
     /// The longest the script watches, microseconds after t0.
     pub deadline: u64,
 }
@@ -178,6 +183,8 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
     let mut windowed = false;
     let mut server_reads = true;
     let mut client_resume_at = 0;
+    let mut client_read_bytes = 0;
+    let mut client_read_every_ms = 0;
     let send = |port: u16| Step::Send {
         port,
         bytes: p.get(Param::SendBytes),
@@ -259,9 +266,12 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
         }
         "peer-hung" => {
             windowed = true;
-            client_reads = false;
             server_reads = false;
             client_resume_at = p.get(Param::ResumeAt).max(0) as u64;
+            client_read_bytes = p.get(Param::ReadBytes).max(0) as u64;
+            client_read_every_ms = p.get(Param::ReadEveryMs).max(0) as u64;
+            // A steady reader without resume_at reads from connect().
+            client_reads = client_read_every_ms > 0 && client_resume_at == 0;
             steps.push((
                 secs(p, Param::WriteAt),
                 Step::Send {
@@ -328,6 +338,8 @@ pub fn plan(id: &str, p: &Params) -> Result<(Plan, Trace), Error> {
             windowed,
             server_reads,
             client_resume_at,
+            client_read_bytes,
+            client_read_every_ms,
             deadline,
         },
         trace,
@@ -505,6 +517,13 @@ fn plan_json(plan: &Plan, p: &Params) -> String {
         );
         if plan.client_resume_at > 0 {
             let _ = write!(o, ", \"resume_at\": {}", plan.client_resume_at);
+        }
+        if plan.client_read_every_ms > 0 {
+            let _ = write!(
+                o,
+                ", \"read_bytes\": {}, \"read_every_ms\": {}",
+                plan.client_read_bytes, plan.client_read_every_ms
+            );
         }
     }
     o.push_str("},\n");

@@ -113,6 +113,56 @@ pub const SEG_TRUESIZE: u32 = 1638;
 /// SO_RCVBUF values above it are clamped (without SO_*BUFFORCE).
 pub const SOCK_BUF_MAX: u32 = 212_992;
 
+/// Linux `TCP_MAX_QUICKACKS`: at most this many ACKs in quick-ACK mode
+/// (`tcp_incr_quickack`).
+pub const TCP_MAX_QUICKACKS: u32 = 16;
+/// Linux `TCP_MSS_DEFAULT`: the receiver's first guess of the peer's MSS
+/// (`tcp_initialize_rcv_mss`) until a full segment arrives.
+pub const TCP_MSS_DEFAULT: u32 = 536;
+/// Linux `TCP_RMEM_TO_WIN_SCALE`: the scaling ratio is out of 256.
+pub const TCP_RMEM_TO_WIN_SCALE: u32 = 8;
+/// `tcp_rmem[2]`'s default (6 MB), which `__tcp_grow_window` halves down
+/// from.
+pub const TCP_RMEM_MAX: u32 = 6 * 1024 * 1024;
+/// What a received full segment costs in the receive buffer
+/// (`sk_rmem_alloc`, by skb truesize), in two values: the segment that
+/// starts an skb in the receive queue (an empty queue) costs its whole
+/// truesize, `RCV_HEAD_TRUESIZE`; one that `tcp_try_coalesce` appends to
+/// the queue's tail skb costs only its page fragments (`skb_try_coalesce`:
+/// delta = truesize - SKB_TRUESIZE(skb_end_offset)), `RCV_COALESCED_TRUESIZE`.
+/// The first segment's truesize also sets the scaling ratio
+/// (`tcp_measure_rcv_mss`: len * 256 / truesize). Neither figure is on the
+/// wire; both are fitted to the peer-hung recordings on Linux 6.18 over
+/// veth with the offloads off (tests/kernel/fixtures/peer-hung*.json):
+/// every window those receivers offered (18,824, 17,376, 17,376, 15,928,
+/// 14,480, 5,792, 1,448, 0, and 18,824 after the resume) comes out exactly
+/// for a head truesize in 2,220..=2,288 and a coalesced one in
+/// 1,484..=1,542 (`tests/kernel/OBSERVED.md`); these are the middles.
+pub const RCV_HEAD_TRUESIZE: u32 = 2256;
+/// See [`RCV_HEAD_TRUESIZE`].
+pub const RCV_COALESCED_TRUESIZE: u32 = 1512;
+/// Linux `MAX_SKB_FRAGS` (17): `skb_try_coalesce` adds a segment to the
+/// receive queue's tail skb only while their page fragments together stay
+/// within it.
+pub const MAX_SKB_FRAGS: u32 = 17;
+/// The sender's page fragment (`sk_page_frag`, a 32 KB compound page:
+/// `SKB_FRAG_PAGE_ORDER`): `tcp_sendmsg_locked` copies the stream into it,
+/// so a segment whose bytes cross a page boundary carries two fragments.
+pub const SEND_FRAG_PAGE: u32 = 32768;
+
+/// How many page fragments a segment of `len` bytes at stream offset `off`
+/// (from the first data byte) carries: one, two where it crosses a
+/// `SEND_FRAG_PAGE` boundary. Seen on Linux 6.18
+/// (tests/kernel/fixtures/peer-hung-reader.json): a reader of 4,096 bytes
+/// a read reopens the closed window after five or six reads, as the skbs it
+/// empties hold 16 or 17 segments.
+pub fn seg_frags(off: u32, len: u32) -> u32 {
+    if len == 0 {
+        return 0;
+    }
+    1 + (off + len - 1) / SEND_FRAG_PAGE - off / SEND_FRAG_PAGE
+}
+
 /// `sock_setsockopt(SO_SNDBUF / SO_RCVBUF)`: the kernel doubles the value
 /// (room for its bookkeeping), after clamping it to `wmem_max`/`rmem_max`,
 /// and never goes below `SOCK_MIN_SNDBUF` (4,608 here).
@@ -145,18 +195,95 @@ pub fn rcv_wscale(sk_rcvbuf: u32) -> u32 {
         .min(TCP_MAX_WSCALE)
 }
 
-/// Linux `tcp_select_window` over `__tcp_select_window`, for a receiver
-/// whose buffer holds `unread` bytes the application has not read:
-/// the free space (`tcp_space`, truesize-accounted) rounded down to whole
-/// segments, zero below one segment (silly window avoidance, RFC 9293
-/// 3.8.6.2.2), and never less than what is left of the window already
-/// offered (`cur_win`: the right edge does not move left, RFC 9293
-/// 3.8.6.2.2; Linux shrinks only with `tcp_shrink_window`, off by
-/// default), rounded up to the window scale.
-pub fn select_window(sk_rcvbuf: u32, unread: u32, cur_win: u32, wscale: u32) -> u32 {
-    let held = unread.div_ceil(MSS);
-    let free_segs = segs_in_buf(sk_rcvbuf).saturating_sub(held);
-    let new_win = free_segs * MSS;
+/// `tcp_win_from_space`: the share of `space` bytes of buffer offered as
+/// window at a scaling ratio (out of 256; negative space gives a negative
+/// window, as in Linux).
+pub fn win_from_space(ratio: u32, space: i64) -> i64 {
+    (space * ratio as i64) >> TCP_RMEM_TO_WIN_SCALE
+}
+
+/// What a receiver's window arithmetic reads (Linux `tcp_sock` and
+/// `icsk_ack` fields), for `select_window`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RcvSpace {
+    /// sk_rcvbuf.
+    pub rcvbuf: u32,
+    /// sk_rmem_alloc: truesize held by the receive queue.
+    pub rmem: u32,
+    /// tp->scaling_ratio.
+    pub ratio: u32,
+    /// tp->rcv_ssthresh.
+    pub ssthresh: u32,
+    /// icsk_ack.rcv_mss.
+    pub mss: u32,
+    /// tp->rcv_wnd: the window last offered.
+    pub wnd: u32,
+    /// tp->rx_opt.rcv_wscale.
+    pub wscale: u32,
+}
+
+impl RcvSpace {
+    /// `tcp_space`: the free buffer as window.
+    pub fn space(&self) -> i64 {
+        win_from_space(self.ratio, self.rcvbuf as i64 - self.rmem as i64)
+    }
+
+    /// `tcp_full_space`, which is also the window clamp of a socket with
+    /// SO_RCVBUF set (`tcp_set_window_clamp` from `tcp_measure_rcv_mss`).
+    pub fn full(&self) -> i64 {
+        win_from_space(self.ratio, self.rcvbuf as i64)
+    }
+}
+
+/// Linux `__tcp_select_window` (no MPTCP, `tcp_shrink_window` 0, no memory
+/// pressure): the window the free space allows. Below half the full space
+/// it leaves quick-ACK mode (the returned bool: `icsk_ack.quick = 0`) and
+/// offers nothing below one MSS or 1/16 of the buffer (silly window
+/// avoidance, RFC 1122 4.2.3.3, RFC 9293 3.8.6.2.2); it never offers more
+/// than rcv_ssthresh; without a window scale it keeps the window last
+/// offered when that is within one MSS of the free space, else rounds the
+/// free space down to whole MSS; with one, rounds up to the scale's unit.
+pub fn select_window(r: &RcvSpace) -> (u32, bool) {
+    let mut mss = r.mss as i64;
+    let mut free = r.space();
+    let allowed = r.full();
+    let full = allowed; // min(window_clamp, allowed_space): the same here
+    let mut leave_quick = false;
+    if mss > full {
+        mss = full;
+        if mss <= 0 {
+            return (0, false);
+        }
+    }
+    if free < full >> 1 {
+        leave_quick = true;
+        let unit = 1i64 << r.wscale;
+        free = free.div_euclid(unit) * unit;
+        if free < allowed >> 4 || free < mss {
+            return (0, leave_quick);
+        }
+    }
+    free = free.min(r.ssthresh as i64);
+    let window = if r.wscale > 0 {
+        let unit = 1i64 << r.wscale;
+        (free + unit - 1) / unit * unit
+    } else {
+        let w = r.wnd as i64;
+        if w <= free - mss || w > free {
+            free / mss * mss
+        } else {
+            w
+        }
+    };
+    (window.max(0) as u32, leave_quick)
+}
+
+/// Linux `tcp_select_window` around [`select_window`]: the window never
+/// shrinks (the right edge does not move left, RFC 9293 3.8.6.2.2; Linux
+/// shrinks only with `tcp_shrink_window`, off by default): a smaller new
+/// window becomes what is left of the old one (`cur_win`), rounded up to
+/// the window scale.
+pub fn never_shrink(new_win: u32, cur_win: u32, wscale: u32) -> u32 {
     if new_win < cur_win {
         let unit = 1u32 << wscale;
         cur_win.div_ceil(unit) * unit
@@ -460,6 +587,23 @@ pub struct Tcb {
     /// tp->rcv_wup + tp->rcv_wnd: the right edge of the window last offered
     /// (None before the first).
     pub rcv_edge: Option<u32>,
+    /// tp->rcv_wup: RCV.NXT when the window was last offered.
+    pub rcv_wup: u32,
+    /// tp->rcv_wnd: the window last offered, in bytes.
+    pub rcv_wnd_adv: u32,
+    /// tp->rcv_ssthresh: the most window offered for now, grown by
+    /// `tcp_grow_window` (0 before the SYN's window sets it).
+    pub rcv_ssthresh: u32,
+    /// icsk_ack.rcv_mss: the receiver's estimate of the peer's MSS.
+    pub rcv_mss: u32,
+    /// tp->scaling_ratio (out of 256).
+    pub scaling_ratio: u32,
+    /// icsk_ack.quick: ACKs left in quick-ACK mode.
+    pub quick: u32,
+    /// sk_rmem_alloc: the truesize the receive queue holds.
+    pub rmem: u32,
+    /// The receive queue's skbs: (bytes not read, truesize, page fragments).
+    pub rcv_skbs: Vec<(u32, u32, u32)>,
     /// icsk_probes_tstamp: when the first zero-window probe of this closed
     /// window went out (the persist timer's first expiry).
     pub probes_tstamp: Option<Instant>,
@@ -518,6 +662,14 @@ impl Tcb {
             rcv_wscale: 0,
             cwnd: TCP_INIT_CWND,
             rcv_edge: None,
+            rcv_wup: 0,
+            rcv_wnd_adv: 0,
+            rcv_ssthresh: 0,
+            rcv_mss: TCP_MSS_DEFAULT,
+            scaling_ratio: TCP_DEFAULT_SCALING_RATIO,
+            quick: 0,
+            rmem: 0,
+            rcv_skbs: Vec::new(),
             probes_tstamp: None,
             send_pending: 0,
             send_copied: 0,
@@ -537,29 +689,208 @@ impl Tcb {
         cfg!(feature = "windowed") && self.opts.rcvbuf > 0
     }
 
-    /// The receive window to advertise now, in bytes, and record its right
-    /// edge (Linux `tcp_select_window`, which updates rcv_wnd/rcv_wup on
-    /// every segment sent).
+    /// The window a SYN or SYN-ACK offers sets the receiver's arithmetic
+    /// going (`tcp_select_initial_window`, `tcp_connect_init`: rcv_wnd and
+    /// rcv_ssthresh are that window; `tcp_initialize_rcv_mss`: rcv_mss is
+    /// at most half of it and at most `TCP_MSS_DEFAULT`).
+    pub fn init_rcv_window(&mut self, syn_win: u32) {
+        self.rcv_wnd_adv = syn_win;
+        self.rcv_ssthresh = syn_win;
+        // hint = min(advmss, mss_cache, rcv_wnd / 2, TCP_MSS_DEFAULT), at
+        // least TCP_MIN_MSS (88).
+        self.rcv_mss = MSS.min(syn_win / 2).clamp(88, TCP_MSS_DEFAULT);
+        self.scaling_ratio = TCP_DEFAULT_SCALING_RATIO;
+    }
+
+    /// The receiver's window arithmetic as it stands.
+    pub fn rcv_space(&self) -> RcvSpace {
+        RcvSpace {
+            rcvbuf: sk_buf(self.opts.rcvbuf),
+            rmem: self.rmem,
+            ratio: self.scaling_ratio,
+            ssthresh: self.rcv_ssthresh,
+            mss: self.rcv_mss,
+            wnd: self.rcv_wnd_adv,
+            wscale: self.rcv_wscale,
+        }
+    }
+
+    /// The receive window to advertise now, in bytes, and record it (Linux
+    /// `tcp_select_window`, which updates rcv_wnd and rcv_wup on every
+    /// segment sent).
     pub fn advertise(&mut self) -> u32 {
         let cur = self.rcv_wnd_left();
-        let w = select_window(sk_buf(self.opts.rcvbuf), self.unread, cur, self.rcv_wscale);
+        let new = self.select_window_now();
+        let w = never_shrink(new, cur, self.rcv_wscale);
+        self.rcv_wnd_adv = w;
+        self.rcv_wup = self.rcv_nxt;
         self.rcv_edge = Some(self.rcv_nxt.wrapping_add(w));
         w
     }
 
-    /// The window an ACK sent now would offer (`__tcp_select_window`),
-    /// without recording it.
-    pub fn window_if_sent_now(&self) -> u32 {
-        select_window(
-            sk_buf(self.opts.rcvbuf),
-            self.unread,
-            self.rcv_wnd_left(),
-            self.rcv_wscale,
-        )
+    /// `__tcp_select_window` now, with its one side effect (below half the
+    /// buffer, quick-ACK mode ends), without recording a window.
+    pub fn select_window_now(&mut self) -> u32 {
+        let (w, leave_quick) = select_window(&self.rcv_space());
+        if leave_quick {
+            self.quick = 0;
+        }
+        w
+    }
+
+    /// In-order data of `len` bytes reaches a windowed receiver's queue
+    /// (Linux `tcp_queue_rcv`, then `tcp_event_data_recv`): it is charged
+    /// to the buffer (coalesced into the tail skb when there is one,
+    /// `tcp_try_coalesce`); the first full segment sets rcv_mss and the
+    /// scaling ratio (`tcp_measure_rcv_mss`); the ACK timeout adapts to
+    /// the gap since the last data (the first data enters quick-ACK mode,
+    /// `tcp_incr_quickack`); and rcv_ssthresh grows (`tcp_grow_window`).
+    pub fn rcv_data(&mut self, len: u32, now: Instant) {
+        let truesize = RCV_HEAD_TRUESIZE - MSS + len.min(MSS);
+        let frags = seg_frags(self.rcv_nxt.wrapping_sub(self.irs).wrapping_sub(1), len);
+        match self.rcv_skbs.last_mut() {
+            Some(tail) if tail.2 + frags <= MAX_SKB_FRAGS => {
+                tail.0 += len;
+                tail.1 += RCV_COALESCED_TRUESIZE;
+                tail.2 += frags;
+                self.rmem += RCV_COALESCED_TRUESIZE;
+            }
+            _ => {
+                self.rcv_skbs.push((len, truesize, frags));
+                self.rmem += truesize;
+            }
+        }
+        // tcp_measure_rcv_mss
+        if len >= self.rcv_mss {
+            if len != self.rcv_mss {
+                let ratio = ((len as u64) << TCP_RMEM_TO_WIN_SCALE) / truesize as u64;
+                self.scaling_ratio = (ratio as u32).max(1);
+                // tcp_set_window_clamp (the clamp is the full space; a
+                // larger clamp lets rcv_ssthresh reach rcv_wnd).
+                let clamp = self.rcv_space().full().max(0) as u32;
+                self.rcv_ssthresh = self.rcv_ssthresh.max(self.rcv_wnd_adv.min(clamp));
+            }
+            self.rcv_mss = len.min(MSS);
+        }
+        // tcp_event_data_recv: the delayed-ACK engine.
+        if !self.data_received {
+            self.data_received = true;
+            self.incr_quickack(TCP_MAX_QUICKACKS);
+            self.ato = TCP_ATO_MIN;
+        } else {
+            let m = now.saturating_sub(self.last_data_recv);
+            if m <= TCP_ATO_MIN / 2 {
+                self.ato = (self.ato >> 1) + TCP_ATO_MIN / 2;
+            } else if m < self.ato {
+                self.ato = ((self.ato >> 1) + m).min(self.rto);
+            } else if m > self.rto {
+                self.incr_quickack(TCP_MAX_QUICKACKS);
+            }
+        }
+        if len >= 128 {
+            self.grow_window(len, truesize);
+        }
+    }
+
+    /// Linux `tcp_incr_quickack`: quick-ACK mode for rcv_wnd / (2 x rcv_mss)
+    /// ACKs (2 if that is 0), at most `max`.
+    pub fn incr_quickack(&mut self, max: u32) {
+        let mut q = self.rcv_wnd_adv / (2 * self.rcv_mss.max(1));
+        if q == 0 {
+            q = 2;
+        }
+        self.quick = self.quick.max(q.min(max));
+    }
+
+    /// Linux `tcp_grow_window` (no memory pressure): while the free space
+    /// is above rcv_ssthresh, a segment whose truesize would fit as window
+    /// (`tcp_win_from_space(truesize) <= len`) grows it by 2 x advmss (at
+    /// least 2 x len), else `__tcp_grow_window` decides; either way at most
+    /// up to the room, and the next ACK goes at once (`quick |= 1`).
+    fn grow_window(&mut self, len: u32, truesize: u32) {
+        let r = self.rcv_space();
+        let room = r.full().min(r.space()) - self.rcv_ssthresh as i64;
+        if room <= 0 {
+            return;
+        }
+        let incr = if win_from_space(r.ratio, truesize as i64) <= len as i64 {
+            2 * MSS
+        } else {
+            // __tcp_grow_window
+            let mut ts = win_from_space(r.ratio, truesize as i64) >> 1;
+            let mut window = win_from_space(r.ratio, TCP_RMEM_MAX as i64) >> 1;
+            let mut incr = 0;
+            while self.rcv_ssthresh as i64 <= window {
+                if ts <= len as i64 {
+                    incr = 2 * self.rcv_mss;
+                    break;
+                }
+                ts >>= 1;
+                window >>= 1;
+            }
+            incr
+        };
+        if incr > 0 {
+            let incr = incr.max(2 * len) as i64;
+            self.rcv_ssthresh += room.min(incr) as u32;
+            self.quick |= 1;
+        }
+    }
+
+    /// The application reads `n` bytes: each skb it empties leaves the
+    /// buffer (`tcp_recvmsg` -> `tcp_eat_recv_skb`).
+    pub fn consume(&mut self, mut n: u32) {
+        self.unread -= n.min(self.unread);
+        while n > 0 {
+            let Some(head) = self.rcv_skbs.first_mut() else {
+                break;
+            };
+            let take = n.min(head.0);
+            head.0 -= take;
+            n -= take;
+            if head.0 == 0 {
+                self.rmem -= head.1.min(self.rmem);
+                self.rcv_skbs.remove(0);
+            }
+        }
+    }
+
+    /// Linux `tcp_send_delayed_ack`'s timeout: the ACK timeout `ato`,
+    /// above `TCP_DELACK_MIN` bounded by half a second (`TCP_DELACK_MAX` in
+    /// pingpong mode) and by the SRTT (at least `TCP_DELACK_MIN`), and at
+    /// most `TCP_DELACK_MAX`; in whole jiffies.
+    pub fn delack_timeout(&self) -> u64 {
+        let mut ato = round_up_to_jiffies(self.ato);
+        if ato > TCP_ATO_MIN {
+            let mut max_ato = if self.pingpong {
+                TCP_DELACK_MAX
+            } else {
+                SEC / 2
+            };
+            if self.srtt_us8 != 0 {
+                let rtt = round_up_to_jiffies(self.srtt()).max(TCP_ATO_MIN);
+                max_ato = max_ato.min(rtt);
+            }
+            ato = ato.min(max_ato);
+        }
+        ato.min(TCP_DELACK_MAX)
+    }
+
+    /// Linux `tcp_dec_quickack_mode`, from `tcp_event_ack_sent`: an ACK of
+    /// received data spends one quick ACK; leaving the mode resets `ato`.
+    pub fn dec_quickack(&mut self) {
+        if self.quick > 0 && self.ack_pending {
+            if self.quick <= 1 {
+                self.quick = 0;
+                self.ato = TCP_ATO_MIN;
+            } else {
+                self.quick -= 1;
+            }
+        }
     }
 
     /// What is left of the window last offered (`tcp_receive_window`).
-    fn rcv_wnd_left(&self) -> u32 {
+    pub fn rcv_wnd_left(&self) -> u32 {
         match self.rcv_edge {
             Some(edge) if after(edge, self.rcv_nxt) => edge.wrapping_sub(self.rcv_nxt),
             _ => 0,
@@ -1005,15 +1336,71 @@ mod tests {
         assert_eq!(rcv_wscale(32768), 0, "16384 fits 16 bits");
         assert_eq!(rcv_wscale(4 * 1024 * 1024), 6);
         assert_eq!(segs_in_buf(32768), 20);
-        // Nothing unread: 20 segments of window.
-        assert_eq!(select_window(32768, 0, 0, 0), 28960);
-        // 19 segments unread: one left; 20: closed.
-        assert_eq!(select_window(32768, 19 * MSS, MSS, 0), MSS);
-        assert_eq!(select_window(32768, 20 * MSS, 0, 0), 0);
-        // The right edge never moves left: 2 segments still offered.
-        assert_eq!(select_window(32768, 19 * MSS, 2 * MSS, 0), 2 * MSS);
-        // ... rounded up to the scale's unit.
-        assert_eq!(select_window(32768, 19 * MSS, 2 * MSS, 7), 2944);
+        // The right edge never moves left, rounded up to the scale's unit.
+        assert_eq!(never_shrink(0, 2 * MSS, 0), 2 * MSS);
+        assert_eq!(never_shrink(0, 2 * MSS, 7), 2944);
+        assert_eq!(never_shrink(3 * MSS, 2 * MSS, 7), 3 * MSS);
+    }
+
+    /// The receiver of the peer-hung recordings (Linux 6.18, SO_RCVBUF
+    /// 16384): the windows its ACKs offered, segment by segment, from the
+    /// receive-side arithmetic alone (no simulation).
+    #[test]
+    fn receiver_offers_the_windows_linux_offered() {
+        let mut t = Tcb::new(40000, 0, 8080, 0, 0);
+        t.opts.rcvbuf = 16384;
+        t.rcv_nxt = 1;
+        t.init_rcv_window(syn_window(sk_buf(16384)));
+        assert_eq!((t.rcv_wnd_adv, t.rcv_mss), (16060, TCP_MSS_DEFAULT));
+        // The handshake's ACK keeps the SYN's window.
+        t.srtt_us8 = 8 * 40;
+        t.rto = TCP_RTO_MIN;
+        assert_eq!(t.advertise(), 16060);
+        let mut now = 1_000_000;
+        let mut offered = Vec::new();
+        let mut quick_acks = 0;
+        for n in 1..=20u32 {
+            t.rcv_data(MSS, now);
+            t.rcv_nxt += MSS;
+            t.unread += MSS;
+            t.last_data_recv = now;
+            t.ack_pending = true;
+            // __tcp_ack_snd_check, as sim/window.rs applies it.
+            let more = t.rcv_nxt - t.rcv_wup > t.rcv_mss;
+            let edge = more && t.select_window_now() >= t.rcv_wnd_adv;
+            let now_ack = edge || t.quick > 0;
+            if now_ack {
+                quick_acks += 1;
+            }
+            // The delayed ACKs of the recording: after 15, 19 and 20
+            // segments.
+            if now_ack || [15, 19, 20].contains(&n) {
+                let w = t.advertise();
+                t.dec_quickack();
+                t.ack_pending = false;
+                offered.push((t.rcv_nxt, w));
+            }
+            now += 10;
+        }
+        assert_eq!(quick_acks, 5, "tcp_incr_quickack: 16060 / (2 x 1448)");
+        assert_eq!(
+            offered,
+            [
+                (1449, 18824),
+                (2897, 17376),
+                (4345, 17376),
+                (5793, 15928),
+                (7241, 14480),
+                (21721, 5792),
+                (27513, 1448),
+                (28961, 0),
+            ]
+        );
+        // The reader drains it all: the update offers rcv_ssthresh's
+        // window, 18,824, not the whole buffer.
+        t.consume(t.unread);
+        assert_eq!(t.rmem, 0);
+        assert_eq!(t.select_window_now(), 18824);
     }
 
     #[test]

@@ -652,22 +652,29 @@ fn a_window_in_flight_gives_up_when_one_segment_would() {
 }
 
 /// peer-hung with a reader that stops and resumes (`resume_at`): the
-/// window closes at the receive buffer's size, the persist timer probes,
+/// window closes when the receive buffer is full, the persist timer probes,
 /// and when the reader drains the buffer at 6 s its kernel sends a window
-/// update at once (Linux `__tcp_cleanup_rbuf`: the new window, the whole
-/// buffer's 10 segments, is not zero and at least twice the 0 left), the
-/// sender stops probing (`tcp_ack_probe`) and sends the rest, and the
-/// blocked send() returns everything.
+/// update at once (Linux `__tcp_cleanup_rbuf`: the new window is not zero
+/// and at least twice the 0 left), offering rcv_ssthresh's window, not the
+/// whole buffer; the sender stops probing (`tcp_ack_probe`) and sends the
+/// rest, and the blocked send() returns everything.
 #[test]
 fn a_reader_that_resumes_sends_one_window_update_and_the_probes_stop() {
     let t = trace("peer-hung", &[("resume_at", 6), ("write_bytes", 100_000)]);
-    // SO_RCVBUF 8192 (the scenario's default): sk_rcvbuf 16,384 holds 10
-    // segments (tcpsim::tcb::segs_in_buf), so the window closes at byte
-    // 1 + 10 * 1448.
+    // SO_RCVBUF 8192 (the scenario's default): sk_rcvbuf 16,384. The first
+    // segment costs RCV_HEAD_TRUESIZE (2,256) and sets the scaling ratio
+    // to 1448 x 256 / 2256 = 164; each next one costs 1,512 (coalesced).
+    // After 9 segments 16,384 - 14,352 = 2,032 bytes of buffer are free,
+    // 1,301 as window: below one MSS, so the window closes at byte
+    // 1 + 9 x 1448 (`__tcp_select_window`).
     let mss = tcpsim::tcb::MSS;
-    let segs = tcpsim::tcb::segs_in_buf(tcpsim::tcb::sk_buf(8192));
-    assert_eq!(segs, 10);
+    let segs = 9;
     let edge = 1 + segs * mss;
+    // rcv_ssthresh: the SYN's 7,300 (5 x 1,460), grown once by the room
+    // the first segment left, (16,384 - 2,256) x 164 / 256 - 7,300 = 1,751,
+    // to 9,051; the update offers it rounded down to the MSS.
+    let ssthresh_window = 9051 / mss * mss;
+    assert_eq!(ssthresh_window, 8688);
     let updates: Vec<_> = t
         .packets
         .iter()
@@ -678,7 +685,7 @@ fn a_reader_that_resumes_sends_one_window_update_and_the_probes_stop() {
     assert_eq!(u.src, "client");
     assert!(close(u.sent_at, 6.0), "sent at the resume: {}", u.sent_at);
     assert_eq!(u.ack, Some(edge));
-    assert_eq!(u.win as u32, segs * mss, "the whole free buffer");
+    assert_eq!(u.win as u32, ssthresh_window, "rcv_ssthresh's window");
     // Before it the window was 0 and probed; none after it.
     let zero = t
         .packets

@@ -384,6 +384,30 @@ catalogue! {
             "when the client's process starts reading again (a GC pause ends, SIGCONT), seconds after connect(); 0: never"
         ),
     }
+    ReadBytes {
+        name: "read_bytes",
+        unit: "bytes",
+        min: 0,
+        max: 1048576,
+        default: 0,
+        label: text!("客户端每次 recv() 读多少字节", "bytes per recv() of the client"),
+        help: text!(
+            "客户端读取时每次 recv() 的缓冲区大小（recv 最多返回这么多）；0：有多少读多少",
+            "the buffer the client passes to each recv() when it reads (recv returns at most that); 0: all that is there"
+        ),
+    }
+    ReadEveryMs {
+        name: "read_every_ms",
+        unit: "ms",
+        min: 0,
+        max: 60000,
+        default: 0,
+        label: text!("客户端两次 recv() 的间隔（毫秒）", "time between the client's recv() calls (ms)"),
+        help: text!(
+            "客户端按固定速率读取：每次 recv() 返回后先处理这么久再读（从 connect() 起，设了 resume_at 则从那时起）；0：客户端不读（直到 resume_at），读时一次读完",
+            "a client that reads at a steady rate: after each recv() returns it works this long before the next (from connect(), or from resume_at if set); 0: the client does not read (until resume_at), and then reads at once"
+        ),
+    }
     ClientHostCrash {
         name: "client_host_crash",
         unit: "bool",

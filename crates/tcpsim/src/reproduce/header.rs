@@ -48,11 +48,19 @@ pub(super) fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
         does.push(format!(
             "- SO_SNDBUF (so_sndbuf) on the server's socket{}, set before listen() and connect(); cubic on both; TSO, GSO and GRO off on both hosts' interfaces (so the capture shows each segment as sent); the server writes in a loop{}",
             if get(Param::SoRcvbuf).is_some() { " and SO_RCVBUF (so_rcvbuf) on the client's" } else { "" },
-            match (plan.server_reads, plan.client_resume_at) {
-                (true, _) => String::new(),
-                (false, 0) => " and never reads, and the client's process never reads".to_string(),
-                (false, r) => format!(
+            match (plan.server_reads, plan.client_resume_at, plan.client_read_every_ms) {
+                (true, _, _) => String::new(),
+                (false, 0, 0) => " and never reads, and the client's process never reads".to_string(),
+                (false, r, 0) => format!(
                     " and never reads, and the client's process reads nothing until t0 + {r} s (resume_at), then reads in a loop"
+                ),
+                (false, r, e) => format!(
+                    " and never reads, and the client's process reads {} per recv() and waits {e} ms after each (read_bytes, read_every_ms){}",
+                    match plan.client_read_bytes {
+                        0 => "up to 65536 bytes".to_string(),
+                        b => format!("up to {b} bytes"),
+                    },
+                    if r > 0 { format!(", from t0 + {r} s (resume_at)") } else { ", from connect()".to_string() }
                 ),
             }
         ));

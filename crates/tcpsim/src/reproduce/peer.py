@@ -264,13 +264,16 @@ def role_client(cfg):
         cfg["reads"] = True
     while cfg.get("reads", True):
         try:
-            d = s.recv(65536)
+            d = s.recv(cfg.get("read_bytes") or 65536)
         except OSError as e:
             app("client", "recv", ename(e), cfg["port"], cfg["server_port"])
             break
         app("client", "recv", len(d) if d else "EOF", cfg["port"], cfg["server_port"])
         if not d:
             break
+        if cfg.get("read_every_ms"):
+            # A reader at a steady rate works on what it read before its next recv().
+            time.sleep(cfg["read_every_ms"] / 1000)
     time.sleep(1e6)
 
 

@@ -30,6 +30,35 @@ impl World {
         }
     }
 
+    /// Data arrived on a windowed socket (`sk_data_ready`): a steady reader
+    /// blocked in recv() runs once the segments arriving at this instant
+    /// are processed (a `DataReady` queued now); any other reader at once.
+    pub(super) fn data_ready(&mut self, host: HostId, sock: usize) {
+        let Some(s) = self.sock(host, sock) else {
+            return;
+        };
+        let steady = s.app.is_some_and(|a| a.reads && a.read_every > 0);
+        if !steady {
+            return self.wake_reader(host, sock);
+        }
+        if s.read_busy || s.wake_queued || s.blocked_recv.is_none() {
+            return;
+        }
+        let (lport, rport) = s.tcb.ports();
+        let peer = self.peer_of(host, sock);
+        self.sock_mut(host, sock).wake_queued = true;
+        let t = self.now;
+        self.at(
+            t,
+            Action::DataReady {
+                host,
+                lport,
+                peer,
+                rport,
+            },
+        );
+    }
+
     /// Deliver whatever a blocked recv() is waiting for: data first, then a
     /// pending error (after which the process closes the socket), then EOF
     /// (after which it does what its `on_eof` says).
@@ -41,16 +70,60 @@ impl World {
         if !app.reads {
             return;
         }
+        if s.read_busy {
+            // A steady reader working on what it read: not in recv().
+            return;
+        }
         let since = s.blocked_recv;
         let ports = s.tcb.ports();
         if s.tcb.unread > 0 {
-            let n = s.tcb.unread;
-            self.sock_mut(host, sock).tcb.unread = 0;
-            self.app(host, AppCall::Recv, AppResult::Bytes(n), since, ports);
-            self.sock_mut(host, sock).blocked_recv = Some(self.now);
-            // The read freed room: a window update if it grew enough.
-            if self.sock_mut(host, sock).tcb.windowed_recv() {
-                self.cleanup_rbuf(host, sock);
+            // recv() returns what is there, at most its buffer's size; the
+            // skbs it empties leave the receive buffer. A reader with a
+            // small buffer calls it again at once, in a loop (bounded by the
+            // run's record bound, `scenarios::MAX_RECORDS`).
+            loop {
+                let Some(s) = self.sock(host, sock) else {
+                    return;
+                };
+                let unread = s.tcb.unread;
+                if unread == 0 {
+                    break;
+                }
+                let since = s.blocked_recv;
+                let n = match app.read_chunk {
+                    0 => unread,
+                    c => unread.min(c),
+                };
+                self.sock_mut(host, sock).tcb.consume(n);
+                self.app(host, AppCall::Recv, AppResult::Bytes(n), since, ports);
+                self.sock_mut(host, sock).blocked_recv = Some(self.now);
+                // The read freed room: a window update if it grew enough.
+                if self.sock_mut(host, sock).tcb.windowed_recv() {
+                    self.cleanup_rbuf(host, sock);
+                }
+                if app.read_every > 0 {
+                    // A steady reader works on what it read, then calls
+                    // recv() again.
+                    let s = self.sock_mut(host, sock);
+                    s.read_busy = true;
+                    s.blocked_recv = None;
+                    let (lport, rport) = ports;
+                    let peer = self.peer_of(host, sock);
+                    let t = self.now + app.read_every;
+                    self.at(
+                        t,
+                        Action::ReadAgain {
+                            host,
+                            lport,
+                            peer,
+                            rport,
+                        },
+                    );
+                    return;
+                }
+                if self.events.len() >= crate::scenarios::MAX_RECORDS {
+                    return;
+                }
             }
             // Data consumed: look for EOF or an error as well.
             return self.wake_reader(host, sock);

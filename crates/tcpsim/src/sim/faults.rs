@@ -46,6 +46,22 @@ pub enum Action {
     /// The process on `host` that had stopped reading (stopped, in a GC
     /// pause) sits in recv() again on each of its connections.
     ResumeReading { host: HostId },
+    /// Data reached a steady reader blocked in recv(): it runs now, after
+    /// the segments arriving at the same instant (process context after
+    /// the softirq).
+    DataReady {
+        host: HostId,
+        lport: u16,
+        peer: HostId,
+        rport: u16,
+    },
+    /// A steady reader calls recv() again on that connection.
+    ReadAgain {
+        host: HostId,
+        lport: u16,
+        peer: HostId,
+        rport: u16,
+    },
     /// Power loss or a kernel panic: nothing more leaves or enters, all
     /// state is lost.
     HostCrash { host: HostId },
@@ -111,6 +127,31 @@ impl World {
             }
             Action::ProcessKill { host } => self.process_kill(host),
             Action::ResumeReading { host } => self.resume_reading(host),
+            Action::DataReady {
+                host,
+                lport,
+                peer,
+                rport,
+            } => {
+                if let Some(sock) = self.find_owned(host, lport, peer, rport) {
+                    self.sock_mut(host, sock).wake_queued = false;
+                    self.wake_reader(host, sock);
+                }
+            }
+            Action::ReadAgain {
+                host,
+                lport,
+                peer,
+                rport,
+            } => {
+                if let Some(sock) = self.find_owned(host, lport, peer, rport) {
+                    let now = self.now;
+                    let s = self.sock_mut(host, sock);
+                    s.read_busy = false;
+                    s.blocked_recv = Some(now);
+                    self.wake_reader(host, sock);
+                }
+            }
             Action::HostCrash { host } => {
                 self.ev(
                     host,

@@ -93,7 +93,9 @@ impl World {
             // buffer of at most 65,535 bytes needs no window scale
             // (rcv_wscale 0), so the value is the window in bytes.
             let w = if flags & SYN != 0 {
-                crate::tcb::syn_window(crate::tcb::sk_buf(s.tcb.opts.rcvbuf))
+                let w = crate::tcb::syn_window(crate::tcb::sk_buf(s.tcb.opts.rcvbuf));
+                s.tcb.init_rcv_window(w);
+                w
             } else {
                 s.tcb.advertise() >> s.tcb.rcv_wscale
             };
@@ -101,6 +103,9 @@ impl World {
         }
         let s = self.sock_mut(host, sock);
         if flags & ACK != 0 {
+            if s.tcb.windowed_recv() {
+                s.tcb.dec_quickack();
+            }
             // Any segment carrying an ACK satisfies a pending delayed ACK
             // (Linux tcp_event_ack_sent clears the DACK timer).
             s.tcb.ack_pending = false;

@@ -42,14 +42,22 @@ impl World {
     /// `tcp_event_new_data_sent`, `tcp_schedule_loss_probe`; TLP needs SACK,
     /// which Linux peers negotiate).
     pub(super) fn after_new_data(&mut self, host: HostId, sock: usize, was_idle: bool) {
-        let rto_min = self.hosts[host].sysctl.rto_min;
-        let now = self.now;
         let s = self.sock_mut(host, sock);
         let xmit = s.timers.xmit();
         let pending_probe = xmit.is_some_and(|a| a.kind == TimerKind::LossProbe);
         if was_idle || pending_probe || xmit.is_none() {
             self.rearm_rto(host, sock);
         }
+        self.schedule_loss_probe(host, sock);
+    }
+
+    /// Linux `tcp_schedule_loss_probe`: the loss probe takes the
+    /// retransmission timer's place, `Tcb::loss_probe_timeout` from now but
+    /// never after the RTO would fire; not before the handshake is done,
+    /// nor while a probe is outstanding.
+    pub(super) fn schedule_loss_probe(&mut self, host: HostId, sock: usize) {
+        let rto_min = self.hosts[host].sysctl.rto_min;
+        let now = self.now;
         let s = self.sock_mut(host, sock);
         if matches!(s.tcb.state, TcpState::SynSent | TcpState::SynReceived)
             || s.tcb.tlp_high_seq.is_some()
@@ -225,10 +233,19 @@ impl World {
         if t.tlp_high_seq.is_some_and(|h| !before(ack, h)) {
             t.tlp_high_seq = None;
         }
+        let windowed = t.windowed_send();
         if t.rtx.is_empty() {
             self.stop_xmit(host, sock);
         } else {
             self.rearm_rto(host, sock);
+            if windowed {
+                // tcp_ack -> tcp_set_xmit_timer: with data still in flight
+                // an ACK that advances schedules the loss probe
+                // (`tcp_schedule_loss_probe`, advancing_rto), falling back
+                // to the RTO. (The simple model's sockets, one segment in
+                // flight at a time, keep the RTO.)
+                self.schedule_loss_probe(host, sock);
+            }
         }
     }
 }

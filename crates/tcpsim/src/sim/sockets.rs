@@ -41,6 +41,11 @@ pub struct AppPolicy {
     pub on_eof: OnEof,
     /// Socket options set right after connect()/accept().
     pub opts: SockOpts,
+    /// The size of the buffer each recv() is given (0: all that is there).
+    pub read_chunk: u32,
+    /// How long after a recv() returns data the process calls the next one
+    /// (µs; 0: at once): a reader that works on what it read.
+    pub read_every: u64,
 }
 
 /// What a process does when recv() returns EOF.
@@ -61,6 +66,8 @@ impl Default for AppPolicy {
             reads: true,
             on_eof: OnEof::Close,
             opts: SockOpts::default(),
+            read_chunk: 0,
+            read_every: 0,
         }
     }
 }
@@ -73,6 +80,12 @@ pub(super) struct Sock {
     pub app: Option<AppPolicy>,
     /// A recv() (or connect()) the process is blocked in, since when.
     pub blocked_recv: Option<Instant>,
+    /// A steady reader working on what it read: not in recv() until its
+    /// `ReadAgain` comes.
+    pub read_busy: bool,
+    /// A `DataReady` is queued: the blocked reader runs once the segments
+    /// arriving at this instant are in.
+    pub wake_queued: bool,
     pub timers: Timers,
 }
 
@@ -226,6 +239,8 @@ impl World {
             tcb,
             app,
             blocked_recv: None,
+            read_busy: false,
+            wake_queued: false,
             timers: Timers::default(),
         };
         let key = (s.tcb.lport, s.tcb.rip, s.tcb.rport);

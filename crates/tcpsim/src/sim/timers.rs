@@ -218,7 +218,9 @@ impl World {
     /// Linux `tcp_delack_timer_handler`: send the ACK that was held back, if
     /// nothing has carried it meanwhile.
     fn delack_timer(&mut self, host: HostId, sock: usize) {
-        if self.sock_mut(host, sock).tcb.ack_pending {
+        if self.sock_mut(host, sock).tcb.windowed_recv() {
+            self.windowed_delack(host, sock);
+        } else if self.sock_mut(host, sock).tcb.ack_pending {
             self.send_ack(host, sock, Why::DelayedAck);
         }
     }

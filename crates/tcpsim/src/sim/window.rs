@@ -191,27 +191,95 @@ impl World {
     }
 
     /// After a read on a windowed receiver (Linux `tcp_recvmsg` ->
-    /// `__tcp_cleanup_rbuf`): send an ACK now if the window the freed room
-    /// allows (`__tcp_select_window`) is not zero and at least twice what
-    /// is left of the window last offered (`tcp_receive_window`): "lots"
-    /// of new room, as from a zero window when a stalled reader drains the
-    /// buffer. Not after a FIN (RCV_SHUTDOWN: no more data will come). The
-    /// first test of `__tcp_cleanup_rbuf` (a delayed ACK pending) never
-    /// holds here: this receiver ACKs each segment as it arrives.
+    /// `__tcp_cleanup_rbuf`): an ACK now if one is scheduled and more than
+    /// one full segment has arrived since the window was last offered; or
+    /// if the window the freed room allows (`__tcp_select_window`) is not
+    /// zero and at least twice what is left of the window last offered
+    /// (`tcp_receive_window`), tested only when that is at most half the
+    /// window clamp: "lots" of new room, as from a zero window when a
+    /// stalled reader drains the buffer. Not after a FIN (RCV_SHUTDOWN: no
+    /// more data will come).
     pub(super) fn cleanup_rbuf(&mut self, host: HostId, sock: usize) {
-        let t = &self.sock_mut(host, sock).tcb;
+        let t = &mut self.sock_mut(host, sock).tcb;
         let receiving = matches!(
             t.state,
             TcpState::Established | TcpState::FinWait1 | TcpState::FinWait2
         );
-        if t.fin_rcvd || !receiving {
+        // The ACK tcp_input.c held back (the "once per two segments" one).
+        if t.ack_pending && t.rcv_nxt.wrapping_sub(t.rcv_wup) > t.rcv_mss {
+            return self.send_ack(host, sock, Why::Ack);
+        }
+        if !t.fin_rcvd && receiving {
+            let now_left = t.rcv_wnd();
+            if 2 * now_left as i64 <= t.rcv_space().full() {
+                let new_win = t.select_window_now();
+                if new_win > 0 && new_win >= 2 * now_left {
+                    self.send_ack(host, sock, Why::WindowUpdate);
+                }
+            }
+        }
+    }
+
+    /// Linux `__tcp_ack_snd_check` for a windowed receiver with an ACK
+    /// scheduled: ACK now when more than one full segment (rcv_mss) has
+    /// arrived since the window was last offered and the window now would
+    /// be at least the one offered (the right edge advances far enough),
+    /// or in quick-ACK mode (`tcp_in_quickack_mode`: quick ACKs left and
+    /// not pingpong); otherwise `tcp_send_delayed_ack`. The window test
+    /// runs first and may end quick-ACK mode (`__tcp_select_window` below
+    /// half the buffer). (Its SO_RCVLOWAT clause never holds here: the
+    /// data that scheduled the ACK is still unread when it runs.)
+    pub(super) fn ack_snd_check(&mut self, host: HostId, sock: usize) {
+        let t = &mut self.sock_mut(host, sock).tcb;
+        if !t.ack_pending {
             return;
         }
-        let now_left = t.rcv_wnd();
-        let new_win = t.window_if_sent_now();
-        if new_win > 0 && new_win >= 2 * now_left {
-            self.send_ack(host, sock, Why::WindowUpdate);
+        let more_than_one = t.rcv_nxt.wrapping_sub(t.rcv_wup) > t.rcv_mss;
+        let edge_advances = more_than_one && t.select_window_now() >= t.rcv_wnd_adv;
+        let quickack = t.quick > 0 && !t.pingpong;
+        if edge_advances || quickack {
+            self.send_ack(host, sock, Why::Ack);
+        } else {
+            self.send_delayed_ack(host, sock);
         }
+    }
+
+    /// Linux `tcp_send_delayed_ack`: arm the delayed-ACK timer `ato` from
+    /// now (`Tcb::delack_timeout`), unless one is pending: then an ACK at
+    /// once if it is due within a quarter of `ato`, else the earlier of the
+    /// two timeouts.
+    fn send_delayed_ack(&mut self, host: HostId, sock: usize) {
+        let now = self.now;
+        let s = self.sock_mut(host, sock);
+        let ato = s.tcb.delack_timeout();
+        if let Some(due) = s.timers.due(TimerKind::DelayedAck) {
+            if due <= now + ato / 4 {
+                self.send_ack(host, sock, Why::Ack);
+                return;
+            }
+            if due <= now + ato {
+                return;
+            }
+        }
+        s.tcb.ack_pending = true;
+        self.arm(host, sock, TimerKind::DelayedAck, ato);
+    }
+
+    /// Linux `tcp_delack_timer_handler` on a windowed receiver: the ACK
+    /// timeout doubles (at most the RTO; out of pingpong mode to
+    /// `TCP_ATO_MIN`) and the held ACK goes.
+    pub(super) fn windowed_delack(&mut self, host: HostId, sock: usize) {
+        let t = &mut self.sock_mut(host, sock).tcb;
+        if !t.ack_pending {
+            return;
+        }
+        if t.pingpong {
+            t.pingpong = false;
+            t.ato = crate::tcb::TCP_ATO_MIN;
+        } else {
+            t.ato = (t.ato << 1).min(t.rto);
+        }
+        self.send_ack(host, sock, Why::DelayedAck);
     }
 
     /// One new segment of `len` bytes from the send queue onto the wire

@@ -155,9 +155,37 @@ impl World {
                 seg.seq.wrapping_add(seg.len),
                 t.rcv_nxt.wrapping_add(t.rcv_wnd()),
             );
+        let duplicate = !crate::tcb::after(seg.seq.wrapping_add(seg.len), t.rcv_nxt);
+        if t.windowed_recv() && duplicate {
+            // tcp_data_queue, a retransmission of data we have ("force an
+            // immediate ack"): quick-ACK mode and an ACK scheduled; whether
+            // it goes now is `__tcp_ack_snd_check`'s to say.
+            let t = &mut self.sock_mut(host, sock).tcb;
+            t.incr_quickack(crate::tcb::TCP_MAX_QUICKACKS);
+            t.pingpong = false;
+            t.ato = TCP_ATO_MIN;
+            t.ack_pending = true;
+            self.ack_snd_check(host, sock);
+            return Flow::Done;
+        }
         if beyond || seg.seq != t.rcv_nxt || !(closing || state == TcpState::Established) {
             self.send_ack(host, sock, Why::Ack);
             return Flow::Done;
+        }
+        if t.windowed_recv() {
+            let t = &mut self.sock_mut(host, sock).tcb;
+            t.rcv_data(seg.len, now);
+            t.rcv_nxt = t.rcv_nxt.wrapping_add(seg.len);
+            t.unread += seg.len;
+            t.last_rcv = now;
+            t.last_data_recv = now;
+            t.ack_pending = true;
+            self.ack_snd_check(host, sock);
+            self.data_ready(host, sock);
+            if self.sock(host, sock).is_none() {
+                return Flow::Done;
+            }
+            return Flow::Continue;
         }
         let t = &mut self.sock_mut(host, sock).tcb;
         t.rcv_nxt = t.rcv_nxt.wrapping_add(seg.len);
