@@ -1168,7 +1168,12 @@ def recordings():
         # 45 ms runs differed from each other. The window reopens 210 ms after it closed,
         # a few ms before the persist timer's first probe (212 ms): a reader late by more
         # (one run of `tcpsim reproduce`) draws a probe.
-        dict(name="peer-hung-reader", scenario="peer-hung", fast=True,
+        # Not in the live suite (fast=False although it takes 5 s): its window reopens 210 ms
+        # after closing, 2 ms before the persist timer's first probe, so a reader or softirq
+        # a few ms late draws a probe. At load 6 (two helpers building) 3 of 4 live runs
+        # differed: a probe and its answer (2), another skb phase (1). The committed
+        # recording, three runs alike on a quiet machine, is compared in every test run.
+        dict(name="peer-hung-reader", scenario="peer-hung", fast=False,
              params=dict(PH, write_bytes=200000, read_bytes=4096, read_every_ms=50, observe_s=4),
              server=PHS, client=dict(PHC, read_bytes=4096, read_every_ms=50), client_reads=True,
              steps=[(1, "send", 0, 200000)], end=5,
