@@ -407,12 +407,6 @@ fn columns(trace: &Trace, width: f64, labels: &[SideLabel], timer_w: &[(String, 
     Cols { names, xs }
 }
 
-fn packet_class(p: &Packet) -> String {
-    let mut c = String::new();
-    put_class(&mut c, p, &p.flag_str());
-    c
-}
-
 /// A segment's classes (`flags`: its [`Packet::flag_str`]).
 fn put_class(o: &mut String, p: &Packet, flags: &str) {
     o.push_str("pkt");
@@ -983,15 +977,8 @@ fn arrow_end(
     }
 }
 
-/// The arrow's line; where it crosses a folded gap only its two ends are
-/// drawn (the slant outside the break is kept).
-fn arrow_path(lay: &Layout, x1: f64, y1: f64, x2: f64, y2: f64) -> String {
-    let mut d = String::new();
-    put_arrow_path(&mut d, lay, x1, y1, x2, y2);
-    d
-}
-
-/// [`arrow_path`], appended to `o`.
+/// The arrow's line, appended to `o`; where it crosses a folded gap only
+/// its two ends are drawn (the slant outside the break is kept).
 fn put_arrow_path(o: &mut String, lay: &Layout, x1: f64, y1: f64, x2: f64, y2: f64) {
     put!(o, "M", n(x1), " ", n(y1));
     // Breaks are in y order: only those after the departure can be crossed.
