@@ -24,6 +24,8 @@ const browser = await launch();
 // On a shared machine the figures follow its load: said with them.
 console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} (1, 5, 15 min)`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// (A build from before the page measured the parts has none: n/a.)
+const fmt = (xs) => (xs.length ? `${median(xs).toFixed(2)} ms` : "n/a");
 for (const [id, name, value] of CASES) {
   const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await ctx.newPage();
@@ -51,7 +53,7 @@ for (const [id, name, value] of CASES) {
     return performance.now() - t0;
   }, id);
   const svgBytes = await page.evaluate((s) => document.querySelector(`#${s} svg`).outerHTML.length, id);
-  console.log(`${id}: redraw median ${median(ms).toFixed(2)} ms, max ${Math.max(...ms).toFixed(2)} ms over ${ms.length} (budget < 5 ms; of it, median: render ${median(render).toFixed(2)} ms, insert ${median(insert).toFixed(2)} ms); expand a bundle ${expand.toFixed(2)} ms; SVG ${svgBytes} B`);
+  console.log(`${id}: redraw median ${median(ms).toFixed(2)} ms, max ${Math.max(...ms).toFixed(2)} ms over ${ms.length} (budget < 5 ms; of it, median: render ${fmt(render)}, insert ${fmt(insert)}); expand a bundle ${expand.toFixed(2)} ms; SVG ${svgBytes} B`);
   await ctx.close();
 }
 await browser.close();
