@@ -230,6 +230,7 @@ macro_rules! put {
         $($crate::svg::Put::put($piece, o);)+
     }};
 }
+// (By path from svg/windowed.rs, which the first-load build leaves out.)
 #[allow(unused_imports)]
 pub(crate) use put;
 
@@ -1166,7 +1167,7 @@ fn timers(
 
 #[cfg(test)]
 mod tests {
-    use super::{esc, n, E};
+    use super::{esc, n, t, E};
 
     #[test]
     fn escaping_replaces_the_five_xml_characters() {
@@ -1188,6 +1189,39 @@ mod tests {
         match s.strip_suffix(".0") {
             Some(int) => int.to_string(),
             None => s,
+        }
+    }
+
+    #[test]
+    fn times_written_in_place_read_as_trim_num_writes_them() {
+        let mut x = -3.0;
+        while x < 2000.0 {
+            for v in [x, x + 0.0005, x + 0.0004999, x * 1000.0] {
+                let mut o = String::new();
+                put!(&mut o, t(v));
+                assert_eq!(o, crate::words::trim_num(v), "{v}");
+            }
+            x += 0.1234;
+        }
+        for v in [0.0, -0.0, -0.0004, 0.001, 7200.0, 41.0251, 1e9] {
+            let mut o = String::new();
+            put!(
+                &mut o,
+                t(v),
+                " ",
+                n(v),
+                " ",
+                7usize,
+                " ",
+                65535u16,
+                " ",
+                4294967295u32
+            );
+            assert_eq!(
+                o,
+                format!("{} {} 7 65535 4294967295", crate::words::trim_num(v), n(v)),
+                "{v}"
+            );
         }
     }
 
