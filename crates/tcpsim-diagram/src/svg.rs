@@ -2,8 +2,6 @@
 //! measurement, colours only through CSS classes and custom properties so
 //! the page's theme (and a standalone file's `prefers-color-scheme`) decide.
 
-use std::fmt::Write;
-
 use tcpsim::trace::{EventKind, Fault, KernelNote, Loss, Packet, Trace, Why};
 
 use crate::layout::{brackets, layout, Bracket, Layout};
@@ -46,34 +44,14 @@ const AXIS_W: f64 = 78.0;
 
 /// XML-escape text for element content and attribute values.
 pub fn esc(s: &str) -> String {
-    E(s).to_string()
+    let mut o = String::with_capacity(s.len());
+    E(s).put(&mut o);
+    o
 }
 
-/// Escaped text written straight into the output: `&`, `<`, `>`, `"` and `'`
-/// become entities; [`esc`] is the same as a `String`.
+/// Escaped text written straight into the output by [`put!`]: `&`, `<`,
+/// `>`, `"` and `'` become entities; [`esc`] is the same as a `String`.
 struct E<'a>(&'a str);
-
-impl std::fmt::Display for E<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // `get` rather than `[a..b]`: slicing's panic path formats the string
-        // it failed on, and that code would otherwise be in the wasm (~4 KB).
-        let mut start = 0;
-        for (i, b) in self.0.bytes().enumerate() {
-            let rep = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#39;",
-                _ => continue,
-            };
-            f.write_str(self.0.get(start..i).unwrap_or_default())?;
-            f.write_str(rep)?;
-            start = i + 1;
-        }
-        f.write_str(self.0.get(start..).unwrap_or_default())
-    }
-}
 
 /// A coordinate with one decimal, no trailing `.0`.
 fn n(x: f64) -> Num {
@@ -153,6 +131,8 @@ impl Put for Num {
 
 impl Put for E<'_> {
     fn put(self, o: &mut String) {
+        // `get` rather than `[a..b]`: slicing's panic path formats the string
+        // it failed on, and that code would otherwise be in the wasm (~4 KB).
         let s = self.0;
         let mut start = 0;
         for (i, b) in s.bytes().enumerate() {
@@ -521,19 +501,40 @@ pub fn svg(trace: &Trace, opts: &SvgOptions) -> String {
     let id = esc(&trace.scenario);
     let title = esc(opts.title.as_deref().unwrap_or(&trace.scenario));
     let mut o = String::with_capacity(16_000 + trace.packets.len() * 700);
-    let _ = write!(
-        o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tcl\" viewBox=\"0 0 {w} {h}\" width=\"{sw}\" height=\"{sh}\" \
-role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{lang_code}\">\
-<title id=\"t-{id}\">{title}</title><desc id=\"d-{id}\">{desc}</desc>{style}\
-<rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>",
-        w = n(width),
-        h = n(height),
-        sw = n(shown_w),
-        sh = n(height * shown_w / width),
-        lang_code = lang.code(),
-        desc = esc(&summary(trace, lang)),
-        style = embedded_style(opts.style),
+    let (w, h) = (n(width), n(height));
+    put!(
+        &mut o,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tcl\" viewBox=\"0 0 ",
+        w,
+        " ",
+        h,
+        "\" width=\"",
+        n(shown_w),
+        "\" height=\"",
+        n(height * shown_w / width),
+        "\" role=\"group\" aria-labelledby=\"t-",
+        &id,
+        " d-",
+        &id,
+        "\" data-scenario=\"",
+        &id,
+        "\" lang=\"",
+        lang.code(),
+        "\"><title id=\"t-",
+        &id,
+        "\">",
+        &title,
+        "</title><desc id=\"d-",
+        &id,
+        "\">",
+        E(&summary(trace, lang)),
+        "</desc>",
+        &embedded_style(opts.style),
+        "<rect class=\"bg\" width=\"",
+        w,
+        "\" height=\"",
+        h,
+        "\"/>"
     );
     #[cfg(feature = "bundles")]
     win.style(&mut o);
@@ -543,13 +544,17 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     for (i, name) in cols.names.iter().enumerate() {
         let x = cols.xs[i];
         let ip = trace.hosts.get(i).map(|h| h.ip.as_str()).unwrap_or("");
-        let _ = write!(
-            o,
-            "<text class=\"host\" x=\"{}\" y=\"24\" text-anchor=\"middle\">{}</text><text class=\"note\" x=\"{}\" y=\"40\" text-anchor=\"middle\">{}</text>",
+        put!(
+            &mut o,
+            "<text class=\"host\" x=\"",
             n(x),
+            "\" y=\"24\" text-anchor=\"middle\">",
             E(host_word(name, lang)),
+            "</text><text class=\"note\" x=\"",
             n(x),
-            E(ip)
+            "\" y=\"40\" text-anchor=\"middle\">",
+            E(ip),
+            "</text>"
         );
         let mut segs: Vec<(f64, f64, bool)> = Vec::new();
         let mut y = TOP - 14.0;
@@ -570,13 +575,21 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         segs.push((y, body_h - 20.0, false));
         for (a, b, is_down) in segs {
             if b > a {
-                let _ = write!(
-                    o,
-                    "<line class=\"lifeline{}\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>",
-                    if is_down { " down" } else { "" },
+                put!(
+                    &mut o,
+                    if is_down {
+                        "<line class=\"lifeline down\" x1=\""
+                    } else {
+                        "<line class=\"lifeline\" x1=\""
+                    },
+                    n(x),
+                    "\" y1=\"",
                     n(a),
+                    "\" x2=\"",
+                    n(x),
+                    "\" y2=\"",
                     n(b),
-                    x = n(x)
+                    "\"/>"
                 );
             }
         }
@@ -595,13 +608,17 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
                 if let Some(a) = cut_from.take() {
                     let (ya, yb) = (lay.y_at(a), lay.y_at(e.at));
                     let (xa, xb) = (cols.xs[0], cols.xs[cols.xs.len() - 1]);
-                    let _ = write!(
-                        o,
-                        "<g class=\"break\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></g>",
+                    put!(
+                        &mut o,
+                        "<g class=\"break\"><rect x=\"",
                         n(xa.min(xb)),
+                        "\" y=\"",
                         n(ya),
+                        "\" width=\"",
                         n((xb - xa).abs()),
-                        n(yb - ya)
+                        "\" height=\"",
+                        n(yb - ya),
+                        "\"/></g>"
                     );
                 }
             }
@@ -676,14 +693,21 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
             });
             if let Some(st) = last.filter(|st| *st != tcpsim::trace::TcpState::Closed) {
                 let side = cols.side(name);
-                let _ = write!(
-                    o,
-                    "<text class=\"state\" data-k=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                put!(
+                    &mut o,
+                    "<text class=\"state\" data-k=\"",
                     trace.packets.len(),
+                    "\" x=\"",
                     n(cols.xs[i] + side * 16.0),
+                    "\" y=\"",
                     n(end_y + 4.0),
-                    if side > 0.0 { "start" } else { "end" },
-                    st.as_str()
+                    if side > 0.0 {
+                        "\" text-anchor=\"start\">"
+                    } else {
+                        "\" text-anchor=\"end\">"
+                    },
+                    st.as_str(),
+                    "</text>"
                 );
             }
         }
@@ -693,22 +717,35 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     for b in &lay.breaks {
         let mid = (b.y0 + b.y1) / 2.0;
         let label = gap_text(b.seconds, lang);
-        let _ = write!(
-            o,
-            "<g class=\"break\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/><path d=\"M{} {}H{}M{} {}H{}\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
+        put!(
+            &mut o,
+            "<g class=\"break\"><rect x=\"",
             n(AXIS_W),
+            "\" y=\"",
             n(b.y0 + 11.0),
+            "\" width=\"",
             n(width - AXIS_W - 8.0),
+            "\" height=\"",
             n(b.y1 - b.y0 - 18.0),
+            "\"/><path d=\"M",
             n(AXIS_W),
+            " ",
             n(b.y0 + 11.0),
+            "H",
             n(width - 8.0),
+            "M",
             n(AXIS_W),
+            " ",
             n(b.y1 - 7.0),
+            "H",
             n(width - 8.0),
+            "\"/><text x=\"",
             n((cols.xs[0] + cols.xs[cols.xs.len() - 1]) / 2.0),
+            "\" y=\"",
             n(mid + 6.5),
-            E(&label)
+            "\" text-anchor=\"middle\">",
+            E(&label),
+            "</text></g>"
         );
     }
 
@@ -716,10 +753,11 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     win.gauges(&mut o, trace, &lay, &cols, body_h - 20.0, lang);
     timers(&mut o, trace, &brs, &br_labels, &labels, &lay, &cols);
     events(&mut o, trace, &labels, &lay, &cols);
-    let _ = write!(
-        o,
-        "<g class=\"pkts\" role=\"list\" aria-label=\"{}\">",
-        segments_word(lang)
+    put!(
+        &mut o,
+        "<g class=\"pkts\" role=\"list\" aria-label=\"",
+        segments_word(lang),
+        "\">"
     );
     let mut scratch = String::with_capacity(256);
     for p in &trace.packets {
@@ -731,14 +769,19 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     }
     o.push_str("</g>");
     if let Some(c) = cap {
-        let _ = write!(
-            o,
-            "<text class=\"fault\" data-k=\"{}\" x=\"{}\" y=\"{}\"><title>{}</title>{}</text>",
+        put!(
+            &mut o,
+            "<text class=\"fault\" data-k=\"",
             trace.packets.len(),
+            "\" x=\"",
             n(AXIS_W),
+            "\" y=\"",
             n(body_h + 8.0),
+            "\"><title>",
             E(&cap_text(&c, lang)),
-            E(&cap_short(&c, lang))
+            "</title>",
+            E(&cap_short(&c, lang)),
+            "</text>"
         );
     }
     o.push_str("</svg>");
@@ -1167,7 +1210,7 @@ fn timers(
 
 #[cfg(test)]
 mod tests {
-    use super::{esc, n, t, E};
+    use super::{esc, n, t};
 
     #[test]
     fn escaping_replaces_the_five_xml_characters() {
@@ -1178,7 +1221,6 @@ mod tests {
             ("中文 & <b>", "中文 &amp; &lt;b&gt;"),
             ("&&''", "&amp;&amp;&#39;&#39;"),
         ] {
-            assert_eq!(E(t).to_string(), want);
             assert_eq!(esc(t), want);
         }
     }
