@@ -4,9 +4,11 @@
 // (peer-hung, host-crash-bulk: drawn by the tools module, with their bundle
 // arrows and gauges) in headless Chromium, changes a parameter RUNS times
 // (default 15) and prints the median and largest of the page's own "redraw"
-// measure (simulate, render the SVG, put it in, the player's classes), and
-// the time to expand a bundle (a click to its segments shown). The budget
+// measure (simulate, render the SVG, put it in, the player's classes; with
+// the medians of its "render" and "insert" parts), and the time to expand a
+// bundle (a click to its segments shown). The budget
 // is < 5 ms per redraw; nothing here asserts it.
+import os from "node:os";
 import { serve, launch } from "./bench-common.mjs";
 
 const RUNS = Number(process.env.RUNS || 15);
@@ -19,7 +21,11 @@ const CASES = [
 
 const { server, base } = await serve();
 const browser = await launch();
+// On a shared machine the figures follow its load: said with them.
+console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} (1, 5, 15 min)`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// (A build from before the page measured the parts has none: n/a.)
+const fmt = (xs) => (xs.length ? `${median(xs).toFixed(2)} ms` : "n/a");
 for (const [id, name, value] of CASES) {
   const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await ctx.newPage();
@@ -33,6 +39,11 @@ for (const [id, name, value] of CASES) {
     await page.waitForTimeout(100);
   }
   const ms = await page.evaluate((n) => performance.getEntriesByName("redraw").slice(n).map((m) => m.duration), before);
+  // Of each redraw: the wasm's drawing (the SVG as a JS string) and its
+  // insertion (parsing into the DOM); the rest is the simulation and the
+  // section's other texts and the player.
+  const part = (name) => page.evaluate(([nm, k]) => performance.getEntriesByName(nm).slice(-k).map((m) => m.duration), [name, ms.length]);
+  const [render, insert] = [await part("render"), await part("insert")];
   const expand = await page.evaluate((s) => {
     const b = document.querySelector(`#${s} svg .bundle`);
     if (!b) return NaN;
@@ -42,7 +53,7 @@ for (const [id, name, value] of CASES) {
     return performance.now() - t0;
   }, id);
   const svgBytes = await page.evaluate((s) => document.querySelector(`#${s} svg`).outerHTML.length, id);
-  console.log(`${id}: redraw median ${median(ms).toFixed(2)} ms, max ${Math.max(...ms).toFixed(2)} ms over ${ms.length} (budget < 5 ms); expand a bundle ${expand.toFixed(2)} ms; SVG ${svgBytes} B`);
+  console.log(`${id}: redraw median ${median(ms).toFixed(2)} ms, max ${Math.max(...ms).toFixed(2)} ms over ${ms.length} (budget < 5 ms; of it, median: render ${fmt(render)}, insert ${fmt(insert)}); expand a bundle ${expand.toFixed(2)} ms; SVG ${svgBytes} B`);
   await ctx.close();
 }
 await browser.close();

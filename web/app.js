@@ -336,12 +336,18 @@ function simulateSection(id, params) {
 function show(id) {
   const live = state.live.get(id);
   const section = document.getElementById(id);
+  // (The wasm's drawing and its insertion are measured apart, as "render"
+  // and "insert", for scripts/bench-windowed.mjs.)
+  const t0 = performance.now();
   const { svg, headline, cap } = live.run.render(state.lang);
+  const t1 = performance.now();
+  performance.measure("render", { start: t0, end: t1 });
   const n = live.n;
   if (live.cursor == null || live.cursor > n) live.cursor = n;
   // (A run at the cap goes in over several tasks; the player's classes
   // are applied again once all of it is in.)
   const whole = drawSvg($(".live-diagram", section), svg, () => setCursor(id, live.cursor));
+  performance.measure("insert", { start: t1, end: performance.now() });
   state.drawing.add(whole);
   whole.then(() => state.drawing.delete(whole));
   $(".headline", section).textContent = headline;

@@ -64,18 +64,18 @@ export function nextTask() {
   });
 }
 
-// Put a diagram's SVG into `box`. A big one (a run at the cap: some 250 KB,
+// Put a diagram's SVG into `box`. A big one (a run at the cap: some 210 KB,
 // 300 segments, 2,000 elements) would be one long task to parse, style and
 // lay out; it goes in as its frame first (lifelines and the full height),
 // then the contents of its big groups (the time axis, the timers, the
-// segments), a few dozen elements per task, so that the page can paint and
-// answer input in between. `done` runs once everything is in; the promise
-// returned settles then too (or when a later call for the same box abandons
-// what is left of this one). (Each task is measured as "slice", for
-// scripts/bench-web.mjs.)
+// segments), about CHUNK characters per task, so that the page can paint
+// and answer input in between. `done` runs once everything is in; the
+// promise returned settles then too (or when a later call for the same box
+// abandons what is left of this one). (Each task is measured as "slice",
+// for scripts/bench-web.mjs.)
 const drawing = new WeakMap();
-const CHUNKED = ["axis", "timer", "pkts"];
 export function drawSvg(box, svg, done = () => {}) {
+  svg = hoistRules(svg);
   let settle;
   const finished = new Promise((r) => (settle = r));
   const token = { settle };
@@ -94,9 +94,9 @@ export function drawSvg(box, svg, done = () => {}) {
   box.innerHTML = parts.frame;
   fitDiagram(box);
   const queue = [];
-  for (const [cls, items] of parts.groups) {
+  for (const [cls, pieces] of parts.groups) {
     const group = box.querySelector(`g.${cls}`);
-    for (let i = 0; i < items.length; i += 60) queue.push([group, items.slice(i, i + 60).join("")]);
+    for (const html of pieces) queue.push([group, html]);
   }
   let k = 0;
   const step = () => {
@@ -120,43 +120,85 @@ export function drawSvg(box, svg, done = () => {}) {
   return finished;
 }
 
+// A diagram's own rules (a windowed run's bundle arrows and gauges:
+// tcpsim-diagram writes them into a <style> of that SVG only, so that no
+// other diagram and no first load carries them) go into the document once,
+// not in and out again with each redraw: a style sheet added or removed
+// makes the browser restyle the page (measured: about 2.5 of the 9 ms of
+// style and layout after each peer-hung redraw). The same rules, as text,
+// are put in once; the SVG goes in without them.
+const hoisted = new Set();
+export function hoistRules(svg) {
+  const open = svg.indexOf("<style>");
+  if (open < 0) return svg;
+  const close = svg.indexOf("</style>", open);
+  if (close < 0) return svg;
+  const css = svg.slice(open + 7, close);
+  if (!hoisted.has(css)) {
+    hoisted.add(css);
+    const el = document.createElement("style");
+    el.textContent = css;
+    document.head.append(el);
+  }
+  return svg.slice(0, open) + svg.slice(close + 8);
+}
+
+// The groups that go in piece by piece, each with the tag every one of its
+// children (and nothing nested in them) starts with, so that the markup can
+// be cut there without parsing it: the axis's labels, the timers' brackets,
+// the segments' groups (tcpsim-diagram's svg.rs). About CHUNK characters
+// (some 35 segments) go in per task.
+const CHUNKED = [
+  ["axis", "<text"],
+  ["timer", "<path"],
+  ["pkts", "<g "],
+];
+const CHUNK = 16000;
+
 // The SVG with the groups named in CHUNKED emptied (`frame`), and each
-// group's child elements as strings; null if the SVG is not shaped as
-// expected (it is then drawn whole).
-function splitGroups(svg) {
+// group's contents cut into pieces of about CHUNK characters at a child's
+// start; null if the SVG is not shaped as expected (it is then drawn
+// whole). A few indexOf calls per piece: no element-by-element scan of the
+// whole string in the task that draws the frame.
+export function splitGroups(svg) {
   const groups = [];
   let frame = "";
   let at = 0;
-  for (const cls of CHUNKED) {
+  for (const [cls, tag] of CHUNKED) {
     const open = svg.indexOf(`<g class="${cls}"`, at);
     if (open < 0) continue;
     const start = svg.indexOf(">", open) + 1;
-    const items = [];
+    const end = closingTag(svg, start);
+    if (start <= 0 || end < 0) return null;
+    const pieces = [];
     let i = start;
-    while (svg.startsWith("<", i) && !svg.startsWith("</g>", i)) {
-      const end = elementEnd(svg, i);
-      if (end < 0) return null;
-      items.push(svg.slice(i, end));
-      i = end;
+    while (i < end) {
+      let j = i + CHUNK >= end ? end : svg.indexOf(tag, i + CHUNK);
+      if (j < 0 || j > end) j = end;
+      pieces.push(svg.slice(i, j));
+      i = j;
     }
-    if (!svg.startsWith("</g>", i)) return null;
     frame += svg.slice(at, start);
-    at = i;
-    groups.push([cls, items]);
+    at = end;
+    groups.push([cls, pieces]);
   }
   return { frame: frame + svg.slice(at), groups };
 }
 
-// Where the element starting at `i` ends: after its "/>", or after the
-// closing tag of its name (its children never repeat its name).
-function elementEnd(svg, i) {
-  const m = /^<([a-zA-Z]+)/.exec(svg.slice(i, i + 20));
-  if (!m) return -1;
-  const tagEnd = svg.indexOf(">", i);
-  if (tagEnd < 0) return -1;
-  if (svg[tagEnd - 1] === "/") return tagEnd + 1;
-  const close = svg.indexOf(`</${m[1]}>`, tagEnd);
-  return close < 0 ? -1 : close + m[1].length + 3;
+// Where the `</g>` closing a group whose contents start at `i` is (nested
+// groups counted), or -1.
+function closingTag(svg, i) {
+  let depth = 1;
+  for (;;) {
+    const close = svg.indexOf("</g>", i);
+    if (close < 0) return -1;
+    const open = svg.indexOf("<g", i);
+    if (open >= 0 && open < close) {
+      depth++;
+      i = open + 2;
+    } else if (--depth === 0) return close;
+    else i = close + 4;
+  }
 }
 
 // ---- phones: a diagram at a readable size -----------------------------------

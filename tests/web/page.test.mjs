@@ -419,6 +419,27 @@ test("the permalink that froze the page: the run stops at the cap, the page says
   await done(e);
 });
 
+test("a diagram too big for one task is cut at its children's starts and goes back together unchanged", async () => {
+  // The run at the cap (210 KB of SVG), as the page's drawSvg cuts it.
+  const { splitGroups } = await import(path.join(root, "web/common.js"));
+  const svg = execFileSync(cli, ["run", "keepalive-peer-alive", "--set", "tcp_keepalive_time=1", "--set", "tcp_keepalive_intvl=1", "--set", "observe_s=1000000", "--format", "svg"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const parts = splitGroups(svg);
+  assert.ok(parts, "shaped as expected");
+  assert.deepEqual(parts.groups.map(([cls]) => cls), ["axis", "timer", "pkts"]);
+  let whole = parts.frame;
+  for (const [cls, pieces] of parts.groups) {
+    const open = whole.indexOf(`<g class="${cls}"`);
+    const start = whole.indexOf(">", open) + 1;
+    assert.ok(open > 0 && whole.startsWith("</g>", start), `${cls} is empty in the frame`);
+    whole = whole.slice(0, start) + pieces.join("") + whole.slice(start);
+  }
+  assert.equal(whole, svg);
+  const pkts = parts.groups[2][1];
+  assert.ok(pkts.length >= 8, `${pkts.length} pieces of segments`);
+  for (const p of pkts) assert.ok(p.startsWith('<g class="pkt') && p.endsWith("</g>"), p.slice(0, 40));
+  assert.equal(pkts.join("").split('<g class="pkt').length - 1, 300, "every segment in a piece");
+});
+
 test("each change is simulated once", async () => {
   const s = await open("/index.html");
   await ready(s.page);

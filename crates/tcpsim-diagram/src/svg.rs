@@ -2,8 +2,6 @@
 //! measurement, colours only through CSS classes and custom properties so
 //! the page's theme (and a standalone file's `prefers-color-scheme`) decide.
 
-use std::fmt::Write;
-
 use tcpsim::trace::{EventKind, Fault, KernelNote, Loss, Packet, Trace, Why};
 
 use crate::layout::{brackets, layout, Bracket, Layout};
@@ -12,7 +10,7 @@ use crate::layout::{brackets, layout, Bracket, Layout};
 mod windowed;
 use crate::words::{
     app_text, cap_short, cap_text, duration_text, fault_text, gap_text, host_word, kernel_text,
-    lost_suffix, segments_word, state_text, summary_text, timer_text, trim_num, why_text, Lang,
+    lost_suffix, segments_word, state_text, summary_text, timer_text, why_text, Lang,
 };
 
 /// Options for [`svg`].
@@ -46,34 +44,14 @@ const AXIS_W: f64 = 78.0;
 
 /// XML-escape text for element content and attribute values.
 pub fn esc(s: &str) -> String {
-    E(s).to_string()
+    let mut o = String::with_capacity(s.len());
+    E(s).put(&mut o);
+    o
 }
 
-/// Escaped text written straight into the output: `&`, `<`, `>`, `"` and `'`
-/// become entities; [`esc`] is the same as a `String`.
+/// Escaped text written straight into the output by [`put!`]: `&`, `<`,
+/// `>`, `"` and `'` become entities; [`esc`] is the same as a `String`.
 struct E<'a>(&'a str);
-
-impl std::fmt::Display for E<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // `get` rather than `[a..b]`: slicing's panic path formats the string
-        // it failed on, and that code would otherwise be in the wasm (~4 KB).
-        let mut start = 0;
-        for (i, b) in self.0.bytes().enumerate() {
-            let rep = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#39;",
-                _ => continue,
-            };
-            f.write_str(self.0.get(start..i).unwrap_or_default())?;
-            f.write_str(rep)?;
-            start = i + 1;
-        }
-        f.write_str(self.0.get(start..).unwrap_or_default())
-    }
-}
 
 /// A coordinate with one decimal, no trailing `.0`.
 fn n(x: f64) -> Num {
@@ -86,9 +64,9 @@ fn n(x: f64) -> Num {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Num(i64);
 
-impl std::fmt::Display for Num {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut buf = [0u8; 24];
+impl Num {
+    /// The digits, into `buf`'s tail; returns where they start.
+    fn digits(self, buf: &mut [u8; 24]) -> usize {
         let mut i = buf.len();
         let mut v = self.0.unsigned_abs();
         let frac = (v % 10) as u8;
@@ -110,12 +88,131 @@ impl std::fmt::Display for Num {
             i -= 1;
             buf[i] = b'-';
         }
-        // Only ASCII digits, '.' and '-' were written.
-        buf[i..]
-            .iter()
-            .try_for_each(|&b| std::fmt::Write::write_char(f, b as char))
+        i
     }
 }
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0u8; 24];
+        let i = self.digits(&mut buf);
+        // Only ASCII digits, '.' and '-' were written.
+        f.write_str(std::str::from_utf8(&buf[i..]).unwrap_or_default())
+    }
+}
+
+/// A piece of markup appended straight to the output by [`put!`]: no
+/// `core::fmt` in the renderer's loops (in the size-optimised wasm build,
+/// `write!` cost the cap's 300-segment diagram most of its 35 ms, a
+/// character at a time through the formatter).
+pub(crate) trait Put {
+    fn put(self, o: &mut String);
+}
+
+impl Put for &str {
+    fn put(self, o: &mut String) {
+        o.push_str(self);
+    }
+}
+
+impl Put for &String {
+    fn put(self, o: &mut String) {
+        o.push_str(self);
+    }
+}
+
+impl Put for Num {
+    fn put(self, o: &mut String) {
+        let mut buf = [0u8; 24];
+        let i = self.digits(&mut buf);
+        o.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    }
+}
+
+impl Put for E<'_> {
+    fn put(self, o: &mut String) {
+        // `get` rather than `[a..b]`: slicing's panic path formats the string
+        // it failed on, and that code would otherwise be in the wasm (~4 KB).
+        let s = self.0;
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let rep = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#39;",
+                _ => continue,
+            };
+            o.push_str(s.get(start..i).unwrap_or_default());
+            o.push_str(rep);
+            start = i + 1;
+        }
+        o.push_str(s.get(start..).unwrap_or_default());
+    }
+}
+
+impl Put for usize {
+    fn put(self, o: &mut String) {
+        Num(self as i64 * 10).put(o);
+    }
+}
+
+impl Put for u32 {
+    fn put(self, o: &mut String) {
+        Num(self as i64 * 10).put(o);
+    }
+}
+
+impl Put for u16 {
+    fn put(self, o: &mut String) {
+        Num(self as i64 * 10).put(o);
+    }
+}
+
+/// Seconds as [`trim_num`] writes them (three decimals, trailing zeros
+/// and point dropped), without a `String`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct T(i64);
+
+pub(crate) fn t(x: f64) -> T {
+    let v = (x.abs() * 1000.0).round() as i64;
+    T(if x < 0.0 { -v } else { v })
+}
+
+impl Put for T {
+    fn put(self, o: &mut String) {
+        let v = self.0.unsigned_abs();
+        if self.0 < 0 {
+            o.push('-');
+        }
+        Num((v / 1000) as i64 * 10).put(o);
+        let mut frac = v % 1000;
+        if frac != 0 {
+            let mut buf = [b'.', b'0', b'0', b'0'];
+            let mut end = 4;
+            for d in (1..4).rev() {
+                buf[d] = b'0' + (frac % 10) as u8;
+                frac /= 10;
+            }
+            while buf[end - 1] == b'0' {
+                end -= 1;
+            }
+            o.push_str(std::str::from_utf8(&buf[..end]).unwrap_or_default());
+        }
+    }
+}
+
+/// Append each piece in turn: `put!(o, "<g x=\"", n(x), "\">")`.
+macro_rules! put {
+    ($o:expr, $($piece:expr),+ $(,)?) => {{
+        let o: &mut String = $o;
+        $($crate::svg::Put::put($piece, o);)+
+    }};
+}
+// (By path from svg/windowed.rs, which the first-load build leaves out.)
+#[allow(unused_imports)]
+pub(crate) use put;
 
 /// Rough text width: CJK ~1 em, others ~0.6 em (no DOM measurement).
 fn text_w(s: &str, size: f64) -> f64 {
@@ -291,28 +388,42 @@ fn columns(trace: &Trace, width: f64, labels: &[SideLabel], timer_w: &[(String, 
     Cols { names, xs }
 }
 
-fn packet_class(p: &Packet) -> String {
-    let mut c = String::from("pkt");
-    let f = p.flag_str();
-    if f.contains('R') {
-        c.push_str(" rst");
+/// A segment's classes (`flags`: its [`Packet::flag_str`]).
+fn put_class(o: &mut String, p: &Packet, flags: &str) {
+    o.push_str("pkt");
+    if flags.contains('R') {
+        o.push_str(" rst");
     }
-    if f.contains('S') {
-        c.push_str(" syn");
+    if flags.contains('S') {
+        o.push_str(" syn");
     }
-    if f.contains('F') {
-        c.push_str(" fin");
+    if flags.contains('F') {
+        o.push_str(" fin");
     }
     match p.why {
-        Why::KeepaliveProbe | Why::ZeroWindowProbe => c.push_str(" probe"),
-        Why::Retransmit | Why::TailLossProbe | Why::SynRetransmit => c.push_str(" retx"),
-        Why::ForgedSyn | Why::ForgedRst => c.push_str(" forged"),
+        Why::KeepaliveProbe | Why::ZeroWindowProbe => o.push_str(" probe"),
+        Why::Retransmit | Why::TailLossProbe | Why::SynRetransmit => o.push_str(" retx"),
+        Why::ForgedSyn | Why::ForgedRst => o.push_str(" forged"),
         _ => {}
     }
     if p.lost.is_some() {
-        c.push_str(" lost");
+        o.push_str(" lost");
     }
-    c
+}
+
+/// A segment's label as [`Packet::label`] writes it (`[P.] seq 1:101 ack 1
+/// len 100`), appended to `o`.
+fn put_label(o: &mut String, p: &Packet, flags: &str) {
+    put!(o, "[", flags, "] seq ", p.seq);
+    if p.len > 0 {
+        put!(o, ":", p.seq.wrapping_add(p.len));
+    }
+    if let Some(a) = p.ack {
+        put!(o, " ack ", a);
+    }
+    if p.len > 0 {
+        put!(o, " len ", p.len);
+    }
 }
 
 /// A short summary of the run for `<desc>` and screen readers.
@@ -364,9 +475,11 @@ pub fn svg(trace: &Trace, opts: &SvgOptions) -> String {
     let lay = layout(trace, TOP);
     let labels = side_labels(trace, &lay, lang);
     let brs = brackets(trace);
+    let br_labels: Vec<String> = brs.iter().map(|b| bracket_label(b, lang)).collect();
     let timer_w: Vec<(String, f64)> = brs
         .iter()
-        .map(|b| (b.host.clone(), text_w(&bracket_label(b, lang), 9.5) + 8.0))
+        .zip(&br_labels)
+        .map(|(b, l)| (b.host.clone(), text_w(l, 9.5) + 8.0))
         .collect();
     // Widen the drawing (the viewBox scales it back to the requested width)
     // rather than clip labels.
@@ -388,19 +501,40 @@ pub fn svg(trace: &Trace, opts: &SvgOptions) -> String {
     let id = esc(&trace.scenario);
     let title = esc(opts.title.as_deref().unwrap_or(&trace.scenario));
     let mut o = String::with_capacity(16_000 + trace.packets.len() * 700);
-    let _ = write!(
-        o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tcl\" viewBox=\"0 0 {w} {h}\" width=\"{sw}\" height=\"{sh}\" \
-role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{lang_code}\">\
-<title id=\"t-{id}\">{title}</title><desc id=\"d-{id}\">{desc}</desc>{style}\
-<rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>",
-        w = n(width),
-        h = n(height),
-        sw = n(shown_w),
-        sh = n(height * shown_w / width),
-        lang_code = lang.code(),
-        desc = esc(&summary(trace, lang)),
-        style = embedded_style(opts.style),
+    let (w, h) = (n(width), n(height));
+    put!(
+        &mut o,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tcl\" viewBox=\"0 0 ",
+        w,
+        " ",
+        h,
+        "\" width=\"",
+        n(shown_w),
+        "\" height=\"",
+        n(height * shown_w / width),
+        "\" role=\"group\" aria-labelledby=\"t-",
+        &id,
+        " d-",
+        &id,
+        "\" data-scenario=\"",
+        &id,
+        "\" lang=\"",
+        lang.code(),
+        "\"><title id=\"t-",
+        &id,
+        "\">",
+        &title,
+        "</title><desc id=\"d-",
+        &id,
+        "\">",
+        E(&summary(trace, lang)),
+        "</desc>",
+        &embedded_style(opts.style),
+        "<rect class=\"bg\" width=\"",
+        w,
+        "\" height=\"",
+        h,
+        "\"/>"
     );
     #[cfg(feature = "bundles")]
     win.style(&mut o);
@@ -410,13 +544,17 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     for (i, name) in cols.names.iter().enumerate() {
         let x = cols.xs[i];
         let ip = trace.hosts.get(i).map(|h| h.ip.as_str()).unwrap_or("");
-        let _ = write!(
-            o,
-            "<text class=\"host\" x=\"{}\" y=\"24\" text-anchor=\"middle\">{}</text><text class=\"note\" x=\"{}\" y=\"40\" text-anchor=\"middle\">{}</text>",
+        put!(
+            &mut o,
+            "<text class=\"host\" x=\"",
             n(x),
+            "\" y=\"24\" text-anchor=\"middle\">",
             E(host_word(name, lang)),
+            "</text><text class=\"note\" x=\"",
             n(x),
-            E(ip)
+            "\" y=\"40\" text-anchor=\"middle\">",
+            E(ip),
+            "</text>"
         );
         let mut segs: Vec<(f64, f64, bool)> = Vec::new();
         let mut y = TOP - 14.0;
@@ -437,13 +575,21 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
         segs.push((y, body_h - 20.0, false));
         for (a, b, is_down) in segs {
             if b > a {
-                let _ = write!(
-                    o,
-                    "<line class=\"lifeline{}\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>",
-                    if is_down { " down" } else { "" },
+                put!(
+                    &mut o,
+                    if is_down {
+                        "<line class=\"lifeline down\" x1=\""
+                    } else {
+                        "<line class=\"lifeline\" x1=\""
+                    },
+                    n(x),
+                    "\" y1=\"",
                     n(a),
+                    "\" x2=\"",
+                    n(x),
+                    "\" y2=\"",
                     n(b),
-                    x = n(x)
+                    "\"/>"
                 );
             }
         }
@@ -462,13 +608,17 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
                 if let Some(a) = cut_from.take() {
                     let (ya, yb) = (lay.y_at(a), lay.y_at(e.at));
                     let (xa, xb) = (cols.xs[0], cols.xs[cols.xs.len() - 1]);
-                    let _ = write!(
-                        o,
-                        "<g class=\"break\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></g>",
+                    put!(
+                        &mut o,
+                        "<g class=\"break\"><rect x=\"",
                         n(xa.min(xb)),
+                        "\" y=\"",
                         n(ya),
+                        "\" width=\"",
                         n((xb - xa).abs()),
-                        n(yb - ya)
+                        "\" height=\"",
+                        n(yb - ya),
+                        "\"/></g>"
                     );
                 }
             }
@@ -478,41 +628,48 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
 
     // Time axis: a label and a tick at each new instant.
     o.push_str("<g class=\"axis\">");
-    let mut ticks = String::new();
+    let mut ticks = String::with_capacity(lay.rows.len() * 16);
     // Two instants that read the same at the axis's precision (41.0251 and
     // 41.0349 s are both "41.03 s") get one label: the first.
-    let mut last_label = String::new();
+    let mut last_label = None;
     let mut last_y = -100.0;
     for r in &lay.rows {
-        let label = trim_num(r.t);
-        if label != last_label && r.y - last_y >= 11.0 {
-            let _ = write!(
-                o,
-                "<text x=\"{}\" y=\"{}\">{label} s</text>",
+        let label = t(r.t);
+        if Some(label) != last_label && r.y - last_y >= 11.0 {
+            put!(
+                &mut o,
+                "<text x=\"",
                 n(AXIS_W - 6.0),
+                "\" y=\"",
                 n(r.y + 3.5),
+                "\">",
+                label,
+                " s</text>"
             );
-            let _ = write!(ticks, "M{} {}h10", n(AXIS_W), n(r.y));
+            put!(&mut ticks, "M", n(AXIS_W), " ", n(r.y), "h10");
             last_y = r.y;
-            last_label = label;
+            last_label = Some(label);
         }
     }
     if !ticks.is_empty() {
-        let _ = write!(o, "<path d=\"{ticks}\"/>");
+        put!(&mut o, "<path d=\"", &ticks, "\"/>");
     }
     // When the run ends after a long silence, mark the end on the axis and
     // say which states the (non-crashed) hosts' first connection was left
     // in: a half-open connection shows as ESTABLISHED at the bottom.
     let end_y = lay.height - 30.0;
     let quiet_end = lay.rows.last().is_some_and(|r| end_y - r.y >= 11.0);
-    let end_label = trim_num(trace.end_at);
-    if quiet_end && end_label != last_label {
-        let _ = write!(
-            o,
-            "<text x=\"{}\" y=\"{}\">{} s</text>",
+    let end_label = t(trace.end_at);
+    if quiet_end && Some(end_label) != last_label {
+        put!(
+            &mut o,
+            "<text x=\"",
             n(AXIS_W - 6.0),
+            "\" y=\"",
             n(end_y + 3.5),
-            end_label
+            "\">",
+            end_label,
+            " s</text>"
         );
     }
     o.push_str("</g>");
@@ -536,14 +693,21 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
             });
             if let Some(st) = last.filter(|st| *st != tcpsim::trace::TcpState::Closed) {
                 let side = cols.side(name);
-                let _ = write!(
-                    o,
-                    "<text class=\"state\" data-k=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                put!(
+                    &mut o,
+                    "<text class=\"state\" data-k=\"",
                     trace.packets.len(),
+                    "\" x=\"",
                     n(cols.xs[i] + side * 16.0),
+                    "\" y=\"",
                     n(end_y + 4.0),
-                    if side > 0.0 { "start" } else { "end" },
-                    st.as_str()
+                    if side > 0.0 {
+                        "\" text-anchor=\"start\">"
+                    } else {
+                        "\" text-anchor=\"end\">"
+                    },
+                    st.as_str(),
+                    "</text>"
                 );
             }
         }
@@ -553,51 +717,71 @@ role=\"group\" aria-labelledby=\"t-{id} d-{id}\" data-scenario=\"{id}\" lang=\"{
     for b in &lay.breaks {
         let mid = (b.y0 + b.y1) / 2.0;
         let label = gap_text(b.seconds, lang);
-        let _ = write!(
-            o,
-            "<g class=\"break\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/><path d=\"M{} {}H{}M{} {}H{}\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
+        put!(
+            &mut o,
+            "<g class=\"break\"><rect x=\"",
             n(AXIS_W),
+            "\" y=\"",
             n(b.y0 + 11.0),
+            "\" width=\"",
             n(width - AXIS_W - 8.0),
+            "\" height=\"",
             n(b.y1 - b.y0 - 18.0),
+            "\"/><path d=\"M",
             n(AXIS_W),
+            " ",
             n(b.y0 + 11.0),
+            "H",
             n(width - 8.0),
+            "M",
             n(AXIS_W),
+            " ",
             n(b.y1 - 7.0),
+            "H",
             n(width - 8.0),
+            "\"/><text x=\"",
             n((cols.xs[0] + cols.xs[cols.xs.len() - 1]) / 2.0),
+            "\" y=\"",
             n(mid + 6.5),
-            E(&label)
+            "\" text-anchor=\"middle\">",
+            E(&label),
+            "</text></g>"
         );
     }
 
     #[cfg(feature = "bundles")]
     win.gauges(&mut o, trace, &lay, &cols, body_h - 20.0, lang);
-    timers(&mut o, trace, &brs, &labels, &lay, &cols, lang);
+    timers(&mut o, trace, &brs, &br_labels, &labels, &lay, &cols);
     events(&mut o, trace, &labels, &lay, &cols);
-    let _ = write!(
-        o,
-        "<g class=\"pkts\" role=\"list\" aria-label=\"{}\">",
-        segments_word(lang)
+    put!(
+        &mut o,
+        "<g class=\"pkts\" role=\"list\" aria-label=\"",
+        segments_word(lang),
+        "\">"
     );
+    let mut scratch = String::with_capacity(256);
     for p in &trace.packets {
         #[cfg(feature = "bundles")]
         let (hidden, win_note) = win.before_packet(&mut o, trace, p.id, &lay, &cols, lang);
         #[cfg(not(feature = "bundles"))]
         let (hidden, win_note) = (false, false);
-        packet(&mut o, p, &lay, &cols, lang, hidden, win_note);
+        packet(&mut o, &mut scratch, p, &lay, &cols, lang, hidden, win_note);
     }
     o.push_str("</g>");
     if let Some(c) = cap {
-        let _ = write!(
-            o,
-            "<text class=\"fault\" data-k=\"{}\" x=\"{}\" y=\"{}\"><title>{}</title>{}</text>",
+        put!(
+            &mut o,
+            "<text class=\"fault\" data-k=\"",
             trace.packets.len(),
+            "\" x=\"",
             n(AXIS_W),
+            "\" y=\"",
             n(body_h + 8.0),
+            "\"><title>",
             E(&cap_text(&c, lang)),
-            E(&cap_short(&c, lang))
+            "</title>",
+            E(&cap_short(&c, lang)),
+            "</text>"
         );
     }
     o.push_str("</svg>");
@@ -629,9 +813,12 @@ fn down_intervals(trace: &Trace) -> Vec<(String, f64, f64)> {
 
 /// A segment's arrow. `hidden`: a member of a bundle, drawn but not shown
 /// until the bundle is expanded; `win_note`: the window it advertises is
-/// added to its label (a windowed trace's receiver).
+/// added to its label (a windowed trace's receiver). `scratch`: a buffer
+/// for its label and description, reused from one segment to the next.
+#[allow(clippy::too_many_arguments)]
 fn packet(
     o: &mut String,
+    scratch: &mut String,
     p: &Packet,
     lay: &Layout,
     cols: &Cols,
@@ -656,49 +843,71 @@ fn packet(
         y2 = y1 + 20.0;
         xe = (x1 + x2) / 2.0;
     }
-    let mut label = p.label();
-    if win_note {
-        let _ = write!(label, " win {}", p.win);
-    }
     let why = why_text(p.why, lang);
     let flags = p.flag_str();
-    let aria = format!(
-        "{} s {} → {} {label}, {why}{}",
-        trim_num(p.sent_at),
+    // scratch = "{sent_at} s {src} → {dst} {label}, {why}{lost}"; the label
+    // is the slice from `label_at` to `label_end`.
+    scratch.clear();
+    put!(
+        scratch,
+        t(p.sent_at),
+        " s ",
         host_word(&p.src, lang),
+        " → ",
         host_word(&p.dst, lang),
-        if p.lost.is_some() {
-            lost_suffix(lang)
-        } else {
-            ""
-        }
+        " "
     );
-    let _ = write!(
+    let label_at = scratch.len();
+    put_label(scratch, p, &flags);
+    if win_note {
+        put!(scratch, " win ", p.win);
+    }
+    let label_end = scratch.len();
+    put!(scratch, ", ", why);
+    if p.lost.is_some() {
+        scratch.push_str(lost_suffix(lang));
+    }
+    let aria = scratch.as_str();
+    o.push_str("<g class=\"");
+    put_class(o, p, &flags);
+    put!(
         o,
-        "<g class=\"{}\"{} data-packet=\"{}\" data-flags=\"{}\" data-why=\"{}\" data-t=\"{}\" tabindex=\"{}\" role=\"listitem\" aria-label=\"{}\"><title>{}</title>",
-        packet_class(p),
+        "\"",
         if hidden { " display=\"none\"" } else { "" },
+        " data-packet=\"",
         p.id,
+        "\" data-flags=\"",
         E(&flags),
+        "\" data-why=\"",
         p.why.as_str(),
-        trim_num(p.sent_at),
+        "\" data-t=\"",
+        t(p.sent_at),
         // One Tab stop per diagram: the first segment; the page's arrow keys
         // move the stop from segment to segment (a roving tabindex,
         // web/common.js `diagramKeys`).
-        if p.id == 0 { "0" } else { "-1" },
-        E(&aria),
-        E(&aria)
-    );
-    let _ = write!(
-        o,
-        "<path class=\"hit\" d=\"M{} {}L{} {}\"/><path class=\"ln\" d=\"{}\"/>",
+        if p.id == 0 {
+            "\" tabindex=\"0\""
+        } else {
+            "\" tabindex=\"-1\""
+        },
+        " role=\"listitem\" aria-label=\"",
+        E(aria),
+        "\"><title>",
+        E(aria),
+        "</title><path class=\"hit\" d=\"M",
         n(x1),
+        " ",
         n(y1),
+        "L",
         n(xe),
+        " ",
         n(y2),
-        arrow_path(lay, x1, y1, xe, y2)
+        "\"/><path class=\"ln\" d=\""
     );
-    arrow_end(o, x1, y1, xe, y2, p.lost.is_some(), &label, why);
+    put_arrow_path(o, lay, x1, y1, xe, y2);
+    o.push_str("\"/>");
+    let label = aria.get(label_at..label_end).unwrap_or_default();
+    arrow_end(o, x1, y1, xe, y2, p.lost.is_some(), label, why);
 }
 
 /// An arrow's head (or the cross where it died), and its label written
@@ -719,31 +928,45 @@ fn arrow_end(
     let (ux, uy) = (dx / len, dy / len);
     if lost {
         let s = 5.0;
-        let _ = write!(
+        put!(
             o,
-            "<path class=\"x\" d=\"M{} {}L{} {}M{} {}L{} {}\"/>",
+            "<path class=\"x\" d=\"M",
             n(xe - s),
+            " ",
             n(y2 - s),
+            "L",
             n(xe + s),
+            " ",
             n(y2 + s),
+            "M",
             n(xe - s),
+            " ",
             n(y2 + s),
+            "L",
             n(xe + s),
-            n(y2 - s)
+            " ",
+            n(y2 - s),
+            "\"/>"
         );
     } else {
         // Arrowhead.
         let (bx, by) = (xe - ux * 9.0, y2 - uy * 9.0);
         let (px, py) = (-uy * 4.0, ux * 4.0);
-        let _ = write!(
+        put!(
             o,
-            "<path class=\"hd\" d=\"M{} {}L{} {}L{} {}Z\"/>",
+            "<path class=\"hd\" d=\"M",
             n(xe),
+            " ",
             n(y2),
+            "L",
             n(bx + px),
+            " ",
             n(by + py),
+            "L",
             n(bx - px),
-            n(by - py)
+            " ",
+            n(by - py),
+            "Z\"/>"
         );
     }
     // Label written along the arrow, just above it, centred on the span
@@ -758,56 +981,69 @@ fn arrow_end(
     } else {
         dy / dx
     };
-    let rot = if slope.abs() > 0.7 {
-        String::new()
-    } else {
-        let deg = slope / (1.0 + 0.28 * slope * slope) * (180.0 / std::f64::consts::PI);
-        format!(" transform=\"rotate({} {} {})\"", n(deg), n(cx), n(cy))
-    };
     let span = (xe - x1).abs();
     let one_line = text_w(label, 11.0) + text_w(why, 11.0) + 10.0 < span - 24.0;
-    if one_line {
-        let _ = write!(
+    put!(
+        o,
+        "<text x=\"",
+        n(cx),
+        "\" y=\"",
+        n(if one_line { cy - 5.0 } else { cy - 18.0 }),
+        "\""
+    );
+    if slope.abs() <= 0.7 {
+        let deg = slope / (1.0 + 0.28 * slope * slope) * (180.0 / std::f64::consts::PI);
+        put!(
             o,
-            "<text x=\"{}\" y=\"{}\"{rot}>{}<tspan class=\"why\"> {}</tspan></text></g>",
+            " transform=\"rotate(",
+            n(deg),
+            " ",
             n(cx),
-            n(cy - 5.0),
-            E(label),
-            E(why)
+            " ",
+            n(cy),
+            ")\""
         );
+    }
+    put!(o, ">", E(label), "<tspan class=\"why\"");
+    if one_line {
+        put!(o, "> ", E(why), "</tspan></text></g>");
     } else {
-        let _ = write!(
+        put!(
             o,
-            "<text x=\"{}\" y=\"{}\"{rot}>{}<tspan class=\"why\" x=\"{}\" y=\"{}\">{}</tspan></text></g>",
+            " x=\"",
             n(cx),
-            n(cy - 18.0),
-            E(label),
-            n(cx),
+            "\" y=\"",
             n(cy - 5.0),
-            E(why)
+            "\">",
+            E(why),
+            "</tspan></text></g>"
         );
     }
 }
 
-/// The arrow's line; where it crosses a folded gap only its two ends are
-/// drawn (the slant outside the break is kept).
-fn arrow_path(lay: &Layout, x1: f64, y1: f64, x2: f64, y2: f64) -> String {
-    let mut d = format!("M{} {}", n(x1), n(y1));
-    for k in &lay.breaks {
-        if k.y0 > y1 + 1e-6 && k.y1 < y2 - 1e-6 {
+/// The arrow's line, appended to `o`; where it crosses a folded gap only
+/// its two ends are drawn (the slant outside the break is kept).
+fn put_arrow_path(o: &mut String, lay: &Layout, x1: f64, y1: f64, x2: f64, y2: f64) {
+    put!(o, "M", n(x1), " ", n(y1));
+    // Breaks are in y order: only those after the departure can be crossed.
+    let first = lay.breaks.partition_point(|k| k.y0 <= y1 + 1e-6);
+    for k in lay.breaks[first..].iter().take_while(|k| k.y0 < y2) {
+        if k.y1 < y2 - 1e-6 {
             let at = |y: f64| x1 + (x2 - x1) * (y - y1) / (y2 - y1);
-            let _ = write!(
-                d,
-                "L{} {}M{} {}",
+            put!(
+                o,
+                "L",
                 n(at(k.y0 + 8.0)),
+                " ",
                 n(k.y0 + 8.0),
+                "M",
                 n(at(k.y1 - 5.0)),
+                " ",
                 n(k.y1 - 5.0)
             );
         }
     }
-    let _ = write!(d, "L{} {}", n(x2), n(y2));
-    d
+    put!(o, "L", n(x2), " ", n(y2));
 }
 
 fn events(o: &mut String, trace: &Trace, labels: &[SideLabel], lay: &Layout, cols: &Cols) {
@@ -816,28 +1052,49 @@ fn events(o: &mut String, trace: &Trace, labels: &[SideLabel], lay: &Layout, col
         let y = lay.event_y[l.event];
         let x = cols.x(&e.host);
         let side = cols.side(&e.host);
-        let anchor = if side > 0.0 { "start" } else { "end" };
         let k = step_at(trace, e.at);
+        let anchor = if side > 0.0 {
+            "\" text-anchor=\"start\">"
+        } else {
+            "\" text-anchor=\"end\">"
+        };
         if let EventKind::Fault { .. } = e.kind {
-            let _ = write!(
+            put!(
                 o,
-                "<g class=\"faultmark\" data-k=\"{k}\"><line class=\"faultbar\" x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/><text class=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
+                "<g class=\"faultmark\" data-k=\"",
+                k,
+                "\"><line class=\"faultbar\" x1=\"",
                 n(x - 10.0),
+                "\" y1=\"",
+                n(y),
+                "\" x2=\"",
                 n(x + 10.0),
+                "\" y2=\"",
+                n(y),
+                "\"/><text class=\"",
                 l.class,
+                "\" x=\"",
                 n(x + side * 16.0),
+                "\" y=\"",
                 n(y + 4.0),
+                anchor,
                 E(&l.text),
-                y = n(y)
+                "</text></g>"
             );
         } else {
-            let _ = write!(
+            put!(
                 o,
-                "<text class=\"{}\" data-k=\"{k}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                "<text class=\"",
                 l.class,
+                "\" data-k=\"",
+                k,
+                "\" x=\"",
                 n(x + side * 16.0),
+                "\" y=\"",
                 n(y + 4.0),
-                E(&l.text)
+                anchor,
+                E(&l.text),
+                "</text>"
             );
         }
     }
@@ -849,10 +1106,10 @@ fn timers(
     o: &mut String,
     trace: &Trace,
     brs: &[Bracket],
+    br_labels: &[String],
     labels: &[SideLabel],
     lay: &Layout,
     cols: &Cols,
-    lang: Lang,
 ) {
     o.push_str("<g class=\"timer\">");
     // Where each host's event labels sit, sorted, to find a free spot for a
@@ -871,7 +1128,7 @@ fn timers(
             None => label_ys.push((host, vec![y])),
         }
     }
-    for b in brs {
+    for (b, label) in brs.iter().zip(br_labels) {
         let ya = lay.y_at(b.from);
         let yb = lay.y_at(b.to);
         if yb - ya < 8.0 {
@@ -881,17 +1138,24 @@ fn timers(
         let side = cols.side(&b.host);
         let bx = x + side * 6.0;
         let tip = bx + side * 4.0;
-        let label = bracket_label(b, lang);
         let k = step_at(trace, b.to);
-        let _ = write!(
+        put!(
             o,
-            "<path data-k=\"{k}\" d=\"M{} {}H{}V{}H{}\"><title>{}</title></path>",
+            "<path data-k=\"",
+            k,
+            "\" d=\"M",
             n(tip),
+            " ",
             n(ya),
+            "H",
             n(bx),
+            "V",
             n(yb),
+            "H",
             n(tip),
-            E(&label)
+            "\"><title>",
+            E(label),
+            "</title></path>"
         );
         // Name it in the middle of the longest stretch not folded into a
         // break, unless an event label already sits there.
@@ -923,13 +1187,21 @@ fn timers(
             })
             .find(|y| !busy(*y));
         if let Some(mid) = spot {
-            let _ = write!(
+            put!(
                 o,
-                "<text data-k=\"{k}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                "<text data-k=\"",
+                k,
+                "\" x=\"",
                 n(x + side * 16.0),
+                "\" y=\"",
                 n(mid + 3.5),
-                if side > 0.0 { "start" } else { "end" },
-                E(&label)
+                if side > 0.0 {
+                    "\" text-anchor=\"start\">"
+                } else {
+                    "\" text-anchor=\"end\">"
+                },
+                E(label),
+                "</text>"
             );
         }
     }
@@ -938,7 +1210,7 @@ fn timers(
 
 #[cfg(test)]
 mod tests {
-    use super::{esc, n, E};
+    use super::{esc, n, t};
 
     #[test]
     fn escaping_replaces_the_five_xml_characters() {
@@ -949,7 +1221,6 @@ mod tests {
             ("中文 & <b>", "中文 &amp; &lt;b&gt;"),
             ("&&''", "&amp;&amp;&#39;&#39;"),
         ] {
-            assert_eq!(E(t).to_string(), want);
             assert_eq!(esc(t), want);
         }
     }
@@ -960,6 +1231,39 @@ mod tests {
         match s.strip_suffix(".0") {
             Some(int) => int.to_string(),
             None => s,
+        }
+    }
+
+    #[test]
+    fn times_written_in_place_read_as_trim_num_writes_them() {
+        let mut x = -3.0;
+        while x < 2000.0 {
+            for v in [x, x + 0.0005, x + 0.0004999, x * 1000.0] {
+                let mut o = String::new();
+                put!(&mut o, t(v));
+                assert_eq!(o, crate::words::trim_num(v), "{v}");
+            }
+            x += 0.1234;
+        }
+        for v in [0.0, -0.0, -0.0004, 0.001, 7200.0, 41.0251, 1e9] {
+            let mut o = String::new();
+            put!(
+                &mut o,
+                t(v),
+                " ",
+                n(v),
+                " ",
+                7usize,
+                " ",
+                65535u16,
+                " ",
+                4294967295u32
+            );
+            assert_eq!(
+                o,
+                format!("{} {} 7 65535 4294967295", crate::words::trim_num(v), n(v)),
+                "{v}"
+            );
         }
     }
 

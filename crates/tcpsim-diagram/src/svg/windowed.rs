@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use tcpsim::trace::{Loss, Trace};
 
-use super::{arrow_end, arrow_path, n, packet_class, step_at, Cols, E};
+use super::{arrow_end, n, put, put_arrow_path, put_class, step_at, t, Cols, E};
 use crate::bundle::{self, Bundle, Gauge, GaugeKind, Sample};
 use crate::layout::Layout;
 use crate::words::{
@@ -125,31 +125,48 @@ impl Windowed {
             aria.push_str(lost_suffix(lang));
         }
         let (y1, y2) = ((ys0 + ys1) / 2.0, (ye0 + ye1) / 2.0);
-        let _ = write!(
+        o.push_str("<g class=\"");
+        put_class(o, f, &f.flag_str());
+        put!(
             o,
-            "<g class=\"{} bundle\" data-first=\"{}\" data-last=\"{}\" data-t=\"{}\" tabindex=\"-1\" role=\"listitem\" aria-expanded=\"false\" aria-label=\"{}\"><title>{}</title>\
-<path class=\"band\" d=\"M{} {}L{} {}L{} {}L{} {}Z\"/>\
-<path class=\"hit\" d=\"M{} {}L{} {}\"/><path class=\"ln\" d=\"{}\"/>",
-            packet_class(f),
+            " bundle\" data-first=\"",
             b.first,
+            "\" data-last=\"",
             b.last,
-            trim_num(f.sent_at),
+            "\" data-t=\"",
+            t(f.sent_at),
+            "\" tabindex=\"-1\" role=\"listitem\" aria-expanded=\"false\" aria-label=\"",
             E(&aria),
+            "\"><title>",
             E(&aria),
+            "</title><path class=\"band\" d=\"M",
             n(x1),
+            " ",
             n(ys0),
+            "L",
             n(xe),
+            " ",
             n(ye0),
+            "L",
             n(xe),
+            " ",
             n(ye1),
+            "L",
             n(x1),
+            " ",
             n(ys1),
+            "Z\"/><path class=\"hit\" d=\"M",
             n(x1),
+            " ",
             n(y1),
+            "L",
             n(xe),
+            " ",
             n(y2),
-            arrow_path(lay, x1, y1, xe, y2)
+            "\"/><path class=\"ln\" d=\""
         );
+        put_arrow_path(o, lay, x1, y1, xe, y2);
+        o.push_str("\"/>");
         arrow_end(o, x1, y1, xe, y2, f.lost.is_some(), &label, why);
     }
 
@@ -190,25 +207,39 @@ impl Windowed {
                 let k = step_at(trace, s.t);
                 if s.v > 0 && yb - ya >= 0.5 {
                     let w = (GAUGE_W * s.v as f64 / g.max as f64).max(1.0);
-                    let _ = write!(
+                    put!(
                         o,
-                        "<rect data-k=\"{k}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                        "<rect data-k=\"",
+                        k,
+                        "\" x=\"",
                         n(if inner > 0.0 { x + 2.0 } else { x - 2.0 - w }),
+                        "\" y=\"",
                         n(ya),
+                        "\" width=\"",
                         n(w),
+                        "\" height=\"",
                         n(yb - ya),
+                        "\"/>"
                     );
                 }
                 // (An empty gauge is named only once it has held something.)
                 let news = shown != Some(s.v) && (s.v > 0 || shown.is_some());
                 if news && ya - label_y >= GAUGE_LABEL_GAP {
-                    let _ = write!(
+                    put!(
                         o,
-                        "<text data-k=\"{k}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                        "<text data-k=\"",
+                        k,
+                        "\" x=\"",
                         n(x + inner * (GAUGE_W + 6.0)),
+                        "\" y=\"",
                         n(ya + 10.0),
-                        if inner > 0.0 { "start" } else { "end" },
-                        E(&gauge_text(window, s.v, lang))
+                        if inner > 0.0 {
+                            "\" text-anchor=\"start\">"
+                        } else {
+                            "\" text-anchor=\"end\">"
+                        },
+                        E(&gauge_text(window, s.v, lang)),
+                        "</text>"
                     );
                     label_y = ya;
                     shown = Some(s.v);
