@@ -151,7 +151,7 @@ page_gz=0
 # What index.html loads: itself (with the stylesheet inline), its module
 # (with the unbundled modules in their place when esbuild is missing) and the
 # wasm; not the English chunk, fetched only on request.
-for f in index.html app.js common.js hero.js i18n.js texts-zh.js pkg/tcpsim_wasm.js pkg/tcpsim_wasm_bg.wasm; do
+for f in index.html app.js common.js i18n.js texts-zh.js pkg/tcpsim_wasm.js pkg/tcpsim_wasm_bg.wasm; do
   [ -f "$out/$f" ] || continue
   page_gz=$((page_gz + $(gz "$out/$f")))
 done

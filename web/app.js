@@ -16,7 +16,6 @@ import { UI } from "./i18n.js";
 import { PARAMS as ZH_PARAMS } from "./texts-zh.js";
 import { parseQuery, toQuery, applyCursor, fmtTime, nextTask, drawSvg, fitDiagram, diagramKeys } from "./common.js";
 import { canonical, unitText } from "./units.js";
-import { heroSvg } from "./hero.js";
 
 // What the page says about a reader's input (messages.js), fetched the first
 // time there is something to say.
@@ -921,9 +920,17 @@ function loadCapture() {
 // the first calls into wasm code not compiled yet (V8 compiles a wasm
 // function on its first call), which makes it the load's longest task.
 const heroInline = (lang) => [...document.querySelectorAll(".hero [data-hero]")].every((b) => b.dataset.inline === lang && b.firstElementChild);
+// (web/hero.js is a chunk of its own, fetched the first time the page draws
+// them: not on a first load in Chinese.)
 async function drawHero(split) {
   const hero = $(".hero");
   if (!hero) return;
+  let heroSvg;
+  try {
+    ({ heroSvg } = await import("./hero.js"));
+  } catch (e) {
+    return notice(`${ui("fatal")}${e}`);
+  }
   for (const box of hero.querySelectorAll("[data-hero]")) {
     if (split && box !== hero.querySelector("[data-hero]")) await nextSlice();
     const res = simulate(box.dataset.hero, {});
