@@ -89,7 +89,7 @@ if command -v esbuild >/dev/null; then
   esbuild "$out/capture-worker.js" --bundle --format=esm --minify --charset=utf8 --log-level=warning \
     --outfile=target/web-bundle/capture-worker.js
   cp target/web-bundle/capture-worker.js "$out/"
-  rm -f "$out/capture.js" "$out/pkg/tcpsim_analyse_wasm.js" "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-windowed.js" "$out/bundles.js" "$out/texts-en.js" "$out/rules.js" "$out/diagram-css.js" "$out/article.js" "$out/steps-zh.js" "$out/explorer.js" "$out/explorer-code.js" "$out/explorer-data.js" "$out/explorer-presets.js" "$out/symptom.js" "$out/prerendered.js" "$out/common.js" "$out/messages.js" "$out/units.js" "$out/share.js" "$out/pkg/tcpsim_wasm.js" "$out/pkg/tcpsim_tools.js"
+  rm -f "$out/capture.js" "$out/pkg/tcpsim_analyse_wasm.js" "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-windowed.js" "$out/bundles.js" "$out/texts-en.js" "$out/rules.js" "$out/diagram-css.js" "$out/article.js" "$out/steps-zh.js" "$out/explorer.js" "$out/explorer-code.js" "$out/explorer-data.js" "$out/explorer-presets.js" "$out/symptom.js" "$out/prerendered.js" "$out/common.js" "$out/messages.js" "$out/units.js" "$out/share.js" "$out/hero.js" "$out/pkg/tcpsim_wasm.js" "$out/pkg/tcpsim_tools.js"
   esbuild "$out/style.css" --minify --charset=utf8 --log-level=warning --allow-overwrite --outfile="$out/style.css"
 else
   echo "build-web: esbuild from npm not found (run scripts/setup.sh); JS and CSS left as they are"
@@ -115,6 +115,13 @@ for page in ("index.html", "embed.html", "article.html", "steps.html"):
     p.write_text(html.replace(link, "<style>" + css + "</style>"))
 (out / "style.css").unlink()
 PY
+
+# The first screen's two diagrams, drawn now by the page's wasm (the same
+# simulate, render and web/hero.js as app.js's drawHero, in Chinese, with
+# the defaults) and written into index.html: the first screen is painted
+# with the HTML, before the wasm is fetched and compiled.
+echo "build-web: first screen's diagrams (scripts/hero.mjs)"
+node scripts/hero.mjs "$out" "$pkg_tmp/tcpsim_wasm.js"
 
 echo "build-web: pre-rendered diagrams and captures"
 for id in $("$cli" list | awk '{print $1}'); do

@@ -13,8 +13,8 @@
 // first, a few per task, yielding between tasks.
 import init, * as sim from "./pkg/tcpsim_wasm.js";
 import { UI } from "./i18n.js";
-import { TEXTS as ZH_TEXTS } from "./texts-zh.js";
-import { parseQuery, toQuery, applyCursor, fmtTime, nextTask, drawSvg, fitDiagram } from "./common.js";
+import { PARAMS as ZH_PARAMS } from "./texts-zh.js";
+import { parseQuery, toQuery, applyCursor, fmtTime, nextTask, drawSvg, fitDiagram, diagramKeys } from "./common.js";
 import { canonical, unitText } from "./units.js";
 
 // What the page says about a reader's input (messages.js), fetched the first
@@ -73,6 +73,11 @@ async function loadEnglish() {
 // language: written at build time from the catalogue
 // (crates/tcpsim/src/scenarios/, params.rs). The Chinese steps are a module
 // of their own (steps-zh.js), below.
+// The Chinese titles are the ones build-web wrote into the sections (from
+// the same catalogue), read before anything changes them: not a second
+// copy in the first load's script.
+const ZH_TEXTS = { titles: {}, params: ZH_PARAMS };
+for (const t of document.querySelectorAll("section.scenario[data-scenario] h2 .title")) ZH_TEXTS.titles[t.closest("section").id] = t.innerHTML;
 const texts = () => (state.lang === "en" ? EN_TEXTS : ZH_TEXTS);
 
 // The page's own texts (marked data-i18n) under `root`, in the language shown.
@@ -198,7 +203,7 @@ async function applyLang(lang) {
   if (explorerLang) explorerLang(lang);
   if (symptomLang) symptomLang(lang);
   if (state.info.size) {
-    drawHero(false);
+    if (!heroInline(lang)) drawHero(false);
     buildToc();
   }
   const toggle = $("#lang-toggle");
@@ -910,36 +915,36 @@ function loadCapture() {
 
 // The first screen's contrast, drawn by the simulator like every diagram:
 // a process crash (its kernel closes the connection) beside a host crash
-// (nothing at all is sent), with the defaults. Both start the same way (the
-// handshake), so each is shown from just above its fault: the viewBox is
-// cut there and the host names move down with it. A picture, not a
-// control: its segments are no Tab stops (the sections further down are
-// the ones to play with).
+// (nothing at all is sent), with the defaults, each shown from just above
+// its fault (web/hero.js). A picture, not a control: its segments are no
+// Tab stops (the sections further down are the ones to play with).
+// build-web draws both into index.html in Chinese with this same wasm
+// (scripts/hero.mjs; the boxes say data-inline="zh"), so the first screen
+// is painted with the HTML; the page draws them here only in another
+// language (or if they are missing).
 // On the first load (`split`) each of the two goes in a task of its own:
 // the first calls into wasm code not compiled yet (V8 compiles a wasm
 // function on its first call), which makes it the load's longest task.
+const heroInline = (lang) => [...document.querySelectorAll(".hero [data-hero]")].every((b) => b.dataset.inline === lang && b.firstElementChild);
+// (web/hero.js is a chunk of its own, fetched the first time the page draws
+// them: not on a first load in Chinese.)
 async function drawHero(split) {
   const hero = $(".hero");
   if (!hero) return;
+  let heroSvg;
+  try {
+    ({ heroSvg } = await import("./hero.js"));
+  } catch (e) {
+    return notice(`${ui("fatal")}${e}`);
+  }
   for (const box of hero.querySelectorAll("[data-hero]")) {
     if (split && box !== hero.querySelector("[data-hero]")) await nextSlice();
     const res = simulate(box.dataset.hero, {});
     if (!res.ok) return void (hero.hidden = true);
     const { svg, headline } = res.run.render(state.lang);
     res.run.free();
-    // Its ids (title, description) stay unique beside the section's copy,
-    // it is no section's diagram, and its segments are no Tab stops.
-    drawSvg(box, svg.replace(/([" ])([td]-)|data-scenario|tabindex="0"/g, (m, a, b) => (b ? `${a}hero-${b}` : m[0] === "d" ? "data-hero-scenario" : 'tabindex="-1"')));
-    const el = box.firstElementChild;
-    const fault = el.querySelector("text.fault");
-    const { width: w, height: h } = el.viewBox.baseVal;
-    const y0 = fault ? Math.max(0, fault.getAttribute("y") - 64) : 0;
-    if (y0 > 0) {
-      el.setAttribute("viewBox", `0 ${y0} ${w} ${h - y0}`);
-      el.setAttribute("height", ((h - y0) * el.getAttribute("width")) / w);
-      for (const t of el.querySelectorAll("text.host, text.host + text")) t.setAttribute("y", +t.getAttribute("y") + y0);
-      fitDiagram(box);
-    }
+    drawSvg(box, heroSvg(svg));
+    box.dataset.inline = "";
     box.closest("figure").querySelector(".hero-headline").textContent = headline;
   }
   hero.hidden = false;
@@ -1126,6 +1131,16 @@ async function inSlices(items, work, budget = 30) {
 }
 
 async function start() {
+  // The first screen's diagrams came with the HTML (build-web), painted
+  // with it (scripts/bench-web.mjs times that paint by the element timing
+  // of the line below them, .hero-go); here they get what drawSvg gives a
+  // diagram: the keys, and on a phone the pinned time axis.
+  if (heroInline("zh")) {
+    for (const box of document.querySelectorAll(".hero [data-hero]")) {
+      diagramKeys(box);
+      fitDiagram(box);
+    }
+  }
   watchArticle();
   loadCapture();
   foldOnPhone();
@@ -1143,21 +1158,24 @@ async function start() {
     await init({ module_or_path: new URL("pkg/tcpsim_wasm_bg.wasm", import.meta.url) });
   } catch (e) {
     fatal(String(e));
-    $(".hero").hidden = true;
+    // (The first screen's pictures from the build stay: they need no wasm.)
+    if (!heroInline("zh")) $(".hero").hidden = true;
     import("./prerendered.js").then((m) => m.showPrerendered(state.lang));
     return;
   }
   performance.mark("wasm-ready");
-  sliceStart = performance.now();
-  await drawHero(true);
-  performance.mark("hero-drawn");
-  performance.measure("slice", { start: sliceStart, end: performance.now() });
-  // Let the first screen paint before the sections' work (a frame, or at
-  // most 100 ms where frames do not come, as in a hidden tab).
-  await new Promise((r) => {
-    requestAnimationFrame(() => setTimeout(r));
-    setTimeout(r, 100);
-  });
+  if (!heroInline("zh")) {
+    sliceStart = performance.now();
+    await drawHero(true);
+    performance.mark("hero-drawn");
+    performance.measure("slice", { start: sliceStart, end: performance.now() });
+    // Let the first screen paint before the sections' work (a frame, or at
+    // most 100 ms where frames do not come, as in a hidden tab).
+    await new Promise((r) => {
+      requestAnimationFrame(() => setTimeout(r));
+      setTimeout(r, 100);
+    });
+  }
   sliceStart = performance.now();
   window.addEventListener("error", (e) => fatal(e.message));
   for (const s of sim.scenarios()) state.info.set(s.id, s);
