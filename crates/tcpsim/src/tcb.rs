@@ -841,6 +841,9 @@ impl Tcb {
     /// buffer (`tcp_recvmsg` -> `tcp_eat_recv_skb`).
     pub fn consume(&mut self, mut n: u32) {
         self.unread -= n.min(self.unread);
+        if !cfg!(feature = "windowed") {
+            return;
+        }
         while n > 0 {
             let Some(head) = self.rcv_skbs.first_mut() else {
                 break;

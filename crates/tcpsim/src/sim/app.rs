@@ -37,10 +37,24 @@ impl World {
         let Some(s) = self.sock(host, sock) else {
             return;
         };
-        let steady = s.app.is_some_and(|a| a.reads && a.read_every > 0);
-        if !steady {
-            return self.wake_reader(host, sock);
+        // The first-load build, without the windowed model, has no steady
+        // reader: its code is left out there.
+        #[cfg(feature = "windowed")]
+        if s.app.is_some_and(|a| a.reads && a.read_every > 0) {
+            return self.queue_data_ready(host, sock);
         }
+        #[cfg(not(feature = "windowed"))]
+        let _ = s;
+        self.wake_reader(host, sock);
+    }
+
+    /// The steady reader's wake-up, queued after the segments arriving at
+    /// this instant (the windowed model only).
+    #[cfg(feature = "windowed")]
+    fn queue_data_ready(&mut self, host: HostId, sock: usize) {
+        let Some(s) = self.sock(host, sock) else {
+            return;
+        };
         if s.read_busy || s.wake_queued || s.blocked_recv.is_none() {
             return;
         }
@@ -90,7 +104,11 @@ impl World {
                     break;
                 }
                 let since = s.blocked_recv;
-                let n = match app.read_chunk {
+                let n = match if cfg!(feature = "windowed") {
+                    app.read_chunk
+                } else {
+                    0
+                } {
                     0 => unread,
                     c => unread.min(c),
                 };
@@ -101,25 +119,28 @@ impl World {
                 if self.sock_mut(host, sock).tcb.windowed_recv() {
                     self.cleanup_rbuf(host, sock);
                 }
-                if app.read_every > 0 {
-                    // A steady reader works on what it read, then calls
-                    // recv() again.
-                    let s = self.sock_mut(host, sock);
-                    s.read_busy = true;
-                    s.blocked_recv = None;
-                    let (lport, rport) = ports;
-                    let peer = self.peer_of(host, sock);
-                    let t = self.now + app.read_every;
-                    self.at(
-                        t,
-                        Action::ReadAgain {
-                            host,
-                            lport,
-                            peer,
-                            rport,
-                        },
-                    );
-                    return;
+                #[cfg(feature = "windowed")]
+                {
+                    if app.read_every > 0 {
+                        // A steady reader works on what it read, then calls
+                        // recv() again.
+                        let s = self.sock_mut(host, sock);
+                        s.read_busy = true;
+                        s.blocked_recv = None;
+                        let (lport, rport) = ports;
+                        let peer = self.peer_of(host, sock);
+                        let t = self.now + app.read_every;
+                        self.at(
+                            t,
+                            Action::ReadAgain {
+                                host,
+                                lport,
+                                peer,
+                                rport,
+                            },
+                        );
+                        return;
+                    }
                 }
                 if self.events.len() >= crate::scenarios::MAX_RECORDS {
                     return;

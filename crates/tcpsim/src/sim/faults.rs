@@ -49,6 +49,7 @@ pub enum Action {
     /// Data reached a steady reader blocked in recv(): it runs now, after
     /// the segments arriving at the same instant (process context after
     /// the softirq).
+    #[cfg(feature = "windowed")]
     DataReady {
         host: HostId,
         lport: u16,
@@ -56,6 +57,7 @@ pub enum Action {
         rport: u16,
     },
     /// A steady reader calls recv() again on that connection.
+    #[cfg(feature = "windowed")]
     ReadAgain {
         host: HostId,
         lport: u16,
@@ -127,6 +129,7 @@ impl World {
             }
             Action::ProcessKill { host } => self.process_kill(host),
             Action::ResumeReading { host } => self.resume_reading(host),
+            #[cfg(feature = "windowed")]
             Action::DataReady {
                 host,
                 lport,
@@ -138,6 +141,7 @@ impl World {
                     self.wake_reader(host, sock);
                 }
             }
+            #[cfg(feature = "windowed")]
             Action::ReadAgain {
                 host,
                 lport,

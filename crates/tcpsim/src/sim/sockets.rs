@@ -85,6 +85,7 @@ pub(super) struct Sock {
     pub read_busy: bool,
     /// A `DataReady` is queued: the blocked reader runs once the segments
     /// arriving at this instant are in.
+    #[cfg(feature = "windowed")]
     pub wake_queued: bool,
     pub timers: Timers,
 }
@@ -240,6 +241,7 @@ impl World {
             app,
             blocked_recv: None,
             read_busy: false,
+            #[cfg(feature = "windowed")]
             wake_queued: false,
             timers: Timers::default(),
         };
