@@ -312,7 +312,8 @@ function simulate(id, params) {
 
 // Simulate a section with `params`; on success the run replaces the one
 // shown. Returns the error result on bad input (the old run stays).
-function simulateSection(id, params) {
+// (`later`: the caller shows the run itself, in a task of its own.)
+function simulateSection(id, params, later = false) {
   const live = state.live.get(id);
   performance.mark(`redraw-start-${id}`);
   const res = simulate(id, params);
@@ -329,7 +330,7 @@ function simulateSection(id, params) {
   for (const p of state.info.get(id).params) live.drawn[p.name] = p.name in params ? canonical(p, params[p.name]) ?? String(params[p.name]) : String(p.default);
   live.params = { ...live.drawn };
   live.error = null;
-  show(id);
+  if (!later) show(id);
   performance.mark(`redraw-end-${id}`);
   performance.measure("redraw", `redraw-start-${id}`, `redraw-end-${id}`);
   return res;
@@ -1083,20 +1084,33 @@ async function applyHash(first) {
   } else if (h.s) {
     target = h.s;
     const candidate = { ...defaults(h.s), ...h.params };
+    const section = document.getElementById(h.s);
+    // On the first load a link's section goes in over tasks of its own, so
+    // that a run at the cap (300 segments) holds no task long: the scroll
+    // (a layout of the page while the section still has its reserved
+    // room), the simulation, then its drawing.
+    const split = first && Object.keys(h.params).length > 0;
+    if (split) {
+      section.scrollIntoView({ block: "start", behavior: "auto" });
+      await nextSlice();
+    }
     if (Object.keys(h.params).length || !first) {
-      const res = simulateSection(h.s, candidate);
+      const res = simulateSection(h.s, candidate, split);
       if (!res.ok) {
         // The defaults are drawn, and the field shows them with the
         // refused value named beside it.
         const specs = state.info.get(h.s).params;
         problems.push((l) => paramMessage(res, specs, candidate, l));
-        simulateSection(h.s, defaults(h.s));
+        simulateSection(h.s, defaults(h.s), split);
         state.live.get(h.s).error = { res, values: candidate };
+      }
+      if (split) {
+        await nextSlice();
+        show(h.s);
       }
       if (!first || state.live.get(h.s).controls || later.has(h.s)) buildControls(h.s);
     }
-    const section = document.getElementById(h.s);
-    section.scrollIntoView({ block: "start", behavior: reduceMotion || first ? "auto" : "smooth" });
+    if (!split) section.scrollIntoView({ block: "start", behavior: reduceMotion || first ? "auto" : "smooth" });
   }
   if (problems.length) await loadMessages().catch((e) => fatal(String(e)));
   notice(problems.length && M ? (l) => UI[l].badHash + problems.map((f) => f(l)).join("; ") : "");
@@ -1189,6 +1203,8 @@ async function start() {
     ids.push(id);
   }
   buildToc();
+  // The section a link names is drawn in the tasks after this one.
+  if (readHash()?.s) await nextSlice();
   const target = await applyHash(true);
   // Our first task: catalogue, stages, and the section a link names.
   performance.measure("slice", { start: sliceStart, end: performance.now() });
