@@ -894,7 +894,26 @@ fn packet(
         E(aria),
         "\"><title>",
         E(aria),
-        "</title><path class=\"hit\" d=\"M",
+        "</title>"
+    );
+    let label = aria.get(label_at..label_end).unwrap_or_default();
+    arrow(o, lay, (x1, y1), (xe, y2), p.lost.is_some(), label, why);
+}
+
+/// An arrow from (x1, y1) to (xe, y2): its wide hit path, its line (bent
+/// across the time breaks it crosses), its head and label (`arrow_end`).
+fn arrow(
+    o: &mut String,
+    lay: &Layout,
+    (x1, y1): (f64, f64),
+    (xe, y2): (f64, f64),
+    lost: bool,
+    label: &str,
+    why: &str,
+) {
+    put!(
+        o,
+        "<path class=\"hit\" d=\"M",
         n(x1),
         " ",
         n(y1),
@@ -906,8 +925,7 @@ fn packet(
     );
     put_arrow_path(o, lay, x1, y1, xe, y2);
     o.push_str("\"/>");
-    let label = aria.get(label_at..label_end).unwrap_or_default();
-    arrow_end(o, x1, y1, xe, y2, p.lost.is_some(), label, why);
+    arrow_end(o, x1, y1, xe, y2, lost, label, why);
 }
 
 /// An arrow's head (or the cross where it died), and its label written

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use tcpsim::trace::{Loss, Trace};
 
-use super::{arrow_end, n, put, put_arrow_path, put_class, step_at, t, Cols, E};
+use super::{arrow, n, put, put_class, step_at, t, Cols, E};
 use crate::bundle::{self, Bundle, Gauge, GaugeKind, Sample};
 use crate::layout::Layout;
 use crate::words::{
@@ -155,19 +155,9 @@ impl Windowed {
             n(x1),
             " ",
             n(ys1),
-            "Z\"/><path class=\"hit\" d=\"M",
-            n(x1),
-            " ",
-            n(y1),
-            "L",
-            n(xe),
-            " ",
-            n(y2),
-            "\"/><path class=\"ln\" d=\""
+            "Z\"/>"
         );
-        put_arrow_path(o, lay, x1, y1, xe, y2);
-        o.push_str("\"/>");
-        arrow_end(o, x1, y1, xe, y2, f.lost.is_some(), &label, why);
+        arrow(o, lay, (x1, y1), (xe, y2), f.lost.is_some(), &label, why);
     }
 
     /// Each gauge: a bar against the lifeline (on the side the arrows
