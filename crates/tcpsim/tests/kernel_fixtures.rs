@@ -197,6 +197,23 @@ fn flag_string(flags: &[String]) -> String {
     v.join(",")
 }
 
+/// A simulated segment's flags as the recordings name them, sorted and
+/// joined (`flag_string`).
+fn sim_flags(p: &tcpsim::trace::Packet) -> String {
+    let names: Vec<String> = p
+        .flags
+        .iter()
+        .map(|f| {
+            serde_json::to_value(f)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    flag_string(&names)
+}
+
 /// The simulated segments as a capture on one host's interface (`point`,
 /// the recording's `capture_point`: the server's, or the client's when the
 /// server's host is down) sees them: what the host sends, when it sends it;
@@ -207,24 +224,13 @@ fn sim_view(t: &Trace, point: &str) -> Vec<Seg> {
         .iter()
         .filter_map(|p| {
             let at = seen_at(p, point)?;
-            let flags: Vec<String> = p
-                .flags
-                .iter()
-                .map(|f| {
-                    serde_json::to_value(f)
-                        .unwrap()
-                        .as_str()
-                        .unwrap()
-                        .to_string()
-                })
-                .collect();
             Some(Seg {
                 t: at,
                 sent: p.sent_at,
                 why: Some(p.why),
                 src: p.src.clone(),
                 dst: p.dst.clone(),
-                flags: flag_string(&flags),
+                flags: sim_flags(p),
                 seq: p.seq,
                 ack: p.ack,
                 len: p.len,
@@ -786,18 +792,7 @@ fn windowed_sim(t: &Trace) -> Vec<Wseg> {
                 len: p.len,
                 win: p.win as u32,
                 syn: p.flags.contains(&tcpsim::trace::Flag::Syn),
-                flags: flag_string(
-                    &p.flags
-                        .iter()
-                        .map(|f| {
-                            serde_json::to_value(f)
-                                .unwrap()
-                                .as_str()
-                                .unwrap()
-                                .to_string()
-                        })
-                        .collect::<Vec<_>>(),
-                ),
+                flags: sim_flags(p),
             })
         })
         .collect();
