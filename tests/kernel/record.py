@@ -274,35 +274,27 @@ def role_client(cfg):
         time.sleep(3600)
     if sid is not None:
         emit({"step": {"id": sid, "t": t}})
-    if cfg.get("read_every_ms"):
-        # A reader at a steady rate: recv(read_bytes), then it works on what it read for
-        # read_every_ms before the next call (peer-hung's read_bytes, read_every_ms).
-        while True:
-            try:
-                d = s.recv(cfg.get("read_bytes") or 65536)
-            except OSError as e:
-                app(host, "recv", ename(e), cfg["port"], SERVER_PORT)
-                break
-            app(host, "recv", len(d) if d else "EOF", cfg["port"], SERVER_PORT)
-            if not d:
-                break
-            time.sleep(cfg["read_every_ms"] / 1000)
-        time.sleep(3600)
-    if not cfg.get("reads", True):
+    # A reader at a steady rate: recv(read_bytes), then it works on what it read for
+    # read_every_ms before the next call (peer-hung's read_bytes, read_every_ms).
+    every = cfg.get("read_every_ms")
+    if not every and not cfg.get("reads", True):
         if not cfg.get("resume_at"):
             time.sleep(3600)
         # A reader that stopped (a GC pause, SIGSTOP) and reads again at t0 + resume_at,
         # the client's own clock from just before its connect() (the recording's t0).
         wait_until(t + cfg["resume_at"])
+    size = (cfg.get("read_bytes") or 65536) if every else 65536
     while True:
         try:
-            d = s.recv(65536)
+            d = s.recv(size)
         except OSError as e:
             app(host, "recv", ename(e), cfg["port"], SERVER_PORT)
             break
         app(host, "recv", len(d) if d else "EOF", cfg["port"], SERVER_PORT)
         if not d:
             break
+        if every:
+            time.sleep(every / 1000)
     time.sleep(3600)
 
 
