@@ -64,12 +64,30 @@ export function nextTask() {
   });
 }
 
+// Resolves after the next frame has been drawn (and in a new task), or
+// after 100 ms where frames do not come (a hidden tab).
+export function nextFrame() {
+  return new Promise((resolve) => {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      nextTask().then(resolve);
+    };
+    requestAnimationFrame(() => setTimeout(go));
+    setTimeout(go, 100);
+  });
+}
+
 // Put a diagram's SVG into `box`. A big one (a run at the cap: some 210 KB,
 // 300 segments, 2,000 elements) would be one long task to parse, style and
 // lay out; it goes in as its frame first (lifelines and the full height),
 // then the contents of its big groups (the time axis, the timers, the
-// segments), about CHUNK characters per task, so that the page can paint
-// and answer input in between. `done` runs once everything is in; the
+// segments), about CHUNK characters per frame: each piece is styled and
+// laid out in the frame after it, so that no frame lays out the whole
+// diagram (pieces in back-to-back tasks were laid out together: two frames
+// of 1,300-1,900 elements each, 30-40 ms of CPU apiece) and the page can
+// paint and answer input in between. `done` runs once everything is in; the
 // promise returned settles then too (or when a later call for the same box
 // abandons what is left of this one). (Each task is measured as "slice",
 // for scripts/bench-web.mjs.)
@@ -105,14 +123,14 @@ export function drawSvg(box, svg, done = () => {}) {
     const [group, html] = queue[k++];
     if (group) group.insertAdjacentHTML("beforeend", html);
     performance.measure("slice", { start: t0, end: performance.now() });
-    if (k < queue.length) nextTask().then(step);
+    if (k < queue.length) nextFrame().then(step);
     else {
       fitDiagram(box);
       done();
       settle();
     }
   };
-  if (queue.length) nextTask().then(step);
+  if (queue.length) nextFrame().then(step);
   else {
     done();
     settle();

@@ -365,8 +365,11 @@ test("without the wasm, the page says so and shows the pre-rendered diagrams", a
   await page.goto(base + "/index.html");
   await page.locator("#fatal").waitFor({ state: "visible", timeout: 15000 });
   assert.match(await page.locator("#fatal").textContent(), /wasm|WebAssembly|fetch/i);
-  const imgs = page.locator('section.scenario figure.diagram img[src^="prerendered/"]');
-  assert.equal(await imgs.count(), ids.length);
+  // (The images come with prerendered.js, imported after the notice: waited
+  // for, not counted at once.)
+  const sel = 'section.scenario figure.diagram img[src^="prerendered/"]';
+  await page.waitForFunction(([q, n]) => document.querySelectorAll(q).length >= n, [sel, ids.length], { timeout: 15000 }).catch(() => {});
+  assert.equal(await page.locator(sel).count(), ids.length);
   await page.waitForFunction(() => [...document.querySelectorAll("figure.diagram img")].every((i) => i.complete && i.naturalWidth > 0));
   assert.deepEqual(errors, [], "no uncaught exception");
   await ctx.close();
