@@ -34,13 +34,17 @@ export function cursorClasses(i, k, n) {
 // k-1 marked current, and every label, state, timer or note whose step
 // (`data-k`, the segments sent by the time it happened: tcpsim-diagram's
 // step_at) is past k hidden, so the diagram does not tell the end early.
+// (The step is written on `root` too, as data-step, for web/bundles.js: a
+// windowed run's bundle arrows dim and open with the segments they hold.)
 export function applyCursor(root, k, n) {
   if (k >= n) {
     // The whole run: only what an earlier step marked changes (a diagram
     // just drawn has nothing marked: a redraw pays for no walk over it).
+    delete root.dataset.step;
     for (const e of root.querySelectorAll(".dim, .current, .future")) e.classList.remove("dim", "current", "future");
     return;
   }
+  root.dataset.step = k;
   for (const g of root.querySelectorAll("[data-packet]")) {
     const c = cursorClasses(Number(g.dataset.packet), k, n);
     g.classList.toggle("dim", c.dim);
@@ -76,6 +80,8 @@ export function nextTask() {
 const drawing = new WeakMap();
 export function drawSvg(box, svg, done = () => {}) {
   svg = hoistRules(svg);
+  // (A box wired by bundles.js keeps its closed bundles' members out.)
+  if (box.prepareSvg) svg = box.prepareSvg(svg);
   let settle;
   const finished = new Promise((r) => (settle = r));
   const token = { settle };

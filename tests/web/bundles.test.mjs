@@ -6,7 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cli, useSite, open, ready, done } from "./harness.mjs";
+import fs from "node:fs";
+import { cli, useSite, open, ready, done, drawnSegments, upTo } from "./harness.mjs";
 
 useSite();
 
@@ -29,16 +30,19 @@ async function section(id) {
   return { s, sec };
 }
 
-// Which of segments first..last are shown.
+// Which of segments first..last are shown (one not in the DOM is not).
 const shown = (sec, first, last) =>
   sec.evaluate(
     (el, [a, b]) => {
       const out = [];
-      for (let i = a; i <= b; i++) out.push(el.querySelector(`[data-packet="${i}"]`).getBoundingClientRect().width > 0);
+      for (let i = a; i <= b; i++) out.push((el.querySelector(`[data-packet="${i}"]`)?.getBoundingClientRect().width ?? 0) > 0);
       return out;
     },
     [first, last],
   );
+// How many of segments first..last are in the DOM.
+const inDom = (sec, first, last) =>
+  sec.evaluate((el, [a, b]) => Array.from({ length: b - a + 1 }, (_, i) => el.querySelector(`[data-packet="${a + i}"]`)).filter(Boolean).length, [first, last]);
 
 test("a click on a bundle shows its segments, labelled as the trace says", async () => {
   const trace = cliJson("host-crash-bulk");
@@ -49,10 +53,20 @@ test("a click on a bundle shows its segments, labelled as the trace says", async
   assert.equal(await b.getAttribute("data-last"), String(l.id));
   assert.match(await b.locator("text").textContent(), new RegExp(`seq ${f.seq}–${l.seq + l.len} ×${burst.length}`));
   assert.deepEqual(await shown(sec, f.id, l.id), burst.map(() => false), "folded at first");
-  // Every segment of the run is in the diagram, folded or not.
-  assert.equal(await sec.locator("[data-packet]").count(), trace.packets.length);
+  // Every segment of the run is drawn, as its own arrow or in a bundle's
+  // range; a closed bundle's members are not in the DOM yet.
+  assert.deepEqual(await drawnSegments(sec.locator(".live-diagram")), upTo(trace.packets.length));
+  assert.equal(await inDom(sec, f.id, l.id), 0, "a closed bundle's members wait outside the DOM");
   await b.locator(".ln").click({ force: true });
   assert.deepEqual(await shown(sec, f.id, l.id), burst.map(() => true), "expanded");
+  // Put in right after the bundle, in order, labelled as the trace says.
+  const order = await sec.evaluate((el, id) => {
+    const out = [];
+    for (let g = el.querySelector(`.bundle[data-first="${id}"]`).nextElementSibling; g && g.dataset.packet != null; g = g.nextElementSibling) out.push(Number(g.dataset.packet));
+    return out;
+  }, f.id);
+  assert.deepEqual(order.slice(0, burst.length), burst.map((p) => p.id));
+  assert.match(await sec.locator(`[data-packet="${f.id}"] text`).textContent(), new RegExp(`seq ${f.seq}:${f.seq + f.len}`));
   assert.equal(await b.isVisible(), false);
   assert.equal(await b.getAttribute("aria-expanded"), "true");
   // The first of them has the focus, and the inspector its fields.
@@ -105,11 +119,18 @@ test("stepping the player into a bundle opens it", async () => {
   await setStep(f.id);
   await s.page.waitForFunction((id) => document.querySelector(`#peer-hung .bundle[data-first="${id}"]`).classList.contains("dim"), f.id);
   assert.deepEqual(await shown(sec, f.id, l.id), burst.map(() => false));
-  // Its third segment current: open, that segment marked.
+  // Its third segment current: open, that segment marked, the ones after
+  // it dimmed (the members went in at that step).
   await setStep(f.id + 3);
   await s.page.waitForFunction((id) => document.querySelector(`#peer-hung .bundle[data-first="${id}"]`).getAttribute("display") === "none", f.id);
   assert.deepEqual(await shown(sec, f.id, l.id), burst.map(() => true));
+  assert.equal(await sec.locator(`[data-packet="${f.id + 1}"]`).getAttribute("class"), "pkt");
   assert.equal(await sec.locator(`[data-packet="${f.id + 2}"]`).getAttribute("class"), "pkt current");
+  assert.equal(await sec.locator(`[data-packet="${f.id + 3}"]`).getAttribute("class"), "pkt dim");
+  // The whole run again: nothing marked, the bundle stays open.
+  await setStep(trace.packets.length);
+  assert.equal(await sec.locator(".dim, .current").count(), 0);
+  assert.deepEqual(await shown(sec, f.id, l.id), burst.map(() => true));
   await done(s);
 });
 
@@ -118,5 +139,25 @@ test("the window and the send buffer are drawn beside the lifelines", async () =
   const texts = await sec.locator("svg .gauge text").allTextContents();
   assert.ok(texts.includes("窗口 0"), texts.join(" | "));
   assert.ok(texts.some((t) => t.startsWith("Send-Q ")), texts.join(" | "));
+  await done(s);
+});
+
+test("End reaches the last segment, and a saved SVG has every segment, folded as on the page", async () => {
+  const trace = cliJson("host-crash-bulk");
+  const { s, sec } = await section("host-crash-bulk");
+  const n = trace.packets.length;
+  await sec.locator('[data-packet="0"]').focus();
+  await s.page.keyboard.press("End");
+  const last = await s.page.evaluate(() => ({ packet: document.activeElement.dataset.packet ?? null, last: document.activeElement.dataset.last ?? null }));
+  assert.equal(Number(last.packet ?? last.last), n - 1, JSON.stringify(last));
+  // The download is the renderer's whole SVG (as the CLI writes it): each
+  // segment has its group, a bundle's members hidden in it.
+  const [dl] = await Promise.all([s.page.waitForEvent("download"), sec.locator("button.dl-svg").click()]);
+  const svg = fs.readFileSync(await dl.path(), "utf8");
+  const ids = [...svg.matchAll(/data-packet="(\d+)"/g)].map((m) => Number(m[1]));
+  assert.deepEqual(ids, upTo(n));
+  const b = sec.locator(".bundle").first();
+  const [f, l] = [Number(await b.getAttribute("data-first")), Number(await b.getAttribute("data-last"))];
+  for (let i = f; i <= l; i++) assert.match(svg, new RegExp(`display="none" data-packet="${i}"`));
   await done(s);
 });
