@@ -161,3 +161,27 @@ test("End reaches the last segment, and a saved SVG has every segment, folded as
   for (let i = f; i <= l; i++) assert.match(svg, new RegExp(`display="none" data-packet="${i}"`));
   await done(s);
 });
+
+test("a parameter that changes nothing drawn keeps the drawing (an opened bundle stays open); one that does draws anew", async () => {
+  const { s, sec } = await section("peer-hung");
+  const b = sec.locator(".bundle").first();
+  const first = await b.getAttribute("data-first");
+  await b.locator(".ln").click({ force: true });
+  assert.equal(await b.getAttribute("aria-expanded"), "true");
+  const redraws = () => s.page.evaluate(() => performance.getEntriesByName("redraw").length);
+  const svgOf = (sets) => execFileSync(cli, ["run", "peer-hung", "--format", "svg", "--lang", "zh", ...sets.flatMap((x) => ["--set", x])], { encoding: "utf8" });
+  // The CLI draws the two runs the same.
+  assert.equal(svgOf(["write_bytes=900000"]), svgOf([]));
+  const n = await redraws();
+  await sec.locator('input[name="write_bytes"]').fill("900000");
+  await s.page.waitForFunction((k) => performance.getEntriesByName("redraw").length > k, n);
+  assert.equal(await s.page.evaluate(() => location.hash.includes("write_bytes=900000")), true);
+  assert.equal(await sec.locator(`.bundle[data-first="${first}"]`).getAttribute("aria-expanded"), "true", "the same drawing, kept");
+  // A drawing that differs goes in: its bundles closed.
+  assert.notEqual(svgOf(["write_bytes=900000", "so_rcvbuf=12288"]), svgOf([]));
+  await sec.locator('input[name="so_rcvbuf"]').fill("12288");
+  await s.page.waitForFunction((k) => performance.getEntriesByName("redraw").length > k, n + 1);
+  await s.page.waitForFunction(() => !document.querySelector('#peer-hung .bundle[aria-expanded="true"]'));
+  assert.deepEqual(await drawnSegments(sec.locator(".live-diagram")), upTo(JSON.parse(execFileSync(cli, ["run", "peer-hung", "--format", "json", "--set", "write_bytes=900000", "--set", "so_rcvbuf=12288"], { encoding: "utf8" })).packets.length));
+  await done(s);
+});
