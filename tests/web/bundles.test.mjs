@@ -185,3 +185,21 @@ test("a parameter that changes nothing drawn keeps the drawing (an opened bundle
   assert.deepEqual(await drawnSegments(sec.locator(".live-diagram")), upTo(JSON.parse(execFileSync(cli, ["run", "peer-hung", "--format", "json", "--set", "write_bytes=900000", "--set", "so_rcvbuf=12288"], { encoding: "utf8" })).packets.length));
   await done(s);
 });
+
+test("after a switch of language a bundle still opens on a click (its new diagram box is wired)", async () => {
+  const { s, sec } = await section("peer-hung");
+  await s.page.locator("#lang-toggle").click();
+  await s.page.waitForFunction(() => document.documentElement.lang === "en");
+  await sec.locator('svg[lang="en"] .bundle').first().waitFor();
+  const b = sec.locator(".bundle").first();
+  const [f, l] = [Number(await b.getAttribute("data-first")), Number(await b.getAttribute("data-last"))];
+  // (A click event on the arrow itself: the English texts still move the
+  // page around it while they go in.)
+  await b.locator(".ln").dispatchEvent("click");
+  assert.equal(await b.getAttribute("aria-expanded"), "true");
+  assert.deepEqual(await shown(sec, f, l), Array(l - f + 1).fill(true));
+  // And the keys: Escape on its first segment folds it.
+  await sec.locator(`[data-packet="${f}"]`).press("Escape");
+  assert.equal(await b.getAttribute("aria-expanded"), "false");
+  await done(s);
+});
