@@ -216,8 +216,6 @@ async function applyLang(lang) {
     const hadControls = live.controls;
     buildStage(id);
     if (hadControls) buildControls(id);
-    // (A windowed section's new diagram box: its bundles wired again.)
-    if (later.has(id)) wireBundles?.($(".live-diagram", document.getElementById(id)));
     if (live.run) show(id);
   }
   if (noticeSay) notice(noticeSay);
@@ -1019,13 +1017,11 @@ let symptomLang = null;
 // steps and parameter labels (texts-windowed.js).
 const later = new Set();
 let laterLoading = null;
-let wireBundles = null;
 function loadLater() {
   laterLoading =
     laterLoading ||
     // (bundles.js: their bundle arrows expand on a click, a key or a step.)
     Promise.all([loadTools(), import("./texts-windowed.js"), import("./bundles.js")]).then(([t, { TEXTS }, { wire }]) => {
-      wireBundles = wire;
       Object.assign(ZH_TEXTS.params, TEXTS.params);
       for (const s of t.scenarios()) {
         const id = s.id;

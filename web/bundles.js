@@ -28,6 +28,8 @@ const hidden = (g) => g.getAttribute("display") === "none";
 // For each wired box: its closed bundles' members as markup, by the
 // bundle's first segment (data-first), for the SVG drawn last.
 const held = new WeakMap();
+// For each wired box: the SVG it was given last.
+const last = new WeakMap();
 
 // The SVG with each bundle's members cut out (kept in `held` for `box`).
 // The renderer writes a bundle's group (which holds no group) and then its
@@ -35,6 +37,11 @@ const held = new WeakMap();
 // against that, and an SVG not shaped so goes in whole (its members then
 // are in, hidden, which works as well, only slower).
 export function holdMembers(box, svg) {
+  // The same drawing as the one put in last (a parameter that changes
+  // nothing drawn: peer-hung's write_bytes past what the closed window lets
+  // through): null, and the box keeps it, with its opened bundles and focus.
+  if (last.get(box) === svg) return null;
+  last.set(box, svg);
   const out = [];
   const kept = new Map();
   held.set(box, kept);
@@ -63,11 +70,17 @@ export function holdMembers(box, svg) {
   return out.join("");
 }
 
-// The player's classes on members just put in: the step is the one
-// applyCursor wrote on the box (none: the whole run, nothing marked).
+// The player's step, as common.js applyCursor wrote it on the box: k
+// segments shown, k-1 current; null for the whole run (nothing marked).
+function stepOf(box) {
+  const k = box.dataset.step ? +box.dataset.step : Infinity;
+  return k > lastId(box) ? null : k;
+}
+
+// The player's classes on members just put in.
 function classify(box, ms) {
-  if (!box.dataset.step) return;
-  const k = +box.dataset.step;
+  const k = stepOf(box);
+  if (k == null) return;
   for (const g of ms) {
     const i = +g.dataset.packet;
     g.classList.toggle("dim", i >= k);
@@ -179,10 +192,10 @@ function onKey(box, e) {
 }
 
 // After the player's step changes (common.js applyCursor writes it on the
-// box as data-step; none: the whole run): each bundle dims with its first
+// box as data-step): each bundle dims with its first
 // segment, and a closed one holding the current segment (k-1) opens.
 function onCursor(box) {
-  const k = box.dataset.step ? +box.dataset.step : null;
+  const k = stepOf(box);
   for (const b of box.querySelectorAll(".bundle")) {
     const [f, l] = [+b.dataset.first, +b.dataset.last];
     b.classList.toggle("dim", k != null && f >= k);
@@ -204,4 +217,14 @@ export function wire(box) {
   // Capture: before diagramKeys (bubbling on the same box) sees the key.
   box.addEventListener("keydown", (e) => onKey(box, e), true);
   new MutationObserver(() => onCursor(box)).observe(box, { subtree: true, attributes: true, attributeFilter: ["class", "data-step"] });
+  onCursor(box);
+  // A switch of language builds the section's stage anew (app.js
+  // buildStage), with a new box: wired too once it is in (its first
+  // drawing went in whole, its members hidden; the next ones are held).
+  const section = box.closest("section");
+  if (section)
+    new MutationObserver(() => {
+      const now = section.querySelector(".live-diagram");
+      if (now && now !== box) wire(now);
+    }).observe(section, { childList: true, subtree: true });
 }

@@ -37,14 +37,13 @@ export function cursorClasses(i, k, n) {
 // (The step is written on `root` too, as data-step, for web/bundles.js: a
 // windowed run's bundle arrows dim and open with the segments they hold.)
 export function applyCursor(root, k, n) {
+  root.dataset.step = k;
   if (k >= n) {
     // The whole run: only what an earlier step marked changes (a diagram
     // just drawn has nothing marked: a redraw pays for no walk over it).
-    delete root.dataset.step;
     for (const e of root.querySelectorAll(".dim, .current, .future")) e.classList.remove("dim", "current", "future");
     return;
   }
-  root.dataset.step = k;
   for (const g of root.querySelectorAll("[data-packet]")) {
     const c = cursorClasses(Number(g.dataset.packet), k, n);
     g.classList.toggle("dim", c.dim);
@@ -77,20 +76,12 @@ export function nextTask() {
 // promise returned settles then too (or when a later call for the same box
 // abandons what is left of this one). (Each task is measured as "slice",
 // for scripts/bench-web.mjs.)
-// A drawing the same as the one in the box (a parameter that changes
-// nothing drawn: peer-hung's write_bytes past what the window lets through)
-// is not put in again: the box keeps it, with its opened bundles and focus.
 const drawing = new WeakMap();
-const inBox = new WeakMap();
 export function drawSvg(box, svg, done = () => {}) {
   svg = hoistRules(svg);
-  if (inBox.get(box) === svg) {
-    done();
-    return Promise.resolve();
-  }
-  const whole = svg;
-  // (A box wired by bundles.js keeps its closed bundles' members out.)
-  if (box.prepareSvg) svg = box.prepareSvg(svg);
+  // A box wired by bundles.js keeps its closed bundles' members out, and
+  // keeps a drawing the same as the one it has (null: nothing to put in).
+  if (box.prepareSvg && (svg = box.prepareSvg(svg)) == null) return Promise.resolve(done());
   let settle;
   const finished = new Promise((r) => (settle = r));
   const token = { settle };
@@ -99,10 +90,8 @@ export function drawSvg(box, svg, done = () => {}) {
   drawing.set(box, token);
   const parts = svg.length < 60000 ? null : splitGroups(svg);
   diagramKeys(box);
-  inBox.delete(box);
   if (!parts) {
     box.innerHTML = svg;
-    inBox.set(box, whole);
     fitDiagram(box);
     done();
     settle();
