@@ -203,3 +203,25 @@ test("after a switch of language a bundle still opens on a click (its new diagra
   assert.equal(await b.getAttribute("aria-expanded"), "false");
   await done(s);
 });
+
+test("the player steps through every segment, a bundle's members too, each shown and current in turn", async () => {
+  for (const id of ["host-crash-bulk", "peer-hung"]) {
+    const n = cliJson(id).packets.length;
+    const { s, sec } = await section(id);
+    // Step by step from the first segment, with the Step button.
+    await sec.locator(".scrub").evaluate((el) => {
+      el.value = "0";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    for (let k = 1; k <= n; k++) {
+      await sec.locator("button.step").click();
+      const at = await sec.evaluate((el, i) => {
+        const g = el.querySelector(`[data-packet="${i}"]`);
+        return g && { shown: g.getBoundingClientRect().width > 0, current: g.classList.contains("current"), currents: el.querySelectorAll(".current").length };
+      }, k - 1);
+      if (k < n) assert.deepEqual(at, { shown: true, current: true, currents: 1 }, `${id}: step ${k} of ${n}`);
+      else assert.equal(at?.shown, true, `${id}: the last step, the whole run`);
+    }
+    await done(s);
+  }
+});
