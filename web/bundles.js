@@ -52,10 +52,10 @@ export function holdMembers(box, svg) {
     const a = i + 21;
     const first = svg.slice(a, svg.indexOf('"', a));
     const l = svg.indexOf(' data-last="', a) + 12;
-    const last = +svg.slice(l, svg.indexOf('"', l));
+    const to = +svg.slice(l, svg.indexOf('"', l));
     const start = svg.indexOf("</g>", l) + 4;
     let j = start;
-    for (let id = +first; id <= last; id++) {
+    for (let id = +first; id <= to; id++) {
       if (!svg.startsWith("<g ", j) || !svg.startsWith(` display="none" data-packet="${id}"`, svg.indexOf('"', j + 10) + 1)) {
         held.set(box, new Map());
         return svg;
@@ -192,8 +192,8 @@ function onKey(box, e) {
 }
 
 // After the player's step changes (common.js applyCursor writes it on the
-// box as data-step): each bundle dims with its first
-// segment, and a closed one holding the current segment (k-1) opens.
+// box as data-step): each bundle dims with its first segment, and a closed
+// one holding the current segment (k-1) opens.
 function onCursor(box) {
   const k = stepOf(box);
   for (const b of box.querySelectorAll(".bundle")) {
