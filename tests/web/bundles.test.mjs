@@ -225,3 +225,15 @@ test("the player steps through every segment, a bundle's members too, each shown
     await done(s);
   }
 });
+
+test("save as image works for a windowed section (its image is drawn from the renderer's whole SVG)", async () => {
+  const { s, sec } = await section("host-crash-bulk");
+  const svgW = await sec.locator("svg[data-scenario]").evaluate((el) => Number(el.getAttribute("width")));
+  const [dl] = await Promise.all([s.page.waitForEvent("download"), sec.locator("button.dl-png").click()]);
+  assert.equal(dl.suggestedFilename(), "host-crash-bulk.png");
+  const bytes = fs.readFileSync(await dl.path());
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.equal(bytes.readUInt32BE(16), 2 * (svgW + 48));
+  assert.ok(bytes.readUInt32BE(20) > 2 * 300);
+  await done(s);
+});
