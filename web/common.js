@@ -34,7 +34,10 @@ export function cursorClasses(i, k, n) {
 // k-1 marked current, and every label, state, timer or note whose step
 // (`data-k`, the segments sent by the time it happened: tcpsim-diagram's
 // step_at) is past k hidden, so the diagram does not tell the end early.
+// (The step is written on `root` too, as data-step, for web/bundles.js: a
+// windowed run's bundle arrows dim and open with the segments they hold.)
 export function applyCursor(root, k, n) {
+  root.dataset.step = k;
   if (k >= n) {
     // The whole run: only what an earlier step marked changes (a diagram
     // just drawn has nothing marked: a redraw pays for no walk over it).
@@ -94,6 +97,9 @@ export function nextFrame() {
 const drawing = new WeakMap();
 export function drawSvg(box, svg, done = () => {}) {
   svg = hoistRules(svg);
+  // A box wired by bundles.js keeps its closed bundles' members out, and
+  // keeps a drawing the same as the one it has (null: nothing to put in).
+  if (box.prepareSvg && (svg = box.prepareSvg(svg)) == null) return Promise.resolve(done());
   let settle;
   const finished = new Promise((r) => (settle = r));
   const token = { settle };

@@ -113,3 +113,16 @@ export async function done({ ctx, problems }) {
   await ctx.close();
   assert.deepEqual(problems, [], "no console errors and no requests beyond 127.0.0.1");
 }
+
+// The segment numbers a diagram under `locator` draws, each as its own
+// arrow or in a bundle arrow's range (a windowed run's closed bundle keeps
+// its members out of the DOM until it opens: web/bundles.js), sorted; for
+// comparison with 0..n-1 of the CLI's trace.
+export const drawnSegments = (locator) =>
+  locator.evaluate((el) => {
+    const ids = new Set();
+    for (const g of el.querySelectorAll("[data-packet]")) ids.add(Number(g.dataset.packet));
+    for (const b of el.querySelectorAll(".bundle")) for (let i = Number(b.dataset.first); i <= Number(b.dataset.last); i++) ids.add(i);
+    return [...ids].sort((a, b) => a - b);
+  });
+export const upTo = (n) => Array.from({ length: n }, (_, i) => i);
