@@ -141,6 +141,39 @@ function fillSteps() {
   }
 }
 
+// A section's controls (its parameter fields, downloads, table, Linux
+// captures and embed snippet) are built when the section comes within two
+// viewports of the screen, not all at load. Chromium's autofill reads a
+// page's form fields about 100 ms after they change, and for each field in
+// a section it is skipping (content-visibility: auto) it lays that section
+// out to see whether the field can be seen: with every section's fields
+// built at load, that was one task of 105-130 ms of CPU (166-363 ms at load
+// 5, trace: autofill_agent.cc ExtractFormsAndNotifyPasswordAutofillAgent)
+// just after the page became interactive. Resolves once the sections near
+// the screen at the first look have theirs.
+function watchControls(ids) {
+  return new Promise((resolve) => {
+    const near = new IntersectionObserver(
+      (entries) => {
+        const t0 = performance.now();
+        for (const e of entries) {
+          if (!e.isIntersecting) continue;
+          near.unobserve(e.target);
+          const live = state.live.get(e.target.id);
+          // (A windowed section not yet loaded gets its controls with its
+          // catalogue, loadLater.)
+          if (live && !live.controls) buildControls(e.target.id);
+        }
+        performance.measure("slice", { start: t0, end: performance.now() });
+        resolve();
+      },
+      { rootMargin: "200% 0px" },
+    );
+    for (const id of ids) near.observe(document.getElementById(id));
+    if (!ids.length) resolve();
+  });
+}
+
 function watchSteps() {
   const sections = document.querySelectorAll("section.scenario[data-scenario]");
   if (!sections.length) return;
@@ -1218,11 +1251,10 @@ async function start() {
   await Promise.all([...state.drawing]);
   performance.mark("diagrams-drawn");
   window.addEventListener("hashchange", () => applyHash(false));
-  // The controls, in the tasks after the diagrams.
+  // The controls of the sections near the screen, in the task after the
+  // diagrams; the others' as they come near.
   await nextTask();
-  await inSlices(order, (id) => {
-    if (!state.live.get(id).controls) buildControls(id);
-  });
+  await watchControls(ids);
   performance.mark("controls-ready");
   document.documentElement.dataset.ready = "1";
   // Watched only now that the first screen and the contents have their

@@ -107,6 +107,16 @@ export async function ready(page) {
   await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 15000 });
 }
 
+// The section `id` of `page`, scrolled to as a reader would, once its
+// controls (parameters, downloads, table, embed) are built: the page builds
+// them as a section comes near the screen (app.js, watchControls).
+export async function nearSection(page, id) {
+  const sec = page.locator(`section#${id}`);
+  await sec.scrollIntoViewIfNeeded();
+  await sec.locator(".controls fieldset.params").waitFor({ state: "attached", timeout: 10000 });
+  return sec;
+}
+
 // Closes the page's context; the page must have had no console error and
 // made no request beyond 127.0.0.1.
 export async function done({ ctx, problems }) {

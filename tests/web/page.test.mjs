@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { root, cli, base, browser, useSite, open, ready, done, drawnSegments, upTo } from "./harness.mjs";
+import { root, cli, base, browser, useSite, open, ready, done, drawnSegments, upTo, nearSection } from "./harness.mjs";
 
 const artifacts = path.join(root, "tests/web/artifacts");
 // A parent page for the embed: it records the heights the iframe reports.
@@ -166,11 +166,26 @@ test("every scenario is drawn with one element per simulated segment (a windowed
   await done(s);
 });
 
+test("a section's fields are built as it comes near, not all at load", async () => {
+  // (Chromium's autofill lays out every skipped section that holds a form
+  // field, some 100 ms after the fields change: app.js, watchControls.)
+  const s = await open("/index.html", { viewport: { width: 1440, height: 900 } });
+  await ready(s.page);
+  const fields = (id) => s.page.locator(`section#${id} .controls input`).count();
+  assert.ok((await fields("process-crash")) > 0, "the first section, near the screen, has its fields");
+  assert.equal(await fields("partition-heals"), 0, "a section far below has none yet");
+  const built = await s.page.evaluate(() => [...document.querySelectorAll("section.scenario")].filter((x) => x.querySelector(".controls fieldset")).length);
+  assert.ok(built <= 3, `${built} sections have their fields at load`);
+  const sec = await nearSection(s.page, "partition-heals");
+  assert.ok((await sec.locator(".controls input").count()) > 0, "and it has them once the reader comes near");
+  await done(s);
+});
+
 test("changing tcp_keepalive_probes redraws the diagram and the permalink", async () => {
   const s = await open("/index.html");
   await ready(s.page);
   await drawWindowed(s.page);
-  const sec = s.page.locator("section#keepalive-peer-dead");
+  const sec = await nearSection(s.page, "keepalive-peer-dead");
   assert.equal(await sec.locator('[data-why="keepalive_probe"]').count(), 9);
   await sec.locator('input[name="tcp_keepalive_probes"]').fill("3");
   await s.page.waitForFunction(() => document.querySelectorAll('#keepalive-peer-dead [data-why="keepalive_probe"]').length === 3);
@@ -185,7 +200,7 @@ test("changing tcp_keepalive_probes redraws the diagram and the permalink", asyn
 test("an out-of-range value is refused beside its input, without an exception", async () => {
   const s = await open("/index.html");
   await ready(s.page);
-  const sec = s.page.locator("section#keepalive-peer-dead");
+  const sec = await nearSection(s.page, "keepalive-peer-dead");
   const input = sec.locator('input[name="tcp_keepalive_probes"]');
   await input.fill("500");
   await s.page.waitForFunction(() => document.querySelector('#keepalive-peer-dead input[name="tcp_keepalive_probes"]').getAttribute("aria-invalid") === "true");
@@ -266,7 +281,7 @@ test("language and theme switch", async () => {
   // the reader's language.
   const en = JSON.parse(execFileSync(cli, ["catalog", "--lang", "en"], { encoding: "utf8" })).scenarios;
   const ka = en.find((x) => x.id === "keepalive-peer-dead");
-  const sec = s.page.locator("section#keepalive-peer-dead");
+  const sec = await nearSection(s.page, "keepalive-peer-dead");
   assert.equal(await sec.locator("h2 .title").innerHTML(), ka.title);
   assert.equal(await sec.locator("ol.steps li").count(), ka.steps.length);
   assert.equal(await sec.locator("ol.steps li").first().innerHTML(), ka.steps[0]);
@@ -388,7 +403,7 @@ test("every section opens with its headline, which follows the parameters", asyn
     const h = await s.page.locator(`section#${id} .headline`).textContent();
     assert.ok(h.trim().length > 5, `${id} has a headline`);
   }
-  const sec = s.page.locator("section#host-crash-data-no-reboot");
+  const sec = await nearSection(s.page, "host-crash-data-no-reboot");
   const want = cliHeadline("host-crash-data-no-reboot", "zh");
   assert.match(want, /^服务端的 recv\(\) 在写入后 15 分 \d+ 秒返回 ETIMEDOUT。$/);
   assert.equal(await sec.locator(".headline").textContent(), want);
@@ -569,7 +584,7 @@ test("the scenarios' steps: not in the first load, from the catalogue when near,
 test("the embed snippet a blog pastes sizes its own iframe, and only from a number its iframe sends", async () => {
   const s = await open("/index.html");
   await ready(s.page);
-  const sec = s.page.locator("section#kill-from-outside");
+  const sec = await nearSection(s.page, "kill-from-outside");
   await sec.locator("details.embed summary").click();
   // (Written when opened, by web/share.js fetched then.)
   await s.page.waitForFunction(() => document.querySelector("#kill-from-outside details.embed textarea").value !== "");
@@ -599,7 +614,7 @@ test("each section offers the script that reproduces its current run on Linux, t
   const s = await open("/index.html");
   await ready(s.page);
   const id = "keepalive-peer-dead";
-  const sec = s.page.locator(`section#${id}`);
+  const sec = await nearSection(s.page, id);
   await sec.locator('input[name="tcp_keepalive_probes"]').fill("3");
   await s.page.waitForFunction(() => document.querySelectorAll('#keepalive-peer-dead [data-why="keepalive_probe"]').length === 3);
   const [dl] = await Promise.all([s.page.waitForEvent("download"), sec.locator("button.dl-sh").click()]);

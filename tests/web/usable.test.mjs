@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { execFileSync } from "node:child_process";
-import { cli, browser, base, useSite, open, ready, done } from "./harness.mjs";
+import { cli, browser, base, useSite, open, ready, done, nearSection } from "./harness.mjs";
 
 const DESKTOP = { viewport: { width: 1440, height: 900 } };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 };
@@ -38,7 +38,7 @@ const CJK = /[\u3400-\u9fff]/;
 for (const [size, opts] of SIZES) {
   test(`${size}: editing tcp_retries2 keeps the field where it was, and the answer beside it follows`, async () => {
     const s = await open("/index.html", opts, { ready: true });
-    const sec = s.page.locator("section#host-crash-data-no-reboot");
+    const sec = await nearSection(s.page, "host-crash-data-no-reboot");
     const input = sec.locator('input[name="tcp_retries2"]');
     await input.scrollIntoViewIfNeeded();
     await input.evaluate((el) => el.scrollIntoView({ block: "center" }));
@@ -106,7 +106,7 @@ test("the embed reports its content's height both ways, and fits a light page un
 
 test("the snippet embeds the diagram on screen: scenario, changed parameters, language, theme", async () => {
   const s = await open("/index.html", { ...DESKTOP, colorScheme: "light" }, { ready: true });
-  const sec = s.page.locator("section#host-crash-data-no-reboot");
+  const sec = await nearSection(s.page, "host-crash-data-no-reboot");
   await sec.locator('input[name="tcp_retries2"]').fill("6");
   await sec.locator('input[name="tcp_rto_min"]').fill("300");
   const n = cliPackets("host-crash-data-no-reboot", ["tcp_retries2=6", "tcp_rto_min=300"]);
