@@ -525,7 +525,11 @@ pub fn cap_text(note: &tcpsim::scenarios::CapNote, lang: Lang) -> String {
     let changed: Vec<String> = note
         .changed
         .iter()
-        .map(|(s, v)| format!("{} = {v}{}", s.name, unit_text(s.unit, lang)))
+        .map(|(s, v)| match (s.unit, *v, lang) {
+            // One byte, not "1 bytes" (read_bytes = 1).
+            ("bytes", 1, Lang::En) => format!("{} = 1 byte", s.name),
+            _ => format!("{} = {v}{}", s.name, unit_text(s.unit, lang)),
+        })
         .collect();
     let at = trim_num(note.at);
     let n = note.segments;
