@@ -1174,7 +1174,10 @@ def recordings():
         # after closing, 2 ms before the persist timer's first probe, so a reader or softirq
         # a few ms late draws a probe. At load 6 (two helpers building) 3 of 4 live runs
         # differed: a probe and its answer (2), another skb phase (1). The committed
-        # recording, three runs alike on a quiet machine, is compared in every test run.
+        # recording, three runs alike on a quiet machine, is compared in every test run; it
+        # is kept for what peer-hung-reader-resume does not show: a reader from connect(),
+        # 4,096-byte reads, reopenings 5 or 6 reads apart (a segment with two page
+        # fragments). The steady reader in the live suite is peer-hung-reader-resume.
         dict(name="peer-hung-reader", scenario="peer-hung", fast=False,
              params=dict(PH, write_bytes=200000, read_bytes=4096, read_every_ms=50, observe_s=4),
              server=PHS, client=dict(PHC, read_bytes=4096, read_every_ms=50), client_reads=True,
@@ -1183,23 +1186,25 @@ def recordings():
                                        "reads at a steady rate: recv(4096), then 50 ms of work, from connect()")
              .replace("1,000,000", "200,000")),
         # The steady reader in the live suite: the process stalls, then reads recv(8192)
-        # every 75 ms from t0 + 2 s (109,227 B/s), while the server writes 200,000 bytes
+        # every 70 ms from t0 + 2 s (117,029 B/s), while the server writes 200,000 bytes
         # from t0 + 1 s. Chosen with the simulator (tests/kernel/reader_margins.py) so that
-        # no race edge lies near: every reopening comes 115 ms or more before the persist
-        # timer's probe would (peer-hung-reader above: 2 ms), and no recv() lies within
-        # 21 ms of a data segment's arrival or a delayed ACK that the recv() did not cause
-        # itself (the ~42 ms of the delayed ACK bound that: half of it is the most there
-        # is). The reader starts at an absolute time after the first flight has long
-        # arrived, on the client's clock (t0 + resume_at), so its first recv() finds a
-        # full buffer, not whatever part of the first flight had arrived when it woke; and
-        # its calls keep to a grid (role_client), so it does not drift.
+        # no race edge lies near: every reopening comes 125 ms or more before the persist
+        # timer's probe would (peer-hung-reader above: 2 ms); no recv() lies within 20 ms
+        # of a data segment's arrival or a delayed ACK that the recv() did not cause itself
+        # (the ~42 ms of the delayed ACK bound that: half of it is the most there is); and
+        # no tail loss probe within 20 ms of a delayed ACK (at 75 ms they fall in one
+        # jiffy, and `tcpsim reproduce` once saw the probe first and its duplicate ACK).
+        # The reader starts at an absolute time after the first flight has long arrived,
+        # on the client's clock (t0 + resume_at), so its first recv() finds a full buffer,
+        # not whatever part of the first flight had arrived when it woke; and its calls
+        # keep to a grid (role_client), so it does not drift.
         dict(name="peer-hung-reader-resume", scenario="peer-hung", fast=True,
-             params=dict(PH, write_bytes=200000, resume_at=2, read_bytes=8192, read_every_ms=75, observe_s=3),
-             server=PHS, client=dict(PHC, resume_at=2, read_bytes=8192, read_every_ms=75), client_reads=False,
+             params=dict(PH, write_bytes=200000, resume_at=2, read_bytes=8192, read_every_ms=70, observe_s=3),
+             server=PHS, client=dict(PHC, resume_at=2, read_bytes=8192, read_every_ms=70), client_reads=False,
              steps=[(1, "send", 0, 200000)], end=5,
              fault_method=hung.replace("never reads (it sleeps after connect())",
                                        "reads nothing until t0 + 2 s, then at a steady rate: recv(8192), then "
-                                       "75 ms of work (the next call 75 ms after the one before)")
+                                       "70 ms of work (the next call 70 ms after the one before)")
              .replace("1,000,000", "200,000")),
         dict(name="peer-hung-user-timeout", scenario="peer-hung", fast=True,
              params=dict(PH, tcp_user_timeout=5000, observe_s=2), server=dict(PHS, user_timeout=5000),
