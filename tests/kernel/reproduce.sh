@@ -7,7 +7,8 @@
 # --format json`), in order, connection by connection, as seen from the
 # interface the script captured on. The wire ambiguities the analyser's own
 # tests allow are allowed here too: a listener's RST reads as a closed port's
-# (rst_listener as rst_no_socket). One line per scenario; ends with
+# (rst_listener as rst_no_socket). One line per case (a scenario's second case is
+# NAME#2); ends with
 # "reproduce: N passed, M failed". Not root or no namespaces: SKIP, and
 # "reproduce: 0 passed, 0 failed".
 #
