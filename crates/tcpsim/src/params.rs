@@ -244,6 +244,16 @@ impl Params {
         // read_bytes is the size of the client's recv(); the client reads
         // only as a steady reader (read_every_ms) or from resume_at. Without
         // either it never calls recv(), and read_bytes would change nothing.
+        // Only peer-hung takes them, a windowed scenario: the page's
+        // first-load wasm (built without `windowed`) leaves the check out.
+        #[cfg(feature = "windowed")]
+        self.validate_reader()?;
+        Ok(())
+    }
+
+    /// See [`Params::validate`]: read_bytes needs a reader.
+    #[cfg(feature = "windowed")]
+    fn validate_reader(&self) -> Result<(), ParamError> {
         let (rb, every, resume) = (Param::ReadBytes, Param::ReadEveryMs, Param::ResumeAt);
         let set = |p: Param| self.accepts(p) && self.get(p) > 0;
         if set(rb) && !set(every) && !set(resume) {
@@ -376,6 +386,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "windowed")]
     fn read_bytes_without_a_reader_is_refused_with_what_would_make_it_read() {
         let mut p = Params::new(
             &[Param::ResumeAt, Param::ReadBytes, Param::ReadEveryMs],
