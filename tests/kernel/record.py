@@ -275,16 +275,25 @@ def role_client(cfg):
     if sid is not None:
         emit({"step": {"id": sid, "t": t}})
     # A reader at a steady rate: recv(read_bytes), then it works on what it read for
-    # read_every_ms before the next call (peer-hung's read_bytes, read_every_ms).
+    # read_every_ms before the next call (peer-hung's read_bytes, read_every_ms), from
+    # connect() or, with resume_at, from t0 + resume_at.
     every = cfg.get("read_every_ms")
-    if not every and not cfg.get("reads", True):
-        if not cfg.get("resume_at"):
+    if not cfg.get("reads", True) or cfg.get("resume_at"):
+        if not every and not cfg.get("resume_at"):
             time.sleep(3600)
         # A reader that stopped (a GC pause, SIGSTOP) and reads again at t0 + resume_at,
         # the client's own clock from just before its connect() (the recording's t0).
-        wait_until(t + cfg["resume_at"])
+        if cfg.get("resume_at"):
+            wait_until(t + cfg["resume_at"])
     size = (cfg.get("read_bytes") or 65536) if every else 65536
+    # The steady reader's calls keep to a grid: the next one every ms after the one before
+    # was made, not after a sleep that starts when it returned (a Python loop's sleep
+    # overshoots, and a reader that drifts a millisecond a read is 30 ms late after 30).
+    # A recv() that had to wait for data restarts the grid when it returns, as the
+    # simulator's reader does.
+    due = time.time()
     while True:
+        waits = every and not select.select([s], [], [], 0)[0]
         try:
             d = s.recv(size)
         except OSError as e:
@@ -294,7 +303,8 @@ def role_client(cfg):
         if not d:
             break
         if every:
-            time.sleep(every / 1000)
+            due = (time.time() if waits else due) + every / 1000
+            wait_until(due)
     time.sleep(3600)
 
 
@@ -1164,13 +1174,37 @@ def recordings():
         # after closing, 2 ms before the persist timer's first probe, so a reader or softirq
         # a few ms late draws a probe. At load 6 (two helpers building) 3 of 4 live runs
         # differed: a probe and its answer (2), another skb phase (1). The committed
-        # recording, three runs alike on a quiet machine, is compared in every test run.
+        # recording, three runs alike on a quiet machine, is compared in every test run; it
+        # is kept for what peer-hung-reader-resume does not show: a reader from connect(),
+        # 4,096-byte reads, reopenings 5 or 6 reads apart (a segment with two page
+        # fragments). The steady reader in the live suite is peer-hung-reader-resume.
         dict(name="peer-hung-reader", scenario="peer-hung", fast=False,
              params=dict(PH, write_bytes=200000, read_bytes=4096, read_every_ms=50, observe_s=4),
              server=PHS, client=dict(PHC, read_bytes=4096, read_every_ms=50), client_reads=True,
              steps=[(1, "send", 0, 200000)], end=5,
              fault_method=hung.replace("never reads (it sleeps after connect())",
                                        "reads at a steady rate: recv(4096), then 50 ms of work, from connect()")
+             .replace("1,000,000", "200,000")),
+        # The steady reader in the live suite: the process stalls, then reads recv(8192)
+        # every 70 ms from t0 + 2 s (117,029 B/s), while the server writes 200,000 bytes
+        # from t0 + 1 s. Chosen with the simulator (tests/kernel/reader_margins.py) so that
+        # no race edge lies near: every reopening comes 125 ms or more before the persist
+        # timer's probe would (peer-hung-reader above: 2 ms); no recv() lies within 20 ms
+        # of a data segment's arrival or a delayed ACK that the recv() did not cause itself
+        # (the ~42 ms of the delayed ACK bound that: half of it is the most there is); and
+        # no tail loss probe within 20 ms of a delayed ACK (at 75 ms they fall in one
+        # jiffy, and `tcpsim reproduce` once saw the probe first and its duplicate ACK).
+        # The reader starts at an absolute time after the first flight has long arrived,
+        # on the client's clock (t0 + resume_at), so its first recv() finds a full buffer,
+        # not whatever part of the first flight had arrived when it woke; and its calls
+        # keep to a grid (role_client), so it does not drift.
+        dict(name="peer-hung-reader-resume", scenario="peer-hung", fast=True,
+             params=dict(PH, write_bytes=200000, resume_at=2, read_bytes=8192, read_every_ms=70, observe_s=3),
+             server=PHS, client=dict(PHC, resume_at=2, read_bytes=8192, read_every_ms=70), client_reads=False,
+             steps=[(1, "send", 0, 200000)], end=5,
+             fault_method=hung.replace("never reads (it sleeps after connect())",
+                                       "reads nothing until t0 + 2 s, then at a steady rate: recv(8192), then "
+                                       "70 ms of work (the next call 70 ms after the one before)")
              .replace("1,000,000", "200,000")),
         dict(name="peer-hung-user-timeout", scenario="peer-hung", fast=True,
              params=dict(PH, tcp_user_timeout=5000, observe_s=2), server=dict(PHS, user_timeout=5000),

@@ -7,7 +7,8 @@
 # --format json`), in order, connection by connection, as seen from the
 # interface the script captured on. The wire ambiguities the analyser's own
 # tests allow are allowed here too: a listener's RST reads as a closed port's
-# (rst_listener as rst_no_socket). One line per scenario; ends with
+# (rst_listener as rst_no_socket). One line per case (a scenario's second case is
+# NAME#2); ends with
 # "reproduce: N passed, M failed". Not root or no namespaces: SKIP, and
 # "reproduce: 0 passed, 0 failed".
 #
@@ -84,19 +85,27 @@ cases=(
   "partition-heals partition_at=1 partition_s=3 send_at=1 observe_s=2"
   "peer-hung so_sndbuf=16384 so_rcvbuf=16384 write_bytes=100000 resume_at=6 observe_s=2"
   "host-crash-bulk crash_at=1 send_at=1 so_sndbuf=16384 tcp_user_timeout=5000 observe_s=2"
-  # Not the steady reader (read_every_ms=50): its window reopens a few ms before the
-  # persist timer's first probe, and in one run here the script's reader was later
-  # and a probe went out; its reasons in order are a race (tests/kernel/OBSERVED.md).
+  # The steady reader as peer-hung-reader-resume records it: from t0 + 2 s, recv(8192)
+  # every 70 ms, every race edge far away (tests/kernel/reader_margins.py; at 75 ms a
+  # tail loss probe and a delayed ACK share a jiffy, and one run here drew a dup_ack). Not the
+  # one from connect() every 50 ms (peer-hung-reader): its window reopens 2 ms before
+  # the persist timer's first probe, and in one run here a probe went out.
+  "peer-hung so_sndbuf=16384 so_rcvbuf=16384 write_bytes=200000 resume_at=2 read_bytes=8192 read_every_ms=70 observe_s=3"
 )
 
 passed=0
 failed=0
 [ "${REPRODUCE_ONLY:-}" = signals ] && cases=()
+declare -A seen=()
 for c in "${cases[@]}"; do
   read -r id rest <<<"$c"
   sets=(--set rtt_ms=1)
   for kv in $rest; do sets+=(--set "$kv"); done
-  dir="$out/$id"
+  # A scenario's second case is named NAME#2 (its own directory, its own line).
+  seen[$id]=$((${seen[$id]:-0} + 1))
+  name=$id
+  [ "${seen[$id]}" -gt 1 ] && name="$id#${seen[$id]}"
+  dir="$out/$name"
   mkdir -p "$dir"
   verdict=""
   if ! "$cli" reproduce "$id" "${sets[@]}" -o "$dir/run.sh" 2>"$dir/err"; then
@@ -152,6 +161,26 @@ problems = []
 # Compared: every other reason in order (the handshake, each zero-window
 # probe and its answer, the window updates when the reader resumes or reads).
 timing = {"data", "ack", "delayed_ack", "tail_loss_probe"} if scenario == "peer-hung" else set()
+# And for the steady reader, the duplicate ACK that answers a tail loss probe:
+# after each window reopening both the sender's loss probe and the receiver's
+# delayed ACK wait about 40 ms (the PTO is 2 x srtt + 2 jiffies, and srtt takes
+# in the delayed ACKs), and when Linux's receiver has ACKed the flight in
+# batches (its reader held the socket lock: the backlog, not modelled) they
+# can fall in one jiffy; the probe first draws a second ACK of the same
+# number, read as dup_ack (seen in 2 of 12 runs here, 75 and 70 ms;
+# tests/kernel/OBSERVED.md). The answer to a zero-window probe (the last
+# probe before it) stays compared.
+def drop_tlp_answers(whys):
+    out, last_probe = [], None
+    for w in whys:
+        if w in ("tail_loss_probe", "zero_window_probe"):
+            last_probe = w
+        if not (w == "dup_ack" and last_probe == "tail_loss_probe"):
+            out.append(w)
+    return out
+if scenario == "peer-hung" and sim["params"].get("read_every_ms", 0) > 0:
+    want = {k: drop_tlp_answers(v) for k, v in want.items()}
+    got = {k: drop_tlp_answers(v) for k, v in got.items()}
 want = {k: [w for w in v if w not in timing] for k, v in want.items()}
 got = {k: [w for w in v if w not in timing] for k, v in got.items()}
 for port in sorted(set(want) | set(got)):
@@ -164,7 +193,7 @@ print("ok (%d segments in %d connection%s)" % (n, len(want), "" if len(want) == 
 PY
     ) || verdict="FAILED (the comparison crashed)"
   fi
-  echo "reproduce: $id: $verdict"
+  echo "reproduce: $name: $verdict"
   if [ "${verdict%% *}" = ok ]; then
     passed=$((passed + 1))
   else

@@ -66,6 +66,7 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ("peer-hung-resume", &["open"]),
     // A reader at a steady rate: the transfer crawls to its end, open.
     ("peer-hung-reader", &["open"]),
+    ("peer-hung-reader-resume", &["open"]),
     ("peer-hung-user-timeout", &["open"]),
     ("preset-go-idle", &["keepalive_gave_up"]),
     ("preset-grpc-data", &["unanswered"]),

@@ -164,6 +164,41 @@ fn out_of_range_gives_the_range() {
 }
 
 #[test]
+fn read_bytes_without_a_reader_is_refused() {
+    // The client reads only as a steady reader (read_every_ms) or from
+    // resume_at: read_bytes alone would change nothing, silently.
+    let why = [
+        "'read_bytes' = 1",
+        "never reads",
+        "'read_every_ms'",
+        "'resume_at'",
+    ];
+    for cmd in [
+        &["run", "peer-hung"][..],
+        &["ss", "peer-hung", "--at", "2"][..],
+        &["reproduce", "peer-hung"][..],
+    ] {
+        let mut args = cmd.to_vec();
+        args.extend(["--set", "read_bytes=1"]);
+        bad(&args, &why);
+    }
+    // With a reader it runs, and a run that stops at its cap names the
+    // value as "1 byte".
+    let o = tcpsim(&[
+        "run",
+        "peer-hung",
+        "--set",
+        "read_bytes=1",
+        "--set",
+        "read_every_ms=5",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("read_bytes = 1 byte,"), "{err}");
+    assert!(!err.contains("1 bytes"), "{err}");
+}
+
+#[test]
 fn malformed_values() {
     bad(
         &[

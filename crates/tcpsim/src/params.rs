@@ -241,6 +241,31 @@ impl Params {
                 ),
             });
         }
+        // read_bytes is the size of the client's recv(); the client reads
+        // only as a steady reader (read_every_ms) or from resume_at. Without
+        // either it never calls recv(), and read_bytes would change nothing.
+        // Only peer-hung takes them, a windowed scenario: the page's
+        // first-load wasm (built without `windowed`) leaves the check out.
+        #[cfg(feature = "windowed")]
+        self.validate_reader()?;
+        Ok(())
+    }
+
+    /// See [`Params::validate`]: read_bytes needs a reader.
+    #[cfg(feature = "windowed")]
+    fn validate_reader(&self) -> Result<(), ParamError> {
+        let (rb, every, resume) = (Param::ReadBytes, Param::ReadEveryMs, Param::ResumeAt);
+        let set = |p: Param| self.accepts(p) && self.get(p) > 0;
+        if set(rb) && !set(every) && !set(resume) {
+            return Err(ParamError::Conflict {
+                message: format!(
+                    "parameter 'read_bytes' = {} sets the size of the client's recv(), but the client never reads: \
+                     'read_every_ms' and 'resume_at' are both 0; set 'read_every_ms' (a reader at a steady rate) \
+                     or 'resume_at' (when the client reads again), or leave 'read_bytes' at 0",
+                    self.get(rb)
+                ),
+            });
+        }
         Ok(())
     }
 
@@ -358,6 +383,38 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("tcp_rto_min"));
+    }
+
+    #[test]
+    #[cfg(feature = "windowed")]
+    fn read_bytes_without_a_reader_is_refused_with_what_would_make_it_read() {
+        let mut p = Params::new(
+            &[Param::ResumeAt, Param::ReadBytes, Param::ReadEveryMs],
+            &[],
+        );
+        assert!(p.validate().is_ok());
+        p.set("read_bytes", 1).unwrap();
+        let e = p.validate().unwrap_err();
+        assert!(matches!(e, ParamError::Conflict { .. }), "{e:?}");
+        let e = e.to_string();
+        for word in [
+            "'read_bytes' = 1",
+            "never reads",
+            "'read_every_ms'",
+            "'resume_at'",
+        ] {
+            assert!(e.contains(word), "{word}: {e}");
+        }
+        // Either reader makes it mean something.
+        p.set("read_every_ms", 50).unwrap();
+        assert!(p.validate().is_ok());
+        p.set("read_every_ms", 0).unwrap();
+        p.set("resume_at", 6).unwrap();
+        assert!(p.validate().is_ok());
+        // A reader without read_bytes (0: all that is there) is fine.
+        p.set("read_bytes", 0).unwrap();
+        p.set("resume_at", 0).unwrap();
+        assert!(p.validate().is_ok());
     }
 
     #[test]

@@ -524,6 +524,9 @@ fn plan_json(plan: &Plan, p: &Params) -> String {
                 ", \"read_bytes\": {}, \"read_every_ms\": {}",
                 plan.client_read_bytes, plan.client_read_every_ms
             );
+        } else if plan.client_read_bytes > 0 {
+            // A reader that resumes in a loop, recv(read_bytes) at a time.
+            let _ = write!(o, ", \"read_bytes\": {}", plan.client_read_bytes);
         }
     }
     o.push_str("},\n");

@@ -131,14 +131,36 @@ pub const TCP_RMEM_MAX: u32 = 6 * 1024 * 1024;
 /// the queue's tail skb costs only its page fragments (`skb_try_coalesce`:
 /// delta = truesize - SKB_TRUESIZE(skb_end_offset)), `RCV_COALESCED_TRUESIZE`.
 /// The first segment's truesize also sets the scaling ratio
-/// (`tcp_measure_rcv_mss`: len * 256 / truesize). Neither figure is on the
-/// wire; both are fitted to the peer-hung recordings on Linux 6.18 over
-/// veth with the offloads off (tests/kernel/fixtures/peer-hung*.json):
-/// every window those receivers offered (18,824, 17,376, 17,376, 15,928,
-/// 14,480, 5,792, 1,448, 0, and 18,824 after the resume) comes out exactly
-/// for a head truesize in 2,220..=2,288 and a coalesced one in
-/// 1,484..=1,542 (`tests/kernel/OBSERVED.md`); these are the middles.
-pub const RCV_HEAD_TRUESIZE: u32 = 2256;
+/// (`tcp_measure_rcv_mss`: len * 256 / truesize: 162 here). Neither figure
+/// is on the wire.
+///
+/// `RCV_HEAD_TRUESIZE` is derived, for the recording kernel (Linux
+/// 6.18.44-fc, x86_64, its /proc/config.gz and /sys/kernel/slab): the
+/// sender's TCP builds one large skb (software GSO is always on for TCP,
+/// `sk_setup_caps`), and with GSO off on the veth `skb_segment` cuts it into
+/// one skb a segment, each with a new head of `hsize + doffset + headroom`
+/// = 0 + 66 (Ethernet, IP, TCP with timestamps) + 126 (the rest of
+/// `MAX_TCP_HEADER`, 192 = L1_CACHE_ALIGN(128 + MAX_HEADER 32): no WLAN, no
+/// tunnels) = 192 bytes. `SKB_HEAD_ALIGN(192)` = 192 + 320 (skb_shared_info
+/// with 17 frags) = 512 fits the small-head cache (`kmalloc_reserve`:
+/// SKB_SMALL_HEAD_CACHE_SIZE, 576 as 512 is a power of two; the slab
+/// `skbuff_small_head` has 576-byte objects), so the head's truesize is
+/// SKB_TRUESIZE(576 - 320 = 256) = 256 + 256 (sk_buff, 224 bytes, aligned
+/// to 64) + 320 = 832, and `skb_segment` adds the 1,448 bytes of page
+/// fragments (`nskb->truesize += nskb->data_len`): 2,280. The bridge and
+/// the veth pass clones, which keep it.
+///
+/// `RCV_COALESCED_TRUESIZE` is fitted: the same source gives 2,280 - 832
+/// = 1,448 (the payload only), and with that every recording but
+/// `peer-hung-reader` still compares; that one (a reader from connect(),
+/// whose first flight the simulator delivers at one instant where Linux
+/// interleaves it with the quick ACKs) needs 1,484..=1,542. What would add
+/// 36 to 94 bytes a coalesced segment on Linux was not found
+/// (`tests/kernel/OBSERVED.md`); this is that range's middle. Every window
+/// of the peer-hung recordings (18,824, 17,376, 17,376, 15,928, 14,480,
+/// 5,792, 1,448, 0, 18,824 after the resume, and the readers' reopenings)
+/// comes out exactly with these two.
+pub const RCV_HEAD_TRUESIZE: u32 = 2280;
 /// See [`RCV_HEAD_TRUESIZE`].
 pub const RCV_COALESCED_TRUESIZE: u32 = 1512;
 /// Linux `MAX_SKB_FRAGS` (17): `skb_try_coalesce` adds a segment to the

@@ -1440,7 +1440,12 @@ fn compare_windowed(
             ));
         }
     }
-    if params.get(tcpsim::Param::ResumeAt) > 0 {
+    // A reader that resumes all at once (a read loop): its window update and
+    // the flight it lets out. A steady reader that starts at resume_at
+    // (read_every_ms too) is compared by `compare_reader` above instead: its
+    // first recv() takes read_bytes, not the whole buffer, and the window
+    // reopens only when it has emptied an skb.
+    if params.get(tcpsim::Param::ResumeAt) > 0 && !reader {
         compare_resume(
             name,
             fx,

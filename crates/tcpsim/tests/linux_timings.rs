@@ -662,18 +662,18 @@ fn a_window_in_flight_gives_up_when_one_segment_would() {
 fn a_reader_that_resumes_sends_one_window_update_and_the_probes_stop() {
     let t = trace("peer-hung", &[("resume_at", 6), ("write_bytes", 100_000)]);
     // SO_RCVBUF 8192 (the scenario's default): sk_rcvbuf 16,384. The first
-    // segment costs RCV_HEAD_TRUESIZE (2,256) and sets the scaling ratio
-    // to 1448 x 256 / 2256 = 164; each next one costs 1,512 (coalesced).
-    // After 9 segments 16,384 - 14,352 = 2,032 bytes of buffer are free,
-    // 1,301 as window: below one MSS, so the window closes at byte
+    // segment costs RCV_HEAD_TRUESIZE (2,280) and sets the scaling ratio
+    // to 1448 x 256 / 2280 = 162; each next one costs 1,512 (coalesced).
+    // After 9 segments 16,384 - 14,376 = 2,008 bytes of buffer are free,
+    // 1,270 as window: below one MSS, so the window closes at byte
     // 1 + 9 x 1448 (`__tcp_select_window`).
     let mss = tcpsim::tcb::MSS;
     let segs = 9;
     let edge = 1 + segs * mss;
     // rcv_ssthresh: the SYN's 7,300 (5 x 1,460), grown once by the room
-    // the first segment left, (16,384 - 2,256) x 164 / 256 - 7,300 = 1,751,
-    // to 9,051; the update offers it rounded down to the MSS.
-    let ssthresh_window = 9051 / mss * mss;
+    // the first segment left, (16,384 - 2,280) x 162 / 256 - 7,300 = 1,625,
+    // to 8,925; the update offers it rounded down to the MSS.
+    let ssthresh_window = 8925 / mss * mss;
     assert_eq!(ssthresh_window, 8688);
     let updates: Vec<_> = t
         .packets

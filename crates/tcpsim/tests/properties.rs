@@ -33,6 +33,11 @@ fn params_for(idx: usize, picks: &[u64]) -> tcpsim::Params {
         let _ = p.set("tcp_rto_min", 200);
         let _ = p.set("tcp_rto_max", 120_000);
     }
+    if p.validate().is_err() {
+        // read_bytes without a reader (Params::validate refuses it).
+        let _ = p.set("read_bytes", 0);
+    }
+    assert!(p.validate().is_ok(), "{:?}", p.validate());
     p
 }
 

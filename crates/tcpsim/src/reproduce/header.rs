@@ -52,14 +52,15 @@ pub(super) fn about(plan: &Plan, p: &Params) -> (Vec<String>, Vec<String>) {
                 (true, _, _) => String::new(),
                 (false, 0, 0) => " and never reads, and the client's process never reads".to_string(),
                 (false, r, 0) => format!(
-                    " and never reads, and the client's process reads nothing until t0 + {r} s (resume_at), then reads in a loop"
+                    " and never reads, and the client's process reads nothing until t0 + {r} s (resume_at), then reads in a loop{}",
+                    match plan.client_read_bytes {
+                        0 => String::new(),
+                        b => format!(", {} per recv() (read_bytes)", recv_size(b)),
+                    }
                 ),
                 (false, r, e) => format!(
                     " and never reads, and the client's process reads {} per recv() and waits {e} ms after each (read_bytes, read_every_ms){}",
-                    match plan.client_read_bytes {
-                        0 => "up to 65536 bytes".to_string(),
-                        b => format!("up to {b} bytes"),
-                    },
+                    recv_size(plan.client_read_bytes),
                     if r > 0 { format!(", from t0 + {r} s (resume_at)") } else { ", from connect()".to_string() }
                 ),
             }
@@ -162,5 +163,15 @@ pub(super) fn push_comment(o: &mut String, lines: &[String]) {
         }
         o.push_str(&line);
         o.push('\n');
+    }
+}
+
+/// What one recv() of the client's reader asks for: `read_bytes`, or 65,536
+/// when it is 0 (the script's recv(65536)).
+fn recv_size(read_bytes: u64) -> String {
+    match read_bytes {
+        0 => "up to 65536 bytes".to_string(),
+        1 => "1 byte".to_string(),
+        b => format!("up to {b} bytes"),
     }
 }

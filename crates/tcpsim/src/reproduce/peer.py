@@ -262,7 +262,11 @@ def role_client(cfg):
         # A reader that stopped (a GC pause, SIGSTOP) reads again at t0 + resume_at.
         wait_until(t0 + cfg["resume_at"])
         cfg["reads"] = True
+    every = cfg.get("read_every_ms")
+    due = time.time()
     while cfg.get("reads", True):
+        # A recv() that finds nothing to read waits for data.
+        waits = every and not select.select([s], [], [], 0)[0]
         try:
             d = s.recv(cfg.get("read_bytes") or 65536)
         except OSError as e:
@@ -271,9 +275,13 @@ def role_client(cfg):
         app("client", "recv", len(d) if d else "EOF", cfg["port"], cfg["server_port"])
         if not d:
             break
-        if cfg.get("read_every_ms"):
-            # A reader at a steady rate works on what it read before its next recv().
-            time.sleep(cfg["read_every_ms"] / 1000)
+        if every:
+            # A reader at a steady rate works on what it read before its next recv(),
+            # which comes read_every_ms after the one before (after the return of one
+            # that waited for data), on a grid: a sleep that starts at each return
+            # would drift by its overshoot, a read at a time.
+            due = (time.time() if waits else due) + every / 1000
+            wait_until(due)
     time.sleep(1e6)
 
 

@@ -218,3 +218,36 @@ fn comments_stay_comments() {
     push_comment(&mut o, &["one\nrm -rf / two\r\tthree".to_string()]);
     assert!(o.lines().all(|l| l.starts_with('#')), "{o}");
 }
+
+#[test]
+fn the_readers_recv_size_reaches_the_script_and_its_header() {
+    let with = |sets: &[(&str, i64)]| {
+        let mut p = crate::defaults("peer-hung").unwrap();
+        for (k, v) in sets {
+            p.set(k, *v).unwrap();
+        }
+        // The header's comment lines joined again.
+        script("peer-hung", &p).unwrap().replace("\n#   ", " ")
+    };
+    // A steady reader: its recv() size and period, one byte said as one.
+    let s = with(&[("read_bytes", 1), ("read_every_ms", 5)]);
+    assert!(s.contains("\"read_bytes\": 1, \"read_every_ms\": 5"), "{s}");
+    assert!(s.contains("reads 1 byte per recv()"), "{s}");
+    assert!(!s.contains("1 bytes"), "{s}");
+    // A reader that resumes in a loop of recv(read_bytes): the script's
+    // reader gets the size too (it used to read 65,536 at a time).
+    let s = with(&[("read_bytes", 1000), ("resume_at", 6)]);
+    assert!(s.contains("\"resume_at\": 6, \"read_bytes\": 1000}"), "{s}");
+    assert!(
+        s.contains("up to 1000 bytes per recv() (read_bytes)"),
+        "{s}"
+    );
+    // Without read_bytes, nothing about its size.
+    let s = with(&[("resume_at", 6)]);
+    assert!(!s.contains("\"read_bytes\": "), "{s}");
+    // read_bytes without a reader is refused, here as in a run.
+    let mut p = crate::defaults("peer-hung").unwrap();
+    p.set("read_bytes", 1).unwrap();
+    let e = script("peer-hung", &p).unwrap_err().to_string();
+    assert!(e.contains("never reads"), "{e}");
+}
