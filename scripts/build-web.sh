@@ -90,7 +90,9 @@ if command -v esbuild >/dev/null; then
     --outfile=target/web-bundle/capture-worker.js
   cp target/web-bundle/capture-worker.js "$out/"
   rm -f "$out/capture.js" "$out/pkg/tcpsim_analyse_wasm.js" "$out/i18n.js" "$out/i18n-en.js" "$out/texts-zh.js" "$out/texts-windowed.js" "$out/bundles.js" "$out/texts-en.js" "$out/rules.js" "$out/diagram-css.js" "$out/article.js" "$out/steps-zh.js" "$out/explorer.js" "$out/explorer-code.js" "$out/explorer-data.js" "$out/explorer-presets.js" "$out/symptom.js" "$out/prerendered.js" "$out/common.js" "$out/messages.js" "$out/units.js" "$out/share.js" "$out/hero.js" "$out/pkg/tcpsim_wasm.js" "$out/pkg/tcpsim_tools.js"
-  esbuild "$out/style.css" --minify --charset=utf8 --log-level=warning --allow-overwrite --outfile="$out/style.css"
+  for css in style embed; do
+    esbuild "$out/$css.css" --minify --charset=utf8 --log-level=warning --allow-overwrite --outfile="$out/$css.css"
+  done
 else
   echo "build-web: esbuild from npm not found (run scripts/setup.sh); JS and CSS left as they are"
 fi
@@ -112,8 +114,14 @@ for page in ("index.html", "embed.html", "article.html", "steps.html"):
     # where white space is kept as written.
     if not re.search(r"<(pre|textarea)\b", html):
         html = re.sub(r"\n[ \t]+", "\n", html)
-    p.write_text(html.replace(link, "<style>" + css + "</style>"))
+    html = html.replace(link, "<style>" + css + "</style>")
+    # The embed's own rules (web/embed.css), in embed.html only.
+    own = '<link rel="stylesheet" href="embed.css">'
+    if own in html:
+        html = html.replace(own, "<style>" + (out / "embed.css").read_text() + "</style>")
+    p.write_text(html)
 (out / "style.css").unlink()
+(out / "embed.css").unlink()
 PY
 
 # The first screen's two diagrams, drawn now by the page's wasm (the same

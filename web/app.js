@@ -14,7 +14,7 @@
 import init, * as sim from "./pkg/tcpsim_wasm.js";
 import { UI } from "./i18n.js";
 import { PARAMS as ZH_PARAMS } from "./texts-zh.js";
-import { parseQuery, toQuery, applyCursor, fmtTime, nextTask, drawSvg, fitDiagram, diagramKeys } from "./common.js";
+import { parseQuery, toQuery, applyCursor, fmtTime, nextTask, nextFrame, drawSvg, fitDiagram, diagramKeys } from "./common.js";
 import { canonical, unitText } from "./units.js";
 
 // What the page says about a reader's input (messages.js), fetched the first
@@ -1216,12 +1216,8 @@ async function start() {
     await drawHero(true);
     performance.mark("hero-drawn");
     performance.measure("slice", { start: sliceStart, end: performance.now() });
-    // Let the first screen paint before the sections' work (a frame, or at
-    // most 100 ms where frames do not come, as in a hidden tab).
-    await new Promise((r) => {
-      requestAnimationFrame(() => setTimeout(r));
-      setTimeout(r, 100);
-    });
+    // Let the first screen paint before the sections' work.
+    await nextFrame();
   }
   sliceStart = performance.now();
   window.addEventListener("error", (e) => fatal(e.message));
