@@ -4,7 +4,7 @@
 // a requestAnimationFrame then a task, which runs once that frame is done),
 // and -> the end of the first 'redraw' measure (the first diagram); and,
 // from Chromium's own counters (CDP Performance.getMetrics) up to the page
-// being interactive (every section's controls built): the main thread's
+// being interactive (the controls near the screen built): the main thread's
 // Layout, style, script and all its work (TaskDuration); navigation -> the
 // frame after the first screen's diagram ('hero-drawn'), or, when the build
 // wrote it into index.html, the paint of the line after it; our longest task

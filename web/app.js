@@ -610,8 +610,8 @@ const escHtml = (v) =>
 // is several times faster than a createElement per node. It comes in two
 // steps: the stage (headline, player, diagram, inspector) before the
 // diagrams are drawn, and the controls (parameters, downloads, table, Linux
-// captures, embed snippet) in the tasks after that, so readers see the
-// diagrams first.
+// captures, embed snippet) when the section comes near (watchControls), so
+// readers see the diagrams first.
 function buildStage(id) {
   const section = document.getElementById(id);
   const box = $(".live", section);
