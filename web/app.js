@@ -236,7 +236,13 @@ async function applyLang(lang) {
   if (explorerLang) explorerLang(lang);
   if (symptomLang) symptomLang(lang);
   if (state.info.size) {
-    if (!heroInline(lang)) drawHero(false);
+    // (Counted among the diagrams going in: the page is not ready, nor
+    // its diagrams drawn, until these are in too.)
+    if (!heroInline(lang)) {
+      const hero = drawHero(false);
+      state.drawing.add(hero);
+      hero.then(() => state.drawing.delete(hero));
+    }
     buildToc();
   }
   const toggle = $("#lang-toggle");

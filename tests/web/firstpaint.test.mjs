@@ -102,8 +102,16 @@ for (const viewport of [
 }
 
 test("a link in English (#lang=en, with a scenario) shows the first screen in English, drawn by the page", async () => {
+  // The page draws them with a chunk of its own (web/hero.js), fetched
+  // when it switches to English: the page is not ready before they are in,
+  // however late that chunk comes (here, held 400 ms).
+  const slowHero = (page) =>
+    page.route("**/hero.js", async (route) => {
+      await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+    });
   for (const hash of ["#lang=en", "#s=process-crash&lang=en&close_delay_ms=0"]) {
-    const s = await open("/index.html" + hash, { viewport: { width: 1440, height: 900 } }, { ready: true });
+    const s = await open("/index.html" + hash, { viewport: { width: 1440, height: 900 } }, { ready: true, setup: slowHero });
     const h = await heroes(s.page);
     assert.deepEqual(
       h.map((x) => [x.id, x.inline, x.lang]),

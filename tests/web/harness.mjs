@@ -83,8 +83,9 @@ export function useSite({ wasm = "pkg/tcpsim_wasm_bg.wasm", routes = {} } = {}) 
 // errors, uncaught exceptions, any request leaving 127.0.0.1, and every URL
 // it requested. With `ready`, it also waits until the page is ready. With
 // `wholeContext`, the requests are those of the whole context (a worker's
-// included), not only the page's.
-export async function open(url = "/index.html", options = {}, { ready: wait = false, wholeContext = false } = {}) {
+// included), not only the page's. `setup(page)`, if given, runs before the
+// page is loaded (routes that hold a request, say).
+export async function open(url = "/index.html", options = {}, { ready: wait = false, wholeContext = false, setup = null } = {}) {
   const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
   const page = await ctx.newPage();
   const problems = [];
@@ -98,6 +99,7 @@ export async function open(url = "/index.html", options = {}, { ready: wait = fa
     const u = new URL(r.url());
     if (!["127.0.0.1", ""].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) problems.push(`request: ${r.url()}`);
   });
+  if (setup) await setup(page);
   await page.goto(base + url);
   if (wait) await ready(page);
   return { ctx, page, problems, requested };
