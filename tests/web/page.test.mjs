@@ -354,8 +354,17 @@ test("the diagrams take their rules from the page stylesheet; the table and the 
   assert.equal(await s.page.locator("main svg style").count(), 0);
   const stroke = await sec.locator("[data-packet] .ln").first().evaluate((e) => getComputedStyle(e).stroke);
   assert.notEqual(stroke, "none");
-  const fontFamily = await sec.locator("svg.tcl").evaluate((e) => getComputedStyle(e).fontFamily);
-  assert.match(fontFamily, /WenQuanYi/);
+  // In Chinese (page and diagram), the CJK faces come first: one face for
+  // a line that mixes Chinese and Latin, not two (style.rs, ZH_FONTS).
+  const fonts = () => s.page.evaluate(() => [document.body, document.querySelector("#process-crash svg.tcl")].map((e) => getComputedStyle(e).fontFamily.split(",")[0].replace(/"/g, "")));
+  assert.deepEqual(await fonts(), ["PingFang SC", "PingFang SC"]);
+  assert.match(await sec.locator("svg.tcl").evaluate((e) => getComputedStyle(e).fontFamily), /WenQuanYi/);
+  // In English, the system's UI face first.
+  await s.page.click("#lang-toggle");
+  await s.page.waitForFunction(() => document.querySelector("#process-crash svg.tcl")?.getAttribute("lang") === "en");
+  assert.deepEqual(await fonts(), ["system-ui", "system-ui"]);
+  await s.page.click("#lang-toggle");
+  await s.page.waitForFunction(() => document.querySelector("#process-crash svg.tcl")?.getAttribute("lang") === "zh-CN");
   // The text alternative: one row per segment, made when opened.
   const n = cliJson("process-crash").packets.length;
   assert.equal(await sec.locator(".textalt-body tr").count(), 0);

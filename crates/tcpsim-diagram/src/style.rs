@@ -36,7 +36,22 @@ const IN_DIAGRAM: usize = 7;
 /// four gone (and 'SFMono-Regular' from the monospace stack, RULES),
 /// Chromium's first load of the page made 178 font lookups instead of 257
 /// (`FontCache::GetFontPlatformData` in its trace).
-pub(crate) const FONTS: &str = "system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','WenQuanYi Micro Hei','WenQuanYi Zen Hei',sans-serif";
+pub(crate) const FONTS: &str = "system-ui,PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei,sans-serif";
+
+/// The same faces for Chinese (`:lang(zh)`: the page in Chinese, and a
+/// diagram drawn in Chinese wherever it is shown), the CJK face first: each
+/// CJK face draws Latin letters and digits too, so a line that mixes both
+/// is set in one face instead of two. Every face at every size and weight
+/// is a font the browser asks the system for (on Linux, Chromium's
+/// renderer asks its browser process and waits: the trace's
+/// `GetWebFontRenderStyleForStrike`): Chromium 156's first load of the
+/// page in Chinese asked 30 times instead of 39 with one face instead of
+/// two, and 25 times with the fewer sizes below (RULES: the hosts' names in
+/// the faults' 12 px bold, a skipped stretch's words in the notes' 10.5 px
+/// italic; web/style.css: the decision tree's heading in the page's 16 px
+/// bold). Its Layout during the load went from 95 to 68 ms (median of 12
+/// interleaved loads each; the README has bench-web's figures).
+pub(crate) const ZH_FONTS: &str = "PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei,system-ui,sans-serif";
 
 /// `--{prefix}-{name}:{colour};` for each colour of the first `n`.
 fn vars(o: &mut String, prefix: &str, n: usize, dark: bool) {
@@ -52,14 +67,14 @@ fn vars(o: &mut String, prefix: &str, n: usize, dark: bool) {
 const RULES: &str = "\
 .tcl text{fill:var(--tcl-fg,var(--d-fg))}\
 .tcl .bg{fill:var(--tcl-bg,var(--d-bg))}\
-.tcl .host{font-weight:700;font-size:13px}\
+.tcl .host{font-weight:700}\
 .tcl .lifeline{stroke:var(--tcl-muted,var(--d-muted));stroke-width:2}\
 .tcl .lifeline.down{stroke-dasharray:3 5;opacity:.45}\
 .tcl .axis text{text-anchor:end;fill:var(--tcl-muted,var(--d-muted));font-size:10px;font-variant-numeric:tabular-nums}\
 .tcl .axis path{stroke:var(--tcl-muted,var(--d-muted));opacity:.25}\
 .tcl .break rect{fill:var(--tcl-muted,var(--d-muted));opacity:.1}\
 .tcl .break path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-dasharray:2 3}\
-.tcl .break text{fill:var(--tcl-muted,var(--d-muted));font-style:italic}\
+.tcl .break text{fill:var(--tcl-muted,var(--d-muted));font-size:10.5px;font-style:italic}\
 .tcl .pkt{cursor:pointer}\
 .tcl .pkt .ln{stroke:var(--tcl-accent,var(--d-accent));stroke-width:1.6;fill:none}\
 .tcl .pkt .hd{fill:var(--tcl-accent,var(--d-accent))}\
@@ -93,7 +108,10 @@ pub fn stylesheet() -> &'static str {
     SHEET.get_or_init(|| {
         let mut o = String::from(".tcl{");
         vars(&mut o, "d", IN_DIAGRAM, false);
-        let _ = write!(o, "font-family:{FONTS};font-size:12px}}");
+        let _ = write!(
+            o,
+            "font-family:{FONTS};font-size:12px}}.tcl:lang(zh){{font-family:{ZH_FONTS}}}"
+        );
         o.push_str("@media (prefers-color-scheme:dark){.tcl{");
         vars(&mut o, "d", IN_DIAGRAM, true);
         o.truncate(o.len() - 1);
@@ -110,9 +128,11 @@ pub fn page_palette() -> String {
     let mut o = String::from(":root{");
     vars(&mut o, "tcl", PALETTE.len(), false);
     let _ = write!(o, "--tcl-font:{FONTS};");
-    o.push_str(
-        "color-scheme:light dark}@media (prefers-color-scheme:dark){:root[data-theme=\"auto\"]{",
+    let _ = write!(
+        o,
+        "color-scheme:light dark}}:root:lang(zh){{--tcl-font:{ZH_FONTS}}}"
     );
+    o.push_str("@media (prefers-color-scheme:dark){:root[data-theme=\"auto\"]{");
     vars(&mut o, "tcl", PALETTE.len(), true);
     o.push_str("}}:root[data-theme=\"dark\"]{");
     vars(&mut o, "tcl", PALETTE.len(), true);
