@@ -46,11 +46,11 @@ pub(crate) const FONTS: &str = "system-ui,PingFang SC,Microsoft YaHei,Noto Sans 
 /// renderer asks its browser process and waits: the trace's
 /// `GetWebFontRenderStyleForStrike`): Chromium 156's first load of the
 /// page in Chinese asked 30 times instead of 39 with one face instead of
-/// two, and 25 times with the fewer sizes below (RULES: the hosts' names in
-/// the faults' 12 px bold, a skipped stretch's words in the notes' 10.5 px
-/// italic; web/style.css: the decision tree's heading in the page's 16 px
-/// bold). Its Layout during the load went from 95 to 68 ms (median of 12
-/// interleaved loads each; the README has bench-web's figures).
+/// two, and 22 times with fewer sizes and styles (RULES: the hosts' names
+/// in the faults' 12 px bold, the notes and a skipped stretch's words
+/// upright at the axis's 10.5 px; web/style.css: the decision tree's
+/// heading in the page's 16 px bold, `code` at 14.4 px in text and labels
+/// alike). The README has bench-web's figures.
 pub(crate) const ZH_FONTS: &str = "PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei,system-ui,sans-serif";
 
 /// `--{prefix}-{name}:{colour};` for each colour of the first `n`.
@@ -63,23 +63,31 @@ fn vars(o: &mut String, prefix: &str, n: usize, dark: bool) {
 // Monospace (segment labels, application calls): Safari's name for SF Mono
 // (13.1 and later), macOS, Windows, then the browser's own; the page's
 // `code` says the same (web/style.css). 'SFMono-Regular' is left out: SF
-// Mono is not a font macOS installs for applications.
+// Mono is not a font macOS installs for applications. Then the CJK faces,
+// for the Chinese words in a segment's label: without them the browser
+// asks the system for a face for each such character (on Linux, Chromium's
+// `FallbackFontForCharacter`, fontconfig sorting every font it has): ten
+// of those at the first load in Chinese, none with them.
+//
+// The notes and a skipped stretch's words stand upright, in grey: a CJK
+// face has no italic (the browser would slant its glyphs), and the notes'
+// 10.5 px is then the axis's too: fewer fonts to ask for (ZH_FONTS).
 const RULES: &str = "\
 .tcl text{fill:var(--tcl-fg,var(--d-fg))}\
 .tcl .bg{fill:var(--tcl-bg,var(--d-bg))}\
 .tcl .host{font-weight:700}\
 .tcl .lifeline{stroke:var(--tcl-muted,var(--d-muted));stroke-width:2}\
 .tcl .lifeline.down{stroke-dasharray:3 5;opacity:.45}\
-.tcl .axis text{text-anchor:end;fill:var(--tcl-muted,var(--d-muted));font-size:10px;font-variant-numeric:tabular-nums}\
+.tcl .axis text{text-anchor:end;fill:var(--tcl-muted,var(--d-muted));font-size:10.5px;font-variant-numeric:tabular-nums}\
 .tcl .axis path{stroke:var(--tcl-muted,var(--d-muted));opacity:.25}\
 .tcl .break rect{fill:var(--tcl-muted,var(--d-muted));opacity:.1}\
 .tcl .break path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-dasharray:2 3}\
-.tcl .break text{fill:var(--tcl-muted,var(--d-muted));font-size:10.5px;font-style:italic}\
+.tcl .break text{fill:var(--tcl-muted,var(--d-muted));font-size:10.5px}\
 .tcl .pkt{cursor:pointer}\
 .tcl .pkt .ln{stroke:var(--tcl-accent,var(--d-accent));stroke-width:1.6;fill:none}\
 .tcl .pkt .hd{fill:var(--tcl-accent,var(--d-accent))}\
 .tcl .pkt .hit{stroke:transparent;stroke-width:12;fill:none}\
-.tcl .pkt text{text-anchor:middle;font:11px ui-monospace,Menlo,Consolas,monospace;paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}\
+.tcl .pkt text{text-anchor:middle;font:11px ui-monospace,Menlo,Consolas,monospace,PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei;paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}\
 .tcl .pkt .why{font-family:inherit;fill:var(--tcl-muted,var(--d-muted))}\
 .tcl .pkt.rst .ln{stroke:var(--tcl-danger,var(--d-danger))}.tcl .pkt.rst .hd{fill:var(--tcl-danger,var(--d-danger))}\
 .tcl .pkt.probe .ln,.tcl .pkt.retx .ln{stroke:var(--tcl-warn,var(--d-warn))}.tcl .pkt.probe .hd,.tcl .pkt.retx .hd{fill:var(--tcl-warn,var(--d-warn))}\
@@ -90,12 +98,12 @@ const RULES: &str = "\
 .tcl .pkt.current .ln,.tcl .pkt:focus .ln,.tcl .pkt:hover .ln{stroke-width:3.4}\
 .tcl .pkt:focus{outline:none}.tcl .pkt:focus text{text-decoration:underline}\
 .tcl .state{font-size:10.5px;font-weight:600;fill:var(--tcl-ok,var(--d-ok))}\
-.tcl .app{font:11px ui-monospace,Menlo,Consolas,monospace;fill:var(--tcl-accent,var(--d-accent))}\
+.tcl .app{font:11px ui-monospace,Menlo,Consolas,monospace,PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei;fill:var(--tcl-accent,var(--d-accent))}\
 .tcl .app.err{fill:var(--tcl-danger,var(--d-danger));font-weight:700}\
 .tcl .fault{font-weight:700;fill:var(--tcl-danger,var(--d-danger))}\
 .tcl .fault.ok{fill:var(--tcl-ok,var(--d-ok))}\
 .tcl .faultbar{stroke:var(--tcl-danger,var(--d-danger));stroke-width:3}\
-.tcl .note{font-size:10.5px;font-style:italic;fill:var(--tcl-muted,var(--d-muted))}\
+.tcl .note{font-size:10.5px;fill:var(--tcl-muted,var(--d-muted))}\
 .tcl .timer path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-width:1.2}\
 .tcl .timer text{font-size:9.5px;fill:var(--tcl-muted,var(--d-muted))}\
 .tcl .state,.tcl .app,.tcl .fault,.tcl .note,.tcl .timer text{paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}";
