@@ -22,6 +22,13 @@ const PALETTE: [(&str, &str, &str); 9] = [
 ];
 const IN_DIAGRAM: usize = 7;
 
+// The CJK faces, named once for every stack (FONTS, ZH_FONTS, `mono!`).
+macro_rules! cjk_faces {
+    () => {
+        "PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei"
+    };
+}
+
 /// The font stack: the system's UI face, then a CJK face for each platform
 /// (named, so the browser does not search every system font for each run of
 /// Chinese): macOS and iOS, Windows, most Linux distributions, older Linux.
@@ -36,7 +43,7 @@ const IN_DIAGRAM: usize = 7;
 /// four gone (and 'SFMono-Regular' from the monospace stack, RULES),
 /// Chromium's first load of the page made 178 font lookups instead of 257
 /// (`FontCache::GetFontPlatformData` in its trace).
-pub(crate) const FONTS: &str = "system-ui,PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei,sans-serif";
+pub(crate) const FONTS: &str = concat!("system-ui,", cjk_faces!(), ",sans-serif");
 
 /// The same faces for Chinese (`:lang(zh)`: the page in Chinese, and a
 /// diagram drawn in Chinese wherever it is shown), the CJK face first: each
@@ -51,7 +58,7 @@ pub(crate) const FONTS: &str = "system-ui,PingFang SC,Microsoft YaHei,Noto Sans 
 /// upright at the axis's 10.5 px; web/style.css: the decision tree's
 /// heading in the page's 16 px bold, `code` at 14.4 px in text and labels
 /// alike). The README has bench-web's figures.
-pub(crate) const ZH_FONTS: &str = "PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei,system-ui,sans-serif";
+pub(crate) const ZH_FONTS: &str = concat!(cjk_faces!(), ",system-ui,sans-serif");
 
 /// `--{prefix}-{name}:{colour};` for each colour of the first `n`.
 fn vars(o: &mut String, prefix: &str, n: usize, dark: bool) {
@@ -72,7 +79,14 @@ fn vars(o: &mut String, prefix: &str, n: usize, dark: bool) {
 // The notes and a skipped stretch's words stand upright, in grey: a CJK
 // face has no italic (the browser would slant its glyphs), and the notes'
 // 10.5 px is then the axis's too: fewer fonts to ask for (ZH_FONTS).
-const RULES: &str = "\
+// The monospace stack (as above), the CJK faces last.
+macro_rules! mono {
+    () => {
+        concat!("ui-monospace,Menlo,Consolas,monospace,", cjk_faces!())
+    };
+}
+const RULES: &str = concat!(
+    "\
 .tcl text{fill:var(--tcl-fg,var(--d-fg))}\
 .tcl .bg{fill:var(--tcl-bg,var(--d-bg))}\
 .tcl .host{font-weight:700}\
@@ -87,7 +101,9 @@ const RULES: &str = "\
 .tcl .pkt .ln{stroke:var(--tcl-accent,var(--d-accent));stroke-width:1.6;fill:none}\
 .tcl .pkt .hd{fill:var(--tcl-accent,var(--d-accent))}\
 .tcl .pkt .hit{stroke:transparent;stroke-width:12;fill:none}\
-.tcl .pkt text{text-anchor:middle;font:11px ui-monospace,Menlo,Consolas,monospace,PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei;paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}\
+.tcl .pkt text{text-anchor:middle;font:11px ",
+    mono!(),
+    ";paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}\
 .tcl .pkt .why{font-family:inherit;fill:var(--tcl-muted,var(--d-muted))}\
 .tcl .pkt.rst .ln{stroke:var(--tcl-danger,var(--d-danger))}.tcl .pkt.rst .hd{fill:var(--tcl-danger,var(--d-danger))}\
 .tcl .pkt.probe .ln,.tcl .pkt.retx .ln{stroke:var(--tcl-warn,var(--d-warn))}.tcl .pkt.probe .hd,.tcl .pkt.retx .hd{fill:var(--tcl-warn,var(--d-warn))}\
@@ -98,7 +114,9 @@ const RULES: &str = "\
 .tcl .pkt.current .ln,.tcl .pkt:focus .ln,.tcl .pkt:hover .ln{stroke-width:3.4}\
 .tcl .pkt:focus{outline:none}.tcl .pkt:focus text{text-decoration:underline}\
 .tcl .state{font-size:10.5px;font-weight:600;fill:var(--tcl-ok,var(--d-ok))}\
-.tcl .app{font:11px ui-monospace,Menlo,Consolas,monospace,PingFang SC,Microsoft YaHei,Noto Sans CJK SC,WenQuanYi Micro Hei,WenQuanYi Zen Hei;fill:var(--tcl-accent,var(--d-accent))}\
+.tcl .app{font:11px ",
+    mono!(),
+    ";fill:var(--tcl-accent,var(--d-accent))}\
 .tcl .app.err{fill:var(--tcl-danger,var(--d-danger));font-weight:700}\
 .tcl .fault{font-weight:700;fill:var(--tcl-danger,var(--d-danger))}\
 .tcl .fault.ok{fill:var(--tcl-ok,var(--d-ok))}\
@@ -106,7 +124,8 @@ const RULES: &str = "\
 .tcl .note{font-size:10.5px;fill:var(--tcl-muted,var(--d-muted))}\
 .tcl .timer path{stroke:var(--tcl-muted,var(--d-muted));fill:none;stroke-width:1.2}\
 .tcl .timer text{font-size:9.5px;fill:var(--tcl-muted,var(--d-muted))}\
-.tcl .state,.tcl .app,.tcl .fault,.tcl .note,.tcl .timer text{paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}";
+.tcl .state,.tcl .app,.tcl .fault,.tcl .note,.tcl .timer text{paint-order:stroke;stroke:var(--tcl-bg,var(--d-bg));stroke-width:3px;stroke-linejoin:round}"
+);
 
 /// The rules every diagram needs (colours as custom properties that a page
 /// may override with `--tcl-*`). A standalone SVG embeds them; a page that
