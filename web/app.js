@@ -35,6 +35,12 @@ const state = {
   drawing: new Set(), // diagrams still going in (drawSvg)
   zhOriginals: new Map(), // element -> zh innerHTML
 };
+// A diagram going in (a promise that settles once it is all in): start()
+// waits for every one before it says the page is ready.
+function tracked(going) {
+  state.drawing.add(going);
+  going.then(() => state.drawing.delete(going));
+}
 const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 const ui = (k) => UI[state.lang][k];
 
@@ -238,11 +244,7 @@ async function applyLang(lang) {
   if (state.info.size) {
     // (Counted among the diagrams going in: the page is not ready, nor
     // its diagrams drawn, until these are in too.)
-    if (!heroInline(lang)) {
-      const hero = drawHero(false);
-      state.drawing.add(hero);
-      hero.then(() => state.drawing.delete(hero));
-    }
+    if (!heroInline(lang)) tracked(drawHero(false));
     buildToc();
   }
   const toggle = $("#lang-toggle");
@@ -393,8 +395,7 @@ function show(id) {
   // are applied again once all of it is in.)
   const whole = drawSvg($(".live-diagram", section), svg, () => setCursor(id, live.cursor));
   performance.measure("insert", { start: t1, end: performance.now() });
-  state.drawing.add(whole);
-  whole.then(() => state.drawing.delete(whole));
+  tracked(whole);
   $(".headline", section).textContent = headline;
   const answer = $(".answer", section);
   if (answer) answer.textContent = headline;
