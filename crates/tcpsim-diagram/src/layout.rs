@@ -7,6 +7,7 @@
 //! is how two hours of keepalive idle fit on a page. The axis keeps real
 //! times: each row carries its own.
 
+use tcpsim::sort::heapsort_by;
 use tcpsim::trace::{EventKind, TimerAction, TimerKind, Trace};
 
 /// Gaps longer than this (seconds) are folded into a break.
@@ -198,13 +199,14 @@ pub fn layout(trace: &Trace, top: f64) -> Layout {
         }
     }
     // Keys are unique (time, kind, index), so an unstable sort is
-    // deterministic, and smaller in the wasm build.
-    let order = |a: &(f64, Item), b: &(f64, Item)| {
+    // deterministic; tcpsim's heapsort is the smallest in the wasm build.
+    let less = |a: &(f64, Item), b: &(f64, Item)| {
         a.0.total_cmp(&b.0)
             .then(a.1.class().cmp(&b.1.class()))
             .then(a.1.index().cmp(&b.1.index()))
+            .is_lt()
     };
-    items.sort_unstable_by(order);
+    heapsort_by(&mut items, less);
     // A timer that fires with nothing else happening at that instant (a
     // keepalive timer finding the connection was not idle long enough)
     // still gets a row, so its bracket ends at the right time. (A binary
@@ -218,7 +220,7 @@ pub fn layout(trace: &Trace, top: f64) -> Layout {
     }
     if !lone.is_empty() {
         items.extend(lone);
-        items.sort_unstable_by(order);
+        heapsort_by(&mut items, less);
     }
     let mut rows = Vec::with_capacity(items.len());
     let mut breaks = Vec::new();

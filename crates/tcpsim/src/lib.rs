@@ -13,6 +13,7 @@ pub mod reproduce;
 pub mod scenarios;
 pub mod segment;
 pub mod sim;
+pub mod sort;
 pub mod ss;
 pub mod tcb;
 pub mod text;

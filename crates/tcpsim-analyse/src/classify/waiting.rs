@@ -123,41 +123,11 @@ impl Waiting {
     }
 }
 
-/// `v` sorted, each value once. A heapsort written out (n log n, in place):
-/// the standard library's sort for `u32` cost the analyser's wasm 4 KB.
+/// `v` sorted, each value once (tcpsim's heapsort: the standard library's
+/// sort for `u32` cost the analyser's wasm 4 KB).
 pub(super) fn sorted_distinct(mut v: Vec<u32>) -> Vec<u32> {
-    fn sift(v: &mut [u32], mut i: usize, n: usize) {
-        loop {
-            let mut c = 2 * i + 1;
-            if c >= n {
-                return;
-            }
-            if c + 1 < n && v[c + 1] > v[c] {
-                c += 1;
-            }
-            if v[i] >= v[c] {
-                return;
-            }
-            v.swap(i, c);
-            i = c;
-        }
-    }
-    let n = v.len();
-    for i in (0..n / 2).rev() {
-        sift(&mut v, i, n);
-    }
-    for end in (1..n).rev() {
-        v.swap(0, end);
-        sift(&mut v, 0, end);
-    }
-    let mut k = 0;
-    for i in 0..n {
-        if k == 0 || v[i] != v[k - 1] {
-            v[k] = v[i];
-            k += 1;
-        }
-    }
-    v.truncate(k);
+    tcpsim::sort::heapsort_by(&mut v, |a, b| a < b);
+    v.dedup();
     v
 }
 

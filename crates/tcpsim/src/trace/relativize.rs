@@ -30,7 +30,7 @@ pub fn relativize(packets: &[WireKey]) -> Vec<(u32, u32)> {
         .filter(|p| p.syn)
         .map(|p| (dir(p), p.abs_seq))
         .collect();
-    all.sort_unstable();
+    crate::sort::heapsort_by(&mut all, |a, b| a < b);
     all.dedup();
     // tree[i]: 1 + the largest rank seen in its range (0: none).
     let mut tree = vec![0usize; all.len() + 1];
