@@ -7,9 +7,10 @@
 // come in as `unitText` (units.js).
 //
 // The simulator's errors come as values with a `kind` (tcpsim-wasm's
-// `failure`: unknown, malformed, range, conflict) and the parameter named;
-// the sentence is written here from the parameter's spec, so a Chinese page
-// never shows the simulator's English one.
+// `failure`: unknown, malformed, range, conflict), for a conflict the rule
+// it breaks (`conflict`), and the parameter named; the sentence is written
+// here from the parameter's spec, so a Chinese page never shows the
+// simulator's English one.
 
 const HOSTS = { client: "客户端", server: "服务端", attacker: "第三方", middlebox: "中间设备" };
 
@@ -24,7 +25,7 @@ export function short(v, lang) {
   return `${s.slice(0, 40)}…` + (lang === "zh" ? `（共 ${s.length} 个字符）` : ` (${s.length} characters)`);
 }
 
-// The sentence for a failed simulation `res` ({kind, param, error}) of a
+// The sentence for a failed simulation `res` ({kind, conflict, param, error}) of a
 // scenario whose parameters are `specs`, tried with `values`.
 export function paramMessage(res, specs, values, lang, unitText) {
   const zh = lang === "zh";
@@ -48,18 +49,18 @@ export function paramMessage(res, specs, values, lang, unitText) {
         ? `${name} 的值“${v}”不是整数，允许 ${range(spec)}`
         : `${name}: '${v}' is not a whole number; allowed: ${range(spec)}`;
   }
-  // tcpsim's Params::validate: read_bytes sizes the client's recv(), and the
-  // client reads only with read_every_ms or resume_at.
-  const set = (k) => values && Number(values[k]) > 0;
-  if (res.kind === "conflict" && set("read_bytes") && !set("read_every_ms") && !set("resume_at")) {
-    const b = short(values.read_bytes, lang);
+  // tcpsim's Params::validate, by the rule the wasm names (`conflict`,
+  // tcpsim's ParamError::rule): read_bytes sizes the client's recv(), and
+  // the client reads only with read_every_ms or resume_at; the RTO's floor
+  // is not above its ceiling.
+  if (res.conflict === "read_bytes_without_reader") {
     return zh
-      ? `read_bytes = ${b} 是客户端每次 recv() 的大小，但客户端从不读取：read_every_ms 和 resume_at 都是 0；请设置 read_every_ms（按固定速率读取）或 resume_at（何时重新开始读取），或者让 read_bytes 保持 0`
-      : `read_bytes = ${b} sets the size of the client's recv(), but the client never reads: read_every_ms and resume_at are both 0; set read_every_ms (a reader at a steady rate) or resume_at (when it reads again), or leave read_bytes at 0`;
+      ? `read_bytes = ${v} 是客户端每次 recv() 的大小，但客户端从不读取：read_every_ms 和 resume_at 都是 0；请设置 read_every_ms（按固定速率读取）或 resume_at（何时重新开始读取），或者让 read_bytes 保持 0`
+      : `read_bytes = ${v} sets the size of the client's recv(), but the client never reads: read_every_ms and resume_at are both 0; set read_every_ms (a reader at a steady rate) or resume_at (when it reads again), or leave read_bytes at 0`;
   }
-  if (res.kind === "conflict" && values && "tcp_rto_min" in values && "tcp_rto_max" in values) {
-    const [a, b] = [short(values.tcp_rto_min, lang), short(values.tcp_rto_max, lang)];
-    return zh ? `tcp_rto_min（${a} 毫秒）不能大于 tcp_rto_max（${b} 毫秒）` : `tcp_rto_min (${a} ms) must not exceed tcp_rto_max (${b} ms)`;
+  if (res.conflict === "rto_min_above_max") {
+    const max = short(values?.tcp_rto_max ?? "", lang);
+    return zh ? `tcp_rto_min（${v} 毫秒）不能大于 tcp_rto_max（${max} 毫秒）` : `tcp_rto_min (${v} ms) must not exceed tcp_rto_max (${max} ms)`;
   }
   // Nothing a reader's input can cause (a bug): the simulator's words, cut.
   return short(res.error, lang);

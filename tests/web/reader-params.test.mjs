@@ -1,6 +1,7 @@
-// Page tests for a combination of parameters the simulator refuses
+// Page tests for combinations of parameters the simulator refuses
 // (tcpsim's Params::validate): peer-hung's read_bytes without a reader
-// (read_every_ms or resume_at). The explainer and the embed say what was
+// (read_every_ms or resume_at), and tcp_rto_min above tcp_rto_max. The
+// explainer (beside the field the rule names) and the embed say what was
 // wrong and what is allowed, in zh and in en, and draw the defaults. No
 // timing is asserted.
 import { test } from "node:test";
@@ -20,8 +21,12 @@ test("explainer: read_bytes without a reader is refused in zh and en, and the de
   const s = await open("/index.html#s=peer-hung&read_bytes=1");
   await ready(s.page);
   const sec = s.page.locator("section#peer-hung");
-  const err = sec.locator(".sim-error");
+  // Said beside the field the rule names (the wasm's `param` for the
+  // conflict), not under the diagram.
+  const err = sec.locator('input[name="read_bytes"]').locator("xpath=..").locator(".param-error");
   await err.waitFor({ state: "visible" });
+  assert.equal(await sec.locator(".sim-error").isVisible(), false);
+  assert.equal(await sec.locator('input[name="read_bytes"]').getAttribute("aria-invalid"), "true");
   for (const text of [await s.page.locator("#notice").textContent(), await err.textContent()]) {
     assert.match(text, ZH);
     assert.doesNotMatch(text, /never reads|sets the size/);
@@ -35,6 +40,21 @@ test("explainer: read_bytes without a reader is refused in zh and en, and the de
   const en = await err.textContent();
   assert.match(en, EN);
   assert.doesNotMatch(en, CJK);
+  await done(s);
+});
+
+test("explainer: tcp_rto_min above tcp_rto_max is said beside tcp_rto_min, in zh and en", async () => {
+  const s = await open("/index.html#s=host-crash-data-no-reboot&tcp_rto_min=5000&tcp_rto_max=1000");
+  await ready(s.page);
+  const sec = s.page.locator("section#host-crash-data-no-reboot");
+  const err = sec.locator('input[name="tcp_rto_min"]').locator("xpath=..").locator(".param-error");
+  await err.waitFor({ state: "visible" });
+  assert.equal(await err.textContent(), "tcp_rto_min（5000 毫秒）不能大于 tcp_rto_max（1000 毫秒）");
+  assert.equal(await sec.locator('input[name="tcp_rto_min"]').getAttribute("aria-invalid"), "true");
+  assert.equal(await sec.locator(".sim-error").isVisible(), false);
+  await s.page.click("#lang-toggle");
+  await s.page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.equal(await err.textContent(), "tcp_rto_min (5000 ms) must not exceed tcp_rto_max (1000 ms)");
   await done(s);
 });
 

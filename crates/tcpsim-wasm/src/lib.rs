@@ -1,6 +1,6 @@
 //! The JavaScript face of tcpsim, for the explainer page. A thin layer:
 //! arguments in, the simulator and renderer called, results out. Errors are
-//! values (`{ok: false, error, param}`), never exceptions, and a panic hook
+//! values (`{ok: false, error, kind, param, conflict}`), never exceptions, and a panic hook
 //! reports instead of leaving a dead page.
 //!
 //! It is built twice. The module the page loads first has what drawing
@@ -57,20 +57,33 @@ fn failure(e: &Error) -> JsValue {
     let o = js_sys::Object::new();
     set(&o, "ok", &JsValue::FALSE);
     set(&o, "error", &JsValue::from_str(&e.to_string()));
-    let param = match e {
+    // The parameter named (for a rule between parameters, the one it points
+    // at) and, for such a rule, its name (tcpsim's `ParamError::rule`):
+    // the page words the error from these. `null` where there is none.
+    let (param, rule) = match e {
         Error::Param(ParamError::Unknown { name, .. })
         | Error::Param(ParamError::Malformed { name, .. })
-        | Error::Param(ParamError::OutOfRange { name, .. }) => JsValue::from_str(name),
-        _ => JsValue::NULL,
+        | Error::Param(ParamError::OutOfRange { name, .. }) => (Some(name.as_str()), None),
+        Error::Param(p) => match p.rule() {
+            Some((rule, param)) => (Some(param), Some(rule)),
+            None => (None, None),
+        },
+        _ => (None, None),
     };
-    set(&o, "param", &param);
+    let text = |s: Option<&str>| s.map_or(JsValue::NULL, JsValue::from_str);
+    set(&o, "param", &text(param));
+    set(&o, "conflict", &text(rule));
     // What kind of error it is, for the page to say it in its own language
     // (`error` is the simulator's English sentence).
     let kind = match e {
         Error::Param(ParamError::Unknown { .. }) => "unknown",
         Error::Param(ParamError::Malformed { .. }) => "malformed",
         Error::Param(ParamError::OutOfRange { .. }) => "range",
-        Error::Param(ParamError::Conflict { .. }) => "conflict",
+        Error::Param(
+            ParamError::Conflict { .. }
+            | ParamError::RtoMinAboveMax { .. }
+            | ParamError::ReadBytesWithoutReader { .. },
+        ) => "conflict",
         _ => "other",
     };
     set(&o, "kind", &JsValue::from_str(kind));
@@ -262,7 +275,7 @@ impl Run {
 }
 
 /// Simulate a scenario: `{ok: true, run}` (a [`Run`]) or `{ok: false,
-/// error, param}` for bad input. `params` is a plain object of name:
+/// error, kind, param, conflict}` for bad input. `params` is a plain object of name:
 /// number, string or boolean; absent names keep the scenario's defaults.
 #[wasm_bindgen]
 pub fn simulate(id: &str, params: JsValue) -> JsValue {

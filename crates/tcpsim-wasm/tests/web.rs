@@ -205,7 +205,32 @@ fn bad_input_comes_back_as_a_value() {
         assert_eq!(get(&res, "ok"), JsValue::FALSE);
         let err = get(&res, "error").as_string().unwrap();
         assert!(err.starts_with("parameters must be an object"), "{err}");
+        assert_eq!(get(&res, "kind").as_string().as_deref(), Some("conflict"));
+        assert!(get(&res, "conflict").is_null());
+        assert!(get(&res, "param").is_null());
     }
+    // A rule between two parameters: named, with the field to mark.
+    let res = simulate(
+        "host-crash-data-no-reboot",
+        obj(&[
+            ("tcp_rto_min", JsValue::from_f64(5000.0)),
+            ("tcp_rto_max", JsValue::from_f64(1000.0)),
+        ]),
+    );
+    assert_eq!(get(&res, "ok"), JsValue::FALSE);
+    assert_eq!(get(&res, "kind").as_string().as_deref(), Some("conflict"));
+    assert_eq!(
+        get(&res, "conflict").as_string().as_deref(),
+        Some("rto_min_above_max")
+    );
+    assert_eq!(
+        get(&res, "param").as_string().as_deref(),
+        Some("tcp_rto_min")
+    );
+    // Any other error has none.
+    let res = simulate("process-crash", obj(&[("rtt_ms", JsValue::from_f64(0.0))]));
+    assert_eq!(get(&res, "kind").as_string().as_deref(), Some("range"));
+    assert!(get(&res, "conflict").is_null());
 }
 
 #[wasm_bindgen_test]

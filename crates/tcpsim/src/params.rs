@@ -81,6 +81,18 @@ pub enum ParamError {
         value: i64,
         spec: &'static ParamSpec,
     },
+    /// `tcp_rto_min` above `tcp_rto_max` ([`Params::validate`]).
+    RtoMinAboveMax {
+        min: i64,
+        max: i64,
+    },
+    /// `read_bytes` set while the client never reads: `read_every_ms` and
+    /// `resume_at` both 0 ([`Params::validate`]).
+    ReadBytesWithoutReader {
+        read_bytes: i64,
+    },
+    /// Not a reader's input: parameters made for another scenario, or
+    /// handed over in a shape that is not names and values.
     Conflict {
         message: String,
     },
@@ -112,6 +124,16 @@ impl fmt::Display for ParamError {
                 "parameter '{name}' = {value} is out of range; allowed range {}..={} {}",
                 spec.min, spec.max, spec.unit
             ),
+            ParamError::RtoMinAboveMax { min, max } => write!(
+                f,
+                "parameter 'tcp_rto_min' = {min} ms must not exceed 'tcp_rto_max' = {max} ms"
+            ),
+            ParamError::ReadBytesWithoutReader { read_bytes } => write!(
+                f,
+                "parameter 'read_bytes' = {read_bytes} sets the size of the client's recv(), but the client never reads: \
+                 'read_every_ms' and 'resume_at' are both 0; set 'read_every_ms' (a reader at a steady rate) \
+                 or 'resume_at' (when the client reads again), or leave 'read_bytes' at 0"
+            ),
             ParamError::Conflict { message } => write!(f, "{message}"),
             ParamError::Syntax { arg } => {
                 write!(f, "'{arg}' is not of the form NAME=VALUE")
@@ -121,6 +143,22 @@ impl fmt::Display for ParamError {
 }
 
 impl std::error::Error for ParamError {}
+
+impl ParamError {
+    /// For a rule between parameters ([`Params::validate`]): its name and
+    /// the parameter a form marks for it (the first its message names). A
+    /// caller that words errors itself (the page, in two languages) says it
+    /// from these, not from the English message.
+    pub fn rule(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            ParamError::RtoMinAboveMax { .. } => Some(("rto_min_above_max", "tcp_rto_min")),
+            ParamError::ReadBytesWithoutReader { .. } => {
+                Some(("read_bytes_without_reader", "read_bytes"))
+            }
+            _ => None,
+        }
+    }
+}
 
 /// Effective parameter values for one scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -233,12 +271,9 @@ impl Params {
     pub fn validate(&self) -> Result<(), ParamError> {
         let (lo, hi) = (Param::TcpRtoMin, Param::TcpRtoMax);
         if self.accepts(lo) && self.accepts(hi) && self.get(lo) > self.get(hi) {
-            return Err(ParamError::Conflict {
-                message: format!(
-                    "parameter 'tcp_rto_min' = {} ms must not exceed 'tcp_rto_max' = {} ms",
-                    self.get(lo),
-                    self.get(hi)
-                ),
+            return Err(ParamError::RtoMinAboveMax {
+                min: self.get(lo),
+                max: self.get(hi),
             });
         }
         // read_bytes is the size of the client's recv(); the client reads
@@ -257,13 +292,8 @@ impl Params {
         let (rb, every, resume) = (Param::ReadBytes, Param::ReadEveryMs, Param::ResumeAt);
         let set = |p: Param| self.accepts(p) && self.get(p) > 0;
         if set(rb) && !set(every) && !set(resume) {
-            return Err(ParamError::Conflict {
-                message: format!(
-                    "parameter 'read_bytes' = {} sets the size of the client's recv(), but the client never reads: \
-                     'read_every_ms' and 'resume_at' are both 0; set 'read_every_ms' (a reader at a steady rate) \
-                     or 'resume_at' (when the client reads again), or leave 'read_bytes' at 0",
-                    self.get(rb)
-                ),
+            return Err(ParamError::ReadBytesWithoutReader {
+                read_bytes: self.get(rb),
             });
         }
         Ok(())
@@ -378,11 +408,13 @@ mod tests {
         assert!(e.contains("NAME=VALUE"), "{e}");
         p.set("tcp_rto_min", 5000).unwrap();
         p.set("tcp_rto_max", 1000).unwrap();
-        assert!(p
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .contains("tcp_rto_min"));
+        let e = p.validate().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "parameter 'tcp_rto_min' = 5000 ms must not exceed 'tcp_rto_max' = 1000 ms"
+        );
+        // The rule is named, with the field a form marks for it.
+        assert_eq!(e.rule(), Some(("rto_min_above_max", "tcp_rto_min")));
     }
 
     #[test]
@@ -395,7 +427,11 @@ mod tests {
         assert!(p.validate().is_ok());
         p.set("read_bytes", 1).unwrap();
         let e = p.validate().unwrap_err();
-        assert!(matches!(e, ParamError::Conflict { .. }), "{e:?}");
+        assert!(
+            matches!(e, ParamError::ReadBytesWithoutReader { read_bytes: 1 }),
+            "{e:?}"
+        );
+        assert_eq!(e.rule(), Some(("read_bytes_without_reader", "read_bytes")));
         let e = e.to_string();
         for word in [
             "'read_bytes' = 1",
