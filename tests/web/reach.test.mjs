@@ -275,7 +275,7 @@ test("start from the symptom: a duration names the timer that fits, from the sim
   assert.match(text, new RegExp(`${m} 分 ${Math.round(o.after) % 60} 秒`));
   // Nothing fits 3 s: it says so, and names the closest.
   await ask(3);
-  assert.match(await s.page.locator("#symptom .symptom-answer").textContent(), /没有一个吻合/);
+  assert.match(await s.page.locator("#symptom .symptom-answer").textContent(), /3 秒：这里的定时器（Linux 的默认值，以及 gRPC 设的 TCP_USER_TIMEOUT）都不吻合。最接近的是/);
   // Bad input: a sentence, no exception.
   await s.page.locator('#symptom [name="amount"]').fill("-4");
   assert.match(await s.page.locator("#symptom .symptom-answer").textContent(), /大于 0/);
@@ -296,6 +296,16 @@ test("start from the symptom: a duration names the timer that fits, from the sim
   await s.page.waitForFunction(() => document.documentElement.lang === "en");
   assert.match(await s.page.locator("#symptom .symptom-answer").textContent(), /TCP_USER_TIMEOUT/);
   assert.match(await s.page.locator("#symptom summary").textContent(), /Start from the symptom/);
+  // The hint names the checkbox by the checkbox's own words, in each language.
+  for (const lang of ["en", "zh"]) {
+    if (lang === "zh") {
+      await s.page.locator("#lang-toggle").click();
+      await s.page.waitForFunction(() => document.documentElement.lang === "zh-CN");
+    }
+    const [hint, label] = await s.page.evaluate(() => [document.querySelector("#symptom .symptom-body p").textContent, document.querySelector('#symptom [name="saw"]').closest("label").textContent]);
+    const named = /[“"]([^”"]+)[”"]/.exec(hint)?.[1];
+    assert.ok(named && label.includes(named), `${lang}: the hint names “${named}”, the checkbox says “${label.trim()}”`);
+  }
   await done(s);
 });
 
