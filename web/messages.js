@@ -25,8 +25,8 @@ export function short(v, lang) {
   return `${s.slice(0, 40)}…` + (lang === "zh" ? `（共 ${s.length} 个字符）` : ` (${s.length} characters)`);
 }
 
-// The sentence for a failed simulation `res` ({kind, conflict, param, error}) of a
-// scenario whose parameters are `specs`, tried with `values`.
+// The sentence for a failed simulation `res` ({kind, conflict, param,
+// error}) of a scenario whose parameters are `specs`, tried with `values`.
 export function paramMessage(res, specs, values, lang, unitText) {
   const zh = lang === "zh";
   const spec = specs.find((p) => p.name === res.param);

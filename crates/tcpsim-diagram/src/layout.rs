@@ -199,7 +199,8 @@ pub fn layout(trace: &Trace, top: f64) -> Layout {
         }
     }
     // Keys are unique (time, kind, index), so an unstable sort is
-    // deterministic; tcpsim's heapsort is the smallest in the wasm build.
+    // deterministic; tcpsim's heapsort is smaller in the wasm build than
+    // the standard library's sort.
     let less = |a: &(f64, Item), b: &(f64, Item)| {
         a.0.total_cmp(&b.0)
             .then(a.1.class().cmp(&b.1.class()))

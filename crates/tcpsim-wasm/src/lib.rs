@@ -1,7 +1,7 @@
 //! The JavaScript face of tcpsim, for the explainer page. A thin layer:
 //! arguments in, the simulator and renderer called, results out. Errors are
-//! values (`{ok: false, error, kind, param, conflict}`), never exceptions, and a panic hook
-//! reports instead of leaving a dead page.
+//! values (`{ok: false, error, kind, param, conflict}`), never exceptions,
+//! and a panic hook reports instead of leaving a dead page.
 //!
 //! It is built twice. The module the page loads first has what drawing
 //! needs: `scenarios()` (ids and parameters), `simulate(id, params)` (one
@@ -275,8 +275,9 @@ impl Run {
 }
 
 /// Simulate a scenario: `{ok: true, run}` (a [`Run`]) or `{ok: false,
-/// error, kind, param, conflict}` for bad input. `params` is a plain object of name:
-/// number, string or boolean; absent names keep the scenario's defaults.
+/// error, kind, param, conflict}` for bad input. `params` is a plain object
+/// of name: number, string or boolean; absent names keep the scenario's
+/// defaults.
 #[wasm_bindgen]
 pub fn simulate(id: &str, params: JsValue) -> JsValue {
     match simulate_trace(id, &params) {
