@@ -3,8 +3,9 @@
 # compare the simulator with them. Skips (visibly) where network namespaces
 # are not available. Ends with "kernel-live: N passed, M failed", counted per
 # recording: a recording passes when the recorder wrote it and its test
-# (recording::<name> in crates/tcpsim/tests/kernel_fixtures.rs) passed; one the
-# recorder failed on or never reached counts as failed.
+# (recording::<name> in crates/tcpsim/tests/kernel_fixtures.rs) passed, or,
+# failing that, when a second recording of it alone did (said on its line);
+# one the recorder failed on or never reached, twice, counts as failed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -52,18 +53,44 @@ else
   : >"$log"
 fi
 
+# One recording's verdict against the comparison's log: ok, FAILED, or
+# FAILED (not recorded).
+verdict_of() { # DIR NAME LOG
+  if [ ! -f "$1/$2.json" ]; then
+    echo "FAILED (not recorded)"
+  elif grep -Eq "^test recording::$2 +\.\.\. ok$" "$3"; then
+    echo "ok"
+  else
+    echo "FAILED"
+  fi
+}
+
+# A recording that failed is recorded once more, alone, and compared again:
+# on this shared 2-core machine a stall of 20-40 ms (a killed process's
+# exit, a sender's wake-up) now and then lands inside one recording, beyond
+# the comparison's tolerance (one wheel bucket + 6 ms). A model that is
+# wrong fails both times. The first failure stays in the log above, and
+# the line says "ok on a second recording"; it counts as passed.
 passed=0
 failed=0
 for name in $names; do
-  if [ ! -f "$out/$name.json" ]; then
-    verdict="FAILED (not recorded)"
-  elif grep -Eq "^test recording::$name +\.\.\. ok$" "$log"; then
-    verdict="ok"
-  else
-    verdict="FAILED"
+  verdict=$(verdict_of "$out" "$name" "$log")
+  if [ "$verdict" != ok ]; then
+    echo "kernel-live: $name: $verdict; recording it once more"
+    again="$out/again-$name"
+    mkdir -p "$again"
+    python3 tests/kernel/record.py --only "$name" --out "$again"
+    : >"$again/cargo-test.log"
+    if [ -f "$again/$name.json" ]; then
+      TCPSIM_KERNEL_FIXTURES="$again" cargo test -p tcpsim --test kernel_fixtures -- --color never --exact "recording::$name" |
+        tee "$again/cargo-test.log"
+    fi
+    if [ "$(verdict_of "$again" "$name" "$again/cargo-test.log")" = ok ]; then
+      verdict="ok on a second recording (the first: $verdict)"
+    fi
   fi
   echo "kernel-live: $name: $verdict"
-  if [ "$verdict" = ok ]; then
+  if [[ "$verdict" = ok* ]]; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
